@@ -1,0 +1,40 @@
+# Two commands for a new user: `make render` and `make test`. Each sets itself up first.
+PYTHON := .venv/bin/python
+EXAMPLE ?=
+SENTENCE ?=
+QUALITY ?= medium
+SCENES ?=
+MODEL ?=
+LAYER ?=
+HEAD ?=
+JOBS ?= 2
+
+# Flags shared by every render target; empty variables add nothing.
+RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
+	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model $(MODEL)) \
+	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS)
+
+.PHONY: setup test render stills figure bench bench-render clean
+setup:
+	@bash scripts/setup.sh
+
+test: setup
+	@$(PYTHON) -m pytest -q
+
+render: setup
+	@$(PYTHON) -m scenes render $(RENDER_FLAGS)
+
+stills: setup
+	@$(PYTHON) -m scenes stills $(RENDER_FLAGS)
+
+figure: setup
+	@$(PYTHON) -m scenes figure $(RENDER_FLAGS)
+
+bench: setup
+	@$(PYTHON) -m benchmarks.bench_trace
+
+bench-render: setup
+	@$(PYTHON) -m benchmarks.bench_render
+
+clean:
+	rm -rf media/*/ .manim-cache

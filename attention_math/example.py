@@ -1,0 +1,101 @@
+"""An example: the sentence and the settings a video is made from, validated when built."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+# How many tokens each on-screen layout can show with every number readable.
+LAYOUT_MAX_TOKENS = {"full": 8, "figure": 6, "unlimited": 10**9}
+POSITIONAL_CHOICES = ("none", "sinusoidal")
+_TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
+
+
+class ExampleError(ValueError):
+    """A bad example setting; the message is one line a user can act on."""
+
+
+def tokenize(sentence: str) -> tuple[str, ...]:
+    """Words and punctuation marks as tokens, case kept: "The cat." -> ("The", "cat", ".")."""
+    return tuple(_TOKEN_PATTERN.findall(sentence))
+
+
+def slugify(text: str) -> str:
+    """Lowercase, runs of anything but letters and digits become one '-'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "example"
+
+
+@dataclass(frozen=True)
+class Example:
+    sentence: str
+    d_model: int = 4
+    d_k: int = 2  # per head
+    heads: int = 2
+    seed: int = 0
+    causal: bool = False
+    positional: str = "none"  # "none" | "sinusoidal"
+    precision: int = 2  # decimals shown on screen
+    layout: str = "full"
+    name: str = ""  # media/<name>/; defaults to a slug of the sentence
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.sentence, str) or not self.sentence.strip():
+            raise ExampleError("sentence: must not be empty")
+        tokens = tokenize(self.sentence)
+        if not tokens:
+            raise ExampleError(f"sentence: {self.sentence!r} has no words to attend over")
+        for name in ("d_model", "d_k", "heads", "precision"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ExampleError(f"{name}: must be a whole number > 0, got {value!r}")
+        if self.heads * self.d_k != self.d_model:
+            raise ExampleError(
+                f"heads × d_k must equal d_model: {self.heads} × {self.d_k} ≠ {self.d_model}"
+            )
+        if self.precision > 6:
+            raise ExampleError(f"precision: at most 6 decimals, got {self.precision}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ExampleError(f"seed: must be a whole number ≥ 0, got {self.seed!r}")
+        if not isinstance(self.causal, bool):
+            raise ExampleError(f"causal: must be true or false, got {self.causal!r}")
+        if self.positional not in POSITIONAL_CHOICES:
+            raise ExampleError(f"positional: one of {', '.join(POSITIONAL_CHOICES)}, got {self.positional!r}")
+        if self.layout not in LAYOUT_MAX_TOKENS:
+            raise ExampleError(f"layout: one of {', '.join(LAYOUT_MAX_TOKENS)}, got {self.layout!r}")
+        limit = LAYOUT_MAX_TOKENS[self.layout]
+        if len(tokens) > limit:
+            raise ExampleError(
+                f"sentence: {len(tokens)} tokens, but the {self.layout!r} layout shows at most {limit}"
+            )
+        if not self.name:
+            object.__setattr__(self, "name", slugify(self.sentence))
+        elif slugify(self.name) != self.name:
+            raise ExampleError(f"name: use lowercase letters, digits and '-', got {self.name!r}")
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tokenize(self.sentence)
+
+    def with_changes(self, **changes) -> "Example":
+        return replace(self, **changes)
+
+
+def load_example(path: str | Path) -> Example:
+    """Read an example from TOML; its name is the file's stem unless the file sets one."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExampleError(f"example file not found: {path}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ExampleError(f"{path}: not valid TOML ({err})") from None
+    known = {f.name for f in fields(Example)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ExampleError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    if "sentence" not in data:
+        raise ExampleError(f"{path}: needs a sentence = \"...\" line")
+    data.setdefault("name", path.stem)
+    return Example(**data)

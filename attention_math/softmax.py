@@ -1,0 +1,31 @@
+"""Numerically stable, mask-aware softmax."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def masked_softmax(scores: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+    """Softmax along the last axis; entries where `allowed` is False get exactly 0.
+
+    The row maximum is subtracted first, so scores of ±1e4 stay finite.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    if allowed is None:
+        allowed = np.ones(scores.shape, dtype=bool)
+    shifted = np.where(allowed, scores, -np.inf)
+    row_max = shifted.max(axis=-1, keepdims=True)
+    row_max = np.where(np.isfinite(row_max), row_max, 0.0)
+    exps = np.where(allowed, np.exp(shifted - row_max), 0.0)
+    totals = exps.sum(axis=-1, keepdims=True)
+    return np.divide(exps, totals, out=np.zeros_like(exps), where=totals > 0)
+
+
+def masked_softmax_rows(masked_scores: np.ndarray) -> np.ndarray:
+    """Softmax per row of scores already set to -inf where masked (each row keeps ≥ 1 key).
+
+    The fast path for large traces: in place, no extra temporaries; exp(-inf) is exactly 0.
+    """
+    weights = masked_scores - masked_scores.max(axis=-1, keepdims=True)
+    np.exp(weights, out=weights)
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return weights

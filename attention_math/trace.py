@@ -1,0 +1,181 @@
+"""The trace: every intermediate value of multi-head self-attention, computed once, frozen.
+
+Conventions: rows are queries, columns are keys; softmax runs along each row.
+Matrices multiply from the right, X @ W, so W has shape (d_in, d_out).
+Per-head values are column slices of the full projections (head h owns
+columns h·d_k … (h+1)·d_k − 1), exactly as torch.nn.MultiheadAttention splits them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .example import Example
+from .softmax import masked_softmax_rows
+from .weights import input_decimals, projection_weights, quantise, sinusoidal_encoding, static_embedding
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only float64 (or bool) array; a view when no conversion is needed (large traces)."""
+    array = np.asarray(array)
+    if array.dtype not in (np.float64, np.bool_):
+        array = array.astype(np.float64)
+    view = array.view()
+    view.setflags(write=False)
+    return view
+
+
+@dataclass(frozen=True)
+class HeadTrace:
+    index: int  # 0-based; shown as "head index+1"
+    q: np.ndarray  # (n, d_k)
+    k: np.ndarray  # (n, d_k)
+    v: np.ndarray  # (n, d_k)
+    scores: np.ndarray  # (n, n) = q @ k.T
+    scaled_scores: np.ndarray  # scores * scale
+    masked_scores: np.ndarray  # scaled_scores, -inf where the mask hides a key
+    weights: np.ndarray  # softmax per row; masked entries exactly 0
+    output: np.ndarray  # (n, d_k) = weights @ v
+
+
+@dataclass(frozen=True)
+class AttentionTrace:
+    tokens: tuple[str, ...]
+    d_model: int
+    d_k: int
+    n_heads: int
+    causal: bool
+    precision: int  # decimals shown on screen
+    embeddings: np.ndarray  # (n, d_model) static token embeddings
+    positional: np.ndarray  # (n, d_model) added position signal (zeros when off)
+    x: np.ndarray  # (n, d_model) = embeddings + positional
+    w_q: np.ndarray  # (d_model, d_model)
+    w_k: np.ndarray
+    w_v: np.ndarray
+    w_o: np.ndarray
+    q: np.ndarray  # (n, d_model) = x @ w_q (+ b_q)
+    k: np.ndarray
+    v: np.ndarray
+    scale: float  # 1 / sqrt(d_k)
+    mask: np.ndarray  # (n, n) bool: True where the query may attend to the key
+    heads: tuple[HeadTrace, ...]
+    concat: np.ndarray  # (n, d_model) heads' outputs side by side
+    output: np.ndarray  # (n, d_model) = concat @ w_o (+ b_o)
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.tokens)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data; keys are the field names, masked scores are null."""
+        def plain(value):
+            if isinstance(value, np.ndarray):
+                if value.dtype == bool:
+                    return value.tolist()
+                return np.where(np.isfinite(value), value, np.nan).tolist() if value.size else []
+            if isinstance(value, HeadTrace):
+                return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+            if isinstance(value, tuple):
+                return [plain(item) for item in value]
+            return value
+
+        data = {f.name: plain(getattr(self, f.name)) for f in fields(self)}
+        data["shapes"] = {
+            f.name: list(getattr(self, f.name).shape)
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
+        return _nan_to_none(data)
+
+
+def _nan_to_none(value):
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, list):
+        return [_nan_to_none(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _nan_to_none(item) for key, item in value.items()}
+    return value
+
+
+def causal_mask(n_tokens: int) -> np.ndarray:
+    """True on and below the diagonal: a query sees itself and earlier tokens only."""
+    return np.tril(np.ones((n_tokens, n_tokens), dtype=bool))
+
+
+def attention_trace(
+    tokens: tuple[str, ...],
+    x: np.ndarray,
+    w_q: np.ndarray,
+    w_k: np.ndarray,
+    w_v: np.ndarray,
+    w_o: np.ndarray,
+    n_heads: int,
+    causal: bool = False,
+    *,
+    embeddings: np.ndarray | None = None,
+    positional: np.ndarray | None = None,
+    biases: dict[str, np.ndarray] | None = None,
+    precision: int = 2,
+) -> AttentionTrace:
+    """Multi-head self-attention on inputs x, keeping every intermediate value."""
+    x = np.asarray(x, dtype=np.float64)
+    n_tokens, d_model = x.shape
+    if d_model % n_heads:
+        raise ValueError(f"d_model {d_model} is not divisible by {n_heads} heads")
+    d_k = d_model // n_heads
+    biases = biases or {}
+    zero = np.zeros(d_model)
+    q = x @ w_q + biases.get("q", zero)
+    k = x @ w_k + biases.get("k", zero)
+    v = x @ w_v + biases.get("v", zero)
+    scale = 1.0 / np.sqrt(d_k)
+    mask = causal_mask(n_tokens) if causal else np.ones((n_tokens, n_tokens), dtype=bool)
+
+    # All heads at once: (heads, n, d_k), then split into per-head records.
+    def by_head(matrix: np.ndarray) -> np.ndarray:
+        return matrix.reshape(n_tokens, n_heads, d_k).transpose(1, 0, 2)
+
+    q_h, k_h, v_h = by_head(q), by_head(k), by_head(v)
+    scores = q_h @ k_h.transpose(0, 2, 1)
+    scaled = scores * scale
+    masked = np.where(mask, scaled, -np.inf) if causal else scaled
+    weights = masked_softmax_rows(masked)
+    head_outputs = weights @ v_h
+    heads = tuple(
+        HeadTrace(
+            index=h, q=_frozen(q_h[h]), k=_frozen(k_h[h]), v=_frozen(v_h[h]),
+            scores=_frozen(scores[h]), scaled_scores=_frozen(scaled[h]),
+            masked_scores=_frozen(masked[h]), weights=_frozen(weights[h]),
+            output=_frozen(head_outputs[h]),
+        )
+        for h in range(n_heads)
+    )
+    concat = head_outputs.transpose(1, 0, 2).reshape(n_tokens, d_model)
+    output = concat @ w_o + biases.get("o", zero)
+    return AttentionTrace(
+        tokens=tuple(tokens), d_model=d_model, d_k=d_k, n_heads=n_heads, causal=causal,
+        precision=precision,
+        embeddings=_frozen(x if embeddings is None else embeddings),
+        positional=_frozen(np.zeros_like(x) if positional is None else positional),
+        x=_frozen(x), w_q=_frozen(w_q), w_k=_frozen(w_k), w_v=_frozen(w_v), w_o=_frozen(w_o),
+        q=_frozen(q), k=_frozen(k), v=_frozen(v), scale=float(scale), mask=_frozen(mask),
+        heads=heads, concat=_frozen(concat), output=_frozen(output),
+    )
+
+
+def trace_example(example: Example) -> AttentionTrace:
+    """The trace of an example: its tokens, static embeddings (+ positions) and seeded weights."""
+    decimals = input_decimals(example.precision)
+    tokens = example.tokens
+    embeddings = np.stack([static_embedding(t, example.d_model, example.seed, decimals) for t in tokens])
+    if example.positional == "sinusoidal":
+        positional = quantise(sinusoidal_encoding(len(tokens), example.d_model), decimals)
+    else:
+        positional = np.zeros_like(embeddings)
+    weights = projection_weights(example.d_model, example.seed, decimals)
+    return attention_trace(
+        tokens, embeddings + positional, n_heads=example.heads, causal=example.causal,
+        embeddings=embeddings, positional=positional, precision=example.precision, **weights,
+    )
