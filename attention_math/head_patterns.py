@@ -1,0 +1,90 @@
+"""Name what an attention head does, by a rule short enough to show on screen.
+
+Every score is a mean over query rows of one head's (n, n) softmax weights:
+  previous token  W[i, i−1] over rows that have a previous token
+  next token      W[i, i+1] over rows that have a next token
+  self            W[i, i]
+  [CLS] / [SEP] sink   mass on that token (summed over its columns), all rows
+  broad           entropy of row i / log(keys row i may see), rows seeing ≥ 2 keys
+The labels are checked in PATTERN_RULES order and the first whose score reaches
+its threshold wins: the specific positional patterns first, then the sinks, then
+"broad"; a head matching none is "mixed".
+"""
+from __future__ import annotations
+
+import numpy as np
+
+POSITION_THRESHOLD = 0.5
+SINK_THRESHOLD = 0.5
+BROAD_THRESHOLD = 0.75
+
+# Label -> the one-line rule shown on screen; the order is the order of the checks.
+PATTERN_RULES = {
+    "previous token": f"on average ≥ {POSITION_THRESHOLD:.0%} of each row goes to the token just before",
+    "next token": f"on average ≥ {POSITION_THRESHOLD:.0%} of each row goes to the token just after",
+    "self": f"on average ≥ {POSITION_THRESHOLD:.0%} of each row stays on the token itself",
+    "[CLS] sink": f"on average ≥ {SINK_THRESHOLD:.0%} of each row goes to [CLS]",
+    "[SEP] sink": f"on average ≥ {SINK_THRESHOLD:.0%} of each row goes to [SEP]",
+    "broad": f"rows are spread out: mean entropy ≥ {BROAD_THRESHOLD:.0%} of the most possible",
+    "mixed": "none of the above; score: the strongest single pattern's share",
+}
+_THRESHOLDS = {
+    "previous token": POSITION_THRESHOLD, "next token": POSITION_THRESHOLD, "self": POSITION_THRESHOLD,
+    "[CLS] sink": SINK_THRESHOLD, "[SEP] sink": SINK_THRESHOLD, "broad": BROAD_THRESHOLD,
+}
+
+
+def _mean_offset(weights: np.ndarray, offset: int) -> float:
+    """Mean of W[i, i+offset] over the rows where that key exists (0 for a single token)."""
+    diagonal = np.diagonal(weights, offset=offset)
+    return float(diagonal.mean()) if diagonal.size else 0.0
+
+
+def _mean_sink(weights: np.ndarray, tokens: tuple[str, ...], sink: str) -> float:
+    columns = [i for i, token in enumerate(tokens) if token == sink]
+    return float(weights[:, columns].sum(axis=1).mean()) if columns else 0.0
+
+
+def _mean_normalised_entropy(weights: np.ndarray, mask: np.ndarray) -> float:
+    """Row entropy over log(keys the row may see), averaged over rows that may see ≥ 2 keys."""
+    keys_seen = mask.sum(axis=1)
+    rows = keys_seen >= 2
+    if not rows.any():
+        return 0.0
+    safe = np.where(weights > 0, weights, 1.0)  # 0·log 0 = 0
+    entropy = -(weights * np.log(safe)).sum(axis=1)
+    return float(np.mean(entropy[rows] / np.log(keys_seen[rows])))
+
+
+def pattern_scores(
+    weights: np.ndarray, tokens: tuple[str, ...], mask: np.ndarray | None = None
+) -> dict[str, float]:
+    """Every label's measured score (all but "mixed"); mask: True where a query may see a key."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if mask is None:
+        mask = np.ones(weights.shape, dtype=bool)
+    return {
+        "previous token": _mean_offset(weights, -1),
+        "next token": _mean_offset(weights, 1),
+        "self": _mean_offset(weights, 0),
+        "[CLS] sink": _mean_sink(weights, tokens, "[CLS]"),
+        "[SEP] sink": _mean_sink(weights, tokens, "[SEP]"),
+        "broad": _mean_normalised_entropy(weights, mask),
+    }
+
+
+def classify_head(
+    weights: np.ndarray, tokens: tuple[str, ...], mask: np.ndarray | None = None
+) -> tuple[str, float]:
+    """(label, score): the first label in PATTERN_RULES order whose score reaches its threshold.
+
+    A "mixed" head's score is its largest positional or sink share, so a viewer
+    sees how far the strongest pattern is from the threshold.
+    """
+    if len(tokens) != np.shape(weights)[0]:
+        raise ValueError(f"{len(tokens)} tokens for a {np.shape(weights)[0]}-row weight matrix")
+    scores = pattern_scores(weights, tokens, mask)
+    for label, threshold in _THRESHOLDS.items():
+        if scores[label] >= threshold:
+            return label, scores[label]
+    return "mixed", max(score for label, score in scores.items() if label != "broad")

@@ -1,0 +1,1 @@
+"""Manim scenes: one file per segment under segments/, built from components/ and theme."""

@@ -1,0 +1,121 @@
+"""The scene every segment builds on: the active trace, the theme, and sections that
+leave a still, a subcaption and a record of what was on screen."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manim import Scene, Text, config
+from manim.mobject.text.tex_mobject import SingleStringMathTex
+
+from attention_math.weights import input_decimals
+
+from . import context
+from .components.text import NumberText
+from .theme import current_theme
+
+FRAME_MARGIN = 0.02
+
+
+@dataclass
+class SectionRecord:
+    """What a viewer sees at the end of a section, kept for tests and the storyboard."""
+    name: str
+    caption: str
+    numbers: list[tuple[str, str, int, str]] = field(default_factory=list)  # (source, text, precision, suffix)
+    text_boxes: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
+    outside_frame: list[str] = field(default_factory=list)
+    still: str | None = None
+
+
+def _box(mobject) -> tuple[float, float, float, float]:
+    left, bottom, _ = mobject.get_corner([-1, -1, 0])
+    right, top, _ = mobject.get_corner([1, 1, 0])
+    return left, bottom, right, top
+
+
+def _visible(mobject) -> bool:
+    return mobject.get_fill_opacity() > 0.01 or mobject.get_stroke_opacity() > 0.01
+
+
+def _text_pieces(mobject):
+    """The outermost Text / TeX mobjects below `mobject` (not their glyphs or parts)."""
+    if isinstance(mobject, (Text, SingleStringMathTex)):
+        yield mobject
+        return
+    for sub in mobject.submobjects:
+        yield from _text_pieces(sub)
+
+
+class ExplainerScene(Scene):
+    segment: str = "segment"  # file-name part: NN-<segment>.mp4
+    title: str = ""
+
+    def setup(self) -> None:
+        self.theme = current_theme()
+        self.camera.background_color = self.theme.background
+        self.context = context.active()
+        self.example = self.context.example
+        self.trace = context.active_trace()
+        # Inputs (embeddings, weights) are quantised one decimal coarser than results.
+        self.input_precision = input_decimals(self.trace.precision)
+        self.sections: list[SectionRecord] = []
+        self._section_start = 0.0
+
+    # Storyboard vocabulary -------------------------------------------------
+    def step(self, name: str, caption: str) -> None:
+        """Start a section: the previous one ends with a still and its subcaption."""
+        self._finish_section()
+        self.next_section(name)
+        self.sections.append(SectionRecord(name, caption))
+        self._section_start = self.renderer.time
+
+    def tear_down(self) -> None:
+        self._finish_section()
+        super().tear_down()
+
+    # Section bookkeeping ----------------------------------------------------
+    def _finish_section(self) -> None:
+        if not self.sections:
+            return
+        record = self.sections[-1]
+        duration = self.renderer.time - self._section_start
+        if duration > 0:
+            self.add_subcaption(record.caption, duration=duration, offset=-duration)
+        self._record_screen(record)
+        if self.context.stills_dir:
+            self.renderer.update_frame(self)
+            path = Path(self.context.stills_dir) / f"{self.segment}-{len(self.sections):02d}-{record.name}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.camera.get_image().save(path)
+            record.still = str(path)
+
+    def _record_screen(self, record: SectionRecord) -> None:
+        half_w, half_h = config.frame_width / 2, config.frame_height / 2
+        for top in self.mobjects:
+            for mob in top.get_family():
+                if not mob.points.size or not _visible(mob):
+                    continue
+                left, bottom, right, upper = _box(mob)
+                if left < -half_w - FRAME_MARGIN or right > half_w + FRAME_MARGIN or \
+                        bottom < -half_h - FRAME_MARGIN or upper > half_h + FRAME_MARGIN:
+                    record.outside_frame.append(f"{type(mob).__name__} at {_box(mob)}")
+            for mob in _text_pieces(top):
+                if not _visible(mob):
+                    continue
+                name = getattr(mob, "text", None) or getattr(mob, "tex_string", type(mob).__name__)
+                record.text_boxes.append((name, _box(mob)))
+                if isinstance(mob, NumberText):
+                    record.numbers.append((mob.source, mob.shown_text, mob.precision, mob.suffix))
+
+
+def corner_title(scene: ExplainerScene, heading: str, subtitle: str | None = None):
+    """The segment's title in the top-left corner; returned so a storyboard can keep it."""
+    from manim import UL
+
+    from .components import title_bar
+
+    bar = title_bar(heading, subtitle)
+    bar.to_corner(UL, buff=0.35)
+    scene.add(bar)
+    return bar

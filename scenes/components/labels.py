@@ -1,0 +1,55 @@
+"""Shape labels, formulas, highlight boxes and the weight legend."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, MathTex, Rectangle, SurroundingRectangle, VGroup
+
+from ..theme import current_theme
+from .text import label
+
+
+def shape_label(rows: int, cols: int) -> VGroup:
+    """"[3 × 4]": rows × columns, in the muted colour."""
+    return label(f"[{rows} × {cols}]", "small", current_theme().muted)
+
+
+def formula(tex: str, size: str = "body", color=None) -> MathTex:
+    """An equation in TeX: only our own fixed strings, never user text."""
+    theme = current_theme()
+    return MathTex(tex, font_size=theme.sizes[size] * 1.35, color=color or theme.ink)
+
+
+def highlight_box(mobject, color=None, buff: float = 0.04) -> SurroundingRectangle:
+    return SurroundingRectangle(mobject, color=color or current_theme().highlight, buff=buff, stroke_width=4)
+
+
+def title_bar(text: str, subtitle: str | None = None) -> VGroup:
+    """The segment title, top left, with an optional muted subtitle beside it."""
+    theme = current_theme()
+    parts = [label(text, "title", theme.ink, weight="BOLD")]
+    if subtitle:
+        parts.append(label(subtitle, "body", theme.muted))
+    group = VGroup(*parts).arrange(RIGHT, buff=0.35, aligned_edge=DOWN)
+    return group
+
+
+def weight_legend(height: float = 2.4, steps: int = 10) -> VGroup:
+    """A vertical colour bar for attention weights: 0 % at the bottom, 100 % at the top."""
+    theme = current_theme()
+    swatches = VGroup(*(
+        Rectangle(width=0.28, height=height / steps, fill_color=theme.weight_color((k + 0.5) / steps),
+                  fill_opacity=1, stroke_width=0)
+        for k in range(steps)
+    )).arrange(UP, buff=0)
+    frame = SurroundingRectangle(swatches, buff=0, color=theme.faint, stroke_width=1)
+    top = label("100%", "small", theme.muted).next_to(swatches, RIGHT, buff=0.1).align_to(swatches, UP)
+    bottom = label("0%", "small", theme.muted).next_to(swatches, RIGHT, buff=0.1).align_to(swatches, DOWN)
+    caption = label("darker =\nhigher", "small", theme.muted).next_to(swatches, DOWN, buff=0.15)
+    return VGroup(swatches, frame, top, bottom, caption)
+
+
+def plus_sign(size: str = "body") -> VGroup:
+    return label("+", size, current_theme().muted)
+
+
+def operator(symbol: str, size: str = "heading") -> VGroup:
+    return label(symbol, size, current_theme().ink)

@@ -1,0 +1,54 @@
+"""Which example the scenes draw. The render pipeline sets it; the plain `manim` CLI
+reads EXPLAINER_EXAMPLE (a TOML path) or EXPLAINER_SENTENCE from the environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from attention_math import AttentionTrace, Example, load_example, trace_example
+
+DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat-sat.toml"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    example: Example
+    stills_dir: str | None = None  # where section-end stills go (None: don't save)
+    model: str = "toy"  # "toy" | "minilm"
+    layer: int = 0
+    head: int = 0
+
+
+_active: list[RenderContext] = []
+
+
+def use(context: RenderContext) -> None:
+    _active[:] = [context]
+
+
+def active() -> RenderContext:
+    if not _active:
+        if os.environ.get("EXPLAINER_EXAMPLE"):
+            example = load_example(os.environ["EXPLAINER_EXAMPLE"])
+        elif os.environ.get("EXPLAINER_SENTENCE"):
+            example = Example(os.environ["EXPLAINER_SENTENCE"])
+        else:
+            example = load_example(DEFAULT_EXAMPLE)
+        _active.append(RenderContext(example))
+    return _active[0]
+
+
+def active_trace() -> AttentionTrace:
+    context = active()
+    return _trace_for(context.example, context.model, context.layer)
+
+
+@lru_cache(maxsize=8)
+def _trace_for(example: Example, model: str, layer: int) -> AttentionTrace:
+    if model == "minilm":
+        from attention_math.minilm import model_trace
+
+        return model_trace(example.sentence, causal=example.causal).layers[layer].attention
+    return trace_example(example)

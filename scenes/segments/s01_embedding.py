@@ -1,0 +1,91 @@
+"""Segment 1 · Embedding: sentence → tokens → one vector per token → stacked into X."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, Write
+
+from ..base import ExplainerScene, corner_title
+from ..components import NumberMatrix, TokenRow, label, operator, shape_label
+
+
+class EmbeddingSegment(ExplainerScene):
+    segment = "01-embedding"
+
+    def construct(self) -> None:
+        trace = self.trace
+        corner_title(self, "1 · Embedding", "words become vectors")
+
+        self.step("sentence", "We start from a sentence. Attention will let its words look at each other.")
+        sentence = label(self.example.sentence, "heading")
+        if sentence.width > 12.5:
+            sentence.scale_to_fit_width(12.5)
+        self.play(Write(sentence), run_time=1.2)
+        self.wait(0.6)
+
+        self.step("tokens", "First it is split into tokens: words and punctuation. Each token keeps its colour in every step.")
+        tokens = TokenRow(trace.tokens, max_width=12.5).shift(UP * 1.9)
+        self.play(ReplacementTransform(sentence, tokens), run_time=1.0)
+        self.wait(0.6)
+
+        self.step("vectors", f"Each token looks up its embedding: {trace.d_model} numbers. "
+                             "The same word always gets the same vector, whatever its neighbours.")
+        vectors = self.embedding_columns(tokens)
+        self.play(*(chip.animate.move_to(target) for chip, target in zip(tokens.chips, vectors.chip_targets)))
+        self.play(LaggedStart(*(FadeIn(v, shift=DOWN * 0.3) for v in vectors), lag_ratio=0.15), run_time=1.5)
+        self.wait(1.0)
+
+        self.step("stack", "Stacked as rows, the vectors form the matrix X: one row per token, one column per dimension.")
+        x_matrix = self.x_matrix()
+        self.play(FadeOut(tokens), *(TransformFromCopy(v.body(), x_matrix.row(i)) for i, v in enumerate(vectors)),
+                  FadeOut(vectors), run_time=1.5)
+        self.play(*(FadeIn(part) for part in (x_matrix.row_labels, x_matrix.col_labels, x_matrix.frame,
+                                              x_matrix.title, x_matrix.shape)))
+        self.wait(1.2)
+
+        if trace.positional.any():
+            self.step("positions", "Attention itself ignores word order, so a position signal is added: X = embeddings + positions.")
+            self.show_positional_sum(x_matrix)
+
+    def embedding_columns(self, tokens: TokenRow) -> VGroup:
+        """One vertical vector per token, each centred under where its chip moves to."""
+        columns = VGroup(*(
+            NumberMatrix(self.trace.embeddings[i][:, None], self.input_precision, "embeddings",
+                         source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]")
+            for i in range(self.trace.n_tokens)
+        ))
+        slots = [max(chip.width, column.width) for chip, column in zip(tokens.chips, columns)]
+        gap = 0.3
+        scale = min(1.0, 13.0 / (sum(slots) + gap * (len(slots) - 1)))
+        x = -(sum(slots) + gap * (len(slots) - 1)) * scale / 2
+        columns.chip_targets = []
+        for chip, column, slot in zip(tokens.chips, columns, slots):
+            column.scale(scale)
+            centre = x + slot * scale / 2
+            column.move_to([centre, 0, 0]).next_to(tokens, DOWN, buff=0.3, coor_mask=[0, 1, 0])
+            columns.chip_targets.append([centre, chip.get_y(), 0])
+            x += (slot + gap) * scale
+        return columns
+
+    def x_matrix(self) -> NumberMatrix:
+        trace = self.trace
+        source = "embeddings" if trace.positional.any() else "x"
+        matrix = NumberMatrix(getattr(trace, source), self.input_precision, source, row_tokens=trace.tokens,
+                              title="X", col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
+        matrix.shape = shape_label(trace.n_tokens, trace.d_model).next_to(matrix.frame, DOWN, buff=0.15)
+        matrix.add(matrix.shape)
+        matrix.move_to(DOWN * 0.3)
+        return matrix
+
+    def show_positional_sum(self, embeddings: NumberMatrix) -> None:
+        trace = self.trace
+        positions = NumberMatrix(trace.positional, self.input_precision, "positional", title="positions",
+                                 col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
+        total = NumberMatrix(trace.x, self.input_precision, "x", title="X",
+                             col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
+        embeddings.title.become(label("embeddings", "body", self.theme.ink, weight="BOLD").move_to(embeddings.title))
+        plus, equals = operator("+"), operator("=")
+        row = VGroup(embeddings.copy(), plus, positions, equals, total).arrange(RIGHT, buff=0.3)
+        row.scale_to_fit_width(min(row.width, 13.2)).move_to(DOWN * 0.3)
+        self.play(embeddings.animate.become(row[0]))
+        self.play(FadeIn(plus), FadeIn(positions, shift=LEFT * 0.3))
+        self.play(FadeIn(equals), FadeIn(total, shift=LEFT * 0.3))
+        self.wait(1.2)

@@ -1,0 +1,75 @@
+"""The one colour theme: every colour, font and size a scene uses is looked up here.
+
+Light background, like the user's figure specs (seeds 000/001) and like the slides
+people paste stills into. Palettes: tokens, Q/K/V and heads from seed 001.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from manim import ManimColor, interpolate_color
+
+
+@dataclass(frozen=True)
+class Theme:
+    background: str = "#FBFAF7"
+    ink: str = "#1F2937"  # main text
+    muted: str = "#6B7280"  # secondary text, shape labels
+    faint: str = "#D1D5DB"  # grid lines, masked cells
+    cell_fill: str = "#FFFFFF"
+    masked_fill: str = "#E5E7EB"
+    highlight: str = "#F43F5E"  # the row/column/cell being worked on
+    # seed 001: each token keeps its colour in every segment.
+    token_colors: tuple[str, ...] = (
+        "#FF6B6B", "#4ECDC4", "#45B7D1", "#FFA07A", "#98D8C8", "#F7DC6F", "#B39DDB", "#F48FB1",
+    )
+    # seed 001: Q blue, K green, V amber, in every segment, legend and figure.
+    query: str = "#3B82F6"
+    key: str = "#10B981"
+    value: str = "#F59E0B"
+    output: str = "#8B5CF6"
+    head_colors: tuple[str, ...] = (
+        "#3B82F6", "#8B5CF6", "#EC4899", "#F59E0B", "#10B981", "#06B6D4", "#EF4444", "#6366F1",
+    )
+    # Values: sign → hue, magnitude → intensity.
+    positive: str = "#2563EB"
+    negative: str = "#DC2626"
+    # Attention weights: one sequential scale, darker = higher.
+    weight_low: str = "#F5F3FF"
+    weight_high: str = "#4C1D95"
+    font: str = "DejaVu Sans"
+    mono_font: str = "DejaVu Sans Mono"
+    sizes: dict = field(default_factory=lambda: {
+        "title": 40, "heading": 32, "body": 28, "label": 26, "cell": 24, "small": 20, "caption": 24,
+    })
+
+    def token_color(self, index: int) -> ManimColor:
+        return ManimColor(self.token_colors[index % len(self.token_colors)])
+
+    def head_color(self, index: int) -> ManimColor:
+        return ManimColor(self.head_colors[index % len(self.head_colors)])
+
+    def value_color(self, value: float, scale: float) -> ManimColor:
+        """Sign picks the hue, |value| / scale the intensity (0 → white cell)."""
+        strength = min(abs(value) / scale, 1.0) * 0.55 if scale > 0 else 0.0
+        hue = self.positive if value >= 0 else self.negative
+        return interpolate_color(ManimColor(self.cell_fill), ManimColor(hue), strength)
+
+    def weight_color(self, weight: float) -> ManimColor:
+        return interpolate_color(ManimColor(self.weight_low), ManimColor(self.weight_high), min(max(weight, 0.0), 1.0) ** 0.8)
+
+    def text_on(self, fill: ManimColor) -> ManimColor:
+        """Dark ink on light fills, white on dark ones, so numbers stay readable."""
+        r, g, b = fill.to_rgb()
+        return ManimColor("#FFFFFF") if 0.299 * r + 0.587 * g + 0.114 * b < 0.55 else ManimColor(self.ink)
+
+    def role_color(self, role: str) -> ManimColor:
+        return ManimColor({"q": self.query, "k": self.key, "v": self.value, "o": self.output}.get(role, self.ink))
+
+
+THEME = Theme()
+
+
+def current_theme() -> Theme:
+    """Looked up when a mobject is built, never frozen into default arguments."""
+    return THEME

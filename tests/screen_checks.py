@@ -1,0 +1,57 @@
+"""Shared checks on what a scene put on screen (its SectionRecords)."""
+from __future__ import annotations
+
+import numpy as np
+from manim import tempconfig
+
+from attention_math import format_number, percentages, shown
+from scenes import context
+
+OVERLAP_TOLERANCE = 0.02  # scene units; glyph boxes may touch, not cross
+
+
+def build_scene(scene_class, example, **context_fields):
+    """Run a scene's construct with animations skipped and no video written."""
+    context.use(context.RenderContext(example, **context_fields))
+    with tempconfig({"quality": "low_quality", "write_to_movie": False, "disable_caching": True,
+                     "verbosity": "ERROR", "progress_bar": "none", "media_dir": "/tmp/attention-explainer-tests"}):
+        scene = scene_class(skip_animations=True)
+        scene.render()
+    return scene
+
+
+def trace_namespace(trace) -> dict:
+    names = {name: getattr(trace, name) for name in trace.__dataclass_fields__}
+    names.update(trace=trace, percentages=percentages, shown=shown, np=np)
+    return names
+
+
+def wrong_numbers(scene, namespace: dict | None = None) -> list[str]:
+    """Every NumberText on screen whose text differs from its trace source, formatted."""
+    namespace = namespace or trace_namespace(scene.trace)
+    problems = []
+    for record in scene.sections:
+        for source, text, precision, suffix in record.numbers:
+            value = float(eval(source, {"__builtins__": {}}, namespace))  # noqa: S307 - our own expressions
+            expected = format_number(value, precision) + suffix
+            if text != expected:
+                problems.append(f"{record.name}: {source} shows {text!r}, trace gives {expected!r}")
+    return problems
+
+
+def overlapping_texts(scene) -> list[str]:
+    problems = []
+    for record in scene.sections:
+        boxes = record.text_boxes
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                (name_a, (l1, b1, r1, t1)), (name_b, (l2, b2, r2, t2)) = boxes[a], boxes[b]
+                overlap_x = min(r1, r2) - max(l1, l2)
+                overlap_y = min(t1, t2) - max(b1, b2)
+                if overlap_x > OVERLAP_TOLERANCE and overlap_y > OVERLAP_TOLERANCE:
+                    problems.append(f"{record.name}: {name_a!r} overlaps {name_b!r}")
+    return problems
+
+
+def outside_frame(scene) -> list[str]:
+    return [f"{record.name}: {item}" for record in scene.sections for item in record.outside_frame]
