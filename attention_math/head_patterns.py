@@ -14,6 +14,19 @@ from __future__ import annotations
 
 import numpy as np
 
+# Thresholds, set after measuring all 72 heads of all-MiniLM-L6-v2 on 10 sentences:
+# - positional: the real positional heads stand apart (layer 1 head 3 puts 1.00
+#   on the previous token, layer 2 head 9 puts 0.53–0.66 on the next one) and
+#   every other head averages < 0.4, except layer 3 head 12 (previous token
+#   0.34–0.52), which "at least half" names in some sentences only.
+# - sinks: the mass on [CLS] is one broad hump (median ≈ 0.55, no gap anywhere),
+#   so any cut splits a continuum; "at least half the attention" reads plainly,
+#   and 0.55, 0.6 or 2/3 did not make labels steadier across sentences
+#   (a head keeps its usual label in 77–82 % of sentences for every choice).
+#   [SEP] never gets more than 0.36 in this model.
+# - broad: normalised entropy spreads from 0.3 to 0.9; 0.75 keeps the clearly
+#   diffuse heads (mostly in layers 1 and 6); sinks are checked first, since a
+#   row with half its mass on [CLS] can still score ≈ 0.8 here.
 POSITION_THRESHOLD = 0.5
 SINK_THRESHOLD = 0.5
 BROAD_THRESHOLD = 0.75

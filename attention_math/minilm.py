@@ -15,6 +15,7 @@ import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,12 +24,16 @@ from .head_patterns import PATTERN_RULES, classify_head
 from .rollout import attention_rollout
 from .trace import AttentionTrace, attention_trace
 
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
 MODEL_NAME = "all-MiniLM-L6-v2"
 # Longest input, in WordPiece tokens counting [CLS] and [SEP]: the model was
-# trained on sequences this long, and more could not be shown anyway.
+# trained with sequences limited to 128 tokens (its model card), and a longer
+# attention matrix could not be shown anyway.
 MAX_TOKENS = 128
 PRECISION = 2  # decimals shown on screen
-_SAFETENSORS_DTYPES = {"F32": "<f4", "F64": "<f8", "I64": "<i8"}
+_SAFETENSORS_DTYPES = {"F32": "<f4", "I64": "<i8"}  # the weights; embeddings.position_ids
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class LayerWeights:
 
 @dataclass(frozen=True)
 class MiniLM:
-    tokenizer: object  # tokenizers.Tokenizer, no padding, no truncation
+    tokenizer: Tokenizer  # no padding, no truncation
     n_heads: int
     layer_norm_eps: float
     word_embeddings: np.ndarray  # (vocab, d_model) float32, memory-mapped: only used rows are read
@@ -163,8 +168,6 @@ def load_model() -> MiniLM:
     tokenizer.no_padding()  # tokenizer.json pads every input to 128 otherwise
     tokenizer.no_truncation()
     tensors = read_safetensors(folder / "model.safetensors")
-    # Some exports prefix every key with the architecture name.
-    tensors = {name.removeprefix("bert."): array for name, array in tensors.items()}
     return MiniLM(
         tokenizer=tokenizer,
         n_heads=config["num_attention_heads"],
@@ -288,8 +291,8 @@ def model_trace(sentence: str, causal: bool = False) -> ModelTrace:
     """
     tokens, token_ids = tokenize_for_model(sentence)
     model = load_model()
-    x = _frozen(_embed(model, token_ids))
-    embeddings = x
+    embeddings = _frozen(_embed(model, token_ids))
+    x = embeddings
     layers = []
     for index in range(len(model.layers)):
         layer = _layer_trace(model, index, tokens, x, causal)
@@ -320,6 +323,17 @@ def _sentence_and_causal(args: argparse.Namespace) -> tuple[str, bool]:
     return args.sentence, bool(args.causal)
 
 
+# The model's fixed matrices are 13 MB of JSON per layer; they stay in model.safetensors.
+_OMITTED_WEIGHTS = ("w_q", "w_k", "w_v", "w_o")
+
+
+def _attention_without_weights(attention: AttentionTrace) -> dict:
+    data = attention.to_dict()
+    for name in _OMITTED_WEIGHTS:
+        del data[name], data["shapes"][name]
+    return data
+
+
 def model_trace_for_cli(args: argparse.Namespace) -> dict:
     """`python -m attention_math trace --model minilm "..." [--causal]` as JSON-ready data."""
     sentence, causal = _sentence_and_causal(args)
@@ -331,7 +345,7 @@ def model_trace_for_cli(args: argparse.Namespace) -> dict:
         patterns = [classify_head(head.weights, trace.tokens, mask) for head in layer.attention.heads]
         layers.append({
             "index": layer.index,
-            "attention": layer.attention.to_dict(),
+            "attention": _attention_without_weights(layer.attention),
             "attention_residual_norm": layer.attention_residual_norm.tolist(),
             "ffn_intermediate": layer.ffn_intermediate.tolist(),
             "ffn_output": layer.ffn_output.tolist(),
@@ -346,6 +360,7 @@ def model_trace_for_cli(args: argparse.Namespace) -> dict:
         "token_ids": list(trace.token_ids),
         "embeddings": trace.embeddings.tolist(),
         "layers": layers,
+        "omitted": f"each layer's {', '.join(_OMITTED_WEIGHTS)}: fixed weights, read them from model.safetensors",
         "pattern_rules": dict(PATTERN_RULES),
         "rollout": attention_rollout(weights).tolist(),
     }

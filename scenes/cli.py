@@ -1,0 +1,74 @@
+"""`python -m scenes`: render the explainer, its stills, or the figure, for any sentence."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from attention_math import Example, ExampleError, load_example
+
+from .pipeline.worker import QUALITIES
+
+DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat-sat.toml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m scenes", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in [("render", "MP4 per segment, explainer.mp4, subtitles, stills, storyboard, slides"),
+                            ("stills", "only the stills, storyboard.png and slides.pdf (no video: fast)"),
+                            ("list", "the segments in playing order")]:
+        sub = commands.add_parser(name, help=help_text)
+        if name == "list":
+            continue
+        sub.add_argument("--sentence", help="your own sentence (gets the default settings)")
+        sub.add_argument("--example", help=f"an example TOML file (default {DEFAULT_EXAMPLE.relative_to(Path.cwd()) if DEFAULT_EXAMPLE.is_relative_to(Path.cwd()) else DEFAULT_EXAMPLE})")
+        sub.add_argument("--quality", choices=list(QUALITIES), default="medium",
+                         help="low 480p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
+        sub.add_argument("--scenes", help="a subset: numbers or names, e.g. '1,3' or 'softmax'")
+        sub.add_argument("--jobs", type=int, default=2, help="parallel render processes (default 2)")
+        sub.add_argument("--model", choices=("toy", "minilm"), default="toy",
+                         help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2")
+        sub.add_argument("--layer", type=int, default=1, help="with --model minilm: layer 1–6")
+        sub.add_argument("--head", type=int, default=1, help="with --model minilm: head 1–12")
+        sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
+    return parser
+
+
+def _example(args) -> Example:
+    if args.sentence and args.example:
+        raise ExampleError("give SENTENCE or EXAMPLE, not both")
+    if args.sentence is not None:
+        return Example(args.sentence)
+    return load_example(args.example or DEFAULT_EXAMPLE)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .playlist import PLAYLIST, numbered_name, select
+
+    if args.command == "list":
+        for cls in PLAYLIST:
+            print(numbered_name(cls))
+        return 0
+    from .context import RenderContext
+    from .pipeline.run import RenderRequest, render
+
+    try:
+        example = _example(args)
+        scene_classes = select(args.scenes)
+        if args.jobs < 1:
+            raise ExampleError("--jobs must be at least 1")
+        context = RenderContext(example, model=args.model, layer=args.layer - 1, head=args.head - 1)
+        if args.model == "minilm":
+            from .context import validate_model_context
+            validate_model_context(context)
+        else:
+            from attention_math import trace_example
+            trace_example(example)  # fail here, in one line, not inside a worker
+    except (ExampleError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    request = RenderRequest(context, tuple(scene_classes), quality=args.quality, jobs=args.jobs,
+                            write_video=args.command == "render", media_root=args.media_dir.resolve())
+    return render(request)

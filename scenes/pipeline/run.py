@@ -1,0 +1,146 @@
+"""Render segments in parallel processes, then publish outputs atomically into media/<name>/."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import assemble
+from .files import example_lock, publish, writing
+from .worker import SegmentJob, SegmentResult, render_segment
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    context: object  # scenes.context.RenderContext without stills_dir
+    scene_classes: tuple
+    quality: str = "medium"
+    jobs: int = 2
+    write_video: bool = True
+    media_root: Path = PROJECT / "media"
+
+
+def _code_fingerprint() -> str:
+    """Changes whenever any code that draws or computes changes, so stale outputs re-render."""
+    digest = hashlib.sha256()
+    for folder in ("scenes", "attention_math"):
+        for path in sorted((PROJECT / folder).rglob("*.py")):
+            digest.update(path.read_bytes())
+    import manim
+    digest.update(manim.__version__.encode())
+    return digest.hexdigest()
+
+
+def _stamp(request: RenderRequest, scene_class, fingerprint: str) -> str:
+    key = f"{request.context!r}|{request.quality}|{request.write_video}|{scene_class.__module__}.{scene_class.__name__}"
+    return hashlib.sha256(f"{key}|{fingerprint}".encode()).hexdigest()
+
+
+def render(request: RenderRequest, log=print) -> int:
+    """Returns a process exit code; on failure the previous outputs stay as they were."""
+    from ..playlist import PLAYLIST, numbered_name
+
+    out_dir = request.media_root / request.context.example.name
+    with example_lock(out_dir):
+        stamps_path = out_dir / ".stamps.json"
+        stamps = json.loads(stamps_path.read_text()) if stamps_path.exists() else {}
+        fingerprint = _code_fingerprint()
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        try:
+            todo, reused = [], []
+            for cls in request.scene_classes:
+                name = numbered_name(cls)
+                stamp = _stamp(request, cls, fingerprint)
+                done = (out_dir / f"{name}.mp4").exists() or not request.write_video
+                if stamps.get(name) == stamp and done and any((out_dir / "stills").glob(f"{name}-*.png")):
+                    reused.append(name)
+                else:
+                    todo.append((cls, name, stamp))
+            if reused:
+                log(f"up to date: {', '.join(reused)}")
+            results = _run_jobs(request, todo, staging, out_dir, log)
+            failed = {name: r for name, r in results.items() if r.error}
+            if failed:
+                for name, r in failed.items():
+                    log(f"error: {name} failed: {r.error}", file=sys.stderr)
+                log("error: previous outputs were left as they were", file=sys.stderr)
+                return 1
+            for cls, name, stamp in todo:
+                _publish_segment(results[name], name, out_dir, request.write_video)
+                stamps[name] = stamp
+            with writing(stamps_path) as tmp:
+                tmp.write_text(json.dumps(stamps, indent=1))
+            # The full explainer when every segment exists, else just the ones asked for.
+            everything = [numbered_name(cls) for cls in PLAYLIST]
+            complete = all((out_dir / f"{n}.mp4").exists() for n in everything) or not request.write_video
+            asked = [numbered_name(cls) for cls in PLAYLIST if cls in request.scene_classes]
+            _assemble(out_dir, everything if complete else asked, request.write_video, log)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    log(f"done: {out_dir}")
+    return 0
+
+
+def _run_jobs(request, todo, staging: Path, out_dir: Path, log) -> dict[str, SegmentResult]:
+    manim_dir = out_dir / ".manim" / request.quality
+    jobs = {
+        name: SegmentJob(cls.__module__, cls.__name__, replace(request.context, stills_dir=str(staging / name)),
+                         request.quality, str(manim_dir), request.write_video)
+        for cls, name, _ in todo
+    }
+    results: dict[str, SegmentResult] = {}
+    if not jobs:
+        return results
+    started = time.perf_counter()
+    what = "video" if request.write_video else "stills"
+    log(f"rendering {len(jobs)} segment(s) ({what}, {request.quality} quality, {request.jobs} processes)")
+    with ProcessPoolExecutor(max_workers=max(1, min(request.jobs, len(jobs)))) as pool:
+        futures = {pool.submit(render_segment, job): name for name, job in jobs.items()}
+        for count, future in enumerate(as_completed(futures), 1):
+            name = futures[future]
+            result = future.result()
+            results[name] = result
+            status = "FAILED" if result.error else "done"
+            log(f"[{count}/{len(jobs)}] {name}: {status} in {result.seconds:.1f} s "
+                f"(elapsed {time.perf_counter() - started:.0f} s)")
+    return results
+
+
+def _publish_segment(result: SegmentResult, name: str, out_dir: Path, write_video: bool) -> None:
+    stills_dir = out_dir / "stills"
+    new_stills = []
+    for index, (still, section) in enumerate(result.stills, 1):
+        final = stills_dir / f"{name}-{index:02d}-{section}.png"
+        publish(Path(still), final)
+        new_stills.append(final)
+    for old in stills_dir.glob(f"{name}-*.png"):
+        if old not in new_stills:
+            old.unlink()
+    if write_video and result.video:
+        publish(Path(result.video), out_dir / f"{name}.mp4")
+        if result.subtitles:
+            publish(Path(result.subtitles), out_dir / f"{name}.srt")
+
+
+def _assemble(out_dir: Path, names: list[str], write_video: bool, log) -> None:
+    stills = sorted(p for name in names for p in (out_dir / "stills").glob(f"{name}-*.png"))
+    with writing(out_dir / "storyboard.png") as tmp:
+        assemble.storyboard(stills, tmp)
+    with writing(out_dir / "slides.pdf") as tmp:
+        assemble.slides_pdf(stills, tmp)
+    videos = [out_dir / f"{name}.mp4" for name in names]
+    if write_video and all(v.exists() for v in videos):
+        with writing(out_dir / "explainer.mp4") as tmp:
+            assemble.concat_videos(videos, tmp)
+        with writing(out_dir / "explainer.srt") as tmp:
+            parts = [(out_dir / f"{name}.srt", assemble.video_seconds(out_dir / f"{name}.mp4")) for name in names]
+            assemble.merge_subtitles(parts, tmp)
+        log(f"explainer.mp4: {len(videos)} segments, {assemble.video_seconds(out_dir / 'explainer.mp4'):.0f} s")

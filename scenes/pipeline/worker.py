@@ -1,0 +1,62 @@
+"""One segment rendered in its own process."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
+
+
+@dataclass(frozen=True)
+class SegmentJob:
+    scene_module: str
+    scene_class: str
+    context: object  # scenes.context.RenderContext (stills_dir set to a staging folder)
+    quality: str
+    manim_media_dir: str  # persistent per example and quality, so Manim's cache is reused
+    write_video: bool
+
+
+@dataclass
+class SegmentResult:
+    segment: str
+    seconds: float
+    video: str | None = None
+    subtitles: str | None = None
+    stills: list[tuple[str, str]] = field(default_factory=list)  # (png path, section name)
+    error: str | None = None
+
+
+def render_segment(job: SegmentJob) -> SegmentResult:
+    import importlib
+
+    from manim import logger, tempconfig
+
+    from .. import context
+
+    logger.setLevel(logging.WARNING)
+    started = time.perf_counter()
+    scene_class = getattr(importlib.import_module(job.scene_module), job.scene_class)
+    context.use(job.context)
+    settings = {
+        "quality": QUALITIES[job.quality], "media_dir": job.manim_media_dir, "write_to_movie": job.write_video,
+        "verbosity": "WARNING", "progress_bar": "none", "disable_caching": False,
+    }
+    try:
+        with tempconfig(settings):
+            scene = scene_class(skip_animations=not job.write_video)
+            scene.render()
+    except Exception as error:  # one line for the user; the pipeline keeps the last good outputs
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        return SegmentResult(scene_class.segment, time.perf_counter() - started,
+                             error=f"{type(error).__name__}: {first_line}")
+    result = SegmentResult(scene_class.segment, time.perf_counter() - started,
+                           stills=[(r.still, r.name) for r in scene.sections if r.still])
+    if job.write_video:
+        movie = Path(scene.renderer.file_writer.movie_file_path)
+        result.video = str(movie)
+        subtitles = movie.with_suffix(".srt")
+        result.subtitles = str(subtitles) if subtitles.exists() else None
+    return result
