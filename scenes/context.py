@@ -45,6 +45,22 @@ def active_trace() -> AttentionTrace:
     return _trace_for(context.example, context.model, context.layer)
 
 
+def validate_model_context(context: RenderContext) -> None:
+    """Fail early, in one line, for a sentence or layer/head the real-model layout can't show."""
+    from attention_math import ExampleError, LAYOUT_MAX_TOKENS
+    from attention_math.minilm import model_trace
+
+    trace = model_trace(context.example.sentence, causal=context.example.causal)
+    limit = LAYOUT_MAX_TOKENS[context.example.layout]
+    if len(trace.tokens) > limit:
+        raise ExampleError(f"the model splits this sentence into {len(trace.tokens)} WordPiece tokens "
+                           f"(with [CLS] and [SEP]); the {context.example.layout!r} layout shows at most {limit}")
+    if not 0 <= context.layer < trace.n_layers:
+        raise ExampleError(f"LAYER must be 1–{trace.n_layers}, got {context.layer + 1}")
+    if not 0 <= context.head < trace.n_heads:
+        raise ExampleError(f"HEAD must be 1–{trace.n_heads}, got {context.head + 1}")
+
+
 @lru_cache(maxsize=8)
 def _trace_for(example: Example, model: str, layer: int) -> AttentionTrace:
     if model == "minilm":

@@ -1,4 +1,8 @@
-"""A matrix of numbers, each cell coloured by value (or by attention weight), with token labels."""
+"""A matrix of numbers, each cell coloured by value (or by attention weight), with token labels.
+
+Large matrices (a real model's 384 dimensions) keep their first and last entries and show
+an ellipsis between; cells always draw the true value at its true index.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -13,6 +17,13 @@ from .tokens import TokenChip
 CELL_HEIGHT = 0.5
 
 
+def kept_indices(count: int, limit: int | None) -> list[int | None]:
+    """Indices to draw: all of them, or the first limit−2, an ellipsis (None), and the last."""
+    if limit is None or count <= limit:
+        return list(range(count))
+    return list(range(limit - 2)) + [None, count - 1]
+
+
 class NumberMatrix(VGroup):
     """values[i, j] drawn in a grid; `source` names the array in the trace ("x", "heads[0].q"),
     or `source_of(i, j)` gives each cell's trace expression (for slices and transposes).
@@ -20,6 +31,8 @@ class NumberMatrix(VGroup):
     coloring: "value" (sign → hue, magnitude → intensity), "weight" (sequential, darker =
     higher), or "none". percent=True shows each row as percentages adding to exactly 100.
     mask: False cells are greyed and show `masked_text` instead of a number.
+    max_rows / max_cols: elide the middle of a long axis. Methods take display positions;
+    `row_ids` / `col_ids` map them to data indices (None = the ellipsis).
     """
 
     def __init__(
@@ -29,42 +42,47 @@ class NumberMatrix(VGroup):
         title: str | None = None, title_color=None, frame_color=None, cell_width: float | None = None,
         cell_height: float = CELL_HEIGHT, value_scale: float | None = None, token_indices=None,
         col_token_indices=None, show_numbers: bool = True, size: str = "cell", source_of=None,
+        max_rows: int | None = None, max_cols: int | None = None,
     ) -> None:
         theme = current_theme()
         values = np.asarray(values, dtype=np.float64)
         if values.ndim == 1:
             values = values[None, :]
         self.values = values
-        n_rows, n_cols = values.shape
         mask = np.ones(values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).reshape(values.shape)
         finite = values[mask & np.isfinite(values)]
         scale = value_scale or (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
-
+        self.row_ids = kept_indices(values.shape[0], max_rows)
+        self.col_ids = kept_indices(values.shape[1], max_cols)
         source_of = source_of or (lambda i, j: f"{source}[{i}, {j}]")
+
         self.numbers: list[list] = []
-        texts = []
-        for i in range(n_rows):
+        for i in self.row_ids:
+            shown_percent = percentages(values[i]) if percent and i is not None else None
             row_texts = []
-            shown_percent = percentages(values[i]) if percent else None
-            for j in range(n_cols):
-                if not mask[i, j]:
+            for j in self.col_ids:
+                if i is None or j is None:
+                    text = label("⋮" if i is None else "⋯", size, theme.muted)
+                elif not mask[i, j]:
                     text = label(masked_text, size, theme.muted, mono=True)
                 elif percent:
                     text = NumberText(shown_percent[j], 0, f"percentages({source}[{i}])[{j}]", size, suffix="%")
                 else:
                     text = NumberText(values[i, j], precision, source_of(i, j), size)
                 row_texts.append(text)
-                texts.append(text)
             self.numbers.append(row_texts)
-        width = cell_width or max(0.56, max(t.width for t in texts) + 0.2)
+        width = cell_width or max(0.56, max(t.width for row in self.numbers for t in row) + 0.2)
         self.cell_width, self.cell_height = width, cell_height
 
         self.rects: list[list[Rectangle]] = []
         cells = VGroup()
-        for i in range(n_rows):
+        for r, i in enumerate(self.row_ids):
             rect_row = []
-            for j in range(n_cols):
-                if not mask[i, j]:
+            for c, j in enumerate(self.col_ids):
+                elided = i is None or j is None
+                if elided:
+                    fill = theme.cell_fill
+                elif not mask[i, j]:
                     fill = theme.masked_fill
                 elif coloring == "weight":
                     fill = theme.weight_color(values[i, j])
@@ -74,12 +92,10 @@ class NumberMatrix(VGroup):
                     fill = theme.cell_fill
                 rect = Rectangle(width=width, height=cell_height, fill_color=fill, fill_opacity=1.0,
                                  stroke_color=theme.faint, stroke_width=1)
-                rect.move_to(RIGHT * j * width + DOWN * i * cell_height)
-                text = self.numbers[i][j]
+                rect.move_to(RIGHT * c * width + DOWN * r * cell_height)
+                text = self.numbers[r][c]
                 text.move_to(rect)
-                if not mask[i, j]:
-                    text.set_color(theme.muted)
-                elif coloring != "none":
+                if not elided and mask[i, j] and coloring != "none":
                     text.set_color(theme.text_on(rect.fill_color))
                 if not show_numbers:
                     text.set_opacity(0)
@@ -87,42 +103,53 @@ class NumberMatrix(VGroup):
                 cells.add(VGroup(rect, text))
             self.rects.append(rect_row)
         self.cells = cells
-        self.n_rows, self.n_cols = n_rows, n_cols
+        self.n_rows, self.n_cols = len(self.row_ids), len(self.col_ids)
         self.frame = SurroundingRectangle(cells, buff=0.0, color=frame_color or theme.ink, stroke_width=2.5)
         super().__init__(cells, self.frame)
-
-        self.row_labels = VGroup()
-        if row_tokens is not None:
-            indices = token_indices if token_indices is not None else range(len(row_tokens))
-            for i, (token, index) in enumerate(zip(row_tokens, indices)):
-                chip = TokenChip(token, index, max_width=1.6, height=cell_height * 0.86, size="small")
-                chip.next_to(self.rects[i][0], LEFT, buff=0.12)
-                self.row_labels.add(chip)
-            self.add(self.row_labels)
-        self.col_labels = VGroup()
-        if col_tokens is not None:
-            indices = col_token_indices if col_token_indices is not None else range(len(col_tokens))
-            chips = [TokenChip(t, k, max_width=1.6, height=min(width, 0.5) * 0.9, size="small")
-                     for t, k in zip(col_tokens, indices)]
-            rotate = any(chip.width > width * 0.96 for chip in chips)
-            for j, chip in enumerate(chips):
-                if rotate:
-                    chip.rotate(PI / 2)
-                chip.next_to(self.rects[0][j], UP, buff=0.12)
-                self.col_labels.add(chip)
-            self.add(self.col_labels)
-        elif col_headers is not None:
-            for j, header in enumerate(col_headers):
-                head = label(header, "small", theme.muted)
-                head.next_to(self.rects[0][j], UP, buff=0.08)
-                self.col_labels.add(head)
-            self.add(self.col_labels)
+        self._add_row_labels(row_tokens, token_indices, cell_height)
+        self._add_col_labels(col_tokens, col_token_indices, col_headers, width)
         self.title = None
         if title:
             self.title = label(title, "body", title_color or frame_color or theme.ink, weight="BOLD")
             above = self.col_labels if len(self.col_labels) else cells
             self.title.next_to(above, UP, buff=0.16)
             self.add(self.title)
+
+    def _add_row_labels(self, row_tokens, token_indices, cell_height: float) -> None:
+        self.row_labels = VGroup()
+        if row_tokens is None:
+            return
+        indices = list(token_indices) if token_indices is not None else list(range(len(row_tokens)))
+        for r, i in enumerate(self.row_ids):
+            if i is None:
+                continue
+            chip = TokenChip(row_tokens[i], indices[i], max_width=1.6, height=cell_height * 0.86, size="small")
+            chip.next_to(self.rects[r][0], LEFT, buff=0.12)
+            self.row_labels.add(chip)
+        self.add(self.row_labels)
+
+    def _add_col_labels(self, col_tokens, col_token_indices, col_headers, width: float) -> None:
+        theme = current_theme()
+        self.col_labels = VGroup()
+        if col_tokens is not None:
+            indices = list(col_token_indices) if col_token_indices is not None else list(range(len(col_tokens)))
+            chips = {c: TokenChip(col_tokens[j], indices[j], max_width=1.6, height=min(width, 0.5) * 0.9, size="small")
+                     for c, j in enumerate(self.col_ids) if j is not None}
+            rotate = any(chip.width > width * 0.96 for chip in chips.values())
+            for c, chip in chips.items():
+                if rotate:
+                    chip.rotate(PI / 2)
+                chip.next_to(self.rects[0][c], UP, buff=0.12)
+                self.col_labels.add(chip)
+        elif col_headers is not None:
+            for c, j in enumerate(self.col_ids):
+                if j is None:
+                    continue
+                head = label(col_headers[j], "small", theme.muted)
+                head.next_to(self.rects[0][c], UP, buff=0.08)
+                self.col_labels.add(head)
+        if len(self.col_labels):
+            self.add(self.col_labels)
 
     def cell(self, i: int, j: int) -> VGroup:
         return VGroup(self.rects[i][j], self.numbers[i][j])
