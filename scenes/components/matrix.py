@@ -61,7 +61,9 @@ class NumberMatrix(VGroup):
             shown_percent = percentages(values[i]) if percent and i is not None else None
             row_texts = []
             for j in self.col_ids:
-                if i is None or j is None:
+                if not show_numbers:  # a colour-only grid: no text to build or animate
+                    text = VGroup()
+                elif i is None or j is None:
                     text = label("⋮" if i is None else "⋯", size, theme.muted)
                 elif not mask[i, j]:
                     text = label(masked_text, size, theme.muted, mono=True)
@@ -71,7 +73,9 @@ class NumberMatrix(VGroup):
                     text = NumberText(values[i, j], precision, source_of(i, j), size)
                 row_texts.append(text)
             self.numbers.append(row_texts)
-        width = cell_width or max(0.56, max(t.width for row in self.numbers for t in row) + 0.2)
+        widest = max((t.width for row in self.numbers for t in row), default=0.0)
+        width = cell_width or max(0.56, widest + 0.2)
+        self.value_scale = scale
         self.cell_width, self.cell_height = width, cell_height
 
         self.rects: list[list[Rectangle]] = []
@@ -95,10 +99,8 @@ class NumberMatrix(VGroup):
                 rect.move_to(RIGHT * c * width + DOWN * r * cell_height)
                 text = self.numbers[r][c]
                 text.move_to(rect)
-                if not elided and mask[i, j] and coloring != "none":
+                if show_numbers and not elided and mask[i, j] and coloring != "none":
                     text.set_color(theme.text_on(rect.fill_color))
-                if not show_numbers:
-                    text.set_opacity(0)
                 rect_row.append(rect)
                 cells.add(VGroup(rect, text))
             self.rects.append(rect_row)

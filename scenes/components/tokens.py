@@ -13,7 +13,7 @@ class TokenChip(VGroup):
         theme = current_theme()
         self.token = token
         self.index = index
-        text = token_text(token, max_width - 0.2, size)
+        text = token_text(token, max_width - 0.24, size)
         width = max(text.width + 0.24, height * 1.2)
         self.box = RoundedRectangle(
             corner_radius=0.08, width=width, height=max(height, text.height + 0.14),

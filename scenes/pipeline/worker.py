@@ -43,6 +43,9 @@ def render_segment(job: SegmentJob) -> SegmentResult:
     settings = {
         "quality": QUALITIES[job.quality], "media_dir": job.manim_media_dir, "write_to_movie": job.write_video,
         "verbosity": "WARNING", "progress_bar": "none", "disable_caching": False,
+        # Parallel workers would race writing the same cached text/TeX SVGs: one folder each.
+        "text_dir": f"{job.manim_media_dir}/texts/{job.scene_class}",
+        "tex_dir": f"{job.manim_media_dir}/Tex/{job.scene_class}",
     }
     try:
         with tempconfig(settings):

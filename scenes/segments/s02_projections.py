@@ -1,16 +1,170 @@
-"""Segment 2 · Projections (placeholder until its storyboard lands)."""
+"""Segment 2 · Projections: X·W_Q, X·W_K, X·W_V → Q, K, V, with one number of Q spelled out,
+then Q, K, V side by side and the columns head 1 uses."""
 from __future__ import annotations
 
-from manim import Write
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTransform, LaggedStart, ReplacementTransform,
+                   SurroundingRectangle, TransformFromCopy, VGroup, Write)
 
 from ..base import ExplainerScene, corner_title
-from ..components import label
+from ..components import NumberMatrix, formula, highlight_box, label, shape_label
+from ..components.products import SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal
+
+# Usable area: the frame minus a 0.2 margin and the corner title.
+AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8
+TEX_NAMES = {"q": ("Q", "W_Q"), "k": ("K", "W_K"), "v": ("V", "W_V")}
+
+
+def fit_area(group: VGroup) -> VGroup:
+    """Scale to the usable area (never up) and centre it there."""
+    scale = min(1.0, AREA_WIDTH / group.width, (AREA_TOP - AREA_BOTTOM) / group.height)
+    return group.scale(scale).move_to([0, (AREA_TOP + AREA_BOTTOM) / 2, 0])
 
 
 class ProjectionsSegment(ExplainerScene):
     segment = "02-projections"
 
     def construct(self) -> None:
-        corner_title(self, "2 · Projections")
-        self.step("placeholder", "This segment is being drawn.")
-        self.play(Write(label("coming soon")))
+        trace = self.trace
+        corner_title(self, "2 · Projections", "queries, keys and values")
+
+        self.step("query", "Three learned matrices turn each token's embedding into three new vectors. "
+                           "First W_Q: X times W_Q gives Q, one query per token: what am I looking for?")
+        grid = self.projection("q")
+        self.play(FadeIn(grid.x), FadeIn(grid.x_title))
+        self.play(FadeIn(grid.w, shift=DOWN * 0.3), FadeIn(grid.w_title), FadeIn(grid.result),
+                  FadeIn(grid.result_title), Write(grid.equation))
+        self.wait(0.8)
+
+        self.step("one-number", "Each number in Q is one row of X times one column of W_Q: "
+                                "multiply them pair by pair, then add.")
+        self.spell_out(grid)
+        self.wait(1.0)
+
+        self.step("all-queries", "Every other number of Q is made the same way: its row of X times its column of W_Q.")
+        rest = [(i, j) for i in range(trace.n_tokens) for j in range(trace.d_model) if (i, j) != (0, 0)]
+        self.play(FadeOut(grid.product), FadeOut(grid.boxes), *reveal(grid.result, rest), run_time=1.2)
+        self.wait(0.8)
+
+        self.step("keys", "A second learned matrix, W_K, turns the same rows into keys: what do I contain?")
+        self.swap_weights(grid, self.projection("k", revealed=True))
+        self.step("values", "A third, W_V, gives the values: what I pass on to the tokens that attend to me.")
+        self.swap_weights(grid, self.projection("v", revealed=True))
+
+        self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
+                         "a query, a key and a value.")
+        qkv = self.qkv_row()
+        self.play(FadeOut(VGroup(grid.x, grid.x_title, grid.w, grid.w_title, grid.equation)),
+                  ReplacementTransform(VGroup(grid.result, grid.result_title), qkv.matrices[2]))
+        self.play(LaggedStart(*(FadeIn(m, shift=RIGHT * 0.3) for m in qkv.matrices[:2]), lag_ratio=0.3))
+        self.wait(1.0)
+
+        self.step("head-1", f"The columns are shared out among {trace.n_heads} heads. Head 1 uses the first "
+                            f"{trace.d_k} columns of Q, K and V; the next steps follow head 1.")
+        self.play(*(Create(box) for box in qkv.head_boxes), *(FadeIn(b) for b in qkv.braces), FadeIn(qkv.head_label))
+        self.wait(1.5)
+
+    # Building the pictures ------------------------------------------------------
+    def projection(self, role: str, revealed: bool = False) -> VGroup:
+        """X on the left, W on top, their product where X's rows meet W's columns, with titles
+        and the equation in the free corner; below, Q's first number spelled out."""
+        trace, theme = self.trace, self.theme
+        color = theme.role_color(role)
+        name, w_name = TEX_NAMES[role]
+        width = cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=self.input_precision)
+        width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
+        g = VGroup()
+        g.x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens)
+        g.w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
+                           cell_width=width)
+        g.result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width)
+        if not revealed:
+            hide_values(g.result)
+        place_product(g.x, g.w, g.result)
+        g.x_title = VGroup(formula("X", "heading"), shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
+        g.x_title.next_to(g.x.frame, UP, buff=0.15)
+        g.w_title = VGroup(formula(w_name, "heading", color), shape_label(trace.d_model, trace.d_model))
+        g.w_title.arrange(DOWN, buff=0.12).next_to(g.w.frame, LEFT, buff=0.3)
+        g.result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_model))
+        g.result_title.arrange(RIGHT, buff=0.25).next_to(g.result.frame, DOWN, buff=0.15)
+        g.equation = formula(f"{name} = X\\,{w_name}", "heading")
+        g.equation.next_to(g.w_title, LEFT, buff=0.5).align_to(g.w.frame, UP)
+        g.equation.set_x(max(g.equation.get_x(), g.x.get_left()[0] + g.equation.width / 2))
+        # Always Q's first number: only it is spelled out, and every role's layout must reserve
+        # the same room for it, so W_K and W_V land exactly where W_Q was.
+        g.product = SpelledProduct(
+            [(trace.x[0, k], self.input_precision, f"x[0, {k}]") for k in range(trace.d_model)],
+            [(trace.w_q[k, 0], self.input_precision, f"w_q[{k}, 0]") for k in range(trace.d_model)],
+            (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=AREA_WIDTH,
+        )
+        g.add(g.x, g.w, g.result, g.x_title, g.w_title, g.result_title, g.equation)
+        product_height = g.product.height + 0.35
+        scale = min(1.0, AREA_WIDTH / g.width, (AREA_TOP - AREA_BOTTOM) / (g.height + product_height))
+        g.scale(scale)
+        g.product.scale(scale).next_to(g, DOWN, buff=0.35 * scale)
+        whole = VGroup(g, g.product)
+        whole.move_to([0, (AREA_TOP + AREA_BOTTOM) / 2, 0])
+        return g
+
+    def spell_out(self, grid: VGroup) -> None:
+        """Row 0 of X and column 0 of W light up; their numbers fly down into the product,
+        and its result flies into cell (0, 0)."""
+        x, w, product = grid.x, grid.w, grid.product
+        grid.boxes = VGroup(highlight_box(x.row_rect(0)), highlight_box(w.column_rect(0)),
+                            highlight_box(grid.result.rects[0][0]))
+        self.play(*(Create(box) for box in grid.boxes))
+        d = self.trace.d_model
+        self.play(*(TransformFromCopy(x.numbers[0][k], product.left_numbers[k]) for k in range(d)),
+                  *(TransformFromCopy(w.numbers[k][0], product.right_numbers[k]) for k in range(d)),
+                  FadeIn(product.operators()), run_time=1.5)
+        self.play(FadeIn(product.result, shift=RIGHT * 0.2))
+        animations, flying = into_cell(product.result, grid.result, 0, 0)
+        self.play(*animations)
+        self.remove(flying)
+
+    def swap_weights(self, grid: VGroup, other: VGroup) -> None:
+        """Same X, another learned matrix: transform the weights, then the result, in place."""
+        # Cross-fades: morphing one digit into another reads as noise, not as "new numbers".
+        self.play(*(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("w", "w_title", "equation")))
+        self.play(*(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("result", "result_title")))
+        for part in ("w", "w_title", "equation", "result", "result_title"):
+            setattr(grid, part, getattr(other, part))
+        self.wait(0.8)
+
+    def qkv_row(self) -> VGroup:
+        """Q, K and V side by side (or stacked, when side by side would shrink the numbers too
+        much), each titled, with head 1's columns boxed and braced."""
+        wide = self._qkv(stacked=False)
+        if wide.fit_scale >= 0.75:
+            return fit_area(wide)
+        tall = self._qkv(stacked=True)
+        return fit_area(tall if tall.fit_scale > wide.fit_scale else wide)
+
+    def _qkv(self, stacked: bool) -> VGroup:
+        trace, theme = self.trace, self.theme
+        head = theme.head_color(0)
+        width = cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision)
+        group = VGroup()
+        group.matrices, group.head_boxes, group.braces = [], [], VGroup()
+        for index, role in enumerate("qkv"):
+            color = theme.role_color(role)
+            tokens = trace.tokens if stacked or index == 0 else None
+            matrix = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color,
+                                  cell_width=width, row_tokens=tokens)
+            title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
+                           shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
+            title.next_to(matrix.frame, UP, buff=0.15)
+            columns = VGroup(*(matrix.column_rect(j) for j in range(trace.d_k)))
+            matrix.head_box = SurroundingRectangle(columns, color=head, buff=0.03, stroke_width=4)
+            group.matrices.append(VGroup(matrix, title))
+            group.head_boxes.append(matrix.head_box)
+            group.add(VGroup(group.matrices[-1], matrix.head_box))
+        # Stacked, the matrices' right edges line up so their columns (and head boxes) do too.
+        group.arrange(DOWN, buff=0.35, aligned_edge=RIGHT) if stacked else group.arrange(RIGHT, buff=0.5)
+        braced = group.matrices[-1:] if stacked else group.matrices
+        for pair in braced:
+            group.braces.add(Brace(pair[0].head_box, DOWN, color=head, buff=0.08))
+        middle = group.braces[len(group.braces) // 2]
+        group.head_label = label("head 1 uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
+        group.add(group.braces, group.head_label)
+        group.fit_scale = min(AREA_WIDTH / group.width, (AREA_TOP - AREA_BOTTOM) / group.height)
+        return group

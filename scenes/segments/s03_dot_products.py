@@ -1,16 +1,156 @@
-"""Segment 3 · Dot products (placeholder until its storyboard lands)."""
+"""Segment 3 · Dot products: head 1's QKᵀ grid filled cell by cell (first row) and row by row,
+scaled by 1/√d_k, and, when causal, masked above the diagonal."""
 from __future__ import annotations
 
-from manim import Write
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, Transform,
+                   TransformFromCopy, VGroup)
 
 from ..base import ExplainerScene, corner_title
-from ..components import label
+from ..components import NumberMatrix, NumberText, formula, highlight_box, label
+from ..components.products import SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal
+
+HEAD = "heads[0]"  # segments 3–5 follow head 1
+AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8  # the frame minus margins and the corner title
+WORK_GAP = 0.35  # between the grid and the working line below it
 
 
 class DotProductsSegment(ExplainerScene):
     segment = "03-dot-products"
 
     def construct(self) -> None:
-        corner_title(self, "3 · Dot products")
-        self.step("placeholder", "This segment is being drawn.")
-        self.play(Write(label("coming soon")))
+        trace = self.trace
+        corner_title(self, "3 · Dot products", "queries meet keys · head 1")
+
+        self.step("grid", "Head 1 compares every query with every key. Its queries go down the left, its keys "
+                          "along the top: each cell of the grid is one query meeting one key.")
+        board = self.board()
+        self.play(FadeIn(board.q), FadeIn(board.q_title), FadeIn(board.kt, shift=DOWN * 0.3), FadeIn(board.kt_title))
+        self.play(FadeIn(board.scores), FadeIn(board.note))
+        self.wait(1.0)
+
+        self.step("first-row", "A score is a dot product: multiply the query and the key number by number, "
+                               "then add. A large score means a good match.")
+        self.first_row(board)
+        self.wait(0.6)
+
+        self.step("all-rows", "The other rows work the same way, one query at a time.")
+        self.other_rows(board)
+        self.wait(0.8)
+
+        self.step("scale", "Longer vectors give larger dot products, so every score is divided by the square root "
+                           f"of d_k, the length of a query. Here d_k is {trace.d_k}.")
+        scaled = self.grid("scaled_scores", board.scores)
+        self.play(FadeIn(board.scale_line))
+        self.play(FadeTransform(board.scores, scaled), run_time=1.2)
+        board.scores = scaled
+        self.wait(1.0)
+
+        if trace.causal:
+            self.step("mask", "This model is causal: a token may not look at later tokens. "
+                              "Their scores become −∞, greyed out above the diagonal.")
+            masked = self.grid("masked_scores", board.scores, mask=trace.mask)
+            self.play(FadeTransform(board.scale_line, board.mask_line), FadeTransform(board.scores, masked), run_time=1.2)
+            board.scores, board.scale_line = masked, board.mask_line
+            self.wait(1.2)
+
+        self.step("formula", "In one line: the scores are Q times K transposed, divided by √d_k. "
+                             "Next, softmax turns each row into attention weights.")
+        self.play(FadeTransform(board.scale_line, board.formula_line))
+        self.wait(1.5)
+
+    # Building the board ----------------------------------------------------------
+    def grid(self, field: str, like: NumberMatrix | None = None, mask=None) -> NumberMatrix:
+        """Head 1's n × n `field` (rows = queries, columns = keys), sized and placed `like` the grid it replaces."""
+        trace = self.trace
+        grid = NumberMatrix(getattr(trace.heads[0], field), trace.precision, f"{HEAD}.{field}", mask=mask,
+                            cell_width=self.cell_width)
+        if like is not None:
+            grid.scale(like.frame.width / grid.frame.width).move_to(like.frame)
+        return grid
+
+    def board(self) -> VGroup:
+        """Q₁ on the left, K₁ᵀ on top, the empty scores grid where they meet, and the working
+        line below (sized for its tallest content), scaled to fit the frame."""
+        trace, theme, head = self.trace, self.theme, self.trace.heads[0]
+        self.cell_width = cell_width_for(head.k, head.scores, head.scaled_scores, precision=trace.precision)
+        b = VGroup()
+        b.q = NumberMatrix(head.q, trace.precision, f"{HEAD}.q", row_tokens=trace.tokens, frame_color=theme.query)
+        b.kt = NumberMatrix(head.k.T, trace.precision, f"{HEAD}.k", col_tokens=trace.tokens, frame_color=theme.key,
+                            cell_width=self.cell_width, source_of=lambda r, c: f"{HEAD}.k[{c}, {r}]")
+        b.scores = hide_values(self.grid("scores"))
+        place_product(b.q, b.kt, b.scores, gap=0.35)
+        b.q_title = formula("Q", "heading", theme.query).next_to(b.q.frame, UP, buff=0.12)
+        b.kt_title = formula(r"K^{\top}", "heading", theme.key).next_to(b.kt.frame, LEFT, buff=0.3)
+        b.add(b.q, b.kt, b.scores, b.q_title, b.kt_title)
+
+        b.note = label("rows = queries,  columns = keys", "label", theme.muted)
+        b.products = [self.product(0, j) for j in range(trace.n_tokens)]
+        b.scale_line = self.scale_line()
+        b.mask_line = label("grey −∞: a token may not look at later tokens", "label", theme.muted)
+        b.formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}"), self.scale_line(with_factor=False))
+        b.formula_line.arrange(RIGHT, buff=0.6)
+        lines = [b.note, *b.products, b.scale_line, b.mask_line, b.formula_line]
+        work_height = max(line.height for line in lines)
+        scale = min(1.0, AREA_WIDTH / b.width, (AREA_TOP - AREA_BOTTOM - WORK_GAP) / (b.height + work_height))
+        b.scale(scale).move_to([0, AREA_TOP - b.height * 1 / 2, 0])
+        # The working line's centre: below the grid, in the middle of the space left.
+        work_y = b.get_bottom()[1] - WORK_GAP - work_height * scale / 2
+        for line in lines:
+            line.scale(scale).move_to([0, work_y, 0])
+        whole_height = AREA_TOP - (work_y - work_height * scale / 2)
+        shift = (AREA_TOP - AREA_BOTTOM - whole_height) / 2
+        for mob in (b, *lines):
+            mob.shift(DOWN * shift)
+        return b
+
+    def product(self, i: int, j: int) -> SpelledProduct:
+        """q·k = q₀×k₀ + q₁×k₁ + … = score, from head 1's shown queries and keys."""
+        trace, theme, head = self.trace, self.theme, self.trace.heads[0]
+        prefix = VGroup(label("q", "cell", theme.query, weight="BOLD"), label("·", "cell", theme.muted),
+                        label("k", "cell", theme.key, weight="BOLD"), label("=", "cell", theme.muted)).arrange(RIGHT, buff=0.1)
+        p = trace.precision
+        return SpelledProduct([(head.q[i, r], p, f"{HEAD}.q[{i}, {r}]") for r in range(trace.d_k)],
+                              [(head.k[j, r], p, f"{HEAD}.k[{j}, {r}]") for r in range(trace.d_k)],
+                              (head.scores[i, j], p, f"{HEAD}.scores[{i}, {j}]"),
+                              left_color=theme.query, right_color=theme.key, prefix=prefix, max_width=AREA_WIDTH)
+
+    def scale_line(self, with_factor: bool = True) -> VGroup:
+        """"every score × 1/√d_k = 1/√2 = 0.71": d_k and the factor are trace numbers."""
+        trace, theme = self.trace, self.theme
+        root = VGroup(label("1/√", "label"), NumberText(trace.d_k, 0, "trace.d_k", "label")).arrange(RIGHT, buff=0.03)
+        factor = NumberText(trace.scale, trace.precision, "trace.scale", "label")
+        if not with_factor:
+            return VGroup(label("with", "label", theme.muted), root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
+        return VGroup(label("every score ×", "label", theme.muted), formula(r"\frac{1}{\sqrt{d_k}}"), label("=", "label"),
+                      root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
+
+    # Filling the grid ------------------------------------------------------------
+    def first_row(self, board: VGroup) -> None:
+        """Cell by cell: the query row stays lit, the key column moves, the product is spelled out."""
+        q, kt, scores = board.q, board.kt, board.scores
+        boxes = VGroup(highlight_box(q.row_rect(0)), highlight_box(kt.column_rect(0)), highlight_box(scores.rects[0][0]))
+        self.play(FadeOut(board.note), *(Create(box) for box in boxes))
+        shown = None
+        for j, product in enumerate(board.products):
+            if j:
+                self.play(Transform(boxes[1], highlight_box(kt.column_rect(j))),
+                          Transform(boxes[2], highlight_box(scores.rects[0][j])), FadeOut(shown), run_time=0.5)
+            d_k = self.trace.d_k
+            self.play(*(TransformFromCopy(q.numbers[0][r], product.left_numbers[r]) for r in range(d_k)),
+                      *(TransformFromCopy(kt.numbers[r][j], product.right_numbers[r]) for r in range(d_k)),
+                      FadeIn(product.operators()), FadeIn(product.result), run_time=1.2 if j == 0 else 0.7)
+            animations, flying = into_cell(product.result, scores, 0, j)
+            self.play(*animations, run_time=0.8 if j == 0 else 0.5)
+            self.remove(flying)
+            shown = product
+        board.row_box, board.done = boxes[0], VGroup(shown, boxes[1:])
+
+    def other_rows(self, board: VGroup) -> None:
+        """A row at a time: each query against every key at once."""
+        n = self.trace.n_tokens
+        keys_box = highlight_box(board.kt.body())
+        self.play(FadeOut(board.done), Create(keys_box), run_time=0.6)
+        for i in range(1, n):
+            self.play(Transform(board.row_box, highlight_box(board.q.row_rect(i))),
+                      *reveal(board.scores, [(i, j) for j in range(n)]), run_time=0.6)
+        self.play(FadeOut(board.row_box), FadeOut(keys_box), run_time=0.5)

@@ -1,16 +1,148 @@
-"""Segment 4 · Softmax (placeholder until its storyboard lands)."""
+"""Segment 4 · Softmax: one row worked through (exp, sum, divide), then every row → the
+weights heatmap with percentages and a colour legend; each row sums to 1."""
 from __future__ import annotations
 
-from manim import Write
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Line, TransformFromCopy, VGroup
+
+from attention_math import percentages
 
 from ..base import ExplainerScene, corner_title
-from ..components import label
+from ..components import NumberMatrix, NumberText, TokenChip, formula, highlight_box, label
+from ..components.heatmap import WeightHeatmap, focus_query, upright_keys
+from ..components.layout import fit_stage
+from ..components.pacing import hold_for_caption
+
+HEAD = "heads[0]"
+ROW_GAP = 0.45  # between the worked-row table's columns
 
 
 class SoftmaxSegment(ExplainerScene):
     segment = "04-softmax"
 
     def construct(self) -> None:
-        corner_title(self, "4 · Softmax")
-        self.step("placeholder", "This segment is being drawn.")
-        self.play(Write(label("coming soon")))
+        trace = self.trace
+        query = focus_query(trace)
+        token = trace.tokens[query]
+        corner_title(self, "4 · Softmax", "scores become weights")
+
+        self.step("scores", self.scores_caption(token))
+        scores = self.scores_matrix()
+        self.play(FadeIn(scores))
+        focus_box = highlight_box(scores.row_rect(query))
+        self.play(Create(focus_box))
+        hold_for_caption(self, 0.8)
+
+        self.step("exp", f"Take the row of “{token}” on its own. First, raise e to each score: "
+                         "every result is positive, and a higher score always gives a bigger result.")
+        table = self.worked_row(query)
+        self.play(FadeOut(focus_box), FadeOut(scores), FadeIn(table.keys), FadeIn(table.headers[:2]),
+                  TransformFromCopy(scores.row(query), table.scores.cells), FadeIn(table.scores.frame))
+        self.play(FadeIn(table.headers[2]), LaggedStart(*(FadeIn(cell, shift=RIGHT * 0.2) for cell in table.exps.cells),
+                                                        lag_ratio=0.08), FadeIn(table.exps.frame), run_time=1.2)
+        hold_for_caption(self, 0.8)
+
+        self.step("sum", "Add them up. This total is what every value gets divided by.")
+        self.play(Create(table.rule), FadeIn(table.sum_label), TransformFromCopy(table.exps.cells, table.total))
+        hold_for_caption(self, 0.8)
+
+        self.step("divide", "Divide each by the total: these are the attention weights. "
+                            "They are all positive and add up to 1, or 100 %.")
+        self.play(FadeIn(table.divisions), FadeIn(table.headers[3:]),
+                  TransformFromCopy(table.exps.cells, table.weights.cells), FadeIn(table.weights.frame))
+        self.play(FadeIn(table.percents, shift=RIGHT * 0.2), FadeIn(table.weight_totals))
+        hold_for_caption(self, 1.2)
+
+        self.step("all-rows", self.heatmap_caption())
+        heatmap = self.weights_heatmap()
+        self.play(FadeOut(table, shift=UP * 0.3), FadeIn(heatmap))
+        self.play(Create(highlight_box(heatmap.row_rect(query))))
+        hold_for_caption(self, 1.5)
+
+    def scores_matrix(self) -> NumberMatrix:
+        trace = self.trace
+        build = lambda width: NumberMatrix(
+            trace.heads[0].scaled_scores, trace.precision, f"{HEAD}.scaled_scores", mask=trace.mask,
+            row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=width,
+            title="scaled scores · head 1", title_color=self.theme.head_color(0))
+        return fit_stage(upright_keys(build, trace.tokens))
+
+    def worked_row(self, i: int) -> VGroup:
+        """The focus row as a table, one line per key: score | e^score | ÷ sum ≈ | weight | %,
+        with the sums underneath."""
+        trace, head, theme = self.trace, self.trace.heads[0], self.theme
+        n, precision = trace.n_tokens, trace.precision
+        # Masked keys have score −∞, so e^score is exactly 0; the trace's masked_scores say so.
+        exp_of = f"{HEAD}.masked_scores" if trace.causal else f"{HEAD}.scaled_scores"
+        column = lambda values, source, **kw: NumberMatrix(np.asarray(values)[:, None], precision, "",
+                                                           source_of=lambda r, c: source.format(j=r), **kw)
+        table = VGroup()
+        table.scores = column(head.scaled_scores[i], f"{HEAD}.scaled_scores[{i}, {{j}}]", mask=trace.mask[i])
+        table.exps = column(np.exp(head.masked_scores[i]), f"np.exp({exp_of}[{i}, {{j}}])", coloring="none")
+        table.weights = column(head.weights[i], f"{HEAD}.weights[{i}, {{j}}]", coloring="weight")
+        table.divisions = VGroup(*(self.division(i, exp_of) for _ in range(n)))
+        VGroup(table.scores, table.exps, table.divisions, table.weights).arrange(RIGHT, buff=ROW_GAP, aligned_edge=UP)
+        for j, division in enumerate(table.divisions):
+            division.match_y(table.exps.rects[j][0])
+        table.keys = VGroup(*(TokenChip(trace.tokens[j], j, max_width=2.0, height=0.43, size="small")
+                              .next_to(table.scores.rects[j][0], LEFT, buff=0.3) for j in range(n)))
+        shown = percentages(head.weights[i])
+        table.percents = VGroup(*(
+            NumberText(shown[j], 0, f"percentages({HEAD}.weights[{i}])[{j}]", suffix="%")
+            .next_to(table.weights.rects[j][0], RIGHT, buff=0.3) for j in range(n)))
+        table.headers = VGroup(
+            label("key", "small", theme.muted), label("score s", "small", theme.muted),
+            formula(r"e^{s}", "label", theme.muted), label("weight", "small", theme.muted),
+            label("%", "small", theme.muted))
+        for header, above in zip(table.headers, (table.keys, table.scores, table.exps, table.weights, table.percents)):
+            header.next_to(above, UP, buff=0.15).match_x(above).match_y(table.headers[0])
+        table.add(table.keys, table.headers, table.scores, table.exps, table.divisions, table.weights, table.percents)
+        self.add_sums(table, i, exp_of)
+        return fit_stage(table, height=6.2)
+
+    def add_sums(self, table: VGroup, i: int, exp_of: str) -> None:
+        """Under a rule: the sum of e^s (the divisor), and the weights' sums, 1 and 100 %."""
+        muted, precision = self.theme.muted, self.trace.precision
+        bottom = table.exps.get_bottom()[1] - 0.1
+        rule = lambda left, right: Line([left.get_left()[0], bottom, 0], [right.get_right()[0] + 0.05, bottom, 0],
+                                        color=muted, stroke_width=2)
+        table.rule = rule(table.exps, table.exps)
+        table.sum_label = label("sum", "small", muted).next_to(table.rule, DOWN, buff=0.16).match_x(table.keys)
+        table.total = NumberText(np.exp(self.trace.heads[0].masked_scores[i]).sum(), precision,
+                                 f"np.exp({exp_of}[{i}]).sum()")
+        table.total.next_to(table.rule, DOWN, buff=0.16).match_x(table.exps)
+        table.weight_totals = VGroup(
+            rule(table.weights, table.percents),
+            NumberText(self.trace.heads[0].weights[i].sum(), precision, f"{HEAD}.weights[{i}].sum()")
+            .match_y(table.total).match_x(table.weights),
+            NumberText(percentages(self.trace.heads[0].weights[i]).sum(), 0, f"percentages({HEAD}.weights[{i}]).sum()",
+                       suffix="%").match_y(table.total).match_x(table.percents))
+        table.add(table.rule, table.sum_label, table.total, table.weight_totals)
+
+    def division(self, i: int, exp_of: str) -> VGroup:
+        """“÷ total ≈”: each line reads e^s ÷ total ≈ weight (≈ because the shown values are rounded)."""
+        muted = self.theme.muted
+        total = NumberText(np.exp(self.trace.heads[0].masked_scores[i]).sum(), self.trace.precision,
+                           f"np.exp({exp_of}[{i}]).sum()", "small", muted)
+        return VGroup(label("÷", "small", muted), total, label("≈", "small", muted)).arrange(RIGHT, buff=0.12)
+
+    def scores_caption(self, token: str) -> str:
+        caption = (f"These are head 1's scaled scores: row “{token}” holds how well its query matches every key. "
+                   "Softmax turns each row into weights.")
+        if self.trace.causal:
+            caption += " Grey cells are keys a token may not see: their score is −∞."
+        return caption
+
+    def heatmap_caption(self) -> str:
+        caption = ("Softmax does the same for every row at once. Rows are queries, columns are keys, "
+                   "and each row sums to 100 %.")
+        if self.trace.causal:
+            caption += " Hidden keys score −∞, and e to the −∞ is 0: a token gives later tokens no weight."
+        return caption
+
+    def weights_heatmap(self) -> WeightHeatmap:
+        trace = self.trace
+        heatmap = WeightHeatmap(trace.heads[0].weights, f"{HEAD}.weights", trace.tokens, mask=trace.mask,
+                                title="attention weights · head 1", title_color=self.theme.head_color(0),
+                                note="softmax runs along each row: each row sums to 100 %")
+        return fit_stage(heatmap)

@@ -1,16 +1,217 @@
-"""Segment 6 · Multi-head (placeholder until its storyboard lands)."""
+"""Segment 6 · Multi-head: Q, K, V split into head slices, each head's weights side by side,
+one attention graph per head, and the head outputs joined and mixed by W_O."""
 from __future__ import annotations
 
-from manim import Write
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, MoveToTarget, ReplacementTransform, Rectangle,
+    VGroup, Write,
+)
 
 from ..base import ExplainerScene, corner_title
-from ..components import label
+from ..components import NumberMatrix, fit_width, formula, label, operator, shape_label
+from ..components.attention_graph import AttentionGraph
+from ..components.pacing import hold_for_caption
+
+MAX_HEADS_SHOWN = 4
+MIN_SCALE = 0.6  # below this a cell's number stops being readable
+AREA_WIDTH, AREA_HEIGHT = 13.4, 6.3  # what is left below the corner title
+AREA_CENTER = DOWN * 0.45
+COMPACT_CELL = 0.28  # K and V as small colour grids: the split matters there, not their numbers
 
 
 class MultiHeadSegment(ExplainerScene):
     segment = "06-multi-head"
 
     def construct(self) -> None:
-        corner_title(self, "6 · Multi-head")
-        self.step("placeholder", "This segment is being drawn.")
-        self.play(Write(label("coming soon")))
+        trace = self.trace
+        corner_title(self, "6 · Multi-head", "several heads at once")
+
+        self.step("split", f"With {trace.n_heads} heads, Q, K and V are cut into slices of {trace.d_k} columns, "
+                           "one per head. Each head runs the same attention on its own slice.")
+        split = self.split_view()
+        self.play(FadeIn(split.matrices), run_time=1.0)
+        self.play(LaggedStart(*(Create(mark) for mark in split.marks), lag_ratio=0.2), run_time=1.2)
+        self.play(Write(split.note), run_time=0.8)
+        hold_for_caption(self, 1.5)
+
+        self.step("weights", "Each head gets its own attention weights. Several heads can look for different "
+                             "things in the same sentence.")
+        maps = self.weight_maps()
+        self.play(FadeOut(split), LaggedStart(*(FadeIn(m, shift=UP * 0.2) for m in maps), lag_ratio=0.25),
+                  run_time=1.5)
+        hold_for_caption(self, 1.5)
+
+        self.step("graph-head-1", "The same weights as lines: each query on the left links to the keys it sees, "
+                                  "a thicker line for a larger weight."
+                  + (" Masked future tokens get no line." if trace.causal else ""))
+        graph = self.graph(0)
+        self.play(FadeOut(maps), FadeIn(VGroup(graph.query_chips, graph.key_chips, graph.heading)), run_time=0.8)
+        self.play(graph.draw_in(), FadeIn(graph.legend), run_time=1.6)
+        hold_for_caption(self, 1.5)
+        for h in range(1, maps.shown):
+            self.step(f"graph-head-{h + 1}", f"Head {h + 1}: the same tokens, its own pattern of attention.")
+            next_graph = self.graph(h)
+            self.play(ReplacementTransform(graph, next_graph), run_time=1.2)
+            graph = next_graph
+            hold_for_caption(self, 1.2)
+
+        self.step("concat", f"Each head gives {trace.d_k} numbers per token. Their outputs are joined side by "
+                            f"side into one matrix again, {trace.d_model} numbers wide.")
+        concat = self.concat_from_heads(graph)
+
+        self.step("mix", f"A last weight matrix, W_O, mixes the heads' numbers back into {trace.d_model} numbers "
+                         "per token: the output of multi-head attention.")
+        self.mix(concat)
+
+    # Step 1: the split ------------------------------------------------------------
+    def split_view(self) -> VGroup:
+        trace, theme = self.trace, self.theme
+        q = NumberMatrix(trace.q, trace.precision, "q", row_tokens=trace.tokens)
+        blocks = [self.named_block(q, label("Q", "body", theme.query, weight="BOLD"), self.head_marks(q))]
+        for source, color in (("k", theme.key), ("v", theme.value)):
+            compact = NumberMatrix(getattr(trace, source), trace.precision, source, cell_width=COMPACT_CELL,
+                                   cell_height=COMPACT_CELL, show_numbers=False)
+            name = label(source.upper(), "body", color, weight="BOLD")
+            blocks.append(self.named_block(compact, name, self.head_marks(compact, with_labels=False)))
+        row = VGroup(*blocks).arrange(RIGHT, buff=0.8)
+        note = label("each head runs the same attention on its own slice", "body", theme.muted)
+        view = self.fit(VGroup(row, note.next_to(row, DOWN, buff=0.5)))
+        view.matrices = VGroup(*(VGroup(b.matrix, b.caption) for b in blocks))
+        view.marks, view.note = VGroup(*(b.marks for b in blocks)), note
+        return view
+
+    def head_marks(self, matrix: NumberMatrix, with_labels: bool = True) -> VGroup:
+        """A frame in the head's colour around each head's column slice, "head k" above it."""
+        marks = VGroup()
+        for h in range(self.trace.n_heads):
+            columns, color = self.head_columns(matrix, h), self.theme.head_color(h)
+            frame = Rectangle(width=columns.width, height=columns.height, color=color, stroke_width=4)
+            marks.add(frame.move_to(columns))
+            if with_labels:
+                name = fit_width(label(f"head {h + 1}", "small", color), columns.width - 0.04)
+                marks.add(name.next_to(frame, UP, buff=0.1))
+        return marks
+
+    def head_columns(self, matrix: NumberMatrix, h: int) -> VGroup:
+        """The cells of head h's column slice in a d_model-wide matrix."""
+        return VGroup(*(matrix.column_rect(h * self.trace.d_k + j) for j in range(self.trace.d_k)))
+
+    @staticmethod
+    def named_block(matrix: NumberMatrix, name, marks: VGroup | None = None) -> VGroup:
+        """Matrix, optional head marks above, and "name [rows × cols]" under it."""
+        caption = VGroup(name, shape_label(matrix.n_rows, matrix.n_cols)).arrange(RIGHT, buff=0.2)
+        block = VGroup(matrix, caption.next_to(matrix.frame, DOWN, buff=0.2), *([marks] if marks else []))
+        block.matrix, block.caption, block.marks = matrix, caption, marks or VGroup()
+        return block
+
+    # Step 2: each head's weights --------------------------------------------------
+    def weight_maps(self) -> VGroup:
+        """Up to four heads side by side (or 2 × 2): as many as fit with readable numbers."""
+        trace, built = self.trace, {}
+
+        def weight_map(h: int, with_tokens: bool) -> NumberMatrix:  # each map built at most once
+            if (h, with_tokens) not in built:
+                built[h, with_tokens] = NumberMatrix(
+                    trace.heads[h].weights, trace.precision, f"heads[{h}].weights", coloring="weight",
+                    percent=True, mask=trace.mask, masked_text="·", frame_color=self.theme.head_color(h),
+                    title=f"head {h + 1}", row_tokens=trace.tokens if with_tokens else None)
+            return built[h, with_tokens]
+
+        def in_row(count: int) -> VGroup:
+            return VGroup(*(weight_map(h, h == 0) for h in range(count))).arrange(RIGHT, buff=0.5)
+
+        def in_grid(count: int) -> VGroup:
+            return VGroup(*(weight_map(h, h % 2 == 0) for h in range(count))).arrange_in_grid(cols=2, buff=(0.5, 0.35))
+
+        for count in range(min(trace.n_heads, MAX_HEADS_SHOWN), 0, -1):
+            arrange = max([in_row] + ([in_grid] if count >= 3 else []), key=lambda a: self.fit_scale(a(count)))
+            if self.fit_scale(arrange(count)) >= MIN_SCALE or count == 1:
+                break
+        maps = arrange(count)
+        if count < trace.n_heads:
+            more = label(f"+ {trace.n_heads - count} more heads", "body", self.theme.muted)
+            maps.add(more.next_to(maps, RIGHT, buff=0.4))
+        maps.add(label("rows: queries · columns: keys", "small", self.theme.muted).next_to(maps, DOWN, buff=0.35))
+        maps.shown = count
+        return self.fit(maps)
+
+    # Step 3: one graph per head ---------------------------------------------------
+    def graph(self, h: int) -> AttentionGraph:
+        trace = self.trace
+        return self.fit(AttentionGraph(trace.tokens, trace.heads[h].weights, trace.mask, self.theme.head_color(h),
+                                       f"head {h + 1}", height=min(5.0, 0.95 * trace.n_tokens)))
+
+    # Steps 4 and 5: concat and W_O ------------------------------------------------
+    def concat_from_heads(self, graph: AttentionGraph) -> VGroup:
+        """Head outputs, spread apart in their colours, slide together into concat."""
+        trace = self.trace
+        concat = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens)
+        block = self.named_block(concat, label("concat", "body", weight="BOLD"), self.head_marks(concat))
+        outputs = VGroup()
+        for h, head in enumerate(trace.heads):
+            out = NumberMatrix(head.output, trace.precision, f"heads[{h}].output", cell_width=concat.cell_width,
+                               frame_color=self.theme.head_color(h), title=f"head {h + 1}",
+                               value_scale=abs(trace.concat).max())  # concat's colour scale, so cells match
+            out.shift(self.head_columns(concat, h).get_center() - out.cells.get_center())
+            outputs.add(VGroup(out, shape_label(trace.n_tokens, trace.d_k).next_to(out.frame, DOWN, buff=0.2)))
+        gap = max(0.6, max(o[0].title.width - o[0].frame.width for o in outputs) + 0.3)  # titles never touch
+        for h, out in enumerate(outputs):
+            out.shift(RIGHT * h * gap)  # spread rightwards, clear of the token chips
+        self.fit(VGroup(block, outputs))
+        self.play(FadeOut(graph), FadeIn(concat.row_labels),
+                  LaggedStart(*(FadeIn(o, shift=DOWN * 0.2) for o in outputs), lag_ratio=0.2), run_time=1.4)
+        self.wait(0.8)
+        self.play(*(o[0].animate.shift(self.head_columns(concat, h).get_center() - o[0].cells.get_center())
+                    for h, o in enumerate(outputs)), *(FadeOut(o[1]) for o in outputs), run_time=1.0)
+        # The slid-in cells look exactly like concat's (same numbers, size, colours): swap them unseen.
+        self.remove(*outputs.get_family())
+        self.add(concat.cells, concat.row_labels)
+        self.play(FadeOut(VGroup(*(VGroup(o[0].frame, o[0].title) for o in outputs))),
+                  FadeIn(VGroup(concat.frame, block.caption, block.marks)), run_time=0.8)
+        self.add(block)
+        hold_for_caption(self, 1.2)
+        return block
+
+    def mix(self, concat: VGroup) -> None:
+        trace, theme = self.trace, self.theme
+        w_block = self.named_block(NumberMatrix(trace.w_o, self.input_precision, "w_o"), formula("W_O"))
+        output = NumberMatrix(trace.output, trace.precision, "output", frame_color=theme.output)
+        out_block = self.named_block(output, label("output", "body", theme.output, weight="BOLD"))
+        times, equals = operator("·"), operator("=")
+        concat.generate_target()
+        concat.target.scale(concat.matrix.cell_height / concat.matrix.rects[0][0].height)  # back to full size
+        self.fit(self.product_layout(concat.target, times, w_block, equals, out_block))
+        self.play(MoveToTarget(concat), run_time=1.0)
+        self.play(FadeIn(times), FadeIn(w_block, shift=LEFT * 0.3), run_time=0.9)
+        self.play(FadeIn(equals), FadeIn(out_block, shift=LEFT * 0.3), run_time=0.9)
+        hold_for_caption(self, 2.0)
+
+    def product_layout(self, left, times, right, equals, result) -> VGroup:
+        """"left · right = result" in one row, or "= result" under `left` when that keeps it larger."""
+        group = VGroup(left, times, right, equals, result)
+        self.place_beside(left, times, right)
+        self.place_beside(right, equals, result)
+        one_row = self.fit_scale(group)
+        if one_row >= MIN_SCALE:
+            return group
+        result.next_to(left, DOWN, buff=0.45).align_to(left.matrix.frame, LEFT)
+        equals.next_to(result.matrix.frame, LEFT, buff=0.3)
+        if self.fit_scale(group) < one_row:
+            self.place_beside(right, equals, result)
+        return group
+
+    @staticmethod
+    def place_beside(block, op, other) -> None:
+        """`other` right of `block`, matrix frames centred on one line, the operator between them."""
+        other.next_to(block, RIGHT, buff=0.7)
+        other.shift(UP * (block.matrix.frame.get_y() - other.matrix.frame.get_y()))
+        op.move_to((block.matrix.frame.get_right() + other.matrix.frame.get_left()) / 2)
+
+    # Layout -----------------------------------------------------------------------
+    @staticmethod
+    def fit_scale(group) -> float:
+        return min(1.0, AREA_WIDTH / group.width, AREA_HEIGHT / group.height)
+
+    def fit(self, group):
+        """Shrink (never grow) into the area under the title, centred there."""
+        return group.scale(self.fit_scale(group)).move_to(AREA_CENTER)
