@@ -11,10 +11,11 @@ from manim.mobject.text.tex_mobject import SingleStringMathTex
 from attention_math.weights import input_decimals
 
 from . import context
-from .components.text import NumberText
+from .components.text import FlatText, NumberText
 from .theme import current_theme
 
 FRAME_MARGIN = 0.02
+WORDS_PER_SECOND = 2.8  # a comfortable subtitle reading speed (~170 words a minute)
 
 
 @dataclass
@@ -40,7 +41,7 @@ def _visible(mobject) -> bool:
 
 def _text_pieces(mobject):
     """The outermost Text / TeX mobjects below `mobject` (not their glyphs or parts)."""
-    if isinstance(mobject, (Text, SingleStringMathTex)):
+    if isinstance(mobject, (Text, FlatText, SingleStringMathTex)):
         yield mobject
         return
     for sub in mobject.submobjects:
@@ -65,12 +66,24 @@ class ExplainerScene(Scene):
     # Storyboard vocabulary -------------------------------------------------
     def step(self, name: str, caption: str) -> None:
         """Start a section: the previous one ends with a still and its subcaption."""
+        if self.sections:
+            self.hold_for_caption(minimum=0.0)
         self._finish_section()
         self.next_section(name)
         self.sections.append(SectionRecord(name, caption))
         self._section_start = self.renderer.time
 
+    def hold_for_caption(self, minimum: float = 1.0) -> None:
+        """Wait out the current step: at least `minimum` seconds, and until its subtitle has
+        had time to be read (counted from the step's start)."""
+        elapsed = self.renderer.time - self._section_start
+        reading = len(self.sections[-1].caption.split()) / WORDS_PER_SECOND
+        if max(minimum, reading - elapsed) > 0.01:
+            self.wait(max(minimum, reading - elapsed))
+
     def tear_down(self) -> None:
+        if self.sections:
+            self.hold_for_caption(minimum=0.0)
         self._finish_section()
         super().tear_down()
 

@@ -27,9 +27,11 @@ class Theme:
     query: str = "#3B82F6"
     key: str = "#10B981"
     value: str = "#F59E0B"
-    output: str = "#8B5CF6"
+    output: str = "#334155"
+    # Heads: seed 001's head palette without the hues Q, K and V already own (blue, green,
+    # amber), so a head's frame never reads as "the query" or "the value".
     head_colors: tuple[str, ...] = (
-        "#3B82F6", "#8B5CF6", "#EC4899", "#F59E0B", "#10B981", "#06B6D4", "#EF4444", "#6366F1",
+        "#8B5CF6", "#EC4899", "#06B6D4", "#EF4444", "#84CC16", "#A16207", "#0F766E", "#64748B",
     )
     # Values: sign → hue, magnitude → intensity.
     positive: str = "#2563EB"

@@ -9,9 +9,9 @@ from manim import tempconfig
 from attention_math import format_number, percentages, shown
 from scenes import context
 
-OVERLAP_TOLERANCE = 0.02
+OVERLAP_TOLERANCE = 0.02  # scene units; glyph boxes may touch, not cross
 # One folder per test process: Manim's text cache is not safe to share between processes.
-_TEST_MEDIA = tempfile.mkdtemp(prefix="attention-explainer-tests-")  # scene units; glyph boxes may touch, not cross
+_TEST_MEDIA = tempfile.mkdtemp(prefix="attention-explainer-tests-")
 
 
 def build_scene(scene_class, example, **context_fields):

@@ -33,17 +33,17 @@ class ProjectionsSegment(ExplainerScene):
         self.play(FadeIn(grid.x), FadeIn(grid.x_title))
         self.play(FadeIn(grid.w, shift=DOWN * 0.3), FadeIn(grid.w_title), FadeIn(grid.result),
                   FadeIn(grid.result_title), Write(grid.equation))
-        self.wait(0.8)
+        self.hold_for_caption(0.8)
 
         self.step("one-number", "Each number in Q is one row of X times one column of W_Q: "
                                 "multiply them pair by pair, then add.")
         self.spell_out(grid)
-        self.wait(1.0)
+        self.hold_for_caption(1.0)
 
         self.step("all-queries", "Every other number of Q is made the same way: its row of X times its column of W_Q.")
         rest = [(i, j) for i in range(trace.n_tokens) for j in range(trace.d_model) if (i, j) != (0, 0)]
         self.play(FadeOut(grid.product), FadeOut(grid.boxes), *reveal(grid.result, rest), run_time=1.2)
-        self.wait(0.8)
+        self.hold_for_caption(0.8)
 
         self.step("keys", "A second learned matrix, W_K, turns the same rows into keys: what do I contain?")
         self.swap_weights(grid, self.projection("k", revealed=True))
@@ -56,12 +56,12 @@ class ProjectionsSegment(ExplainerScene):
         self.play(FadeOut(VGroup(grid.x, grid.x_title, grid.w, grid.w_title, grid.equation)),
                   ReplacementTransform(VGroup(grid.result, grid.result_title), qkv.matrices[2]))
         self.play(LaggedStart(*(FadeIn(m, shift=RIGHT * 0.3) for m in qkv.matrices[:2]), lag_ratio=0.3))
-        self.wait(1.0)
+        self.hold_for_caption(1.0)
 
         self.step("head-1", f"The columns are shared out among {trace.n_heads} heads. Head 1 uses the first "
                             f"{trace.d_k} columns of Q, K and V; the next steps follow head 1.")
         self.play(*(Create(box) for box in qkv.head_boxes), *(FadeIn(b) for b in qkv.braces), FadeIn(qkv.head_label))
-        self.wait(1.5)
+        self.hold_for_caption(1.5)
 
     # Building the pictures ------------------------------------------------------
     def projection(self, role: str, revealed: bool = False) -> VGroup:
@@ -128,7 +128,7 @@ class ProjectionsSegment(ExplainerScene):
         self.play(*(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("result", "result_title")))
         for part in ("w", "w_title", "equation", "result", "result_title"):
             setattr(grid, part, getattr(other, part))
-        self.wait(0.8)
+        self.hold_for_caption(0.8)
 
     def qkv_row(self) -> VGroup:
         """Q, K and V side by side (or stacked, when side by side would shrink the numbers too

@@ -26,16 +26,16 @@ class DotProductsSegment(ExplainerScene):
         board = self.board()
         self.play(FadeIn(board.q), FadeIn(board.q_title), FadeIn(board.kt, shift=DOWN * 0.3), FadeIn(board.kt_title))
         self.play(FadeIn(board.scores), FadeIn(board.note))
-        self.wait(1.0)
+        self.hold_for_caption(1.0)
 
         self.step("first-row", "A score is a dot product: multiply the query and the key number by number, "
                                "then add. A large score means a good match.")
         self.first_row(board)
-        self.wait(0.6)
+        self.hold_for_caption(0.6)
 
         self.step("all-rows", "The other rows work the same way, one query at a time.")
         self.other_rows(board)
-        self.wait(0.8)
+        self.hold_for_caption(0.8)
 
         self.step("scale", "Longer vectors give larger dot products, so every score is divided by the square root "
                            f"of d_k, the length of a query. Here d_k is {trace.d_k}.")
@@ -43,7 +43,7 @@ class DotProductsSegment(ExplainerScene):
         self.play(FadeIn(board.scale_line))
         self.play(FadeTransform(board.scores, scaled), run_time=1.2)
         board.scores = scaled
-        self.wait(1.0)
+        self.hold_for_caption(1.0)
 
         if trace.causal:
             self.step("mask", "This model is causal: a token may not look at later tokens. "
@@ -51,12 +51,12 @@ class DotProductsSegment(ExplainerScene):
             masked = self.grid("masked_scores", board.scores, mask=trace.mask)
             self.play(FadeTransform(board.scale_line, board.mask_line), FadeTransform(board.scores, masked), run_time=1.2)
             board.scores, board.scale_line = masked, board.mask_line
-            self.wait(1.2)
+            self.hold_for_caption(1.2)
 
         self.step("formula", "In one line: the scores are Q times K transposed, divided by √d_k. "
                              "Next, softmax turns each row into attention weights.")
         self.play(FadeTransform(board.scale_line, board.formula_line))
-        self.wait(1.5)
+        self.hold_for_caption(1.5)
 
     # Building the board ----------------------------------------------------------
     def grid(self, field: str, like: NumberMatrix | None = None, mask=None) -> NumberMatrix:

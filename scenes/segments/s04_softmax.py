@@ -11,7 +11,6 @@ from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, NumberText, TokenChip, formula, highlight_box, label
 from ..components.heatmap import WeightHeatmap, focus_query, upright_keys
 from ..components.layout import fit_stage
-from ..components.pacing import hold_for_caption
 
 HEAD = "heads[0]"
 ROW_GAP = 0.45  # between the worked-row table's columns
@@ -31,7 +30,7 @@ class SoftmaxSegment(ExplainerScene):
         self.play(FadeIn(scores))
         focus_box = highlight_box(scores.row_rect(query))
         self.play(Create(focus_box))
-        hold_for_caption(self, 0.8)
+        self.hold_for_caption(0.8)
 
         self.step("exp", f"Take the row of “{token}” on its own. First, raise e to each score: "
                          "every result is positive, and a higher score always gives a bigger result.")
@@ -40,24 +39,24 @@ class SoftmaxSegment(ExplainerScene):
                   TransformFromCopy(scores.row(query), table.scores.cells), FadeIn(table.scores.frame))
         self.play(FadeIn(table.headers[2]), LaggedStart(*(FadeIn(cell, shift=RIGHT * 0.2) for cell in table.exps.cells),
                                                         lag_ratio=0.08), FadeIn(table.exps.frame), run_time=1.2)
-        hold_for_caption(self, 0.8)
+        self.hold_for_caption(0.8)
 
         self.step("sum", "Add them up. This total is what every value gets divided by.")
         self.play(Create(table.rule), FadeIn(table.sum_label), TransformFromCopy(table.exps.cells, table.total))
-        hold_for_caption(self, 0.8)
+        self.hold_for_caption(0.8)
 
         self.step("divide", "Divide each by the total: these are the attention weights. "
                             "They are all positive and add up to 1, or 100 %.")
         self.play(FadeIn(table.divisions), FadeIn(table.headers[3:]),
                   TransformFromCopy(table.exps.cells, table.weights.cells), FadeIn(table.weights.frame))
         self.play(FadeIn(table.percents, shift=RIGHT * 0.2), FadeIn(table.weight_totals))
-        hold_for_caption(self, 1.2)
+        self.hold_for_caption(1.2)
 
         self.step("all-rows", self.heatmap_caption())
         heatmap = self.weights_heatmap()
         self.play(FadeOut(table, shift=UP * 0.3), FadeIn(heatmap))
         self.play(Create(highlight_box(heatmap.row_rect(query))))
-        hold_for_caption(self, 1.5)
+        self.hold_for_caption(1.5)
 
     def scores_matrix(self) -> NumberMatrix:
         trace = self.trace

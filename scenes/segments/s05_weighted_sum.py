@@ -9,7 +9,6 @@ from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenChip, highlight_box, label, operator, shape_label
 from ..components.heatmap import WeightHeatmap, focus_query
 from ..components.layout import fit_stage
-from ..components.pacing import hold_for_caption
 
 HEAD = "heads[0]"
 MIN_SCALE = 0.7  # the matrix form drops V's key chips rather than shrink below this
@@ -29,28 +28,28 @@ class WeightedSumSegment(ExplainerScene):
         table = self.blend_table(query)
         self.play(FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.headers[:2]), FadeIn(table.weights))
         self.play(FadeIn(table.headers[2]), FadeIn(table.times), FadeIn(table.values, shift=LEFT * 0.2))
-        hold_for_caption(self, 0.8)
+        self.hold_for_caption(0.8)
 
         self.step("scale", "Each weight scales its key's value: a big weight keeps most of the value, "
                            "a small one shrinks it towards zero.")
         self.play(FadeIn(table.headers[3]), FadeIn(table.equals), FadeIn(table.products.frame),
                   LaggedStart(*(TransformFromCopy(table.values.row(j), table.products.row(j))
                                 for j in range(trace.n_tokens)), lag_ratio=0.1), run_time=1.5)
-        hold_for_caption(self, 0.8)
+        self.hold_for_caption(0.8)
 
         self.step("sum", f"Add the scaled rows: the result is the output for “{token}”, "
                          "a blend of every token's value, mixed by how much it attends to each.")
         self.play(FadeIn(table.plus_signs), Create(table.rule))
         self.play(FadeIn(table.output_label), TransformFromCopy(table.products.cells, table.output.cells),
                   FadeIn(table.output.frame), FadeIn(table.footnote))
-        hold_for_caption(self, 1.2)
+        self.hold_for_caption(1.2)
 
         self.step("matrix", "All queries at once: weights times V gives every output in one matrix product. "
                             "Each output row is that token's blend of values.")
         product = self.matrix_form(query)
         self.play(FadeOut(table, shift=UP * 0.3), FadeIn(product))
         self.play(*(Create(box) for box in product.highlights))
-        hold_for_caption(self, 1.5)
+        self.hold_for_caption(1.5)
 
     def blend_table(self, i: int) -> VGroup:
         """One line per key j: chip | w_ij × v_j = w_ij·v_j, then the sum of the lines."""

@@ -10,7 +10,6 @@ from manim import (
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, fit_width, formula, label, operator, shape_label
 from ..components.attention_graph import AttentionGraph
-from ..components.pacing import hold_for_caption
 
 MAX_HEADS_SHOWN = 4
 MIN_SCALE = 0.6  # below this a cell's number stops being readable
@@ -32,14 +31,14 @@ class MultiHeadSegment(ExplainerScene):
         self.play(FadeIn(split.matrices), run_time=1.0)
         self.play(LaggedStart(*(Create(mark) for mark in split.marks), lag_ratio=0.2), run_time=1.2)
         self.play(Write(split.note), run_time=0.8)
-        hold_for_caption(self, 1.5)
+        self.hold_for_caption(1.5)
 
         self.step("weights", "Each head gets its own attention weights. Several heads can look for different "
                              "things in the same sentence.")
         maps = self.weight_maps()
         self.play(FadeOut(split), LaggedStart(*(FadeIn(m, shift=UP * 0.2) for m in maps), lag_ratio=0.25),
                   run_time=1.5)
-        hold_for_caption(self, 1.5)
+        self.hold_for_caption(1.5)
 
         self.step("graph-head-1", "The same weights as lines: each query on the left links to the keys it sees, "
                                   "a thicker line for a larger weight."
@@ -47,13 +46,13 @@ class MultiHeadSegment(ExplainerScene):
         graph = self.graph(0)
         self.play(FadeOut(maps), FadeIn(VGroup(graph.query_chips, graph.key_chips, graph.heading)), run_time=0.8)
         self.play(graph.draw_in(), FadeIn(graph.legend), run_time=1.6)
-        hold_for_caption(self, 1.5)
+        self.hold_for_caption(1.5)
         for h in range(1, maps.shown):
             self.step(f"graph-head-{h + 1}", f"Head {h + 1}: the same tokens, its own pattern of attention.")
             next_graph = self.graph(h)
             self.play(ReplacementTransform(graph, next_graph), run_time=1.2)
             graph = next_graph
-            hold_for_caption(self, 1.2)
+            self.hold_for_caption(1.2)
 
         self.step("concat", f"Each head gives {trace.d_k} numbers per token. Their outputs are joined side by "
                             f"side into one matrix again, {trace.d_model} numbers wide.")
@@ -169,7 +168,7 @@ class MultiHeadSegment(ExplainerScene):
         self.play(FadeOut(VGroup(*(VGroup(o[0].frame, o[0].title) for o in outputs))),
                   FadeIn(VGroup(concat.frame, block.caption, block.marks)), run_time=0.8)
         self.add(block)
-        hold_for_caption(self, 1.2)
+        self.hold_for_caption(1.2)
         return block
 
     def mix(self, concat: VGroup) -> None:
@@ -184,7 +183,7 @@ class MultiHeadSegment(ExplainerScene):
         self.play(MoveToTarget(concat), run_time=1.0)
         self.play(FadeIn(times), FadeIn(w_block, shift=LEFT * 0.3), run_time=0.9)
         self.play(FadeIn(equals), FadeIn(out_block, shift=LEFT * 0.3), run_time=0.9)
-        hold_for_caption(self, 2.0)
+        self.hold_for_caption(2.0)
 
     def product_layout(self, left, times, right, equals, result) -> VGroup:
         """"left · right = result" in one row, or "= result" under `left` when that keeps it larger."""
