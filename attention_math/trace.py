@@ -46,7 +46,8 @@ class AttentionTrace:
     d_k: int
     n_heads: int
     causal: bool
-    precision: int  # decimals shown on screen
+    precision: int  # decimals shown for computed values
+    input_precision: int  # decimals of the inputs (x, W): exact there for the toy model
     embeddings: np.ndarray  # (n, d_model) static token embeddings
     positional: np.ndarray  # (n, d_model) added position signal (zeros when off)
     x: np.ndarray  # (n, d_model) = embeddings + positional
@@ -62,6 +63,10 @@ class AttentionTrace:
     heads: tuple[HeadTrace, ...]
     concat: np.ndarray  # (n, d_model) heads' outputs side by side
     output: np.ndarray  # (n, d_model) = concat @ w_o (+ b_o)
+    b_q: np.ndarray  # (d_model,) biases: zeros for the toy model, learned in a real one
+    b_k: np.ndarray
+    b_v: np.ndarray
+    b_o: np.ndarray
 
     @property
     def n_tokens(self) -> int:
@@ -142,6 +147,7 @@ def attention_trace(
     positional: np.ndarray | None = None,
     biases: dict[str, np.ndarray] | None = None,
     precision: int = 2,
+    input_precision: int | None = None,
 ) -> AttentionTrace:
     """Multi-head self-attention on inputs x, keeping every intermediate value."""
     x = np.asarray(x, dtype=np.float64)
@@ -195,7 +201,9 @@ def attention_trace(
     output = project(concat, w_o, "o")
     return AttentionTrace(
         tokens=tuple(tokens), d_model=d_model, d_k=d_k, n_heads=n_heads, causal=causal,
-        precision=precision,
+        precision=precision, input_precision=precision if input_precision is None else input_precision,
+        **{f"b_{name}": _frozen(np.asarray(biases.get(name, np.zeros(d_model)), dtype=np.float64))
+           for name in "qkvo"},
         embeddings=_frozen(x if embeddings is None else embeddings),
         positional=_frozen(np.zeros_like(x) if positional is None else positional),
         x=_frozen(x), w_q=_frozen(w_q), w_k=_frozen(w_k), w_v=_frozen(w_v), w_o=_frozen(w_o),
@@ -216,5 +224,6 @@ def trace_example(example: Example) -> AttentionTrace:
     weights = projection_weights(example.d_model, example.seed, decimals)
     return attention_trace(
         tokens, embeddings + positional, n_heads=example.heads, causal=example.causal,
-        embeddings=embeddings, positional=positional, precision=example.precision, **weights,
+        embeddings=embeddings, positional=positional, precision=example.precision,
+        input_precision=decimals, **weights,
     )

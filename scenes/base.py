@@ -8,8 +8,6 @@ from pathlib import Path
 from manim import Scene, Text, config
 from manim.mobject.text.tex_mobject import SingleStringMathTex
 
-from attention_math.weights import input_decimals
-
 from . import context
 from .components.text import FlatText, NumberText
 from .theme import current_theme
@@ -58,8 +56,12 @@ class ExplainerScene(Scene):
         self.context = context.active()
         self.example = self.context.example
         self.trace = context.active_trace()
-        # Inputs (embeddings, weights) are quantised one decimal coarser than results.
-        self.input_precision = input_decimals(self.trace.precision)
+        # Toy inputs (embeddings, weights) are quantised one decimal coarser than results.
+        self.input_precision = self.trace.input_precision
+        # Segments 3–5 follow one head: head 1 of the toy example, or the chosen real-model head.
+        self.focus_head = self.context.head
+        self.head_trace = self.trace.heads[self.focus_head]
+        self.head_source = f"heads[{self.focus_head}]"
         self.sections: list[SectionRecord] = []
         self._section_start = 0.0
 
