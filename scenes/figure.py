@@ -66,7 +66,7 @@ PANEL_TINTS = PanelTints()
 
 
 # Pieces at figure sizes -------------------------------------------------------------------
-def text(content: str, px: float, color=None, bold: bool = False) -> Text:
+def text(content: str, px: float, color=None, bold: bool = False) -> Mobject:
     return label(content, "small", color, weight="BOLD" if bold else "NORMAL").scale(px / SMALL_TEXT_PX)
 
 
@@ -100,21 +100,29 @@ def swatch(color, side: float = 0.17, fill_opacity: float = 1.0) -> RoundedRecta
 FLAT_BOTTOMED = set("ABDEFHIKLMNPRTUVWXYZbdfhiklmnrtuvwxz12457%")
 
 
-def baseline(mobject: Mobject) -> float:
-    """Where a line of text sits: the bottom of its flat-bottomed glyphs (not of g, p, y or round o)."""
-    if isinstance(mobject, Text):
-        bottoms = [g.get_bottom()[1] for c, g in zip(mobject.text, mobject.submobjects) if c in FLAT_BOTTOMED]
-        if bottoms:
-            return max(bottoms)
-    return mobject.get_bottom()[1]
+def baseline(mobject: Mobject) -> float | None:
+    """Where a line of text sits: the bottom of its flat-bottomed glyphs (not of g, p, y or a round o).
+    Measured on a glyph-by-glyph Text of the same string, so it works for any text mobject; None
+    for shapes and for text without such glyphs."""
+    content = getattr(mobject, "text", None)
+    if not content:
+        return None
+    if isinstance(mobject, NumberText):  # digits sit on the baseline
+        return mobject.get_bottom()[1]
+    glyphs = Text(content, font=current_theme().font, font_size=20)
+    flat = [g.get_bottom()[1] for c, g in zip("".join(content.split()), glyphs.submobjects) if c in FLAT_BOTTOMED]
+    if not flat:
+        return None
+    return mobject.get_bottom()[1] + (max(flat) - glyphs.get_bottom()[1]) / glyphs.height * mobject.height
 
 
 def in_line(*parts, buff: float = 0.07) -> VGroup:
     """Words and numbers on one line, sharing a baseline (a number beside text must not float)."""
     line = VGroup(*parts).arrange(RIGHT, buff=buff)
-    for part in parts[1:]:
-        if isinstance(part, Text) and isinstance(parts[0], Text):
-            part.shift(UP * (baseline(parts[0]) - baseline(part)))
+    lines = [(part, baseline(part)) for part in parts]
+    known = [(part, y) for part, y in lines if y is not None]
+    for part, y in known[1:]:
+        part.shift(UP * (known[0][1] - y))
     return line
 
 

@@ -9,7 +9,6 @@ from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, NumberText, formula, highlight_box, label
 from ..components.products import SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal
 
-HEAD = "heads[0]"  # segments 3–5 follow head 1
 AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8  # the frame minus margins and the corner title
 WORK_GAP = 0.35  # between the grid and the working line below it
 
@@ -19,7 +18,7 @@ class DotProductsSegment(ExplainerScene):
 
     def construct(self) -> None:
         trace = self.trace
-        corner_title(self, "3 · Dot products", "queries meet keys · head 1")
+        corner_title(self, "3 · Dot products", f"queries meet keys · head {self.focus_head + 1}")
 
         self.step("grid", "Head 1 compares every query with every key. Its queries go down the left, its keys "
                           "along the top: each cell of the grid is one query meeting one key.")
@@ -62,7 +61,7 @@ class DotProductsSegment(ExplainerScene):
     def grid(self, field: str, like: NumberMatrix | None = None, mask=None) -> NumberMatrix:
         """Head 1's n × n `field` (rows = queries, columns = keys), sized and placed `like` the grid it replaces."""
         trace = self.trace
-        grid = NumberMatrix(getattr(trace.heads[0], field), trace.precision, f"{HEAD}.{field}", mask=mask,
+        grid = NumberMatrix(getattr(self.head_trace, field), trace.precision, f"{self.head_source}.{field}", mask=mask,
                             cell_width=self.cell_width)
         if like is not None:
             grid.scale(like.frame.width / grid.frame.width).move_to(like.frame)
@@ -71,12 +70,12 @@ class DotProductsSegment(ExplainerScene):
     def board(self) -> VGroup:
         """Q₁ on the left, K₁ᵀ on top, the empty scores grid where they meet, and the working
         line below (sized for its tallest content), scaled to fit the frame."""
-        trace, theme, head = self.trace, self.theme, self.trace.heads[0]
+        trace, theme, head = self.trace, self.theme, self.head_trace
         self.cell_width = cell_width_for(head.k, head.scores, head.scaled_scores, precision=trace.precision)
         b = VGroup()
-        b.q = NumberMatrix(head.q, trace.precision, f"{HEAD}.q", row_tokens=trace.tokens, frame_color=theme.query)
-        b.kt = NumberMatrix(head.k.T, trace.precision, f"{HEAD}.k", col_tokens=trace.tokens, frame_color=theme.key,
-                            cell_width=self.cell_width, source_of=lambda r, c: f"{HEAD}.k[{c}, {r}]")
+        b.q = NumberMatrix(head.q, trace.precision, f"{self.head_source}.q", row_tokens=trace.tokens, frame_color=theme.query)
+        b.kt = NumberMatrix(head.k.T, trace.precision, f"{self.head_source}.k", col_tokens=trace.tokens, frame_color=theme.key,
+                            cell_width=self.cell_width, source_of=lambda r, c: f"{self.head_source}.k[{c}, {r}]")
         b.scores = hide_values(self.grid("scores"))
         place_product(b.q, b.kt, b.scores, gap=0.35)
         b.q_title = formula("Q", "heading", theme.query).next_to(b.q.frame, UP, buff=0.12)
@@ -105,13 +104,13 @@ class DotProductsSegment(ExplainerScene):
 
     def product(self, i: int, j: int) -> SpelledProduct:
         """q·k = q₀×k₀ + q₁×k₁ + … = score, from head 1's shown queries and keys."""
-        trace, theme, head = self.trace, self.theme, self.trace.heads[0]
+        trace, theme, head = self.trace, self.theme, self.head_trace
         prefix = VGroup(label("q", "cell", theme.query, weight="BOLD"), label("·", "cell", theme.muted),
                         label("k", "cell", theme.key, weight="BOLD"), label("=", "cell", theme.muted)).arrange(RIGHT, buff=0.1)
         p = trace.precision
-        return SpelledProduct([(head.q[i, r], p, f"{HEAD}.q[{i}, {r}]") for r in range(trace.d_k)],
-                              [(head.k[j, r], p, f"{HEAD}.k[{j}, {r}]") for r in range(trace.d_k)],
-                              (head.scores[i, j], p, f"{HEAD}.scores[{i}, {j}]"),
+        return SpelledProduct([(head.q[i, r], p, f"{self.head_source}.q[{i}, {r}]") for r in range(trace.d_k)],
+                              [(head.k[j, r], p, f"{self.head_source}.k[{j}, {r}]") for r in range(trace.d_k)],
+                              (head.scores[i, j], p, f"{self.head_source}.scores[{i}, {j}]"),
                               left_color=theme.query, right_color=theme.key, prefix=prefix, max_width=AREA_WIDTH)
 
     def scale_line(self, with_factor: bool = True) -> VGroup:

@@ -12,7 +12,6 @@ from ..components import NumberMatrix, NumberText, TokenChip, formula, highlight
 from ..components.heatmap import WeightHeatmap, focus_query, upright_keys
 from ..components.layout import fit_stage
 
-HEAD = "heads[0]"
 ROW_GAP = 0.45  # between the worked-row table's columns
 
 
@@ -61,24 +60,24 @@ class SoftmaxSegment(ExplainerScene):
     def scores_matrix(self) -> NumberMatrix:
         trace = self.trace
         build = lambda width: NumberMatrix(
-            trace.heads[0].scaled_scores, trace.precision, f"{HEAD}.scaled_scores", mask=trace.mask,
+            self.head_trace.scaled_scores, trace.precision, f"{self.head_source}.scaled_scores", mask=trace.mask,
             row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=width,
-            title="scaled scores · head 1", title_color=self.theme.head_color(0))
+            title=f"scaled scores · head {self.focus_head + 1}", title_color=self.theme.head_color(self.focus_head))
         return fit_stage(upright_keys(build, trace.tokens))
 
     def worked_row(self, i: int) -> VGroup:
         """The focus row as a table, one line per key: score | e^score | ÷ sum ≈ | weight | %,
         with the sums underneath."""
-        trace, head, theme = self.trace, self.trace.heads[0], self.theme
+        trace, head, theme = self.trace, self.head_trace, self.theme
         n, precision = trace.n_tokens, trace.precision
         # Masked keys have score −∞, so e^score is exactly 0; the trace's masked_scores say so.
-        exp_of = f"{HEAD}.masked_scores" if trace.causal else f"{HEAD}.scaled_scores"
+        exp_of = f"{self.head_source}.masked_scores" if trace.causal else f"{self.head_source}.scaled_scores"
         column = lambda values, source, **kw: NumberMatrix(np.asarray(values)[:, None], precision, "",
                                                            source_of=lambda r, c: source.format(j=r), **kw)
         table = VGroup()
-        table.scores = column(head.scaled_scores[i], f"{HEAD}.scaled_scores[{i}, {{j}}]", mask=trace.mask[i])
+        table.scores = column(head.scaled_scores[i], f"{self.head_source}.scaled_scores[{i}, {{j}}]", mask=trace.mask[i])
         table.exps = column(np.exp(head.masked_scores[i]), f"np.exp({exp_of}[{i}, {{j}}])", coloring="none")
-        table.weights = column(head.weights[i], f"{HEAD}.weights[{i}, {{j}}]", coloring="weight")
+        table.weights = column(head.weights[i], f"{self.head_source}.weights[{i}, {{j}}]", coloring="weight")
         table.divisions = VGroup(*(self.division(i, exp_of) for _ in range(n)))
         VGroup(table.scores, table.exps, table.divisions, table.weights).arrange(RIGHT, buff=ROW_GAP, aligned_edge=UP)
         for j, division in enumerate(table.divisions):
@@ -87,7 +86,7 @@ class SoftmaxSegment(ExplainerScene):
                               .next_to(table.scores.rects[j][0], LEFT, buff=0.3) for j in range(n)))
         shown = percentages(head.weights[i])
         table.percents = VGroup(*(
-            NumberText(shown[j], 0, f"percentages({HEAD}.weights[{i}])[{j}]", suffix="%")
+            NumberText(shown[j], 0, f"percentages({self.head_source}.weights[{i}])[{j}]", suffix="%")
             .next_to(table.weights.rects[j][0], RIGHT, buff=0.3) for j in range(n)))
         table.headers = VGroup(
             label("key", "small", theme.muted), label("score s", "small", theme.muted),
@@ -107,26 +106,26 @@ class SoftmaxSegment(ExplainerScene):
                                         color=muted, stroke_width=2)
         table.rule = rule(table.exps, table.exps)
         table.sum_label = label("sum", "small", muted).next_to(table.rule, DOWN, buff=0.16).match_x(table.keys)
-        table.total = NumberText(np.exp(self.trace.heads[0].masked_scores[i]).sum(), precision,
+        table.total = NumberText(np.exp(self.head_trace.masked_scores[i]).sum(), precision,
                                  f"np.exp({exp_of}[{i}]).sum()")
         table.total.next_to(table.rule, DOWN, buff=0.16).match_x(table.exps)
         table.weight_totals = VGroup(
             rule(table.weights, table.percents),
-            NumberText(self.trace.heads[0].weights[i].sum(), precision, f"{HEAD}.weights[{i}].sum()")
+            NumberText(self.head_trace.weights[i].sum(), precision, f"{self.head_source}.weights[{i}].sum()")
             .match_y(table.total).match_x(table.weights),
-            NumberText(percentages(self.trace.heads[0].weights[i]).sum(), 0, f"percentages({HEAD}.weights[{i}]).sum()",
+            NumberText(percentages(self.head_trace.weights[i]).sum(), 0, f"percentages({self.head_source}.weights[{i}]).sum()",
                        suffix="%").match_y(table.total).match_x(table.percents))
         table.add(table.rule, table.sum_label, table.total, table.weight_totals)
 
     def division(self, i: int, exp_of: str) -> VGroup:
         """“÷ total ≈”: each line reads e^s ÷ total ≈ weight (≈ because the shown values are rounded)."""
         muted = self.theme.muted
-        total = NumberText(np.exp(self.trace.heads[0].masked_scores[i]).sum(), self.trace.precision,
+        total = NumberText(np.exp(self.head_trace.masked_scores[i]).sum(), self.trace.precision,
                            f"np.exp({exp_of}[{i}]).sum()", "small", muted)
         return VGroup(label("÷", "small", muted), total, label("≈", "small", muted)).arrange(RIGHT, buff=0.12)
 
     def scores_caption(self, token: str) -> str:
-        caption = (f"These are head 1's scaled scores: row “{token}” holds how well its query matches every key. "
+        caption = (f"These are head {self.focus_head + 1}'s scaled scores: row “{token}” holds how well its query matches every key. "
                    "Softmax turns each row into weights.")
         if self.trace.causal:
             caption += " Grey cells are keys a token may not see: their score is −∞."
@@ -141,7 +140,7 @@ class SoftmaxSegment(ExplainerScene):
 
     def weights_heatmap(self) -> WeightHeatmap:
         trace = self.trace
-        heatmap = WeightHeatmap(trace.heads[0].weights, f"{HEAD}.weights", trace.tokens, mask=trace.mask,
-                                title="attention weights · head 1", title_color=self.theme.head_color(0),
+        heatmap = WeightHeatmap(self.head_trace.weights, f"{self.head_source}.weights", trace.tokens, mask=trace.mask,
+                                title=f"attention weights · head {self.focus_head + 1}", title_color=self.theme.head_color(self.focus_head),
                                 note="softmax runs along each row: each row sums to 100 %")
         return fit_stage(heatmap)

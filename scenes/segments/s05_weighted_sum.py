@@ -10,7 +10,6 @@ from ..components import NumberMatrix, TokenChip, highlight_box, label, operator
 from ..components.heatmap import WeightHeatmap, focus_query
 from ..components.layout import fit_stage
 
-HEAD = "heads[0]"
 MIN_SCALE = 0.7  # the matrix form drops V's key chips rather than shrink below this
 
 
@@ -53,16 +52,16 @@ class WeightedSumSegment(ExplainerScene):
 
     def blend_table(self, i: int) -> VGroup:
         """One line per key j: chip | w_ij × v_j = w_ij·v_j, then the sum of the lines."""
-        trace, head, theme = self.trace, self.trace.heads[0], self.theme
+        trace, head, theme = self.trace, self.head_trace, self.theme
         n, precision = trace.n_tokens, trace.precision
         value_scale = float(np.abs(head.v).max())  # one colour scale, so scaled rows look smaller
         table = VGroup()
         table.weights = NumberMatrix(head.weights[i][:, None], precision, "", coloring="weight",
-                                     source_of=lambda r, c: f"{HEAD}.weights[{i}, {r}]")
-        table.values = NumberMatrix(head.v, precision, f"{HEAD}.v", frame_color=theme.value, value_scale=value_scale)
+                                     source_of=lambda r, c: f"{self.head_source}.weights[{i}, {r}]")
+        table.values = NumberMatrix(head.v, precision, f"{self.head_source}.v", frame_color=theme.value, value_scale=value_scale)
         table.products = NumberMatrix(
             head.weights[i][:, None] * head.v, precision, "", frame_color=theme.value, value_scale=value_scale,
-            source_of=lambda r, c: f"{HEAD}.weights[{i}, {r}] * {HEAD}.v[{r}, {c}]")
+            source_of=lambda r, c: f"{self.head_source}.weights[{i}, {r}] * {self.head_source}.v[{r}, {c}]")
         table.times, table.equals = column_of("×", n), column_of("=", n)
         VGroup(table.weights, table.times, table.values, table.equals, table.products).arrange(RIGHT, buff=0.3)
         for j in range(n):
@@ -94,8 +93,8 @@ class WeightedSumSegment(ExplainerScene):
         bottom = products.frame.get_bottom()[1] - 0.12
         table.rule = Line([products.frame.get_left()[0], bottom, 0], [right + 0.15, bottom, 0],
                           color=theme.muted, stroke_width=2)
-        table.output = NumberMatrix(trace.heads[0].output[i][None, :], trace.precision, "", frame_color=theme.output,
-                                    value_scale=value_scale, source_of=lambda r, c: f"{HEAD}.output[{i}, {c}]")
+        table.output = NumberMatrix(self.head_trace.output[i][None, :], trace.precision, "", frame_color=theme.output,
+                                    value_scale=value_scale, source_of=lambda r, c: f"{self.head_source}.output[{i}, {c}]")
         table.output.next_to(table.rule, DOWN, buff=0.12).align_to(products.frame, LEFT)
         table.output_label = VGroup(label("output of", "label", theme.output),
                                     TokenChip(trace.tokens[i], i, max_width=3.0, size="small")).arrange(RIGHT, buff=0.2)
@@ -108,13 +107,13 @@ class WeightedSumSegment(ExplainerScene):
     def matrix_form(self, i: int) -> VGroup:
         """Weights (n × n) · V (n × d_k) = Output (n × d_k), shapes below, query i's row lit in
         the weights and the output and all of V (every value row feeds that one output row)."""
-        trace, head, theme = self.trace, self.trace.heads[0], self.theme
+        trace, head, theme = self.trace, self.head_trace, self.theme
         n, d_k = trace.n_tokens, trace.d_k
-        weights = WeightHeatmap(head.weights, f"{HEAD}.weights", trace.tokens, mask=trace.mask, percent=False,
+        weights = WeightHeatmap(head.weights, f"{self.head_source}.weights", trace.tokens, mask=trace.mask, percent=False,
                                 precision=trace.precision, legend=False, note=None, axes=False, title="weights")
-        values = NumberMatrix(head.v, trace.precision, f"{HEAD}.v", title="V",
+        values = NumberMatrix(head.v, trace.precision, f"{self.head_source}.v", title="V",
                               frame_color=theme.value, col_headers=[f"d{c + 1}" for c in range(d_k)])
-        output = NumberMatrix(head.output, trace.precision, f"{HEAD}.output", title="output",
+        output = NumberMatrix(head.output, trace.precision, f"{self.head_source}.output", title="output",
                               frame_color=theme.output, col_headers=[f"d{c + 1}" for c in range(d_k)],
                               value_scale=float(np.abs(head.v).max()))
         value_keys = VGroup(*(TokenChip(token, j, max_width=1.6, height=0.43, size="small")
