@@ -9,7 +9,9 @@ from attention_math import Example, ExampleError, load_example
 
 from .pipeline.worker import QUALITIES
 
-DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat-sat.toml"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DEFAULT_EXAMPLE = EXAMPLES / "the-cat-sat.toml"
+DEFAULT_FIGURE_EXAMPLE = EXAMPLES / "the-cat-sat-down.toml"  # seed 000: four tokens
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_text in [("render", "MP4 per segment, explainer.mp4, subtitles, stills, storyboard, slides"),
                             ("stills", "only the stills, storyboard.png and slides.pdf (no video: fast)"),
+                            ("figure", "self_attention.png (800×500), a transparent twin and a 2× print version"),
                             ("list", "the segments in playing order")]:
         sub = commands.add_parser(name, help=help_text)
         if name == "list":
@@ -38,9 +41,12 @@ def _parser() -> argparse.ArgumentParser:
 def _example(args) -> Example:
     if args.sentence and args.example:
         raise ExampleError("give SENTENCE or EXAMPLE, not both")
+    layout = "figure" if args.command == "figure" else "full"
     if args.sentence is not None:
-        return Example(args.sentence)
-    return load_example(args.example or DEFAULT_EXAMPLE)
+        return Example(args.sentence, layout=layout)
+    default = DEFAULT_FIGURE_EXAMPLE if args.command == "figure" else DEFAULT_EXAMPLE
+    example = load_example(args.example or default)
+    return example.with_changes(layout=layout) if example.layout != layout else example
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         example = _example(args)
+        if args.command == "figure":
+            from .figure import render_figure
+
+            for path in render_figure(example, args.media_dir.resolve() / example.name):
+                print(path)
+            return 0
         scene_classes = select(args.scenes)
         if args.jobs < 1:
             raise ExampleError("--jobs must be at least 1")

@@ -11,7 +11,6 @@ trace expression, as in the segments.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -21,9 +20,9 @@ from manim import (
 )
 
 from attention_math import AttentionTrace, Example, ExampleError, LAYOUT_MAX_TOKENS, percentages, trace_example
-from attention_math.weights import input_decimals
 
 from .components import NumberMatrix, NumberText, TokenChip, formula, label
+from .pipeline.files import writing
 from .theme import current_theme
 
 FIGURE_NAME = "self_attention"
@@ -33,6 +32,7 @@ MARGIN = 0.14
 MAX_TOKENS = LAYOUT_MAX_TOKENS["figure"]
 # Font sizes in pixels at 800 × 500: nothing a reader must read is below 10 px.
 TITLE_PX, HEADING_PX, FORMULA_PX, NUMBER_PX, NOTE_PX = 21, 12.5, 12.5, 11, 10.5
+FLOW_NOTE_PX = 11.5  # the top row shrinks ~10 % to fit 800 px: its notes start larger
 SMALL_TEXT_PX = 18.2  # what the theme's "small" text (font size 20) measures in this frame
 CELL_TEXT_PX = 21.9  # the theme's "cell" text (font size 24)
 FORMULA_TEXT_PX = 17.5  # formula(…, "small"): TeX glyphs run smaller than Pango's
@@ -46,23 +46,6 @@ CELL_HEIGHT = 0.7  # before scaling to NUMBER_PX: ~20 px rows
 CHIP_SCALE = 0.6  # token chips' text at ~11 px
 
 
-@dataclass(frozen=True)
-class PanelTints:
-    """Pastel panel backgrounds (seeds 000 and 001); to move into the theme."""
-    input: str = "#D6EAF8"  # seed 000: light blue
-    projections: str = "#F2F3F4"  # neutral: the Q/K/V colours carry this panel
-    scores: str = "#FEF9E7"  # light yellow
-    softmax: str = "#E8DAEF"  # light purple
-    output: str = "#D5F5E3"  # light green
-    multihead: str = "#FAE5D3"  # light orange
-    notes: str = "#F4F6F7"
-    # seed 001's three panels: mechanism (blue), calculation (purple), heads and behaviour (pink)
-    panel_a: str = "#EAF2FD"
-    panel_b: str = "#F1ECFB"
-    panel_c: str = "#FCEEF5"
-
-
-PANEL_TINTS = PanelTints()
 
 
 # Pieces at figure sizes -------------------------------------------------------------------
@@ -162,9 +145,9 @@ class MainFlow(VGroup):
         # Rows grow when a long word wraps onto two lines in its chip, so it stays readable.
         row_height = max(CELL_HEIGHT * NUMBER_PX / CELL_TEXT_PX, max(chip.height for chip in self.chips) + 0.03)
         matrix = partial(_matrix, cell_height=row_height * CELL_TEXT_PX / NUMBER_PX)
-        self.x = matrix(trace.x, input_decimals(trace.precision), "x")
+        self.x = matrix(trace.x, trace.input_precision, "x")
         # Past four tokens the n × n grids need the room: Q, K, V drop to the inputs' decimals.
-        decimals = trace.precision if trace.n_tokens <= 4 else input_decimals(trace.precision)
+        decimals = trace.precision if trace.n_tokens <= 4 else trace.input_precision
         self.qkv = [matrix(getattr(head, role), decimals, f"heads[0].{role}", frame_color=theme.role_color(role))
                     for role in "qkv"]
         # Shown with one decimal: a 6 × 6 grid must fit a fifth of 800 px.
@@ -179,9 +162,9 @@ class MainFlow(VGroup):
             self.input_panel(),
             self.projection_panel(),
             self.square_panel(self.scores, "Scores", [r"\mathrm{Scores} = QK^{\top}/\sqrt{d_k}"], self.scale_note(),
-                              PANEL_TINTS.scores),
+                              current_theme().panels.scores),
             self.square_panel(self.weights, "Softmax", [r"\mathrm{Weights} =", r"\mathrm{softmax}(\mathrm{Scores})"],
-                              self.row_sum_note(), PANEL_TINTS.softmax),
+                              self.row_sum_note(), current_theme().panels.softmax),
             self.output_panel(),
         ]
         super().__init__(*self.panels)
@@ -194,8 +177,8 @@ class MainFlow(VGroup):
         for chip, row in zip(chips, self.x.rects):
             chip.next_to(row[0], LEFT, buff=0.08)
         name = tex("X", FORMULA_PX + 1).next_to(self.x, UP, buff=0.06)
-        note = text("one vector per token", NOTE_PX, current_theme().muted)
-        return self.column(VGroup(chips, name, self.x), VGroup(), note, "Input embeddings", PANEL_TINTS.input, self.x)
+        note = text("one vector per token", FLOW_NOTE_PX, current_theme().muted)
+        return self.column(VGroup(chips, name, self.x), VGroup(), note, "Input embeddings", current_theme().panels.input, self.x)
 
     def projection_panel(self) -> VGroup:
         theme = current_theme()
@@ -208,11 +191,11 @@ class MainFlow(VGroup):
             color = theme.role_color(role.lower())
             arrow = Arrow(block.get_top() + UP * 0.36, block.get_top() + UP * 0.03, buff=0, color=color,
                           stroke_width=2.5, tip_length=0.1, max_tip_length_to_length_ratio=0.4)
-            arrows.add(VGroup(arrow, tex(f"\\cdot W_{role}", NOTE_PX + 0.5, color).next_to(arrow, LEFT, buff=0.04)))
+            arrows.add(VGroup(arrow, tex(f"\\cdot W_{role}", FLOW_NOTE_PX + 0.5, color).next_to(arrow, LEFT, buff=0.04)))
         self.projection_arrows = arrows
-        note = text("head 1's columns only", NOTE_PX, theme.muted)
+        note = text("head 1's columns only", FLOW_NOTE_PX, theme.muted)
         return self.column(VGroup(arrows, blocks), VGroup(), note, "Queries · keys · values",
-                           PANEL_TINTS.projections, self.qkv[0])
+                           current_theme().panels.projections, self.qkv[0])
 
     def square_panel(self, grid: NumberMatrix, heading: str, formula_lines: list[str], note: Mobject,
                      tint: str) -> VGroup:
@@ -228,11 +211,11 @@ class MainFlow(VGroup):
     def output_panel(self) -> VGroup:
         theme = current_theme()
         name = tex(r"\mathrm{Output}", FORMULA_PX, theme.output).next_to(self.output, UP, buff=0.06)
-        note = VGroup(text("blends of", NOTE_PX, theme.muted), text("V's rows", NOTE_PX, theme.muted))
+        note = VGroup(text("blends of", FLOW_NOTE_PX, theme.muted), text("V's rows", FLOW_NOTE_PX, theme.muted))
         note.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
         lead = tex_lines([r"\mathrm{Output} =", r"\mathrm{Weights}\cdot V"])
         return self.column(VGroup(name, self.output), lead, note,
-                           "Weighted sum", PANEL_TINTS.output, self.output)
+                           "Weighted sum", current_theme().panels.output, self.output)
 
     @staticmethod
     def column(grid, lead, note, heading, tint, anchor) -> VGroup:
@@ -245,13 +228,14 @@ class MainFlow(VGroup):
 
     def scale_note(self) -> VGroup:
         muted = current_theme().muted
-        return in_line(text("scaled by 1/√dₖ =", NOTE_PX, muted), number(self.trace.scale, 2, "scale", NOTE_PX, muted))
+        return in_line(text("scaled by 1/√dₖ =", FLOW_NOTE_PX, muted),
+                       number(self.trace.scale, 2, "scale", FLOW_NOTE_PX, muted))
 
     def row_sum_note(self) -> VGroup:
         muted, row = current_theme().muted, percentages(self.trace.heads[0].weights[0])
-        sums = in_line(text("rows sum to", NOTE_PX, muted),
-                       number(row.sum(), 0, "percentages(heads[0].weights[0]).sum()", NOTE_PX, muted, suffix="%"))
-        return VGroup(text("darker = higher", NOTE_PX, muted), sums).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+        sums = in_line(text("rows sum to", FLOW_NOTE_PX, muted),
+                       number(row.sum(), 0, "percentages(heads[0].weights[0]).sum()", FLOW_NOTE_PX, muted, suffix="%"))
+        return VGroup(text("darker = higher", FLOW_NOTE_PX, muted), sums).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
 
     def align_rows(self) -> None:
         """Row 0 of every grid at one height, titles on one line, boxes one height."""
@@ -342,7 +326,7 @@ def multihead_strip(trace: AttentionTrace, body_width: float, body_height: float
         body.add(more.next_to(heads, DOWN, buff=0.08).align_to(heads[-1][1], LEFT))
     lead = text("heads run side by side on their own columns; their outputs are joined and mixed", NOTE_PX, muted)
     content = VGroup(lead, body).arrange(DOWN, buff=0.16, aligned_edge=LEFT)
-    strip = panel(content, PANEL_TINTS.multihead, "Multi-head attention")
+    strip = panel(content, current_theme().panels.multihead, "Multi-head attention")
     strip.centre_body = True
     return strip
 
@@ -353,7 +337,7 @@ def equations_box() -> VGroup:
         tex(r"\mathrm{Attention}(Q,K,V) = \mathrm{softmax}\!\left(\frac{QK^{\top}}{\sqrt{d_k}}\right)V"),
         tex(r"\mathrm{MultiHead} = \mathrm{Concat}(\mathrm{head}_1,\dots,\mathrm{head}_h)\,W_O"),
     ).arrange(DOWN, buff=0.16, aligned_edge=LEFT)
-    return panel(lines, PANEL_TINTS.notes, "Key equations")
+    return panel(lines, current_theme().panels.notes, "Key equations")
 
 
 def legend_box(trace: AttentionTrace) -> VGroup:
@@ -375,7 +359,7 @@ def legend_box(trace: AttentionTrace) -> VGroup:
     for entry in rows:  # keys flush right in their column, the notes all start on one line
         entry[0].shift(RIGHT * (right - entry[0].get_right()[0]))
         entry[1].next_to(entry[0], RIGHT, buff=0.08)
-    return panel(rows, PANEL_TINTS.notes, "Legend")
+    return panel(rows, current_theme().panels.notes, "Legend")
 
 
 def bottom_band(trace: AttentionTrace, width: float, height: float) -> VGroup:
@@ -411,7 +395,7 @@ def resize(group: VGroup, width: float, height: float) -> None:
 
 
 # The whole figure ---------------------------------------------------------------------------
-def build_figure(trace: AttentionTrace, sentence: str) -> VGroup:
+def build_figure(trace: AttentionTrace) -> VGroup:
     theme = current_theme()
     if trace.n_tokens > MAX_TOKENS:
         raise ExampleError(f"the figure shows at most {MAX_TOKENS} tokens; this example has {trace.n_tokens}")
@@ -441,7 +425,7 @@ def render_figure(example: Example, out_dir: str | Path) -> list[Path]:
     trace = trace_example(example)
     with tempfile.TemporaryDirectory(prefix="figure-") as media:
         with tempconfig(figure_config(media_dir=media)):
-            figure = build_figure(trace, example.sentence)
+            figure = build_figure(trace)
         return write_pngs(figure, out_dir, media)
 
 
@@ -458,7 +442,8 @@ def write_pngs(figure: Mobject, out_dir: str | Path, media_dir: str | None = Non
             scene.renderer.update_frame(scene)
             image = scene.camera.get_image()
         # Opaque variants as plain RGB: a white background, not a transparent one that happens to be white.
-        (image if transparent else image.convert("RGB")).save(out_dir / name)
+        with writing(out_dir / name) as tmp:  # never a half-written PNG at the final path
+            (image if transparent else image.convert("RGB")).save(tmp, format="PNG")
         written.append(out_dir / name)
     return written
 

@@ -11,6 +11,21 @@ from manim import ManimColor, interpolate_color
 
 
 @dataclass(frozen=True)
+class PanelTints:
+    """Pastel panel backgrounds: seed 000's figure sections and seed 001's three panels."""
+    input: str = "#D6EAF8"  # seed 000: light blue
+    projections: str = "#F2F3F4"  # neutral: the Q/K/V colours carry this panel
+    scores: str = "#FEF9E7"  # light yellow
+    softmax: str = "#E8DAEF"  # light purple
+    output: str = "#D5F5E3"  # light green
+    multihead: str = "#FAE5D3"  # light orange
+    notes: str = "#F4F6F7"
+    panel_a: str = "#EAF2FD"  # seed 001: mechanism (blue)
+    panel_b: str = "#F1ECFB"  # calculation (purple)
+    panel_c: str = "#FCEEF5"  # heads and behaviour (pink)
+
+
+@dataclass(frozen=True)
 class Theme:
     background: str = "#FBFAF7"
     ink: str = "#1F2937"  # main text
@@ -39,6 +54,7 @@ class Theme:
     # Attention weights: one sequential scale, darker = higher.
     weight_low: str = "#F5F3FF"
     weight_high: str = "#4C1D95"
+    panels: PanelTints = field(default_factory=PanelTints)
     font: str = "DejaVu Sans"
     mono_font: str = "DejaVu Sans Mono"
     sizes: dict = field(default_factory=lambda: {

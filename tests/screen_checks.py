@@ -11,14 +11,14 @@ from scenes import context
 
 OVERLAP_TOLERANCE = 0.02  # scene units; glyph boxes may touch, not cross
 # One folder per test process: Manim's text cache is not safe to share between processes.
-_TEST_MEDIA = tempfile.mkdtemp(prefix="attention-explainer-tests-")
+TEST_MEDIA = tempfile.mkdtemp(prefix="attention-explainer-tests-")
 
 
 def build_scene(scene_class, example, **context_fields):
     """Run a scene's construct with animations skipped and no video written."""
     context.use(context.RenderContext(example, **context_fields))
     with tempconfig({"quality": "low_quality", "write_to_movie": False, "disable_caching": True,
-                     "verbosity": "ERROR", "progress_bar": "none", "media_dir": _TEST_MEDIA}):
+                     "verbosity": "ERROR", "progress_bar": "none", "media_dir": TEST_MEDIA}):
         scene = scene_class(skip_animations=True)
         scene.render()
     return scene

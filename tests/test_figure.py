@@ -12,7 +12,7 @@ from scenes.base import ExplainerScene, SectionRecord
 from scenes.context import DEFAULT_EXAMPLE
 from scenes.figure import build_figure, figure_config, render_figure, write_pngs
 
-from tests.screen_checks import _TEST_MEDIA, outside_frame, overlapping_texts, wrong_numbers
+from tests.screen_checks import TEST_MEDIA, outside_frame, overlapping_texts, wrong_numbers
 
 EXAMPLES = {
     "4 tokens": Example("The cat sat down"),
@@ -25,8 +25,8 @@ def built(example: Example):
     """The figure and its record, the way a segment's section records what is on screen."""
     trace = trace_example(example)
     record = SectionRecord("figure", "")
-    with tempconfig(figure_config(media_dir=_TEST_MEDIA)):
-        figure = build_figure(trace, example.sentence)
+    with tempconfig(figure_config(media_dir=TEST_MEDIA)):
+        figure = build_figure(trace)
         ExplainerScene._record_screen(SimpleNamespace(mobjects=[figure]), record)
     return figure, SimpleNamespace(sections=[record], trace=trace)
 
@@ -39,7 +39,7 @@ def default_figure():
 @pytest.fixture(scope="module")
 def rendered(default_figure, tmp_path_factory):
     out = tmp_path_factory.mktemp("figure")
-    return {path.name: path for path in write_pngs(default_figure[0], out, _TEST_MEDIA)}
+    return {path.name: path for path in write_pngs(default_figure[0], out, TEST_MEDIA)}
 
 
 def test_png_sizes_are_exact(rendered):
@@ -73,12 +73,6 @@ def test_numbers_are_true_inside_the_frame_and_never_overlap(name, default_figur
     assert wrong_numbers(screen) == []
     assert outside_frame(screen) == []
     assert overlapping_texts(screen) == []
-
-
-def test_render_figure_writes_the_three_files(tmp_path):
-    # (the sizes are checked above on the default figure; this is the public entry point)
-    with pytest.raises(ExampleError):
-        render_figure(Example("a b c d e f g h"), tmp_path)
 
 
 def test_more_than_six_tokens_is_a_clear_error(tmp_path):

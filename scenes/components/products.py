@@ -10,19 +10,45 @@ from manim import DOWN, LEFT, RIGHT, UP, Animation, Mobject, Transform, VGroup
 from attention_math import format_number
 
 from ..theme import current_theme
-from .matrix import NumberMatrix
+from .matrix import NumberMatrix, kept_indices
 from .text import NumberText, label
 
 Factor = tuple[float, int, str]  # (value, decimals shown, trace source)
 TERM_BUFF = 0.05  # between a number and its × or parentheses
 OP_BUFF = 0.14  # around + and =
+# A real model's axes (384 dimensions, 32 per head) show their first entries, an ellipsis and
+# the last; a toy model's (≤ 16) are shown whole.
+LARGE_AXIS = 16
+SHOWN_ENTRIES = 6  # the NumberMatrix limit on a large axis: 4 entries, "⋯", the last
+SHOWN_TERMS = 5  # a spelled-out product on a large axis: 3 terms, "+ … +", the last
+
+
+def elide(count: int, limit: int = SHOWN_ENTRIES) -> int | None:
+    """The max_rows / max_cols to give NumberMatrix for an axis of `count` entries."""
+    return limit if count > LARGE_AXIS else None
+
+
+def shown_position(ids: list[int | None], index: int) -> int:
+    """Where data index `index` is drawn in an elided matrix axis (its row_ids / col_ids)."""
+    return ids.index(index)
+
+
+def bias_of(trace, name: str) -> np.ndarray | None:
+    """The trace's bias vector `name` ("b_q", …) when it is there and not all zero, else None:
+    the toy model has none, and "+ b" is only drawn for a model that learned one."""
+    bias = getattr(trace, name, None)
+    return bias if bias is not None and np.any(bias) else None
 
 
 def cell_width_for(*arrays, precision: int, size: str = "cell") -> float:
     """The cell width NumberMatrix would pick for the widest of these values, so matrices that
     must line up column by column (top matrix and result) can share it."""
     values = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
-    widest = max((format_number(v, precision) for v in values if np.isfinite(v)), key=len)
+    values = values[np.isfinite(values)]
+    # In a monospaced font the longest text is the widest, and it is the largest or the most
+    # negative value: formatting those two is enough (a 384 × 384 matrix has 147,456 values).
+    candidates = (format_number(v, precision) for v in (values.max(), values.min())) if values.size else ("0",)
+    widest = max(candidates, key=len)
     return max(0.56, label(widest, size, mono=True).width + 0.2)
 
 
@@ -41,26 +67,42 @@ class SpelledProduct(VGroup):
     """"a×b + c×d + … = r" with every number a NumberText that keeps its trace source.
 
     Wraps onto more lines (each continuing with "+") to stay within `max_width`.
+    A long product (more than LARGE_AXIS terms) shows its first three terms, "+ … +", the last
+    and a note "(384 terms)"; `term_ids` lists the terms drawn, in order, matching
+    `left_numbers` / `right_numbers`. `bias`: a learned bias added at the end ("+ b").
     """
 
     def __init__(self, left: Sequence[Factor], right: Sequence[Factor], result: Factor, *,
                  left_color=None, right_color=None, prefix: Mobject | None = None,
-                 max_width: float = 13.0, size: str = "cell") -> None:
+                 max_width: float = 13.0, size: str = "cell", bias: Factor | None = None) -> None:
         theme = current_theme()
         op = lambda symbol: label(symbol, size, theme.muted, mono=True)
         self.left_numbers: list[NumberText] = []
         self.right_numbers: list[NumberText] = []
+        count = min(len(left), len(right))
+        kept = kept_indices(count, elide(count, SHOWN_TERMS))
+        self.term_ids = [k for k in kept if k is not None]
         chunks: list[VGroup] = []
-        for k, (a, b) in enumerate(zip(left, right)):
-            a_group, a_number = _factor(a, left_color or theme.ink, size)
-            b_group, b_number = _factor(b, right_color or theme.ink, size)
+        for position, k in enumerate(kept):
+            if k is None:
+                chunks.append(VGroup(op("+"), op("…")).arrange(RIGHT, buff=OP_BUFF))
+                continue
+            a_group, a_number = _factor(left[k], left_color or theme.ink, size)
+            b_group, b_number = _factor(right[k], right_color or theme.ink, size)
             self.left_numbers.append(a_number)
             self.right_numbers.append(b_number)
             term = VGroup(a_group, op("×"), b_group).arrange(RIGHT, buff=TERM_BUFF)
-            chunk = VGroup(op("+"), term) if k else VGroup(*([prefix] if prefix else []), term)
+            chunk = VGroup(op("+"), term) if position else VGroup(*([prefix] if prefix else []), term)
             chunks.append(chunk.arrange(RIGHT, buff=OP_BUFF))
+        self.bias = None
+        if bias is not None:
+            bias_group, self.bias = _factor(bias, theme.muted, size)
+            chunks.append(VGroup(op("+"), bias_group, label("(bias)", "small", theme.muted)).arrange(RIGHT, buff=OP_BUFF))
         self.result = NumberText(result[0], result[1], result[2], size, weight="BOLD")
-        chunks.append(VGroup(op("="), self.result).arrange(RIGHT, buff=OP_BUFF))
+        end = [op("="), self.result]
+        if len(self.term_ids) < count:
+            end.append(label(f"({count} terms)", "small", theme.muted))
+        chunks.append(VGroup(*end).arrange(RIGHT, buff=OP_BUFF))
 
         lines: list[VGroup] = [VGroup()]
         for chunk in chunks:
@@ -74,7 +116,7 @@ class SpelledProduct(VGroup):
             self.scale_to_fit_width(max_width)
 
     def numbers(self) -> list[NumberText]:
-        return [*self.left_numbers, *self.right_numbers, self.result]
+        return [*self.left_numbers, *self.right_numbers, *([self.bias] if self.bias else []), self.result]
 
     def operators(self) -> VGroup:
         """Everything but the numbers: it fades in while the factors fly in from the matrices."""

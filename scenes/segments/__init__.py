@@ -5,6 +5,7 @@ from .s03_dot_products import DotProductsSegment
 from .s04_softmax import SoftmaxSegment
 from .s05_weighted_sum import WeightedSumSegment
 from .s06_multihead import MultiHeadSegment
+from .s07_three_panel import ThreePanelSegment
 
 SEGMENTS = [EmbeddingSegment, ProjectionsSegment, DotProductsSegment, SoftmaxSegment, WeightedSumSegment,
-            MultiHeadSegment]
+            MultiHeadSegment, ThreePanelSegment]

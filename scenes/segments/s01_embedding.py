@@ -5,6 +5,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Replaceme
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenRow, label, operator, shape_label
+from ..components.products import elide
 
 
 class EmbeddingSegment(ExplainerScene):
@@ -21,13 +22,12 @@ class EmbeddingSegment(ExplainerScene):
         self.play(Write(sentence), run_time=1.2)
         self.wait(0.6)
 
-        self.step("tokens", "First it is split into tokens: words and punctuation. Each token keeps its colour in every step.")
+        self.step("tokens", self.tokens_caption())
         tokens = TokenRow(trace.tokens, max_width=12.5).shift(UP * 1.9)
         self.play(ReplacementTransform(sentence, tokens), run_time=1.0)
         self.wait(0.6)
 
-        self.step("vectors", f"Each token looks up its embedding: {trace.d_model} numbers. "
-                             "The same word always gets the same vector, whatever its neighbours.")
+        self.step("vectors", self.vectors_caption())
         vectors = self.embedding_columns(tokens)
         self.play(*(chip.animate.move_to(target) for chip, target in zip(tokens.chips, vectors.chip_targets)))
         self.play(LaggedStart(*(FadeIn(v, shift=DOWN * 0.3) for v in vectors), lag_ratio=0.15), run_time=1.5)
@@ -45,11 +45,28 @@ class EmbeddingSegment(ExplainerScene):
             self.step("positions", "Attention itself ignores word order, so a position signal is added: X = embeddings + positions.")
             self.show_positional_sum(x_matrix)
 
+    def tokens_caption(self) -> str:
+        if self.context.model == "minilm":
+            return ("The model's tokenizer splits it into WordPiece tokens, and adds [CLS] at the start and [SEP] "
+                    "at the end. Each token keeps its colour in every step.")
+        return "First it is split into tokens: words and punctuation. Each token keeps its colour in every step."
+
+    def vectors_caption(self) -> str:
+        d = self.trace.d_model
+        if self.context.model != "minilm":
+            return (f"Each token looks up its embedding: {d} numbers. "
+                    "The same word always gets the same vector, whatever its neighbours.")
+        shown = f"{d} numbers; we show the first four and the last."
+        if self.context.layer == 0:
+            return f"Each token gets its learned word vector plus a position vector, normalised: {shown}"
+        return (f"Layer {self.context.layer + 1} starts from layer {self.context.layer}'s output, not from the "
+                f"word vectors: {shown} They already mix in the other tokens.")
+
     def embedding_columns(self, tokens: TokenRow) -> VGroup:
         """One vertical vector per token, each centred under where its chip moves to."""
         columns = VGroup(*(
             NumberMatrix(self.trace.embeddings[i][:, None], self.input_precision, "embeddings",
-                         source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]")
+                         source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]", max_rows=elide(self.trace.d_model))
             for i in range(self.trace.n_tokens)
         ))
         slots = [max(chip.width, column.width) for chip, column in zip(tokens.chips, columns)]
@@ -69,7 +86,8 @@ class EmbeddingSegment(ExplainerScene):
         trace = self.trace
         source = "embeddings" if trace.positional.any() else "x"
         matrix = NumberMatrix(getattr(trace, source), self.input_precision, source, row_tokens=trace.tokens,
-                              title="X", col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
+                              title="X", col_headers=[f"d{j + 1}" for j in range(trace.d_model)],
+                              max_cols=elide(trace.d_model))
         matrix.shape = shape_label(trace.n_tokens, trace.d_model).next_to(matrix.frame, DOWN, buff=0.15)
         matrix.add(matrix.shape)
         matrix.move_to(DOWN * 0.3)

@@ -1,13 +1,18 @@
 """Segment 2 · Projections: X·W_Q, X·W_K, X·W_V → Q, K, V, with one number of Q spelled out,
-then Q, K, V side by side and the columns head 1 uses."""
+then Q, K, V side by side and the columns the focus head uses.
+
+A real model's 384 dimensions show their first entries, an ellipsis and the last; its learned
+biases appear as "+ b"; Q, K and V then appear as colour bands cut into the heads' slices."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTransform, LaggedStart, ReplacementTransform,
-                   SurroundingRectangle, TransformFromCopy, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTransform, LaggedStart,
+                   ReplacementTransform, SurroundingRectangle, TransformFromCopy, VGroup, Write)
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
-from ..components.products import SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal
+from ..components.heatmap import ColorGrid, band_scale, head_marks
+from ..components.products import (SpelledProduct, bias_of, cell_width_for, elide, hide_values, into_cell,
+                                   place_product, reveal, shown_position)
 
 # Usable area: the frame minus a 0.2 margin and the corner title.
 AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8
@@ -35,13 +40,12 @@ class ProjectionsSegment(ExplainerScene):
                   FadeIn(grid.result_title), Write(grid.equation))
         self.hold_for_caption(0.8)
 
-        self.step("one-number", "Each number in Q is one row of X times one column of W_Q: "
-                                "multiply them pair by pair, then add.")
+        self.step("one-number", self.one_number_caption())
         self.spell_out(grid)
         self.hold_for_caption(1.0)
 
         self.step("all-queries", "Every other number of Q is made the same way: its row of X times its column of W_Q.")
-        rest = [(i, j) for i in range(trace.n_tokens) for j in range(trace.d_model) if (i, j) != (0, 0)]
+        rest = [(r, c) for r in range(grid.result.n_rows) for c in range(grid.result.n_cols) if (r, c) != (0, 0)]
         self.play(FadeOut(grid.product), FadeOut(grid.boxes), *reveal(grid.result, rest), run_time=1.2)
         self.hold_for_caption(0.8)
 
@@ -51,17 +55,40 @@ class ProjectionsSegment(ExplainerScene):
         self.swap_weights(grid, self.projection("v", revealed=True))
 
         self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
-                         "a query, a key and a value.")
-        qkv = self.qkv_row()
+                         "a query, a key and a value." + (f" Here {trace.d_model} numbers each, drawn as colour: "
+                                                          "blue positive, red negative." if self.bands else ""))
+        qkv = self.qkv_bands() if self.bands else self.qkv_row()
         self.play(FadeOut(VGroup(grid.x, grid.x_title, grid.w, grid.w_title, grid.equation)),
-                  ReplacementTransform(VGroup(grid.result, grid.result_title), qkv.matrices[2]))
+                  (FadeTransform if self.bands else ReplacementTransform)(VGroup(grid.result, grid.result_title),
+                                                                          qkv.matrices[2]))
         self.play(LaggedStart(*(FadeIn(m, shift=RIGHT * 0.3) for m in qkv.matrices[:2]), lag_ratio=0.3))
         self.hold_for_caption(1.0)
 
-        self.step("head-1", f"The columns are shared out among {trace.n_heads} heads. Head 1 uses the first "
-                            f"{trace.d_k} columns of Q, K and V; the next steps follow head 1.")
+        head = self.focus_head + 1
+        self.step(f"head-{head}", self.head_caption())
         self.play(*(Create(box) for box in qkv.head_boxes), *(FadeIn(b) for b in qkv.braces), FadeIn(qkv.head_label))
         self.hold_for_caption(1.5)
+
+    # Captions -------------------------------------------------------------------
+    @property
+    def bands(self) -> bool:
+        """Q, K and V too wide for numbers (a real model's 384 columns): drawn as colour bands."""
+        return elide(self.trace.d_model) is not None
+
+    def one_number_caption(self) -> str:
+        caption = "Each number in Q is one row of X times one column of W_Q: multiply them pair by pair, then add."
+        if bias_of(self.trace, "b_q") is not None:
+            caption += " The real model also adds a learned bias."
+        if self.trace.d_model > 16:
+            caption += f" Here that is {self.trace.d_model} products; the numbers shown are rounded."
+        return caption
+
+    def head_caption(self) -> str:
+        trace, h = self.trace, self.focus_head
+        first, last = h * trace.d_k + 1, (h + 1) * trace.d_k
+        columns = f"the first {trace.d_k} columns" if h == 0 else f"columns {first}–{last}"
+        return (f"The columns are shared out among {trace.n_heads} heads. Head {h + 1} uses {columns} "
+                f"of Q, K and V; the next steps follow head {h + 1}.")
 
     # Building the pictures ------------------------------------------------------
     def projection(self, role: str, revealed: bool = False) -> VGroup:
@@ -72,11 +99,13 @@ class ProjectionsSegment(ExplainerScene):
         name, w_name = TEX_NAMES[role]
         width = cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=self.input_precision)
         width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
+        wide = elide(trace.d_model)
         g = VGroup()
-        g.x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens)
+        g.x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide)
         g.w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
-                           cell_width=width)
-        g.result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width)
+                           cell_width=width, max_rows=wide, max_cols=wide)
+        g.result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width,
+                                max_cols=wide)
         if not revealed:
             hide_values(g.result)
         place_product(g.x, g.w, g.result)
@@ -86,15 +115,18 @@ class ProjectionsSegment(ExplainerScene):
         g.w_title.arrange(DOWN, buff=0.12).next_to(g.w.frame, LEFT, buff=0.3)
         g.result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_model))
         g.result_title.arrange(RIGHT, buff=0.25).next_to(g.result.frame, DOWN, buff=0.15)
-        g.equation = formula(f"{name} = X\\,{w_name}", "heading")
+        bias = f" + b_{name}" if bias_of(trace, f"b_{role}") is not None else ""
+        g.equation = formula(f"{name} = X\\,{w_name}{bias}", "heading")
         g.equation.next_to(g.w_title, LEFT, buff=0.5).align_to(g.w.frame, UP)
         g.equation.set_x(max(g.equation.get_x(), g.x.get_left()[0] + g.equation.width / 2))
         # Always Q's first number: only it is spelled out, and every role's layout must reserve
         # the same room for it, so W_K and W_V land exactly where W_Q was.
+        b_q = bias_of(trace, "b_q")
         g.product = SpelledProduct(
             [(trace.x[0, k], self.input_precision, f"x[0, {k}]") for k in range(trace.d_model)],
             [(trace.w_q[k, 0], self.input_precision, f"w_q[{k}, 0]") for k in range(trace.d_model)],
             (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=AREA_WIDTH,
+            bias=None if b_q is None else (b_q[0], self.input_precision, "b_q[0]"),
         )
         g.add(g.x, g.w, g.result, g.x_title, g.w_title, g.result_title, g.equation)
         product_height = g.product.height + 0.35
@@ -112,11 +144,13 @@ class ProjectionsSegment(ExplainerScene):
         grid.boxes = VGroup(highlight_box(x.row_rect(0)), highlight_box(w.column_rect(0)),
                             highlight_box(grid.result.rects[0][0]))
         self.play(*(Create(box) for box in grid.boxes))
-        d = self.trace.d_model
-        self.play(*(TransformFromCopy(x.numbers[0][k], product.left_numbers[k]) for k in range(d)),
-                  *(TransformFromCopy(w.numbers[k][0], product.right_numbers[k]) for k in range(d)),
+        # An elided product draws some of the terms: each flies from where its number is shown.
+        at_x = [shown_position(x.col_ids, k) for k in product.term_ids]
+        at_w = [shown_position(w.row_ids, k) for k in product.term_ids]
+        self.play(*(TransformFromCopy(x.numbers[0][c], number) for c, number in zip(at_x, product.left_numbers)),
+                  *(TransformFromCopy(w.numbers[r][0], number) for r, number in zip(at_w, product.right_numbers)),
                   FadeIn(product.operators()), run_time=1.5)
-        self.play(FadeIn(product.result, shift=RIGHT * 0.2))
+        self.play(*([FadeIn(product.bias)] if product.bias else []), FadeIn(product.result, shift=RIGHT * 0.2))
         animations, flying = into_cell(product.result, grid.result, 0, 0)
         self.play(*animations)
         self.remove(flying)
@@ -132,16 +166,44 @@ class ProjectionsSegment(ExplainerScene):
 
     def qkv_row(self) -> VGroup:
         """Q, K and V side by side (or stacked, when side by side would shrink the numbers too
-        much), each titled, with head 1's columns boxed and braced."""
+        much), each titled, with the focus head's columns boxed and braced."""
         wide = self._qkv(stacked=False)
         if wide.fit_scale >= 0.75:
             return fit_area(wide)
         tall = self._qkv(stacked=True)
         return fit_area(tall if tall.fit_scale > wide.fit_scale else wide)
 
+    def qkv_bands(self) -> VGroup:
+        """Q, K and V stacked as colour bands, thin lines between the heads' slices, the focus
+        head's slice framed in its colour and braced under V."""
+        trace, theme, h = self.trace, self.theme, self.focus_head
+        head = theme.head_color(h)
+        group = VGroup()
+        group.matrices, group.head_boxes = [], []
+        for role in "qkv":
+            color = theme.role_color(role)
+            values = getattr(trace, role)
+            band = ColorGrid(values, width=11.0, height=0.22 * trace.n_tokens, frame_color=color,
+                             value_scale=band_scale(values))
+            title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
+                           shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
+            title.next_to(band.frame, LEFT, buff=0.3)
+            marks = head_marks(band, trace.n_heads, focus=h)
+            group.matrices.append(VGroup(band, marks.cuts, title))
+            group.head_boxes.append(marks.frames[h])
+            group.add(VGroup(group.matrices[-1], box))
+        group.arrange(DOWN, buff=0.35, aligned_edge=RIGHT)
+        group.braces = VGroup(Brace(group.head_boxes[-1], DOWN, color=head, buff=0.08))
+        first = h * trace.d_k + 1
+        group.head_label = label(f"head {h + 1}: columns {first}–{first + trace.d_k - 1}", "small", head)
+        group.head_label.next_to(group.braces, DOWN, buff=0.1)
+        group.add(group.braces, group.head_label)
+        return fit_area(group)
+
     def _qkv(self, stacked: bool) -> VGroup:
         trace, theme = self.trace, self.theme
-        head = theme.head_color(0)
+        h = self.focus_head
+        head = theme.head_color(h)
         width = cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision)
         group = VGroup()
         group.matrices, group.head_boxes, group.braces = [], [], VGroup()
@@ -153,7 +215,7 @@ class ProjectionsSegment(ExplainerScene):
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
                            shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
             title.next_to(matrix.frame, UP, buff=0.15)
-            columns = VGroup(*(matrix.column_rect(j) for j in range(trace.d_k)))
+            columns = VGroup(*(matrix.column_rect(h * trace.d_k + j) for j in range(trace.d_k)))
             matrix.head_box = SurroundingRectangle(columns, color=head, buff=0.03, stroke_width=4)
             group.matrices.append(VGroup(matrix, title))
             group.head_boxes.append(matrix.head_box)
@@ -164,7 +226,7 @@ class ProjectionsSegment(ExplainerScene):
         for pair in braced:
             group.braces.add(Brace(pair[0].head_box, DOWN, color=head, buff=0.08))
         middle = group.braces[len(group.braces) // 2]
-        group.head_label = label("head 1 uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
+        group.head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
         group.add(group.braces, group.head_label)
         group.fit_scale = min(AREA_WIDTH / group.width, (AREA_TOP - AREA_BOTTOM) / group.height)
         return group

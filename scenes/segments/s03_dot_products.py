@@ -1,5 +1,6 @@
-"""Segment 3 · Dot products: head 1's QKᵀ grid filled cell by cell (first row) and row by row,
-scaled by 1/√d_k, and, when causal, masked above the diagonal."""
+"""Segment 3 · Dot products: the focus head's QKᵀ grid filled cell by cell (first row) and row by
+row, scaled by 1/√d_k, and, when causal, masked above the diagonal. A real model's 32-dim
+heads show their first entries, an ellipsis and the last."""
 from __future__ import annotations
 
 from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, Transform,
@@ -7,7 +8,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, NumberText, formula, highlight_box, label
-from ..components.products import SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal
+from ..components.products import (SpelledProduct, cell_width_for, elide, hide_values, into_cell, place_product,
+                                   reveal, shown_position)
 
 AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8  # the frame minus margins and the corner title
 WORK_GAP = 0.35  # between the grid and the working line below it
@@ -20,7 +22,7 @@ class DotProductsSegment(ExplainerScene):
         trace = self.trace
         corner_title(self, "3 · Dot products", f"queries meet keys · head {self.focus_head + 1}")
 
-        self.step("grid", "Head 1 compares every query with every key. Its queries go down the left, its keys "
+        self.step("grid", f"Head {self.focus_head + 1} compares every query with every key. Its queries go down the left, its keys "
                           "along the top: each cell of the grid is one query meeting one key.")
         board = self.board()
         self.play(FadeIn(board.q), FadeIn(board.q_title), FadeIn(board.kt, shift=DOWN * 0.3), FadeIn(board.kt_title))
@@ -28,7 +30,8 @@ class DotProductsSegment(ExplainerScene):
         self.hold_for_caption(1.0)
 
         self.step("first-row", "A score is a dot product: multiply the query and the key number by number, "
-                               "then add. A large score means a good match.")
+                               "then add. A large score means a good match."
+                  + (f" Here {trace.d_k} products each; the numbers shown are rounded." if trace.d_k > 16 else ""))
         self.first_row(board)
         self.hold_for_caption(0.6)
 
@@ -59,7 +62,7 @@ class DotProductsSegment(ExplainerScene):
 
     # Building the board ----------------------------------------------------------
     def grid(self, field: str, like: NumberMatrix | None = None, mask=None) -> NumberMatrix:
-        """Head 1's n × n `field` (rows = queries, columns = keys), sized and placed `like` the grid it replaces."""
+        """The focus head's n × n `field` (rows = queries, columns = keys), sized and placed `like` the grid it replaces."""
         trace = self.trace
         grid = NumberMatrix(getattr(self.head_trace, field), trace.precision, f"{self.head_source}.{field}", mask=mask,
                             cell_width=self.cell_width)
@@ -73,9 +76,11 @@ class DotProductsSegment(ExplainerScene):
         trace, theme, head = self.trace, self.theme, self.head_trace
         self.cell_width = cell_width_for(head.k, head.scores, head.scaled_scores, precision=trace.precision)
         b = VGroup()
-        b.q = NumberMatrix(head.q, trace.precision, f"{self.head_source}.q", row_tokens=trace.tokens, frame_color=theme.query)
+        b.q = NumberMatrix(head.q, trace.precision, f"{self.head_source}.q", row_tokens=trace.tokens, frame_color=theme.query,
+                           max_cols=elide(trace.d_k))
         b.kt = NumberMatrix(head.k.T, trace.precision, f"{self.head_source}.k", col_tokens=trace.tokens, frame_color=theme.key,
-                            cell_width=self.cell_width, source_of=lambda r, c: f"{self.head_source}.k[{c}, {r}]")
+                            cell_width=self.cell_width, source_of=lambda r, c: f"{self.head_source}.k[{c}, {r}]",
+                            max_rows=elide(trace.d_k))
         b.scores = hide_values(self.grid("scores"))
         place_product(b.q, b.kt, b.scores, gap=0.35)
         b.q_title = formula("Q", "heading", theme.query).next_to(b.q.frame, UP, buff=0.12)
@@ -103,7 +108,7 @@ class DotProductsSegment(ExplainerScene):
         return b
 
     def product(self, i: int, j: int) -> SpelledProduct:
-        """q·k = q₀×k₀ + q₁×k₁ + … = score, from head 1's shown queries and keys."""
+        """q·k = q₀×k₀ + q₁×k₁ + … = score, from the focus head's shown queries and keys."""
         trace, theme, head = self.trace, self.theme, self.head_trace
         prefix = VGroup(label("q", "cell", theme.query, weight="BOLD"), label("·", "cell", theme.muted),
                         label("k", "cell", theme.key, weight="BOLD"), label("=", "cell", theme.muted)).arrange(RIGHT, buff=0.1)
@@ -134,9 +139,10 @@ class DotProductsSegment(ExplainerScene):
             if j:
                 self.play(Transform(boxes[1], highlight_box(kt.column_rect(j))),
                           Transform(boxes[2], highlight_box(scores.rects[0][j])), FadeOut(shown), run_time=0.5)
-            d_k = self.trace.d_k
-            self.play(*(TransformFromCopy(q.numbers[0][r], product.left_numbers[r]) for r in range(d_k)),
-                      *(TransformFromCopy(kt.numbers[r][j], product.right_numbers[r]) for r in range(d_k)),
+            at_q = [shown_position(q.col_ids, r) for r in product.term_ids]  # the terms an elided product draws
+            at_k = [shown_position(kt.row_ids, r) for r in product.term_ids]
+            self.play(*(TransformFromCopy(q.numbers[0][c], number) for c, number in zip(at_q, product.left_numbers)),
+                      *(TransformFromCopy(kt.numbers[r][j], number) for r, number in zip(at_k, product.right_numbers)),
                       FadeIn(product.operators()), FadeIn(product.result), run_time=1.2 if j == 0 else 0.7)
             animations, flying = into_cell(product.result, scores, 0, j)
             self.play(*animations, run_time=0.8 if j == 0 else 0.5)

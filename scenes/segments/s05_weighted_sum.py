@@ -1,5 +1,6 @@
 """Segment 5 · Weighted sum: one query's weights scale every value row and the rows add up
-to its output; then all outputs at once as weights · V."""
+to its output; then all outputs at once as weights · V. A real model's 32-dim value rows show
+their first entries, an ellipsis and the last."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +10,7 @@ from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenChip, highlight_box, label, operator, shape_label
 from ..components.heatmap import WeightHeatmap, focus_query
 from ..components.layout import fit_stage
+from ..components.products import elide
 
 MIN_SCALE = 0.7  # the matrix form drops V's key chips rather than shrink below this
 
@@ -58,10 +60,12 @@ class WeightedSumSegment(ExplainerScene):
         table = VGroup()
         table.weights = NumberMatrix(head.weights[i][:, None], precision, "", coloring="weight",
                                      source_of=lambda r, c: f"{self.head_source}.weights[{i}, {r}]")
-        table.values = NumberMatrix(head.v, precision, f"{self.head_source}.v", frame_color=theme.value, value_scale=value_scale)
+        wide = elide(trace.d_k)
+        table.values = NumberMatrix(head.v, precision, f"{self.head_source}.v", frame_color=theme.value, value_scale=value_scale,
+                                    max_cols=wide)
         table.products = NumberMatrix(
             head.weights[i][:, None] * head.v, precision, "", frame_color=theme.value, value_scale=value_scale,
-            source_of=lambda r, c: f"{self.head_source}.weights[{i}, {r}] * {self.head_source}.v[{r}, {c}]")
+            source_of=lambda r, c: f"{self.head_source}.weights[{i}, {r}] * {self.head_source}.v[{r}, {c}]", max_cols=wide)
         table.times, table.equals = column_of("×", n), column_of("=", n)
         VGroup(table.weights, table.times, table.values, table.equals, table.products).arrange(RIGHT, buff=0.3)
         for j in range(n):
@@ -94,7 +98,8 @@ class WeightedSumSegment(ExplainerScene):
         table.rule = Line([products.frame.get_left()[0], bottom, 0], [right + 0.15, bottom, 0],
                           color=theme.muted, stroke_width=2)
         table.output = NumberMatrix(self.head_trace.output[i][None, :], trace.precision, "", frame_color=theme.output,
-                                    value_scale=value_scale, source_of=lambda r, c: f"{self.head_source}.output[{i}, {c}]")
+                                    value_scale=value_scale, source_of=lambda r, c: f"{self.head_source}.output[{i}, {c}]",
+                                    max_cols=elide(trace.d_k))
         table.output.next_to(table.rule, DOWN, buff=0.12).align_to(products.frame, LEFT)
         table.output_label = VGroup(label("output of", "label", theme.output),
                                     TokenChip(trace.tokens[i], i, max_width=3.0, size="small")).arrange(RIGHT, buff=0.2)
@@ -112,10 +117,10 @@ class WeightedSumSegment(ExplainerScene):
         weights = WeightHeatmap(head.weights, f"{self.head_source}.weights", trace.tokens, mask=trace.mask, percent=False,
                                 precision=trace.precision, legend=False, note=None, axes=False, title="weights")
         values = NumberMatrix(head.v, trace.precision, f"{self.head_source}.v", title="V",
-                              frame_color=theme.value, col_headers=[f"d{c + 1}" for c in range(d_k)])
+                              frame_color=theme.value, col_headers=[f"d{c + 1}" for c in range(d_k)], max_cols=elide(d_k))
         output = NumberMatrix(head.output, trace.precision, f"{self.head_source}.output", title="output",
                               frame_color=theme.output, col_headers=[f"d{c + 1}" for c in range(d_k)],
-                              value_scale=float(np.abs(head.v).max()))
+                              value_scale=float(np.abs(head.v).max()), max_cols=elide(d_k))
         value_keys = VGroup(*(TokenChip(token, j, max_width=1.6, height=0.43, size="small")
                               for j, token in enumerate(trace.tokens)))
         if (13.0 / (weights.width + values.width + output.width + value_keys.width + 1.6)) >= MIN_SCALE:

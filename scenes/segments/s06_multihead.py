@@ -1,21 +1,29 @@
 """Segment 6 · Multi-head: Q, K, V split into head slices, each head's weights side by side,
-one attention graph per head, and the head outputs joined and mixed by W_O."""
+one attention graph per head, and the head outputs joined and mixed by W_O.
+
+A real model's 384-wide matrices are colour bands cut into 12 slices; four heads are shown
+(the focus head and heads of other pattern classes) and the rest counted."""
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, MoveToTarget, ReplacementTransform, Rectangle,
-    VGroup, Write,
+    DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, LaggedStart, MoveToTarget, ReplacementTransform,
+    Rectangle, VGroup, Write,
 )
+
+from attention_math.head_patterns import classify_head
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, fit_width, formula, label, operator, shape_label
 from ..components.attention_graph import AttentionGraph
+from ..components.heatmap import ColorGrid, band_scale, head_marks
+from ..components.products import bias_of, elide
 
 MAX_HEADS_SHOWN = 4
 MIN_SCALE = 0.6  # below this a cell's number stops being readable
 AREA_WIDTH, AREA_HEIGHT = 13.4, 6.3  # what is left below the corner title
 AREA_CENTER = DOWN * 0.45
 COMPACT_CELL = 0.28  # K and V as small colour grids: the split matters there, not their numbers
+BAND_WIDTH = 11.0  # a real model's 384 columns as one colour band
 
 
 class MultiHeadSegment(ExplainerScene):
@@ -27,27 +35,30 @@ class MultiHeadSegment(ExplainerScene):
 
         self.step("split", f"With {trace.n_heads} heads, Q, K and V are cut into slices of {trace.d_k} columns, "
                            "one per head. Each head runs the same attention on its own slice.")
-        split = self.split_view()
+        split = self.split_bands() if self.bands else self.split_view()
         self.play(FadeIn(split.matrices), run_time=1.0)
         self.play(LaggedStart(*(Create(mark) for mark in split.marks), lag_ratio=0.2), run_time=1.2)
         self.play(Write(split.note), run_time=0.8)
         self.hold_for_caption(1.5)
 
-        self.step("weights", "Each head gets its own attention weights. Several heads can look for different "
-                             "things in the same sentence.")
         maps = self.weight_maps()
+        self.step("weights", "Each head gets its own attention weights. Several heads can look for different "
+                             "things in the same sentence."
+                  + (f" Here {len(maps.heads)} of the {trace.n_heads}, each titled with the pattern it follows."
+                     if trace.n_heads > MAX_HEADS_SHOWN else ""))
         self.play(FadeOut(split), LaggedStart(*(FadeIn(m, shift=UP * 0.2) for m in maps), lag_ratio=0.25),
                   run_time=1.5)
         self.hold_for_caption(1.5)
 
-        self.step("graph-head-1", "The same weights as lines: each query on the left links to the keys it sees, "
-                                  "a thicker line for a larger weight."
+        first = maps.heads[0]
+        self.step(f"graph-head-{first + 1}", "The same weights as lines: each query on the left links to the keys it "
+                                             "sees, a thicker line for a larger weight."
                   + (" Masked future tokens get no line." if trace.causal else ""))
-        graph = self.graph(0)
+        graph = self.graph(first)
         self.play(FadeOut(maps), FadeIn(VGroup(graph.query_chips, graph.key_chips, graph.heading)), run_time=0.8)
         self.play(graph.draw_in(), FadeIn(graph.legend), run_time=1.6)
         self.hold_for_caption(1.5)
-        for h in range(1, maps.shown):
+        for h in maps.heads[1:]:
             self.step(f"graph-head-{h + 1}", f"Head {h + 1}: the same tokens, its own pattern of attention.")
             next_graph = self.graph(h)
             self.play(ReplacementTransform(graph, next_graph), run_time=1.2)
@@ -56,13 +67,41 @@ class MultiHeadSegment(ExplainerScene):
 
         self.step("concat", f"Each head gives {trace.d_k} numbers per token. Their outputs are joined side by "
                             f"side into one matrix again, {trace.d_model} numbers wide.")
-        concat = self.concat_from_heads(graph)
+        concat = self.concat_bands(graph) if self.bands else self.concat_from_heads(graph)
 
         self.step("mix", f"A last weight matrix, W_O, mixes the heads' numbers back into {trace.d_model} numbers "
-                         "per token: the output of multi-head attention.")
+                         "per token: the output of multi-head attention."
+                  + (" The real model also adds a learned bias, b_O." if bias_of(trace, "b_o") is not None else ""))
         self.mix(concat)
 
+    @property
+    def bands(self) -> bool:
+        """Q, K, V and concat too wide for numbers (a real model's 384 columns): colour bands."""
+        return elide(self.trace.d_model) is not None
+
     # Step 1: the split ------------------------------------------------------------
+    def split_bands(self) -> VGroup:
+        """Q, K and V stacked as colour bands, every head's slice framed in its colour, numbered above Q."""
+        trace, theme = self.trace, self.theme
+        blocks = []
+        for role, color in (("q", theme.query), ("k", theme.key), ("v", theme.value)):
+            values = getattr(trace, role)
+            band = ColorGrid(values, width=BAND_WIDTH, height=0.16 * trace.n_tokens, frame_color=color,
+                             value_scale=band_scale(values))
+            name = label(role.upper(), "body", color, weight="BOLD")
+            caption = VGroup(name, shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
+            block = VGroup(band, caption.next_to(band.frame, LEFT, buff=0.3))
+            block.matrix, block.caption = band, caption
+            block.marks = head_marks(band, trace.n_heads, numbers=role == "q")
+            blocks.append(block)
+        row = VGroup(*(VGroup(b, b.marks) for b in blocks)).arrange(DOWN, buff=0.4, aligned_edge=RIGHT)
+        note = label(f"{trace.n_heads} heads · {trace.d_k} columns each · blue positive, red negative",
+                     "body", theme.muted)
+        view = self.fit(VGroup(row, note.next_to(row, DOWN, buff=0.45)))
+        view.matrices = VGroup(*(VGroup(b.matrix, b.caption) for b in blocks))
+        view.marks, view.note = VGroup(*(b.marks for b in blocks)), note
+        return view
+
     def split_view(self) -> VGroup:
         trace, theme = self.trace, self.theme
         q = NumberMatrix(trace.q, trace.precision, "q", row_tokens=trace.tokens)
@@ -98,7 +137,7 @@ class MultiHeadSegment(ExplainerScene):
     @staticmethod
     def named_block(matrix: NumberMatrix, name, marks: VGroup | None = None) -> VGroup:
         """Matrix, optional head marks above, and "name [rows × cols]" under it."""
-        caption = VGroup(name, shape_label(matrix.n_rows, matrix.n_cols)).arrange(RIGHT, buff=0.2)
+        caption = VGroup(name, shape_label(*matrix.values.shape)).arrange(RIGHT, buff=0.2)  # the data's shape, not the shown cells
         block = VGroup(matrix, caption.next_to(matrix.frame, DOWN, buff=0.2), *([marks] if marks else []))
         block.matrix, block.caption, block.marks = matrix, caption, marks or VGroup()
         return block
@@ -113,14 +152,18 @@ class MultiHeadSegment(ExplainerScene):
                 built[h, with_tokens] = NumberMatrix(
                     trace.heads[h].weights, trace.precision, f"heads[{h}].weights", coloring="weight",
                     percent=True, mask=trace.mask, masked_text="·", frame_color=self.theme.head_color(h),
-                    title=f"head {h + 1}", row_tokens=trace.tokens if with_tokens else None)
+                    title=f"head {h + 1}" + (f" · {kinds[h]}" if kinds else ""),
+                    row_tokens=trace.tokens if with_tokens else None)
             return built[h, with_tokens]
 
+        order, kinds = self.heads_to_show()
+
         def in_row(count: int) -> VGroup:
-            return VGroup(*(weight_map(h, h == 0) for h in range(count))).arrange(RIGHT, buff=0.5)
+            return VGroup(*(weight_map(h, k == 0) for k, h in enumerate(order[:count]))).arrange(RIGHT, buff=0.5)
 
         def in_grid(count: int) -> VGroup:
-            return VGroup(*(weight_map(h, h % 2 == 0) for h in range(count))).arrange_in_grid(cols=2, buff=(0.5, 0.35))
+            return VGroup(*(weight_map(h, k % 2 == 0) for k, h in enumerate(order[:count]))).arrange_in_grid(
+                cols=2, buff=(0.5, 0.35))
 
         for count in range(min(trace.n_heads, MAX_HEADS_SHOWN), 0, -1):
             arrange = max([in_row] + ([in_grid] if count >= 3 else []), key=lambda a: self.fit_scale(a(count)))
@@ -131,8 +174,21 @@ class MultiHeadSegment(ExplainerScene):
             more = label(f"+ {trace.n_heads - count} more heads", "body", self.theme.muted)
             maps.add(more.next_to(maps, RIGHT, buff=0.4))
         maps.add(label("rows: queries · columns: keys", "small", self.theme.muted).next_to(maps, DOWN, buff=0.35))
-        maps.shown = count
+        maps.heads = order[:count]
         return self.fit(maps)
+
+    def heads_to_show(self) -> tuple[list[int], list[str] | None]:
+        """The focus head first; with more heads than fit, then one head of each other pattern class
+        (attention_math.head_patterns), then the rest in order: different heads doing different things.
+        Also each head's pattern class, named in its title (None when every head is shown)."""
+        trace, focus = self.trace, self.focus_head
+        order, labels = [focus], None
+        if trace.n_heads > MAX_HEADS_SHOWN:
+            labels = [classify_head(head.weights, trace.tokens, trace.mask)[0] for head in trace.heads]
+            for h in range(trace.n_heads):
+                if labels[h] not in {labels[g] for g in order}:
+                    order.append(h)
+        return order + [h for h in range(trace.n_heads) if h not in order], labels
 
     # Step 3: one graph per head ---------------------------------------------------
     def graph(self, h: int) -> AttentionGraph:
@@ -171,16 +227,55 @@ class MultiHeadSegment(ExplainerScene):
         self.hold_for_caption(1.2)
         return block
 
+    def concat_bands(self, graph: AttentionGraph) -> VGroup:
+        """Each head's output as a small band in its colour, spread apart, sliding together into concat."""
+        trace = self.trace
+        scale = band_scale(trace.concat)  # one colour scale, so the slid-in slices match concat
+        height = 0.2 * trace.n_tokens
+        concat = ColorGrid(trace.concat, width=BAND_WIDTH, height=height, value_scale=scale)
+        caption = VGroup(label("concat", "body", weight="BOLD"), shape_label(trace.n_tokens, trace.d_model))
+        block = VGroup(concat, caption.arrange(DOWN, buff=0.1).next_to(concat.frame, LEFT, buff=0.3))
+        marks = head_marks(concat, trace.n_heads, numbers=True)
+        self.fit(VGroup(block, marks))
+        slice_width = concat.frame.width / trace.n_heads
+        outputs = VGroup()
+        for h, head in enumerate(trace.heads):
+            out = ColorGrid(head.output, width=slice_width, height=concat.frame.height, value_scale=scale,
+                            frame_color=self.theme.head_color(h), stroke_width=3)
+            out.move_to(concat.column_span(h * trace.d_k, (h + 1) * trace.d_k))
+            outputs.add(out)
+        spread = outputs.copy().arrange(RIGHT, buff=0.22).match_y(concat)
+        spread.set_x(concat.get_x())
+        self.play(FadeOut(graph), FadeIn(caption), FadeIn(marks.numbers),
+                  LaggedStart(*(FadeIn(s, shift=DOWN * 0.2) for s in spread), lag_ratio=0.1), run_time=1.4)
+        self.wait(0.8)
+        self.play(*(ReplacementTransform(s, o) for s, o in zip(spread, outputs)), run_time=1.0)
+        self.remove(*outputs)
+        self.add(concat)
+        self.play(FadeIn(concat.frame), FadeIn(marks), run_time=0.8)
+        result = VGroup(block, marks)
+        self.hold_for_caption(1.2)
+        return result
+
     def mix(self, concat: VGroup) -> None:
         trace, theme = self.trace, self.theme
-        w_block = self.named_block(NumberMatrix(trace.w_o, self.input_precision, "w_o"), formula("W_O"))
-        output = NumberMatrix(trace.output, trace.precision, "output", frame_color=theme.output)
+        wide = elide(trace.d_model)
+        w_name = r"W_O\;\;(+\,b_O)" if bias_of(trace, "b_o") is not None else "W_O"
+        w_block = self.named_block(NumberMatrix(trace.w_o, self.input_precision, "w_o", max_rows=wide, max_cols=wide),
+                                   formula(w_name))
+        output = NumberMatrix(trace.output, trace.precision, "output", frame_color=theme.output, max_cols=wide)
         out_block = self.named_block(output, label("output", "body", theme.output, weight="BOLD"))
         times, equals = operator("·"), operator("=")
-        concat.generate_target()
-        concat.target.scale(concat.matrix.cell_height / concat.matrix.rects[0][0].height)  # back to full size
-        self.fit(self.product_layout(concat.target, times, w_block, equals, out_block))
-        self.play(MoveToTarget(concat), run_time=1.0)
+        if self.bands:  # the band gives way to concat's numbers, first entries and the last
+            numbers = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens, max_cols=wide)
+            numbers = self.named_block(numbers, label("concat", "body", weight="BOLD"))
+            self.fit(self.product_layout(numbers, times, w_block, equals, out_block))
+            self.play(FadeTransform(concat, numbers), run_time=1.0)
+        else:
+            concat.generate_target()
+            concat.target.scale(concat.matrix.cell_height / concat.matrix.rects[0][0].height)  # back to full size
+            self.fit(self.product_layout(concat.target, times, w_block, equals, out_block))
+            self.play(MoveToTarget(concat), run_time=1.0)
         self.play(FadeIn(times), FadeIn(w_block, shift=LEFT * 0.3), run_time=0.9)
         self.play(FadeIn(equals), FadeIn(out_block, shift=LEFT * 0.3), run_time=0.9)
         self.hold_for_caption(2.0)

@@ -1,0 +1,121 @@
+"""Story · All at once (seed 002, "GPU parallelization"): the word-by-word loop of n² dot
+products next to one matrix product. S = X·Xᵀ, W = softmax(S), Y = W·X with their shapes,
+and why the matrix form is what runs on a GPU. Grids are colour only: the shapes are the point."""
+from __future__ import annotations
+
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup,
+                   Write)
+
+from ..base import corner_title
+from ..components import NumberMatrix, NumberText, formula, label, shape_label
+from ..components.layout import fit_stage
+from .common import MAX_VECTOR_CELLS, StoryScene
+
+LOOP_CELL = 0.5  # the grid the loop fills, with token chips on its edges
+CHAIN_CELL = 0.36  # the grids of the matrix form: colour only
+
+
+class AllAtOnce(StoryScene):
+    segment = "all-at-once"
+
+    def construct(self) -> None:
+        trace = self.trace
+        corner_title(self, "All at once", "loops become matrix products")
+
+        self.step("loop", "Doing this word by word is a loop: every word against every word, "
+                          f"{trace.n_tokens} × {trace.n_tokens} little dot products, one after another.")
+        loop = self.loop()
+        self.play(FadeIn(loop.code), FadeIn(loop.grid.frame), FadeIn(loop.grid.row_labels), FadeIn(loop.grid.col_labels))
+        self.play(LaggedStart(*(FadeIn(cell) for cell in loop.grid.cells), lag_ratio=0.5), run_time=2.5)
+        self.play(FadeIn(loop.count, shift=UP * 0.2))
+        self.hold_for_caption(0.6)
+
+        self.step("matrix", "Stack the word vectors as the rows of a matrix X, and all of those dot products are one "
+                            "matrix product: S = X times X transposed, a grid with a row and a column per word.")
+        chain = self.chain()
+        self.play(FadeOut(loop.code), FadeOut(loop.count), FadeOut(loop.grid.row_labels), FadeOut(loop.grid.col_labels),
+                  ReplacementTransform(VGroup(loop.grid.cells, loop.grid.frame), chain.grids[1]),
+                  FadeIn(chain.grids[0]), *(FadeIn(chain.parts[k]) for k in (0, 1)), run_time=1.5)
+        self.hold_for_caption(0.8)
+
+        self.step("weights", "Softmax along each row turns S into the weights W, and one more product, Y = W times X, "
+                             "gives every word its contextual vector at once.")
+        self.play(FadeIn(chain.parts[2], shift=RIGHT * 0.2), FadeIn(chain.grids[2], shift=RIGHT * 0.2))
+        self.play(FadeIn(chain.parts[3], shift=RIGHT * 0.2), FadeIn(chain.grids[3], shift=RIGHT * 0.2))
+        self.hold_for_caption(0.8)
+
+        self.step("gpu", "A GPU has thousands of small cores. A loop makes them wait in line; one big matrix product "
+                         "gives every core a piece of the work at the same moment. Three words or three thousand, "
+                         "it is the same few matrix operations.")
+        compare = self.comparison(chain)
+        self.play(LaggedStart(*(Write(line) for line in compare), lag_ratio=0.5), run_time=1.6)
+        self.hold_for_caption(1.5)
+
+    # Pictures ------------------------------------------------------------------------
+    def loop(self) -> VGroup:
+        """Left: the loop as code and its count; right: the S grid it fills cell by cell."""
+        trace, theme = self.trace, self.theme
+        group = VGroup()
+        code = VGroup(*(label(line, "label", theme.ink, mono=True) for line in (
+            "for i in words:", "for j in words:", "S[i, j] = x[i] · x[j]")))
+        code.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+        code[1].shift(RIGHT * 0.6)  # indentation by shifting: Text drops leading spaces
+        code[2].shift(RIGHT * 1.2)
+        group.code = code
+        group.grid = NumberMatrix(self.active_plain.similarity, trace.precision, "", show_numbers=False,
+                                  row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=LOOP_CELL,
+                                  cell_height=LOOP_CELL)
+        n = lambda: NumberText(trace.n_tokens, 0, "trace.n_tokens", "body", color=theme.highlight)
+        group.count = VGroup(n(), label("×", "body", theme.muted), n(), label("=", "body", theme.muted),
+                             NumberText(trace.n_tokens ** 2, 0, "trace.n_tokens ** 2", "body", color=theme.highlight,
+                                        weight="BOLD"),
+                             label("dot products", "body", theme.ink)).arrange(RIGHT, buff=0.15)
+        left = VGroup(code, group.count).arrange(DOWN, buff=0.7, aligned_edge=LEFT)
+        group.add(left, group.grid)
+        group.arrange(RIGHT, buff=1.2)
+        return fit_stage(group, height=6.2, grow=1.0)
+
+    def chain(self) -> VGroup:
+        """X → S = X·Xᵀ → W = softmax(S) → Y = W·X: grids with formulas above and shapes below."""
+        trace, plain, theme = self.trace, self.active_plain, self.theme
+        n, d = trace.n_tokens, trace.d_model
+        grid = lambda values, coloring="value", cols=None: NumberMatrix(
+            values, trace.precision, "", coloring=coloring, show_numbers=False, cell_width=CHAIN_CELL,
+            cell_height=CHAIN_CELL, max_cols=cols)
+        grids = [grid(trace.x, cols=MAX_VECTOR_CELLS), grid(plain.similarity), grid(plain.weights, "weight"),
+                 grid(plain.output, cols=MAX_VECTOR_CELLS)]
+        texts = (r"X", r"S = X\,X^{\top}", r"W = \mathrm{softmax}(S)", r"Y = W\,X")
+        shapes = ((n, d), (n, n), (n, n), (n, d))
+        parts = []
+        for k, (matrix, tex, (rows, cols)) in enumerate(zip(grids, texts, shapes)):
+            title = formula(tex, "label").next_to(matrix.frame, UP, buff=0.2)
+            shape = shape_label(rows, cols).next_to(matrix.frame, DOWN, buff=0.15)
+            parts.append(VGroup(title, shape))
+        chain = VGroup(*(VGroup(g, p) for g, p in zip(grids, parts))).arrange(RIGHT, buff=1.1)
+        for link in chain[1:]:  # frames on one line (every grid has n rows), so the arrows run level
+            link.shift(UP * (chain[0][0].frame.get_y() - link[0].frame.get_y()))
+        arrows = [Arrow(a[0].frame.get_right(), b[0].frame.get_left(), buff=0.15, color=theme.muted, stroke_width=3,
+                        max_tip_length_to_length_ratio=0.2) for a, b in zip(chain[:-1], chain[1:])]
+        for arrow, part in zip(arrows, parts[1:]):
+            part.add(arrow)
+        fit_stage(chain, height=3.6, grow=1.6).shift(UP * 0.9)
+        chain.grids, chain.parts = grids, parts
+        return chain
+
+    def comparison(self, chain: VGroup) -> VGroup:
+        """Loop against matrix form, in words, under the chain."""
+        trace, theme = self.trace, self.theme
+        lines = VGroup(
+            VGroup(label("loop:", "label", theme.muted),
+                   NumberText(trace.n_tokens ** 2, 0, "trace.n_tokens ** 2", "label", color=theme.highlight),
+                   label("small dot products, one after another", "label", theme.ink)),
+            VGroup(label("matrices:", "label", theme.muted),
+                   label("one product does them all, spread over a GPU's cores at once", "label", theme.ink)),
+        )
+        for line in lines:
+            line.arrange(RIGHT, buff=0.18)
+        lines.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        lines.next_to(chain, DOWN, buff=0.7)
+        if lines.width > 13.0:
+            lines.scale_to_fit_width(13.0)
+        return lines.set_x(0)

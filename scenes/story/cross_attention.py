@@ -1,0 +1,87 @@
+"""Story · Self- and cross-attention (seed 003): a sentence attending to itself gives an n × n
+grid; in translation the words being written (French) ask and the source sentence (English)
+answers, an m × n grid. Same formula; only where the queries come from changes."""
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, VGroup
+
+from ..base import corner_title
+from ..components import NumberMatrix, highlight_box, label, shape_label
+from ..components.heatmap import WeightHeatmap, upright_width
+from ..components.layout import fit_stage
+from ..components.notation import coloured_formula
+from .common import StoryScene
+
+HEAD = 0  # both grids show head 1
+
+
+class CrossAttention(StoryScene):
+    segment = "cross-attention"
+
+    def construct(self) -> None:
+        cross, french = self.names["cross"], self.traces["french"]
+        corner_title(self, "Self and cross", "who asks, who answers")
+        board = self.board()
+
+        self.step("self", "So far every sentence attended to itself: its queries, keys and values all came from the "
+                          f"same {french.n_tokens} words, a grid with one row and one column per word.")
+        self.play(FadeIn(board.self_grid))
+        self.hold_for_caption(0.8)
+
+        self.step("cross", "Translation needs more. The French words being written ask the questions, and the English "
+                           "sentence answers: queries from one sequence, keys and values from the other. "
+                           f"The grid is {cross.heads[HEAD].weights.shape[0]} × {cross.heads[HEAD].weights.shape[1]}.")
+        self.play(FadeIn(board.cross_grid, shift=LEFT * 0.3))
+        self.hold_for_caption(0.8)
+
+        row = cross.query_tokens.index("chat") if "chat" in cross.query_tokens else 0
+        best = int(np.argmax(cross.heads[HEAD].weights[row]))
+        self.step("formula", "The arithmetic is unchanged, softmax of Q Kᵀ over √d_k, times V; only where Q comes "
+                             f"from differs. Here “{cross.query_tokens[row]}” looks most at "
+                             f"“{cross.key_tokens[best]}”.")
+        self.play(FadeIn(board.formula, shift=UP * 0.2))
+        self.play(Create(highlight_box(board.cross_matrix.rects[row][best], buff=0.03)))
+        self.hold_for_caption(1.5)
+
+    def board(self) -> VGroup:
+        """Self-attention's n × n grid beside cross-attention's m × n grid, the formulas below."""
+        cross, french, theme = self.names["cross"], self.traces["french"], self.theme
+        board = VGroup()
+        # One cell width for both grids, wide enough for every key chip to stand upright.
+        width = max(upright_width(french.tokens, limit=1.6) or 1.0, upright_width(cross.key_tokens, limit=1.6) or 1.0)
+        board.self_grid = WeightHeatmap(french.heads[HEAD].weights, f"traces['french'].heads[{HEAD}].weights",
+                                        french.tokens, legend=False, note=None, title="self-attention",
+                                        cell_width=width)
+        board.self_grid.add(self.under(board.self_grid.matrix, french.n_tokens, french.n_tokens,
+                                       "head 1 · queries, keys, values: French"))
+        # The English words take colours after the French ones: two sentences, no shared colours.
+        offset = len(cross.query_tokens)
+        matrix = NumberMatrix(cross.heads[HEAD].weights, 0, f"cross.heads[{HEAD}].weights", coloring="weight",
+                              percent=True, row_tokens=cross.query_tokens, col_tokens=cross.key_tokens,
+                              col_token_indices=[offset + j for j in range(len(cross.key_tokens))],
+                              title="cross-attention", cell_width=width)
+        board.cross_matrix = matrix
+        keys = label("keys →", "small", theme.muted).next_to(matrix.col_labels, UP, buff=0.1).align_to(matrix.frame, LEFT)
+        queries = label("queries ↓", "small", theme.muted).next_to(matrix.rects[0][0], UP, buff=0.1)
+        queries.align_to(matrix.row_labels, RIGHT).shift(LEFT * 0.12)
+        matrix.title.next_to(keys, UP, buff=0.12).match_x(matrix.frame)
+        matrix.add(keys, queries)
+        board.cross_grid = VGroup(matrix, self.under(matrix, *cross.heads[HEAD].weights.shape,
+                                                     "head 1 · queries: French · keys, values: English"))
+        grids = VGroup(board.self_grid, board.cross_grid).arrange(RIGHT, buff=1.2, aligned_edge=DOWN)
+        board.formula = VGroup(
+            coloured_formula((r"\mathrm{softmax}\!\left(", None), ("Q", theme.query), (r"\,", None),
+                             ("K", theme.key), (r"^{\top} / \sqrt{d_k}\right)", None), ("V", theme.value)),
+            coloured_formula(("Q", theme.query), (r"= X_{\text{French}} W_Q \qquad", None), ("K", theme.key),
+                             (r"= X_{\text{English}} W_K \qquad", None), ("V", theme.value),
+                             (r"= X_{\text{English}} W_V", None), size="label"),
+        ).arrange(DOWN, buff=0.3)
+        board.formula.next_to(grids, DOWN, buff=0.6)
+        board.add(grids, board.formula)
+        return fit_stage(board, height=6.2, grow=1.2)
+
+    def under(self, matrix: NumberMatrix, rows: int, cols: int, text: str) -> VGroup:
+        """Shape and sources under a grid."""
+        lines = VGroup(shape_label(rows, cols), label(text, "small", self.theme.muted)).arrange(DOWN, buff=0.1)
+        return lines.next_to(matrix.frame, DOWN, buff=0.15)

@@ -1,0 +1,96 @@
+"""Story · Order blindness (seed 002, "the critical limitation"): "money bank grows" and
+"grows bank money" give the same outputs, only permuted; sinusoidal positional encoding,
+added to the embeddings, breaks the tie. Four story traces: both orders, without and with
+positions; the outputs are seed 002's Y = softmax(X·Xᵀ)·X of each."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Line, VGroup, Write
+
+from ..base import corner_title
+from ..components import NumberMatrix, formula, label
+from .common import StoryScene, chip_row
+
+PAIRS = {"plain": ("money", "reversed"), "positions": ("money_pos", "reversed_pos")}
+SIDE_X = 3.6  # the two sentences' outputs sit this far left / right of the middle
+
+
+class OrderBlindness(StoryScene):
+    segment = "order-blindness"
+
+    def construct(self) -> None:
+        first, second = (self.traces[name] for name in PAIRS["plain"])
+        corner_title(self, "Order blindness", "shuffle the words, get the same answer")
+
+        self.step("shuffle", "Our attention has a blind spot. Take the same three words in two orders: "
+                             f"“{' '.join(first.tokens)}” and “{' '.join(second.tokens)}”.")
+        sentences = VGroup(*(self.sentence(name, side) for name, side in zip(PAIRS["plain"], (-1, 1))))
+        self.play(FadeIn(sentences, shift=DOWN * 0.2))
+        self.hold_for_caption(0.6)
+
+        self.step("same", "Run attention on both. The outputs are the very same rows, only in another order: "
+                          "each word's new vector does not depend on where the words stand.")
+        outputs = self.outputs("plain", y=0.2)
+        self.play(FadeIn(outputs.matrices))
+        self.play(*(Create(line) for line in outputs.links), FadeIn(outputs.verdict))
+        self.hold_for_caption(1.0)
+
+        self.step("encoding", "The fix: before attention, add a position signal to each embedding. The sinusoidal "
+                              "encoding gives every position its own pattern of sines and cosines.")
+        encoding = self.encoding()
+        self.play(FadeOut(sentences), FadeOut(outputs), FadeIn(encoding, shift=DOWN * 0.2))
+        self.hold_for_caption(0.8)
+
+        self.step("differ", "Now the same words in another order give different numbers: “money” at the start and "
+                            "“money” at the end are no longer the same vector. Order counts.")
+        positioned = self.outputs("positions", y=-1.75)
+        self.play(FadeIn(positioned.matrices, shift=UP * 0.2))
+        self.play(*(Create(line) for line in positioned.links), Write(positioned.verdict))
+        self.hold_for_caption(1.5)
+
+    # Pictures ------------------------------------------------------------------------
+    def word_colours(self, name: str) -> list[int]:
+        """Each word keeps the colour it has in the first sentence, wherever it stands."""
+        return [self.traces["money"].tokens.index(token) for token in self.traces[name].tokens]
+
+    def sentence(self, name: str, side: int) -> VGroup:
+        return chip_row(self.traces[name].tokens, self.word_colours(name), gap=0.25).move_to([side * SIDE_X, 2.2, 0])
+
+    def outputs(self, pair: str, y: float) -> VGroup:
+        """The two orders' outputs side by side, a line joining each word's rows, and a verdict."""
+        theme = self.theme
+        names = PAIRS[pair]
+        matrices = VGroup()
+        for name, side in zip(names, (-1, 1)):
+            trace = self.traces[name]
+            matrix = NumberMatrix(self.plain[name].output, trace.precision, f"plain['{name}'].output",
+                                  row_tokens=trace.tokens, token_indices=self.word_colours(name), title="outputs",
+                                  frame_color=theme.output)
+            matrices.add(matrix.move_to([side * SIDE_X, y, 0]))
+        left, right = matrices
+        same = pair == "plain"
+        links = VGroup()
+        tokens = self.traces[names[1]].tokens
+        for i, token in enumerate(self.traces[names[0]].tokens):
+            j = tokens.index(token)
+            links.add(Line(left.rects[i][-1].get_right() + RIGHT * 0.1, right.row_labels[j].get_left() + LEFT * 0.1,
+                           color=theme.muted if same else theme.highlight, stroke_width=3))
+        text = "same rows, new order" if same else "different rows"
+        verdict = label(text, "label", theme.ink if same else theme.highlight)
+        verdict.next_to(matrices, DOWN, buff=0.3)  # the gap between the matrices is too narrow for words
+        group = VGroup(matrices, links, verdict)
+        group.matrices, group.links, group.verdict = matrices, links, verdict
+        return group
+
+    def encoding(self) -> VGroup:
+        """The positions added to the embeddings, one row per position, and their formula."""
+        theme, trace = self.theme, self.traces["money_pos"]
+        matrix = NumberMatrix(trace.positional, self.input_precision, "traces['money_pos'].positional",
+                              title="positions", col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
+        for i, row in enumerate(matrix.rects):
+            matrix.add(label(f"pos {i}", "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
+        equations = VGroup(formula(r"PE_{pos,\,2i} = \sin\!\left(pos / 10000^{2i/d}\right)", "label"),
+                           formula(r"PE_{pos,\,2i+1} = \cos\!\left(pos / 10000^{2i/d}\right)", "label"),
+                           label("added to each word's embedding", "small", theme.muted))
+        equations.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        group = VGroup(matrix, equations).arrange(RIGHT, buff=0.9)
+        return group.move_to([0, 1.45, 0])

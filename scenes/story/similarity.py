@@ -1,0 +1,142 @@
+"""Story · Similarity by dot product: seed 002's 2-D example ([6, 1]·[4, 2] = 26 against
+[6, 1]·[1, 5] = 11) as arrows, then seed 004's focus table for the active sentence's focus
+query: per word the score, the scaled score and the softmax percentage, the largest marked,
+and the weighted sum written out, all from the trace."""
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, LaggedStart, TransformFromCopy, VGroup
+
+from attention_math import format_number, percentages
+
+from ..base import corner_title
+from ..components import NumberMatrix, NumberText, TokenChip, formula, highlight_box, label
+from ..components.heatmap import focus_query
+from ..components.layout import fit_stage
+from ..components.plane import VectorPlane, coordinates
+from ..components.products import SpelledProduct
+from ..components.weighted_sum import WeightedSum
+from .common import StoryScene
+
+COLUMN_GAP = 0.75
+
+
+class Similarity(StoryScene):
+    segment = "similarity"
+
+    def construct(self) -> None:
+        trace, dot = self.trace, self.names["dot"]
+        query = focus_query(trace)
+        token = trace.tokens[query]
+        corner_title(self, "Similarity", "the dot product")
+
+        self.step("plane", "How do we find the weights? Words that are alike should count more, and the simplest "
+                           "measure of alike is the dot product: multiply two vectors number by number, then add.")
+        plane = self.plane()
+        self.play(FadeIn(plane))
+        self.play(GrowArrow(plane.vectors[0].arrow), FadeIn(VGroup(*plane.vectors[0][1:])))
+        self.play(FadeIn(plane.rule, shift=LEFT * 0.2))
+        self.hold_for_caption(0.6)
+
+        self.step("alike", f"This vector points almost the same way as ours: the dot product is "
+                           f"{format_number(dot.alike_dot, 0)}, large.")
+        self.play(GrowArrow(plane.vectors[1].arrow), FadeIn(VGroup(*plane.vectors[1][1:])))
+        self.play(FadeIn(plane.products[0], shift=LEFT * 0.2))
+        self.hold_for_caption(0.8)
+
+        self.step("unlike", f"This one points elsewhere: only {format_number(dot.unlike_dot, 0)}. "
+                            "The bigger the dot product, the more alike the two words.")
+        self.play(GrowArrow(plane.vectors[2].arrow), FadeIn(VGroup(*plane.vectors[2][1:])))
+        self.play(FadeIn(plane.products[1], shift=LEFT * 0.2))
+        self.hold_for_caption(0.8)
+
+        self.step("table", f"Our model scores “{token}” against every word this way. Two refinements come later: "
+                           "it compares learned versions of the words, and it divides each score by √d_k. "
+                           "Softmax then turns the scores into percentages.")
+        table = self.focus_table(query)
+        self.play(FadeOut(plane), *(FadeOut(v) for v in plane.vectors), FadeOut(plane.products), FadeOut(plane.rule), FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.headers))
+        self.play(LaggedStart(*(FadeIn(column) for column in table.columns), lag_ratio=0.4), run_time=1.5)
+        self.hold_for_caption(0.6)
+
+        shown = percentages(self.head_trace.weights[query])
+        best = [j for j in range(trace.n_tokens) if shown[j] == shown.max()]  # ties as shown get marked together
+        names = " and ".join(f"“{trace.tokens[j]}”" for j in best)
+        self.step("largest", f"The largest share goes to {names}: {format_number(shown.max(), 0)} %. "
+                             "Higher score, bigger share, and the shares add up to 100 %.")
+        self.play(*(Create(highlight_box(VGroup(table.keys[j], table.columns[-1].rects[j][0]), buff=0.08))
+                    for j in best))
+        self.hold_for_caption(0.8)
+
+        self.step("sum", f"The new “{token}” is the weighted sum: every word, scaled by its share, all added up.")
+        self.play(FadeIn(table.total.lead), TransformFromCopy(table.columns[-1].cells, VGroup(*table.total.weights)),
+                  FadeIn(VGroup(*(m for m in table.total.terms() if not any(m in w.get_family()
+                                                                            for w in table.total.weights)))),
+                  run_time=1.5)
+        self.hold_for_caption(1.5)
+
+    # Pictures ------------------------------------------------------------------------
+    def plane(self) -> VGroup:
+        """The grid with [6, 1], [4, 2] and [1, 5] as arrows; each dot product spelled out to the right."""
+        dot, theme = self.names["dot"], self.theme
+        plane = VectorPlane(7, 6, unit=0.68)
+        names = ("query", "alike", "unlike")
+        colors = [theme.token_color(k) for k in range(3)]
+        plane.vectors = [plane.arrow(getattr(dot, name), color, [(v, 0, f"dot.{name}[{k}]")
+                                                                  for k, v in enumerate(getattr(dot, name))])
+                         for name, color in zip(names, colors)]
+        ours = plane.vectors[0]
+        ours.add(label("our word", "small", theme.muted).next_to(ours.coordinates, DOWN, buff=0.1))
+        products = VGroup(*(
+            VGroup(SpelledProduct([(v, 0, f"dot.query[{k}]") for k, v in enumerate(dot.query)],
+                                  [(v, 0, f"dot.{name}[{k}]") for k, v in enumerate(getattr(dot, name))],
+                                  (getattr(dot, f"{name}_dot"), 0, f"dot.{name}_dot"), size="body"),
+                   label(verdict, "small", theme.muted))
+            .arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+            for name, verdict in (("alike", "alike: a large dot product"), ("unlike", "less alike: a smaller one"))
+        )).arrange(DOWN, buff=0.8, aligned_edge=LEFT)
+        rule = formula(r"a \cdot b = a_1 b_1 + a_2 b_2", "body")
+        right = VGroup(rule, products).arrange(DOWN, buff=0.8, aligned_edge=LEFT)
+        right.next_to(plane, RIGHT, buff=1.6)
+        fit_stage(VGroup(plane, *plane.vectors, right), grow=1.3)
+        plane.products, plane.rule = products, rule  # drawn step by step, not with the grid
+        return plane
+
+    def focus_table(self, i: int) -> VGroup:
+        """One line per key: chip | score | scaled score | softmax %; under it the weighted sum
+        with the table's percentages as weights (so the two always agree)."""
+        trace, head, source, theme = self.trace, self.head_trace, self.head_source, self.theme
+        precision = trace.precision
+        column = lambda values, text, decimals=precision, **kw: NumberMatrix(
+            np.asarray(values)[:, None], decimals, "", source_of=lambda r, c: text.format(j=r), **kw)
+        shares = percentages(head.weights[i])
+        table = VGroup()
+        table.columns = [
+            column(head.scores[i], f"{source}.scores[{i}, {{j}}]", mask=trace.mask[i], masked_text="−"),
+            column(head.scaled_scores[i], f"{source}.scaled_scores[{i}, {{j}}]", mask=trace.mask[i], masked_text="−"),
+            column(shares, f"percentages({source}.weights[{i}])[{{j}}]", 0, coloring="none"),
+        ]
+        for j, rect in enumerate(table.columns[-1].rects):  # the shares on the weight colour scale
+            rect[0].set_fill(theme.weight_color(head.weights[i, j]), opacity=1)
+            table.columns[-1].numbers[j][0].set_color(theme.text_on(rect[0].fill_color))
+        VGroup(*table.columns).arrange(RIGHT, buff=COLUMN_GAP, aligned_edge=UP)
+        table.keys = VGroup(*(TokenChip(token, j, max_width=2.4, height=0.43, size="small")
+                              .next_to(table.columns[0].rects[j][0], LEFT, buff=0.35)
+                              for j, token in enumerate(trace.tokens)))
+        table.headers = VGroup(label("word", "small", theme.muted), label("score", "small", theme.muted),
+                               formula(r"\div\sqrt{d_k}", "small", theme.muted), label("softmax %", "small", theme.muted))
+        for header, above in zip(table.headers, (table.keys, *table.columns)):
+            header.next_to(above, UP, buff=0.15).match_x(above).match_y(table.headers[0])
+        table.query_label = VGroup(label("query", "label", theme.muted),
+                                   TokenChip(trace.tokens[i], i, max_width=3.0, size="small")).arrange(RIGHT, buff=0.2)
+        table.query_label.next_to(table.headers, UP, buff=0.3).align_to(table.keys, LEFT)
+        lead = VGroup(label("new", "label", theme.muted), TokenChip(trace.tokens[i], i, max_width=2.4, height=0.42,
+                      size="small"), label("=", "cell", theme.muted)).arrange(RIGHT, buff=0.12)
+        table.total = WeightedSum(lead, [
+            ((shares[j] / 100, precision, f"percentages({source}.weights[{i}])[{j}] / 100"), token, j)
+            for j, token in enumerate(trace.tokens) if trace.mask[i, j]], max_width=12.5)
+        body = VGroup(table.query_label, table.keys, table.headers, *table.columns)
+        table.total.next_to(body, DOWN, buff=0.45)
+        table.add(body, table.total)
+        fit_stage(table, height=6.3, grow=1.15)
+        table.remove(table.total)  # written out in its own step
+        return table

@@ -1,0 +1,161 @@
+"""Story · Three roles (seed 002, "three roles, same vector"): in weight-free attention one
+embedding is query, key and value at once; seed 002's dictionary analogy names the roles;
+one learned matrix per role (W_Q, W_K, W_V) gives each its own vector, which leads into the
+projections segment. The focus word's x, q, k and v come from the active trace."""
+from __future__ import annotations
+
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, LaggedStart, Line,
+                   RoundedRectangle, VGroup)
+
+from attention_math.story import DICTIONARY, DICTIONARY_QUERY
+
+from ..base import corner_title
+from ..components import TokenChip, formula, label
+from ..components.heatmap import focus_query
+from ..components.layout import fit_stage
+from ..components.notation import CodeLine, coloured_formula
+from .common import StoryScene, row_vector
+
+ROLES = (("q", "query", "what am I looking for?"), ("k", "key", "what do I contain?"),
+         ("v", "value", "what do I pass on?"))
+
+
+class ThreeRoles(StoryScene):
+    segment = "three-roles"
+
+    def construct(self) -> None:
+        trace = self.trace
+        i = focus_query(trace)
+        corner_title(self, "Three roles", "query, key and value")
+
+        self.step("three-jobs", "Look again at how a word's vector is used. The same vector does three jobs: it asks "
+                                "how alike the others are, it is compared against when they ask, and it is what "
+                                "gets mixed into their new vectors.")
+        jobs = self.jobs(i)
+        self.play(FadeIn(jobs.word))
+        self.play(LaggedStart(*(GrowArrow(a) for a in jobs.arrows), lag_ratio=0.2),
+                  LaggedStart(*(FadeIn(b, shift=DOWN * 0.2) for b in jobs.boxes), lag_ratio=0.2), run_time=1.4)
+        self.play(FadeIn(jobs.formula, shift=UP * 0.2))
+        self.hold_for_caption(0.8)
+
+        self.step("dictionary", "It is like a Python dictionary: the query is what you look up, the keys are what you "
+                                "look up by, and the values are what you get back.")
+        lookup = self.dictionary()
+        self.play(FadeOut(jobs), FadeIn(lookup.code[0]))
+        self.play(FadeIn(lookup.code[1]), LaggedStart(*(FadeIn(line) for line in lookup.legend), lag_ratio=0.3))
+        self.hold_for_caption(0.8)
+
+        self.step("soft", "Attention is a soft lookup: the query matches every key a little, and you get back a blend "
+                          "of all the values, mixed by how well each key matched.")
+        self.play(FadeIn(lookup.contrast, shift=UP * 0.2))
+        self.hold_for_caption(0.8)
+
+        self.step("projections", "One vector doing three jobs does none of them well, and nothing in it can learn. So "
+                                 "each job gets its own learned matrix: W_Q, W_K and W_V turn the embedding into a "
+                                 "query, a key and a value. That is the next step.")
+        split = self.projections(i)
+        self.play(FadeOut(lookup), FadeIn(split.word))
+        self.play(Create(split.arrows[0]), LaggedStart(*(GrowArrow(a) for a in split.arrows[1:4]), lag_ratio=0.2),
+                  *(FadeIn(w) for w in split.matrices), run_time=1.2)
+        self.play(*(GrowArrow(a) for a in split.arrows[4:]), run_time=0.6)
+        self.play(LaggedStart(*(FadeIn(r, shift=RIGHT * 0.2) for r in split.results), lag_ratio=0.2), run_time=1.2)
+        self.hold_for_caption(1.5)
+
+    # Pictures ------------------------------------------------------------------------
+    def word(self, i: int) -> VGroup:
+        """The focus word's chip and its vector x (the input attention sees)."""
+        trace = self.trace
+        chip = TokenChip(trace.tokens[i], i, max_width=3.0, size="label")
+        return VGroup(chip, row_vector(trace.x[i], self.input_precision, f"x[{i}]")).arrange(RIGHT, buff=0.3)
+
+    def jobs(self, i: int) -> VGroup:
+        """The word on top, an arrow to each role's box, and weight-free attention with x in each role's colour."""
+        theme = self.theme
+        group = VGroup()
+        group.word = self.word(i).move_to([0, 2.1, 0])
+        group.boxes = VGroup()
+        for role, name, question in ROLES:
+            colour = theme.role_color(role)
+            text = VGroup(label(name, "body", colour, weight="BOLD"), label(question, "small", theme.ink))
+            text.arrange(DOWN, buff=0.15)
+            box = RoundedRectangle(corner_radius=0.12, width=text.width + 0.5, height=text.height + 0.4,
+                                   stroke_color=colour, stroke_width=3)
+            group.boxes.add(VGroup(box, text.move_to(box)))
+        group.boxes.arrange(RIGHT, buff=0.6).move_to([0, -0.15, 0])
+        group.arrows = VGroup(*(Arrow(group.word.get_bottom(), box.get_top(), buff=0.15, color=theme.muted,
+                                      stroke_width=3) for box in group.boxes))
+        group.formula = coloured_formula(
+            (r"s_{ij} =", None), (r"x_i", theme.query), (r"\cdot", None), (r"x_j", theme.key),
+            (r"\qquad w_{ij} = \mathrm{softmax}_j(s_{ij}) \qquad y_i = \sum_j w_{ij}\,", None),
+            (r"x_j", theme.value))
+        group.formula.move_to([0, -2.3, 0])
+        group.add(group.word, group.arrows, group.boxes, group.formula)
+        return fit_stage(group, height=6.0, grow=1.25)
+
+    def dictionary(self) -> VGroup:
+        """Seed 002's lookup as code, the role colours on its parts, a legend, and the soft contrast."""
+        theme = self.theme
+        entries = [f'"{key}": {value}' for key, value in DICTIONARY.items()]
+        line = "d = {" + ", ".join(entries) + "}"
+        spans, start = {}, line.index("{") + 1
+        for key, value in DICTIONARY.items():
+            key_text, value_text = f'"{key}"', str(value)
+            k = line.index(key_text, start)
+            v = line.index(value_text, k + len(key_text))
+            spans[(k, k + len(key_text))] = theme.key
+            spans[(v, v + len(value_text))] = theme.value
+            start = v + len(value_text)
+        query = f'd["{DICTIONARY_QUERY}"]'
+        answer = f"{query}   # gives {DICTIONARY[DICTIONARY_QUERY]}"
+        code = VGroup(CodeLine(line, spans), CodeLine(answer, {
+            (2, 2 + len(DICTIONARY_QUERY) + 2): theme.query,
+            (len(answer) - len(str(DICTIONARY[DICTIONARY_QUERY])), len(answer)): theme.value}))
+        code.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        legend = VGroup(*(VGroup(label(name, "label", theme.role_color(role), weight="BOLD"),
+                                 label(meaning, "label", theme.ink)).arrange(RIGHT, buff=0.3)
+                          for role, name, meaning in (("q", "query", "what you look up"),
+                                                      ("k", "keys", "what you look up by"),
+                                                      ("v", "values", "what you get back"))))
+        legend.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        for row in legend[1:]:  # meanings in one column
+            row[1].align_to(legend[0][1], LEFT)
+        contrast = VGroup(
+            label("dictionary: one key matches exactly, you get its one value", "label", theme.muted),
+            label("attention: every key matches a little, you get a blend of all the values", "label", theme.ink))
+        contrast.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        group = VGroup(VGroup(code, legend).arrange(RIGHT, buff=1.0), contrast).arrange(DOWN, buff=0.9)
+        group.code, group.legend, group.contrast = code, legend, contrast
+        return fit_stage(group, height=6.0, grow=1.0)
+
+    def projections(self, i: int) -> VGroup:
+        """The word and its x on top; a line down from it branches into three learned matrices
+        (W_Q, W_K, W_V as boxes), each passing on to its role's vector for this word. Stacked,
+        so even 8 numbers per vector stay large."""
+        trace, theme = self.trace, self.theme
+        group = VGroup()
+        group.word = self.word(i)
+        group.results, group.matrices = VGroup(), VGroup()
+        for role, name, _ in ROLES:
+            colour = theme.role_color(role)
+            vector = row_vector(getattr(trace, role)[i], trace.precision, f"{role}[{i}]", frame_color=colour)
+            group.results.add(VGroup(label(name, "label", colour, weight="BOLD"), vector).arrange(RIGHT, buff=0.25))
+            name_tex = formula(f"W_{role.upper()}", "label", colour)
+            box = RoundedRectangle(corner_radius=0.1, width=0.95, height=0.6, stroke_color=colour, stroke_width=3)
+            group.matrices.add(VGroup(box, name_tex.move_to(box)))
+        group.results.arrange(DOWN, buff=0.45, aligned_edge=RIGHT)
+        for result in group.results:  # the tags in one column, right next to their vectors
+            result[0].next_to(result[1], LEFT, buff=0.25)
+        for box, result in zip(group.matrices, group.results):  # one column of boxes, each level with its vector
+            box.next_to(group.results, LEFT, buff=1.0).match_y(result)
+        bus_x = group.matrices.get_left()[0] - 0.6
+        group.word.next_to(VGroup(group.matrices, group.results), UP, buff=0.8)
+        group.word.shift(RIGHT * (bus_x - group.word[0].get_x()))  # the chip sits over the line
+        top, bottom = group.word.get_bottom()[1] - 0.12, group.matrices[-1].get_y()
+        bus = Line([bus_x, top, 0], [bus_x, bottom, 0], color=theme.muted, stroke_width=3)
+        group.arrows = VGroup(
+            bus, *(Arrow([bus_x, box.get_y(), 0], box.get_left(), buff=0, color=theme.muted, stroke_width=3,
+                         max_tip_length_to_length_ratio=0.3) for box in group.matrices),
+            *(Arrow(box.get_right(), result.get_left(), buff=0.15, color=theme.muted, stroke_width=3)
+              for box, result in zip(group.matrices, group.results)))
+        group.add(group.word, group.arrows, group.matrices, group.results)
+        return fit_stage(group, height=5.8, grow=1.2)

@@ -1,0 +1,163 @@
+"""Story · Where it sits (seed 004): the Transformer encoder block, attention highlighted.
+The same picture opens the explainer (`WhereItSits`) and closes it (`Recap`, with the formula
+Attention(Q, K, V) = softmax(QKᵀ/√d_k)·V taken apart piece by piece)."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, Transform, VGroup, Write
+
+from ..base import corner_title
+from ..components import formula, label
+from ..components.block_diagram import EncoderBlock
+from ..components.notation import coloured_formula
+from .common import StoryScene
+
+DIAGRAM_X, NOTES_X = -3.3, 3.4
+RIGHT_EDGE = 6.8  # the frame's right edge (7.11) less a margin  # the block on the left, words about it on the right
+
+
+class WhereItSits(StoryScene):
+    segment = "where-it-sits"
+    closing = False  # True: the closing frame, with the formula recap
+
+    def construct(self) -> None:
+        if self.closing:
+            corner_title(self, "Recap", "attention in one line")
+        else:
+            corner_title(self, "Where it sits", "the Transformer encoder block")
+        block = EncoderBlock(self.trace.tokens)
+        # Closing, the block steps back to leave room for the formula.
+        block.scale(min(1.0, (5.6 if self.closing else 6.3) / block.height))
+        block.move_to([DIAGRAM_X - (0.4 if self.closing else 0.0), -0.45, 0])
+        lit = block.highlight("attention")
+        if self.closing:
+            self.recap(block, lit)
+        else:
+            self.opening(block, lit)
+
+    def opening(self, block: EncoderBlock, lit) -> None:
+        self.step("block", "Language models are built from stacks of blocks like this one, the Transformer encoder. "
+                           "Words come in at the bottom as vectors and leave at the top, each reshaped by its context.")
+        self.play(FadeIn(block.inputs, shift=UP * 0.2))
+        self.play(LaggedStart(*(FadeIn(VGroup(arrow, stage), shift=UP * 0.15)
+                                for arrow, stage in zip(block.flow, [*block.boxes.values(), block.output])),
+                              lag_ratio=0.25), run_time=2.0)
+        self.play(FadeIn(block.layer), FadeIn(block.residuals))
+        self.hold_for_caption(0.8)
+
+        self.step("attention", "Only one box lets the words exchange information: multi-head attention. Every other "
+                               "step works on each word alone. This video opens that box.")
+        notes = self.notes(block)
+        self.play(Transform(block.boxes["attention"][0], lit), FadeIn(notes[0], shift=LEFT * 0.2))
+        self.play(LaggedStart(*(FadeIn(n, shift=LEFT * 0.2) for n in notes[1:]), lag_ratio=0.3))
+        self.hold_for_caption(1.0)
+
+        self.step("plan", "We will build that box from first principles: first why a word needs its context, then "
+                          "how attention finds and mixes it, with every number on screen computed for real.")
+        plan = self.plan(block)
+        self.play(FadeOut(notes, shift=RIGHT * 0.2))
+        self.play(LaggedStart(*(FadeIn(line, shift=LEFT * 0.2) for line in plan), lag_ratio=0.3), run_time=1.6)
+        self.hold_for_caption(1.5)
+
+    def recap(self, block: EncoderBlock, lit) -> None:
+        block.boxes["attention"][0].become(lit)
+        self.step("block", "Back to the block we started from. We have now seen every number inside the "
+                           "highlighted box.")
+        self.play(FadeIn(block))
+        self.hold_for_caption(0.8)
+
+        self.step("formula", "All of it fits in one line: compare every query with every key, scale the scores, "
+                             "softmax each row into weights, and blend the values with them.")
+        parts = self.formula_parts()
+        self.play(Write(parts.equation))
+        self.play(LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in parts.rows), lag_ratio=0.3), run_time=1.6)
+        self.hold_for_caption(1.0)
+
+        self.step("story", "A static embedding gave each word one meaning; attention mixes in its context. Learned "
+                           "projections choose what to compare and what to pass on, positions keep the order, and "
+                           "many heads look in parallel.")
+        story = self.story_lines().move_to(parts.rows, aligned_edge=UP)
+        self.play(FadeOut(parts.rows, shift=UP * 0.2), LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in story),
+                                                                    lag_ratio=0.25), run_time=1.6)
+        self.hold_for_caption(1.5)
+
+    # Pictures ------------------------------------------------------------------------
+    def notes(self, block: EncoderBlock) -> VGroup:
+        """What each kind of box does, on the right, each note level with its box."""
+        theme = self.theme
+        notes = VGroup()
+        for name, text, colour in (("attention", "words look at each other", theme.highlight),
+                                   ("feed", "each word on its own", theme.muted),
+                                   ("norm1", "keep the input, rescale", theme.muted),
+                                   ("norm2", "keep the input, rescale", theme.muted),
+                                   ("embed", "a vector per word + its position", theme.muted)):
+            note = label(text, "label", colour)
+            note.next_to(block.layer, RIGHT, buff=0.5).match_y(block.boxes[name])
+            note.scale(min(1.0, (RIGHT_EDGE - note.get_left()[0]) / note.width), about_edge=LEFT)
+            pointer = Arrow(note.get_left(), [block.boxes[name].get_right()[0], note.get_y(), 0], buff=0.1,
+                            color=colour, stroke_width=2, max_tip_length_to_length_ratio=0.15)
+            notes.add(VGroup(note, pointer))
+        return notes
+
+    def plan(self, block: EncoderBlock) -> VGroup:
+        """What the explainer does, in order, to the right of the block."""
+        theme = self.theme
+        lines = VGroup(*(VGroup(label(head, "label", colour, weight="BOLD"), label(text, "label", theme.ink))
+                         for head, text, colour in (
+                             ("why", "one word, two meanings", theme.highlight),
+                             ("weights", "similarity by dot product", theme.muted),
+                             ("roles", "queries, keys and values", theme.query),
+                             ("steps", "scores, softmax, weighted sum", theme.muted),
+                             ("heads", "many views at once", theme.muted))))
+        self.two_columns(lines)
+        lines.next_to(block.layer, RIGHT, buff=0.6)
+        lines.scale(min(1.0, (RIGHT_EDGE - lines.get_left()[0]) / lines.width), about_edge=LEFT)
+        return lines.match_y(block.boxes["attention"]).shift(UP * 0.6)
+
+    def formula_parts(self) -> VGroup:
+        """The attention formula on two lines, and under it one row per piece: the piece, what it does."""
+        theme = self.theme
+        group = VGroup()
+        group.equation = VGroup(
+            formula(r"\mathrm{Attention}(Q, K, V) =", "body"),
+            coloured_formula((r"\mathrm{softmax}\!\left(", None), ("Q", theme.query), (r"\,", None), ("K", theme.key),
+                             (r"^{\top} / \sqrt{d_k}\right)", None), ("V", theme.value)))
+        group.equation.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+        group.equation[1].shift(RIGHT * 0.6)
+        rows = [(r"Q K^{\top}", "how well each query matches each key"),
+                (r"/\sqrt{d_k}", "keeps the scores in range"),
+                (r"\mathrm{softmax}", "each row: weights adding up to 1"),
+                (r"\cdot\, V", "a weighted sum of the values")]
+        group.rows = VGroup(*(VGroup(formula(tex, "label"), label(text, "label", theme.ink)) for tex, text in rows))
+        self.two_columns(group.rows)
+        group.add(group.equation, group.rows)
+        group.arrange(DOWN, buff=0.6, aligned_edge=LEFT)
+        group.scale(min(1.0, 6.8 / group.width)).move_to([NOTES_X, -0.3, 0])
+        return group
+
+    def story_lines(self) -> VGroup:
+        """The explainer's story in four lines, in the place of the formula's pieces."""
+        theme = self.theme
+        lines = VGroup(*(VGroup(label(head, "label", colour, weight="BOLD"), label(text, "label", theme.ink))
+                         for head, text, colour in (
+                             ("static", "one vector per word, any context", theme.muted),
+                             ("attention", "mixes in the context", theme.highlight),
+                             ("Q, K, V", "learned: what to compare, what to pass on", theme.query),
+                             ("positions", "keep the word order", theme.muted),
+                             ("heads", "many views at once", theme.muted))))
+        self.two_columns(lines)
+        return lines.scale(min(1.0, 6.8 / lines.width))
+
+    @staticmethod
+    def two_columns(rows: VGroup) -> None:
+        """Rows of (head, text) with every text starting in one column."""
+        for row in rows:
+            row[1].next_to(row[0], RIGHT, buff=0.3)
+        rows.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        column = rows.get_left()[0] + max(row[0].width for row in rows) + 0.3
+        for row in rows:
+            row[1].shift(RIGHT * (column - row[1].get_left()[0]))
+
+
+class Recap(WhereItSits):
+    segment = "recap"
+    closing = True
