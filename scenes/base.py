@@ -80,7 +80,7 @@ class ExplainerScene(Scene):
         had time to be read (counted from the step's start)."""
         elapsed = self.renderer.time - self._section_start
         reading = len(self.sections[-1].caption.split()) / WORDS_PER_SECOND
-        if max(minimum, reading - elapsed) > 0.01:
+        if max(minimum, reading - elapsed) >= 1 / config.frame_rate:  # shorter waits warn
             self.wait(max(minimum, reading - elapsed))
 
     def tear_down(self) -> None:

@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
                             ("figure", "self_attention.png (800×500), a transparent twin and a 2× print version"),
                             ("list", "the segments in playing order")]:
         sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--model", choices=("toy", "minilm"), default="toy",
+                         help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2")
         if name == "list":
             continue
         sub.add_argument("--sentence", help="your own sentence (gets the default settings)")
@@ -30,8 +32,6 @@ def _parser() -> argparse.ArgumentParser:
                          help="low 480p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
         sub.add_argument("--scenes", help="a subset: numbers or names, e.g. '1,3' or 'softmax'")
         sub.add_argument("--jobs", type=int, default=2, help="parallel render processes (default 2)")
-        sub.add_argument("--model", choices=("toy", "minilm"), default="toy",
-                         help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2")
         sub.add_argument("--layer", type=int, default=1, help="with --model minilm: layer 1–6")
         sub.add_argument("--head", type=int, default=1, help="with --model minilm: head 1–12")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
@@ -51,11 +51,11 @@ def _example(args) -> Example:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .playlist import PLAYLIST, numbered_name, select
+    from .playlist import numbered_name, playlist, select
 
     if args.command == "list":
-        for cls in PLAYLIST:
-            print(numbered_name(cls))
+        for cls in playlist(args.model):
+            print(numbered_name(cls, args.model))
         return 0
     from .context import RenderContext
     from .pipeline.run import RenderRequest, render
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             for path in render_figure(example, args.media_dir.resolve() / example.name):
                 print(path)
             return 0
-        scene_classes = select(args.scenes)
+        scene_classes = select(args.scenes, args.model)
         if args.jobs < 1:
             raise ExampleError("--jobs must be at least 1")
         context = RenderContext(example, model=args.model, layer=args.layer - 1, head=args.head - 1)

@@ -1,10 +1,10 @@
 """Dev helper: stills of chosen segments for one sentence, animations skipped.
-Usage: .venv/bin/python scripts/dev_stills.py "The cat sat on the mat" 02,03  (writes /tmp/stills/<name>/)"""
+Usage: .venv/bin/python scripts/dev_stills.py "The cat sat on the mat" dot,softmax  (writes /tmp/stills/<name>/)"""
 import sys, time
 from manim import tempconfig
 from attention_math import Example, load_example
 from scenes import context
-from scenes.segments import SEGMENTS
+from scenes.playlist import PLAYLIST as SEGMENTS
 sentence, names = sys.argv[1], sys.argv[2].split(",")
 ex = load_example(sentence) if sentence.endswith(".toml") else Example(sentence)
 for cls in SEGMENTS:

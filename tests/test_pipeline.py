@@ -13,6 +13,7 @@ from scenes.base import ExplainerScene
 from scenes.context import RenderContext
 from scenes.pipeline.run import RenderRequest, render
 from scenes.segments import EmbeddingSegment
+from scenes.story import WhereItSits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +30,7 @@ class BrokenSegment(ExplainerScene):
 def rendered(tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     result = subprocess.run(
-        [sys.executable, "-m", "scenes", "render", "--scenes", "1", "--quality", "low",
+        [sys.executable, "-m", "scenes", "render", "--scenes", "embedding", "--quality", "low",
          "--sentence", "money bank grows", "--media-dir", str(media)],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )
@@ -39,7 +40,7 @@ def rendered(tmp_path_factory):
 
 def test_segment_video_has_the_asked_quality(rendered):
     out, _ = rendered
-    meta = get_video_metadata(str(out / "01-embedding.mp4"))
+    meta = get_video_metadata(str(out / "02-embedding.mp4"))
     assert (meta["width"], meta["height"]) == (854, 480)
     assert float(meta["duration"]) > 3
     full = get_video_metadata(str(out / "explainer.mp4"))
@@ -48,39 +49,40 @@ def test_segment_video_has_the_asked_quality(rendered):
 
 def test_subtitles_and_stills_follow_the_sections(rendered):
     out, _ = rendered
-    srt = (out / "01-embedding.srt").read_text()
+    srt = (out / "02-embedding.srt").read_text()
     assert "split into tokens" in srt and "-->" in srt
     assert (out / "explainer.srt").read_text().count("-->") == srt.count("-->")
     stills = sorted(p.name for p in (out / "stills").glob("*.png"))
-    assert stills == ["01-embedding-01-sentence.png", "01-embedding-02-tokens.png",
-                      "01-embedding-03-vectors.png", "01-embedding-04-stack.png"]
+    assert stills == ["02-embedding-01-sentence.png", "02-embedding-02-tokens.png",
+                      "02-embedding-03-vectors.png", "02-embedding-04-stack.png"]
     assert (out / "storyboard.png").stat().st_size > 10_000
     assert (out / "slides.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_an_unchanged_rerender_reuses_everything(rendered):
     out, _ = rendered
-    before = (out / "01-embedding.mp4").stat().st_mtime_ns
+    before = (out / "02-embedding.mp4").stat().st_mtime_ns
     result = subprocess.run(
-        [sys.executable, "-m", "scenes", "render", "--scenes", "1", "--quality", "low",
+        [sys.executable, "-m", "scenes", "render", "--scenes", "embedding", "--quality", "low",
          "--sentence", "money bank grows", "--media-dir", str(out.parent)],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )
-    assert result.returncode == 0 and "up to date: 01-embedding" in result.stdout
-    assert (out / "01-embedding.mp4").stat().st_mtime_ns == before
+    assert result.returncode == 0 and "up to date: 02-embedding" in result.stdout
+    assert (out / "02-embedding.mp4").stat().st_mtime_ns == before
 
 
 def test_a_failed_render_keeps_the_last_good_outputs(rendered, monkeypatch):
     out, _ = rendered
-    good = (out / "01-embedding.mp4").read_bytes()
-    monkeypatch.setattr(playlist, "PLAYLIST", [EmbeddingSegment, BrokenSegment])
+    good = (out / "02-embedding.mp4").read_bytes()
+    # Keep the embedding segment at its real place (02) so the same final file is at stake.
+    monkeypatch.setattr(playlist, "playlist", lambda model="toy": [WhereItSits, EmbeddingSegment, BrokenSegment])
     messages = []
     request = RenderRequest(RenderContext(Example("money bank grows", seed=7)), (EmbeddingSegment, BrokenSegment),
                             quality="low", media_root=out.parent)
     code = render(request, log=lambda *args, **kwargs: messages.append(" ".join(map(str, args))))
     assert code == 1
-    assert any("02-broken failed: RuntimeError: drawing failed" in m for m in messages)
-    assert (out / "01-embedding.mp4").read_bytes() == good
+    assert any("03-broken failed: RuntimeError: drawing failed" in m for m in messages)
+    assert (out / "02-embedding.mp4").read_bytes() == good
     assert not list(out.glob(".staging-*")) and not list(out.glob(".*.mp4"))
 
 

@@ -3,7 +3,7 @@ input words → embeddings + positional encoding → [multi-head attention → a
 feed-forward → add & norm] × N → contextual vectors, with the two residual paths."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, DashedVMobject, Line, RoundedRectangle, SurroundingRectangle, VGroup
+from manim import DOWN, RIGHT, UP, Arrow, DashedVMobject, Line, RoundedRectangle, SurroundingRectangle, VGroup
 
 from ..theme import current_theme
 from .text import fit_width, label

@@ -46,7 +46,9 @@ def _stamp(request: RenderRequest, scene_class, fingerprint: str) -> str:
 
 def render(request: RenderRequest, log=print) -> int:
     """Returns a process exit code; on failure the previous outputs stay as they were."""
-    from ..playlist import PLAYLIST, numbered_name
+    from ..playlist import numbered_name, playlist
+
+    model = request.context.model
 
     out_dir = request.media_root / request.context.example.name
     with example_lock(out_dir):
@@ -57,7 +59,7 @@ def render(request: RenderRequest, log=print) -> int:
         try:
             todo, reused = [], []
             for cls in request.scene_classes:
-                name = numbered_name(cls)
+                name = numbered_name(cls, model)
                 stamp = _stamp(request, cls, fingerprint)
                 done = (out_dir / f"{name}.mp4").exists() or not request.write_video
                 if stamps.get(name) == stamp and done and any((out_dir / "stills").glob(f"{name}-*.png")):
@@ -79,9 +81,9 @@ def render(request: RenderRequest, log=print) -> int:
             with writing(stamps_path) as tmp:
                 tmp.write_text(json.dumps(stamps, indent=1))
             # The full explainer when every segment exists, else just the ones asked for.
-            everything = [numbered_name(cls) for cls in PLAYLIST]
+            everything = [numbered_name(cls, model) for cls in playlist(model)]
             complete = all((out_dir / f"{n}.mp4").exists() for n in everything) or not request.write_video
-            asked = [numbered_name(cls) for cls in PLAYLIST if cls in request.scene_classes]
+            asked = [numbered_name(cls, model) for cls in playlist(model) if cls in request.scene_classes]
             _assemble(out_dir, everything if complete else asked, request.write_video, log)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

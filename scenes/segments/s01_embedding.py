@@ -13,7 +13,7 @@ class EmbeddingSegment(ExplainerScene):
 
     def construct(self) -> None:
         trace = self.trace
-        corner_title(self, "1 · Embedding", "words become vectors")
+        corner_title(self, "Embedding", "words become vectors")
 
         self.step("sentence", "We start from a sentence. Attention will let its words look at each other.")
         sentence = label(self.example.sentence, "heading")

@@ -30,7 +30,7 @@ class ProjectionsSegment(ExplainerScene):
 
     def construct(self) -> None:
         trace = self.trace
-        corner_title(self, "2 · Projections", "queries, keys and values")
+        corner_title(self, "Projections", "queries, keys and values")
 
         self.step("query", "Three learned matrices turn each token's embedding into three new vectors. "
                            "First W_Q: X times W_Q gives Q, one query per token: what am I looking for?")
@@ -191,7 +191,7 @@ class ProjectionsSegment(ExplainerScene):
             marks = head_marks(band, trace.n_heads, focus=h)
             group.matrices.append(VGroup(band, marks.cuts, title))
             group.head_boxes.append(marks.frames[h])
-            group.add(VGroup(group.matrices[-1], box))
+            group.add(VGroup(group.matrices[-1], group.head_boxes[-1]))
         group.arrange(DOWN, buff=0.35, aligned_edge=RIGHT)
         group.braces = VGroup(Brace(group.head_boxes[-1], DOWN, color=head, buff=0.08))
         first = h * trace.d_k + 1

@@ -20,7 +20,7 @@ class DotProductsSegment(ExplainerScene):
 
     def construct(self) -> None:
         trace = self.trace
-        corner_title(self, "3 · Dot products", f"queries meet keys · head {self.focus_head + 1}")
+        corner_title(self, "Dot products", f"queries meet keys · head {self.focus_head + 1}")
 
         self.step("grid", f"Head {self.focus_head + 1} compares every query with every key. Its queries go down the left, its keys "
                           "along the top: each cell of the grid is one query meeting one key.")

@@ -25,7 +25,7 @@ class SoftmaxSegment(ExplainerScene):
         trace = self.trace
         query = focus_query(trace)
         token = trace.tokens[query]
-        corner_title(self, "4 · Softmax", "scores become weights")
+        corner_title(self, "Softmax", "scores become weights")
 
         self.step("scores", self.scores_caption(token))
         scores = self.scores_matrix()

@@ -22,7 +22,7 @@ class WeightedSumSegment(ExplainerScene):
         trace = self.trace
         query = focus_query(trace)
         token = trace.tokens[query]
-        corner_title(self, "5 · Weighted sum", "weights mix the values")
+        corner_title(self, "Weighted sum", "weights mix the values")
 
         self.step("weights", f"Take the query “{token}” and its weights from softmax. "
                              "Each key also has a value vector: a row of V.")

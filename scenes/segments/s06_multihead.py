@@ -31,7 +31,7 @@ class MultiHeadSegment(ExplainerScene):
 
     def construct(self) -> None:
         trace = self.trace
-        corner_title(self, "6 · Multi-head", "several heads at once")
+        corner_title(self, "Multi-head", "several heads at once")
 
         self.step("split", f"With {trace.n_heads} heads, Q, K and V are cut into slices of {trace.d_k} columns, "
                            "one per head. Each head runs the same attention on its own slice.")

@@ -68,7 +68,7 @@ class ThreePanelSegment(ExplainerScene):
         self.focus = focus_query(trace)
         self.word = trace.tokens[self.focus]
         self.shared_widths()
-        corner_title(self, "7 · Three panels", "mechanism → behaviour")
+        corner_title(self, "Three panels", "mechanism → behaviour")
 
         self.step("tokens", "Self-attention lets every token look at all the others. Panel A: the tokens, "
                             "in their colours, and their embeddings.")

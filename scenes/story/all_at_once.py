@@ -8,10 +8,11 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, R
 
 from ..base import corner_title
 from ..components import NumberMatrix, NumberText, formula, label, shape_label
+from ..components.heatmap import upright_width
 from ..components.layout import fit_stage
 from .common import MAX_VECTOR_CELLS, StoryScene
 
-LOOP_CELL = 0.5  # the grid the loop fills, with token chips on its edges
+LOOP_CELL = 0.5  # the smallest cell of the grid the loop fills (token chips on its edges)
 CHAIN_CELL = 0.36  # the grids of the matrix form: colour only
 
 
@@ -22,7 +23,7 @@ class AllAtOnce(StoryScene):
         trace = self.trace
         corner_title(self, "All at once", "loops become matrix products")
 
-        self.step("loop", "Doing this word by word is a loop: every word against every word, "
+        self.step("loop", "Scoring word by word is a loop: every word against every word, "
                           f"{trace.n_tokens} × {trace.n_tokens} little dot products, one after another.")
         loop = self.loop()
         self.play(FadeIn(loop.code), FadeIn(loop.grid.frame), FadeIn(loop.grid.row_labels), FadeIn(loop.grid.col_labels))
@@ -62,9 +63,10 @@ class AllAtOnce(StoryScene):
         code[1].shift(RIGHT * 0.6)  # indentation by shifting: Text drops leading spaces
         code[2].shift(RIGHT * 1.2)
         group.code = code
+        # Square cells wide enough for upright key chips when the words are short, at most 5 units in all.
+        cell = min(max(upright_width(trace.tokens, limit=1.2) or LOOP_CELL, LOOP_CELL), 5.0 / trace.n_tokens)
         group.grid = NumberMatrix(self.active_plain.similarity, trace.precision, "", show_numbers=False,
-                                  row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=LOOP_CELL,
-                                  cell_height=LOOP_CELL)
+                                  row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=cell, cell_height=cell)
         n = lambda: NumberText(trace.n_tokens, 0, "trace.n_tokens", "body", color=theme.highlight)
         group.count = VGroup(n(), label("×", "body", theme.muted), n(), label("=", "body", theme.muted),
                              NumberText(trace.n_tokens ** 2, 0, "trace.n_tokens ** 2", "body", color=theme.highlight,

@@ -10,10 +10,10 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, Lag
 from attention_math import format_number, percentages
 
 from ..base import corner_title
-from ..components import NumberMatrix, NumberText, TokenChip, formula, highlight_box, label
+from ..components import NumberMatrix, TokenChip, formula, highlight_box, label
 from ..components.heatmap import focus_query
 from ..components.layout import fit_stage
-from ..components.plane import VectorPlane, coordinates
+from ..components.plane import VectorPlane
 from ..components.products import SpelledProduct
 from ..components.weighted_sum import WeightedSum
 from .common import StoryScene

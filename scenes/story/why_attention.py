@@ -58,7 +58,7 @@ class WhyAttention(StoryScene):
         self.hold_for_caption(0.8)
 
         shift = self.names["bank_shift"]
-        self.step("distance", f"How different? The static vectors were {self.static_distance_text()} apart; the "
+        self.step("distance", f"How different? The static vectors were identical, {self.static_distance_text()} apart; the "
                               f"contextual ones are {format_number(shift.length, money.precision)} apart. Context has "
                               "moved “bank”. That weighted sum is the heart of self-attention.")
         distance = self.distance_line()

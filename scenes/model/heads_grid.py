@@ -1,0 +1,128 @@
+"""All 6 × 12 heads of the real model at once (like BertViz's model view), each labelled with
+its pattern class by a stated rule (attention_math.head_patterns), then one head of each class."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup
+
+from attention_math.head_patterns import PATTERN_RULES, classify_head
+
+from ..base import corner_title
+from ..components import NumberText, TokenChip, label
+from ..components.heatmap import ColorGrid
+from ..components.labels import weight_legend
+from .common import AREA_BOTTOM, AREA_TOP, AREA_WIDTH, ModelScene, fit_area
+
+# Short tags under the small squares (a square is ~1 unit wide); the rules table spells them out.
+TAGS = {"previous token": "previous", "next token": "next", "self": "self", "[CLS] sink": "[CLS]",
+        "[SEP] sink": "[SEP]", "broad": "broad", "mixed": "mixed"}
+SQUARE = 0.72  # side of one head's heatmap in the grid
+PITCH = (1.06, 1.07)  # grid spacing: across (heads), down (layers)
+
+
+class HeadsGrid(ModelScene):
+    segment = "heads-grid"
+
+    def construct(self) -> None:
+        model = self.model
+        corner_title(self, "All heads", f"{model.n_layers} layers × {model.n_heads} heads")
+        self.kinds = [[classify_head(head.weights, model.tokens, layer.attention.mask)
+                       for head in layer.attention.heads] for layer in model.layers]
+
+        self.step("grid", f"Every head of the model on this sentence: {model.n_layers} layers down, "
+                          f"{model.n_heads} heads across. Each square is one head's attention weights, "
+                          "queries down, keys across, darker for more attention.")
+        grid = self.grid()
+        self.play(FadeIn(grid.headers), LaggedStart(*(FadeIn(row) for row in grid.rows), lag_ratio=0.15), run_time=1.6)
+        self.hold_for_caption(1.5)
+
+        self.step("labels", "Each head gets a name from a simple rule about where its rows put their weight. "
+                            "Many heads pile onto [CLS]: a place to park attention when nothing else fits.")
+        self.play(LaggedStart(*(FadeIn(tags, shift=UP * 0.1) for tags in grid.tags), lag_ratio=0.1), run_time=1.4)
+        self.hold_for_caption(1.5)
+
+        self.step("rules", "The rules, checked in this order: the first one a head meets names it.")
+        rules = self.rules_table()
+        self.play(FadeOut(grid), FadeIn(rules, shift=UP * 0.2), run_time=1.0)
+        self.hold_for_caption(2.0)
+
+        self.step("examples", "One head of each kind, larger, with the score its rule measured: a staircase just "
+                              "below the diagonal is the previous token, a dark first column is [CLS].")
+        examples = self.examples()
+        self.play(FadeOut(rules), LaggedStart(*(FadeIn(e, shift=UP * 0.2) for e in examples), lag_ratio=0.15),
+                  run_time=1.4)
+        self.hold_for_caption(2.0)
+
+    def grid(self) -> VGroup:
+        """Squares at fixed pitch, "layer k" left of each row, head numbers above, a tag under each square."""
+        model, theme = self.model, self.theme
+        grid = VGroup()
+        grid.rows, grid.tags = VGroup(), VGroup()
+        for l, layer in enumerate(model.layers):
+            row, tags = VGroup(), VGroup()
+            for h, head in enumerate(layer.attention.heads):
+                square = ColorGrid(head.weights, width=SQUARE, height=SQUARE, coloring="weight",
+                                   mask=layer.attention.mask, frame_color=theme.faint, stroke_width=1)
+                square.move_to([h * PITCH[0], -l * PITCH[1], 0])
+                row.add(square)
+                kind = self.kinds[l][h][0]
+                tags.add(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink)
+                         .next_to(square, DOWN, buff=0.05))
+            row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
+            grid.rows.add(row)
+            grid.tags.add(tags)
+        grid.headers = VGroup(*(label(f"{h + 1}", "small", theme.muted).next_to(grid.rows[0][h], UP, buff=0.1)
+                                for h in range(model.n_heads)))
+        grid.headers.add(label("head", "small", theme.muted).next_to(grid.headers[0], LEFT, buff=0.3))
+        legend = weight_legend(height=2.0).next_to(grid.rows, RIGHT, buff=0.3).align_to(grid.rows, UP)
+        grid.add(grid.rows, grid.tags, grid.headers, legend)
+        grid.rows.add(legend)  # appears with the squares
+        return fit_area(grid)
+
+    def rules_table(self) -> VGroup:
+        """Tag | label | rule, one line per class, in the order they are checked."""
+        theme = self.theme
+        lines = VGroup()
+        for kind, rule in PATTERN_RULES.items():
+            line = VGroup(label(TAGS[kind], "label", theme.ink, weight="BOLD"), label(kind, "label", theme.muted),
+                          label(rule, "label", theme.ink))
+            lines.add(line)
+        columns = [max(line[k].width for line in lines) for k in range(3)]
+        for y, line in enumerate(lines):
+            x = 0.0
+            for k, part in enumerate(line):
+                part.move_to([x, -y * 0.6, 0], aligned_edge=LEFT)
+                x += columns[k] + 0.5
+        note = label("score: the share the rule measures (or, for broad, the entropy as a share of its maximum)",
+                     "small", theme.muted).next_to(lines, DOWN, buff=0.45).align_to(lines, LEFT)
+        return fit_area(VGroup(lines, note))
+
+    def examples(self) -> VGroup:
+        """For each class that occurs, its clearest head (the highest score; for "mixed" the lowest,
+        the head furthest from every pattern): a larger square with tokens, the head's name, its
+        class and score (a NumberText over classify_head)."""
+        model, theme = self.model, self.theme
+        clearest = lambda kind, score: -score if kind == "mixed" else score
+        best: dict[str, tuple[int, int]] = {}
+        for l, row in enumerate(self.kinds):
+            for h, (kind, score) in enumerate(row):
+                if kind not in best or clearest(kind, score) > clearest(kind, self.kinds[best[kind][0]][best[kind][1]][1]):
+                    best[kind] = (l, h)
+        n = len(model.tokens)
+        side = 0.4 * n  # 0.4 per row: room for a token chip
+        cards = VGroup()
+        for kind in (k for k in PATTERN_RULES if k in best):
+            l, h = best[kind]
+            attention = model.layers[l].attention
+            square = ColorGrid(attention.heads[h].weights, width=side, height=side, coloring="weight",
+                               mask=attention.mask, frame_color=theme.faint, stroke_width=1)
+            name = label(f"layer {l + 1} · head {h + 1}", "label", theme.ink, weight="BOLD")
+            source = f"classify_head({self.weights_source(l, h)}, model.tokens, model.layers[{l}].attention.mask)[1]"
+            score = VGroup(label("score", "small", theme.muted),
+                           NumberText(self.kinds[l][h][1], 2, source, "small")).arrange(RIGHT, buff=0.15)
+            cards.add(VGroup(name, square, label(kind, "label", theme.ink), score).arrange(DOWN, buff=0.2))
+        cards.arrange(RIGHT, buff=0.5, aligned_edge=UP)
+        first = cards[0][1]
+        chips = VGroup(*(TokenChip(token, i, max_width=1.5, height=0.36, size="small")
+                         .move_to(first.get_corner(UP + LEFT) + DOWN * 0.4 * (i + 0.5) + LEFT * 0.12, aligned_edge=RIGHT)
+                         for i, token in enumerate(model.tokens)))
+        return fit_area(VGroup(chips, *cards))
