@@ -7,13 +7,13 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup
 from attention_math.head_patterns import PATTERN_RULES, classify_head
 
 from ..base import corner_title
-from ..components import NumberText, TokenChip, label
+from ..components import NumberText, TokenChip, fit_width, label
 from ..components.heatmap import ColorGrid
 from ..components.labels import weight_legend
-from .common import AREA_BOTTOM, AREA_TOP, AREA_WIDTH, ModelScene, fit_area
+from .common import ModelScene, fit_area
 
 # Short tags under the small squares (a square is ~1 unit wide); the rules table spells them out.
-TAGS = {"previous token": "previous", "next token": "next", "self": "self", "[CLS] sink": "[CLS]",
+TAGS = {"previous token": "prev", "next token": "next", "self": "self", "[CLS] sink": "[CLS]",
         "[SEP] sink": "[SEP]", "broad": "broad", "mixed": "mixed"}
 SQUARE = 0.72  # side of one head's heatmap in the grid
 PITCH = (1.06, 1.07)  # grid spacing: across (heads), down (layers)
@@ -65,8 +65,8 @@ class HeadsGrid(ModelScene):
                 square.move_to([h * PITCH[0], -l * PITCH[1], 0])
                 row.add(square)
                 kind = self.kinds[l][h][0]
-                tags.add(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink)
-                         .next_to(square, DOWN, buff=0.05))
+                tag = fit_width(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink), PITCH[0] - 0.1)
+                tags.add(tag.next_to(square, DOWN, buff=0.05))
             row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
             grid.rows.add(row)
             grid.tags.add(tags)

@@ -70,4 +70,5 @@ class Rollout(ModelScene):
         rolled = self.heatmap(f"attention_rollout(model.attention_weights)[{last}]",
                               attention_rollout(model.attention_weights)[last], f"rolled out, layers 1–{last + 1}")
         pair = VGroup(raw, rolled).arrange(RIGHT, buff=0.6, aligned_edge=UP)
+        raw.note.match_y(rolled.note)  # one line of notes, though only the right map has a legend
         return fit_area(pair)

@@ -48,8 +48,7 @@ class DotProductsSegment(ExplainerScene):
         self.hold_for_caption(1.0)
 
         if trace.causal:
-            self.step("mask", "This model is causal: a token may not look at later tokens. "
-                              "Their scores become −∞, greyed out above the diagonal.")
+            self.step("mask", self.mask_caption())
             masked = self.grid("masked_scores", board.scores, mask=trace.mask)
             self.play(FadeTransform(board.scale_line, board.mask_line), FadeTransform(board.scores, masked), run_time=1.2)
             board.scores, board.scale_line = masked, board.mask_line
@@ -59,6 +58,14 @@ class DotProductsSegment(ExplainerScene):
                              "Next, softmax turns each row into attention weights.")
         self.play(FadeTransform(board.scale_line, board.formula_line))
         self.hold_for_caption(1.5)
+
+    def mask_caption(self) -> str:
+        if self.context.model == "minilm":
+            return ("Here we add a causal mask: a token may not look at later tokens. Their scores become −∞, "
+                    "greyed out above the diagonal. The real model was trained without one: this shows what "
+                    "the mask does.")
+        return ("This model is causal: a token may not look at later tokens. "
+                "Their scores become −∞, greyed out above the diagonal.")
 
     # Building the board ----------------------------------------------------------
     def grid(self, field: str, like: NumberMatrix | None = None, mask=None) -> NumberMatrix:
