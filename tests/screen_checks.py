@@ -32,7 +32,8 @@ def trace_namespace(trace) -> dict:
 
 def wrong_numbers(scene, namespace: dict | None = None) -> list[str]:
     """Every NumberText on screen whose text differs from its trace source, formatted."""
-    namespace = namespace or trace_namespace(scene.trace)
+    if namespace is None:  # scenes that show other traces name them in `traces` / `names`
+        namespace = {**trace_namespace(scene.trace), **getattr(scene, "traces", {}), **getattr(scene, "names", {})}
     problems = []
     for record in scene.sections:
         for source, text, precision, suffix in record.numbers:
