@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         scene_classes = select(args.scenes, args.model)
         if args.jobs < 1:
             raise ExampleError("--jobs must be at least 1")
+        if args.model == "minilm":  # its own folder: the toy render of this sentence stays
+            example = example.with_changes(name=f"{example.name}-minilm-l{args.layer}-h{args.head}")
         context = RenderContext(example, model=args.model, layer=args.layer - 1, head=args.head - 1)
         if args.model == "minilm":
             from .context import validate_model_context
