@@ -65,7 +65,12 @@ def main() -> None:
                 noop = timed(pipeline("render", media, quality))
                 rows.append(f"no-op re-render ({quality}): {noop:.1f} s (target ≤ 5 s: {verdict(noop <= 5)})")
                 stills = timed(pipeline("stills", scratch / "stills-only", quality))
-                rows.append(f"make stills ({quality}), cold: {stills:.1f} s (target ≤ 20 s: {verdict(stills <= 20)})")
+                rows.append(f"make stills ({quality}), cold caches: {stills:.1f} s (target ≤ 20 s: {verdict(stills <= 20)})")
+                # Forget the stamps so every segment is rebuilt, with Manim's TeX/text caches warm.
+                (scratch / "stills-only" / EXAMPLE.stem / ".stamps.json").unlink()
+                stills = timed(pipeline("stills", scratch / "stills-only", quality))
+                rows.append(f"make stills ({quality}), every segment rebuilt, warm TeX/text caches: {stills:.1f} s "
+                            f"(target ≤ 20 s: {verdict(stills <= 20)})")
             rows.append(plain_cli(scratch / f"cli-{quality}", quality, seconds, subset))
     print("\n".join(rows))
 
