@@ -80,6 +80,9 @@ def render(request: RenderRequest, log=print) -> int:
                 stamps[name] = stamp
             with writing(stamps_path) as tmp:
                 tmp.write_text(json.dumps(stamps, indent=1))
+            if not todo and _assembled(out_dir, request.write_video):
+                log("nothing changed: outputs kept as they are")
+                return 0
             # The full explainer when every segment exists, else just the ones asked for.
             everything = [numbered_name(cls, model) for cls in playlist(model)]
             complete = all((out_dir / f"{n}.mp4").exists() for n in everything) or not request.write_video
@@ -89,6 +92,11 @@ def render(request: RenderRequest, log=print) -> int:
             shutil.rmtree(staging, ignore_errors=True)
     log(f"done: {out_dir}")
     return 0
+
+
+def _assembled(out_dir: Path, write_video: bool) -> bool:
+    wanted = ["storyboard.png", "slides.pdf"] + (["explainer.mp4", "explainer.srt"] if write_video else [])
+    return all((out_dir / name).exists() for name in wanted)
 
 
 def _run_jobs(request, todo, staging: Path, out_dir: Path, log) -> dict[str, SegmentResult]:
