@@ -7,11 +7,10 @@ from pathlib import Path
 
 from attention_math import Example, ExampleError, load_example
 
+from .context import DEFAULT_EXAMPLE
 from .pipeline.worker import QUALITIES
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-DEFAULT_EXAMPLE = EXAMPLES / "the-cat-sat.toml"
-DEFAULT_FIGURE_EXAMPLE = EXAMPLES / "the-cat-sat-down.toml"  # seed 000: four tokens
+DEFAULT_FIGURE_EXAMPLE = DEFAULT_EXAMPLE.parent / "the-cat-sat-down.toml"  # seed 000: four tokens
 
 
 def _parser() -> argparse.ArgumentParser:

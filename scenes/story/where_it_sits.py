@@ -101,17 +101,22 @@ class WhereItSits(StoryScene):
     def plan(self, block: EncoderBlock) -> VGroup:
         """What the explainer does, in order, to the right of the block."""
         theme = self.theme
-        lines = VGroup(*(VGroup(label(head, "label", colour, weight="BOLD"), label(text, "label", theme.ink))
-                         for head, text, colour in (
-                             ("why", "one word, two meanings", theme.highlight),
-                             ("weights", "similarity by dot product", theme.muted),
-                             ("roles", "queries, keys and values", theme.query),
-                             ("steps", "scores, softmax, weighted sum", theme.muted),
-                             ("heads", "many views at once", theme.muted))))
-        self.two_columns(lines)
+        lines = self.headed_lines((
+            ("why", "one word, two meanings", theme.highlight),
+            ("weights", "similarity by dot product", theme.muted),
+            ("roles", "queries, keys and values", theme.query),
+            ("steps", "scores, softmax, weighted sum", theme.muted),
+            ("heads", "many views at once", theme.muted)))
         lines.next_to(block.layer, RIGHT, buff=0.6)
         lines.scale(min(1.0, (RIGHT_EDGE - lines.get_left()[0]) / lines.width), about_edge=LEFT)
         return lines.match_y(block.boxes["attention"]).shift(UP * 0.6)
+
+    def headed_lines(self, rows) -> VGroup:
+        """Lines of a bold coloured head and its text, in two aligned columns."""
+        lines = VGroup(*(VGroup(label(head, "label", colour, weight="BOLD"), label(text, "label", self.theme.ink))
+                         for head, text, colour in rows))
+        self.two_columns(lines)
+        return lines
 
     def formula_parts(self) -> VGroup:
         """The attention formula on two lines, and under it one row per piece: the piece, what it does."""
@@ -137,14 +142,12 @@ class WhereItSits(StoryScene):
     def story_lines(self) -> VGroup:
         """The explainer's story in four lines, in the place of the formula's pieces."""
         theme = self.theme
-        lines = VGroup(*(VGroup(label(head, "label", colour, weight="BOLD"), label(text, "label", theme.ink))
-                         for head, text, colour in (
-                             ("static", "one vector per word, any context", theme.muted),
-                             ("attention", "mixes in the context", theme.highlight),
-                             ("Q, K, V", "learned: what to compare, what to pass on", theme.query),
-                             ("positions", "keep the word order", theme.muted),
-                             ("heads", "many views at once", theme.muted))))
-        self.two_columns(lines)
+        lines = self.headed_lines((
+            ("static", "one vector per word, any context", theme.muted),
+            ("attention", "mixes in the context", theme.highlight),
+            ("Q, K, V", "learned: what to compare, what to pass on", theme.query),
+            ("positions", "keep the word order", theme.muted),
+            ("heads", "many views at once", theme.muted)))
         return lines.scale(min(1.0, 6.8 / lines.width))
 
     @staticmethod
