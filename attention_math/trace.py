@@ -8,12 +8,16 @@ columns h·d_k … (h+1)·d_k − 1), exactly as torch.nn.MultiheadAttention spl
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 
 from .example import Example
+from .head_patterns import classify_head
 from .softmax import masked_softmax_rows
 from .weights import input_decimals, projection_weights, quantise, sinusoidal_encoding, static_embedding
+from .worked import (BlendRow, HeadPattern, LazyRows, SoftmaxRow, blend_row, needs_shift, row_percentages,
+                     softmax_row)
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -37,6 +41,26 @@ class HeadTrace:
     masked_scores: np.ndarray  # scaled_scores, -inf where the mask hides a key
     weights: np.ndarray  # softmax per row; masked entries exactly 0
     output: np.ndarray  # (n, d_k) = weights @ v
+
+    # Worked values, built on first use (attention_math/worked.py): what segments spell out.
+    @cached_property
+    def percentages(self) -> np.ndarray:
+        """(n, n) each row's weights as whole percentages adding to exactly 100."""
+        return row_percentages(self.weights)
+
+    @cached_property
+    def softmax_shifted(self) -> bool:
+        """Whether this head's worked softmax rows show e^(s − m) (its scores are too large for e^s)."""
+        return needs_shift(self.masked_scores)
+
+    @cached_property
+    def softmax_rows(self) -> LazyRows[SoftmaxRow]:
+        return LazyRows(len(self.weights), lambda i: softmax_row(self.masked_scores, self.weights, i,
+                                                                 self.softmax_shifted))
+
+    @cached_property
+    def blend_rows(self) -> LazyRows[BlendRow]:
+        return LazyRows(len(self.weights), lambda i: blend_row(self.weights, self.v, i))
 
 
 @dataclass(frozen=True)
@@ -71,6 +95,11 @@ class AttentionTrace:
     @property
     def n_tokens(self) -> int:
         return len(self.tokens)
+
+    @cached_property
+    def head_patterns(self) -> tuple[HeadPattern, ...]:
+        """Each head's pattern class and score (attention_math/head_patterns.py)."""
+        return tuple(HeadPattern(*classify_head(head.weights, self.tokens, self.mask)) for head in self.heads)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data; keys are the field names, masked scores are null."""

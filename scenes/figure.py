@@ -19,7 +19,7 @@ from manim import (
     DOWN, LEFT, RIGHT, UP, Arrow, Mobject, Rectangle, RoundedRectangle, Scene, Text, VGroup, VMobject, tempconfig,
 )
 
-from attention_math import AttentionTrace, Example, ExampleError, LAYOUT_MAX_TOKENS, percentages, trace_example
+from attention_math import AttentionTrace, Example, ExampleError, LAYOUT_MAX_TOKENS, trace_example
 
 from .components import NumberMatrix, NumberText, TokenChip, formula, label
 from .pipeline.files import writing
@@ -153,7 +153,8 @@ class MainFlow(VGroup):
         # Shown with one decimal: a 6 × 6 grid must fit a fifth of 800 px.
         self.scores = matrix(head.masked_scores, 1, "heads[0].masked_scores", mask=trace.mask, masked_text="−∞",
                              max_cols=None)
-        self.weights = matrix(head.weights, 0, "heads[0].weights", coloring="weight", percent=True, max_cols=None)
+        self.weights = matrix(head.weights, 0, "heads[0].weights", coloring="weight",
+                              percents=(head.percentages, "heads[0].percentages"), max_cols=None)
         for i, j in zip(*np.nonzero(~trace.mask)):  # hidden keys: weight exactly 0, greyed like their scores
             self.weights.rects[i][j].set_fill(theme.masked_fill)
             self.weights.numbers[i][j].set_color(theme.muted)
@@ -232,9 +233,10 @@ class MainFlow(VGroup):
                        number(self.trace.scale, 2, "scale", FLOW_NOTE_PX, muted))
 
     def row_sum_note(self) -> VGroup:
-        muted, row = current_theme().muted, percentages(self.trace.heads[0].weights[0])
+        muted, row = current_theme().muted, self.trace.heads[0].softmax_rows[0]
         sums = in_line(text("rows sum to", FLOW_NOTE_PX, muted),
-                       number(row.sum(), 0, "percentages(heads[0].weights[0]).sum()", FLOW_NOTE_PX, muted, suffix="%"))
+                       number(row.percent_total, 0, "heads[0].softmax_rows[0].percent_total", FLOW_NOTE_PX, muted,
+                              suffix="%"))
         return VGroup(text("darker = higher", FLOW_NOTE_PX, muted), sums).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
 
     def align_rows(self) -> None:

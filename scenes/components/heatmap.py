@@ -50,9 +50,9 @@ def upright_keys(build: Callable[[float | None], NumberMatrix], tokens: tuple[st
 class WeightHeatmap(VGroup):
     """weights[i, j] (query i, key j) as a heatmap.
 
-    source: the trace expression of the whole array, e.g. "heads[0].weights".
-    percent: True shows each row as whole percentages adding to exactly 100; False shows
-        decimals at `precision`.
+    source: the field path of the whole array, e.g. "heads[0].weights".
+    percents: (shown, path), the trace's whole percentages (e.g. head.percentages,
+        "heads[0].percentages"), rows adding to exactly 100; None shows decimals at `precision`.
     mask: False cells (keys a causal query may not see) are greyed; their weight is exactly 0.
     legend: the colour bar (0 % … 100 %, darker = higher) to the right.
     note: a line under the grid (default "each row sums to 100 %"); None for none.
@@ -60,14 +60,15 @@ class WeightHeatmap(VGroup):
     """
 
     def __init__(
-        self, weights, source: str, tokens: tuple[str, ...], *, mask=None, percent: bool = True,
+        self, weights, source: str, tokens: tuple[str, ...], *, mask=None,
+        percents: tuple[np.ndarray, str] | None = None,
         precision: int = 2, legend: bool = True, note: str | None = "each row sums to 100 %",
         axes: bool = True, title: str | None = None, title_color=None, cell_width: float | None = None,
     ) -> None:
         theme = current_theme()
         weights = np.asarray(weights, dtype=np.float64)
         # No NumberMatrix mask: masked cells still show their true weight (0) as a number.
-        build = lambda width: NumberMatrix(weights, precision, source, coloring="weight", percent=percent,
+        build = lambda width: NumberMatrix(weights, precision, source, coloring="weight", percents=percents,
                                            row_tokens=tokens, col_tokens=tokens, cell_width=width)
         self.matrix = build(cell_width) if cell_width else upright_keys(build, tokens)
         super().__init__(self.matrix)
