@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         example = _example(args)
         if args.command == "figure":
-            from .figure import render_figure
+            from .pipeline.figure_export import render_figure
 
             for path in render_figure(example, args.media_dir.resolve() / example.name):
                 print(path)

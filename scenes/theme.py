@@ -26,6 +26,36 @@ class PanelTints:
 
 
 @dataclass(frozen=True)
+class FigureStyle:
+    """The static figure (self_attention.png): its pixels, paper and type sizes.
+
+    Type sizes are in pixels at 800 × 500, where nothing a reader must read is below 10 px.
+    Text is built at one of the theme's font sizes and scaled to its size here: `px_of` says
+    what a theme font size measures in this frame.
+    """
+    pixels: tuple[int, int] = (800, 500)
+    frame: tuple[float, float] = (12.8, 8.0)  # 62.5 px per unit
+    background: str = "#FFFFFF"  # white paper (and a transparent twin)
+    text_px: dict = field(default_factory=lambda: {
+        "title": 21, "heading": 12.5, "formula": 12.5, "number": 11, "note": 10.5,
+        "name": 11,  # head names, "concat", "output" in the multi-head strip
+        "grid_name": 13.5,  # X, Q, K, V over their grids
+        "flow_note": 11.5, "flow_formula": 12,  # the top row shrinks ~10 % to fit 800 px: it starts larger
+    })
+    # Measured: a theme font-size point of Pango text is this many frame units tall; TeX runs smaller.
+    text_units_per_point: float = 0.01456
+    tex_units_per_point: float = 0.014
+
+    def px(self, role: str) -> float:
+        return self.text_px[role]
+
+    def px_of(self, font_size: float, tex: bool = False) -> float:
+        """What text (or TeX) at a theme font size measures in the figure, in pixels."""
+        per_point = self.tex_units_per_point if tex else self.text_units_per_point
+        return font_size * per_point * self.pixels[0] / self.frame[0]
+
+
+@dataclass(frozen=True)
 class Theme:
     background: str = "#FBFAF7"
     ink: str = "#1F2937"  # main text
@@ -55,6 +85,7 @@ class Theme:
     weight_low: str = "#F5F3FF"
     weight_high: str = "#4C1D95"
     panels: PanelTints = field(default_factory=PanelTints)
+    figure: FigureStyle = field(default_factory=FigureStyle)
     font: str = "DejaVu Sans"
     mono_font: str = "DejaVu Sans Mono"
     sizes: dict = field(default_factory=lambda: {

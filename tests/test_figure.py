@@ -10,7 +10,8 @@ from PIL import Image
 from attention_math import Example, ExampleError, load_example, trace_example
 from scenes.base import ExplainerScene, SectionRecord
 from scenes.context import DEFAULT_EXAMPLE
-from scenes.figure import build_figure, figure_config, render_figure, write_pngs
+from scenes.figure import build_figure
+from scenes.pipeline.figure_export import figure_config, render_figure, write_pngs
 
 from tests.screen_checks import TEST_MEDIA, outside_frame, overlapping_texts, wrong_numbers
 
@@ -68,7 +69,7 @@ def test_numbers_are_true_inside_the_frame_and_never_overlap(name, default_figur
     screen = default_figure[1] if name == "4 tokens" else built(EXAMPLES[name])[1]
     record = screen.sections[0]
     sources = {source for source, *_ in record.numbers}
-    assert any(s.startswith("x[") for s in sources) and any("weights" in s for s in sources)
+    assert any(s.startswith("x[") for s in sources) and any("percentages" in s for s in sources)
     assert any("masked_scores" in s for s in sources) and any(s.startswith("heads[0].output") for s in sources)
     assert wrong_numbers(screen) == []
     assert outside_frame(screen) == []
