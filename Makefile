@@ -13,6 +13,10 @@ JOBS ?= 2
 RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model $(MODEL)) \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS)
+# The figure takes only these (MODEL=minilm etc. are refused, not silently ignored).
+FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
+	$(if $(MODEL),--model $(MODEL)) $(if $(QUALITY:medium=),--quality $(QUALITY)) $(if $(SCENES),--scenes "$(SCENES)") \
+	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD))
 
 .PHONY: setup test render stills figure bench bench-render clean
 setup:
@@ -28,7 +32,7 @@ stills: setup
 	@$(PYTHON) -m scenes stills $(RENDER_FLAGS)
 
 figure: setup
-	@$(PYTHON) -m scenes figure $(RENDER_FLAGS)
+	@$(PYTHON) -m scenes figure $(FIGURE_FLAGS)
 
 bench: setup
 	@$(PYTHON) -m benchmarks.bench_trace

@@ -79,3 +79,15 @@ def test_numbers_are_true_inside_the_frame_and_never_overlap(name, default_figur
 def test_more_than_six_tokens_is_a_clear_error(tmp_path):
     with pytest.raises(ExampleError, match="at most 6 tokens"):
         render_figure(Example("one two three four five six seven"), tmp_path)
+
+
+@pytest.mark.parametrize("flag", [["--model", "minilm"], ["--quality", "high"], ["--head", "2"]])
+def test_figure_command_refuses_flags_it_would_ignore(flag, tmp_path, capsys):
+    from scenes.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["figure", *flag, "--media-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ") and flag[0] in err, err
+    assert list(tmp_path.iterdir()) == [], "nothing written"
