@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Mobject, RoundedRectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Mobject, RoundedRectangle, VGroup
 
 from ..theme import current_theme
 
