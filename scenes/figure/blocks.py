@@ -7,7 +7,6 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Mobject, RoundedRectangle, Text, VGroup, VMobject
 
 from ..components import NumberMatrix, NumberText, formula, label
-from ..components.panel import Panel
 from ..theme import current_theme
 
 MAX_COLS = 4  # wider vectors keep their first and last entries around an ellipsis
@@ -61,12 +60,9 @@ def swatch(color, side: float = 0.17, fill_opacity: float = 1.0) -> RoundedRecta
 
 
 def heading_text(heading: str) -> Mobject:
+    """A panel heading: bold, ink, at the figure's heading size."""
     return text(heading, "heading", current_theme().ink, bold=True)
 
-
-def figure_panel(content: Mobject, tint, heading: str) -> Panel:
-    """A figure panel: the tinted box around `content`, its heading bold at the top left."""
-    return Panel(content, tint, heading_text(heading))
 
 
 def baseline(mobject: Mobject) -> float | None:

@@ -78,6 +78,7 @@ class ThreePanels(VGroup):
 @dataclass(frozen=True)
 class HeadView:
     """One head across the panels: A's slices, B's calculation and tag, C's selector and graph."""
+    head: int
     slices: HeadSlices
     calculation: AttentionSteps
     tag: VGroup
@@ -95,9 +96,9 @@ def head_view(trace: AttentionTrace, h: int, focus: int, widths: CellWidths, col
     room = panels.rooms[2]
     selector = HeadSelector(trace.n_heads, h)
     selector.scale(min(1.0, room.width / selector.width)).move_to(room.corner, aligned_edge=UP + LEFT)
-    return HeadView(HeadSlices(trace, h, focus, column, widths.slice), AttentionSteps(trace, h, focus, widths,
-                                                                                      panels.rooms[1]),
-                    panels.head_tag(h), selector, head_graph(trace, h, room, below=selector))
+    return HeadView(h, HeadSlices(trace, h, focus, column, widths.slice),
+                    AttentionSteps(trace, h, focus, widths, panels.rooms[1]), panels.head_tag(h), selector,
+                    head_graph(trace, h, room, below=selector))
 
 
 def head_graph(trace: AttentionTrace, h: int, room: Room, below: VGroup) -> AttentionGraph:
@@ -127,6 +128,12 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
     parts = VGroup(VGroup(names[0], concat), mix, VGroup(names[1], output))
     parts.scale(min(1.0, room.width / parts.width))
     return parts.next_to(graph, DOWN, buff=0.35).set_x(room.centre_x)
+
+
+def head_caption(h: int) -> str:
+    if h == 1:
+        return "Head 2 has its own weights, so it attends differently: heads can learn different patterns."
+    return f"Head {h + 1}: the same tokens, its own pattern."
 
 
 def switch_head(old: HeadView, new: HeadView) -> AnimationGroup:
@@ -190,9 +197,7 @@ class ThreePanelSegment(ExplainerScene):
         self.hold_for_caption(1.2)
 
         for old, new in zip(views, views[1:]):
-            h = new.selector.selected
-            self.step(f"head-{h + 1}", "Head 2 has its own weights, so it attends differently: heads can learn "
-                      "different patterns." if h == 1 else f"Head {h + 1}: the same tokens, its own pattern.")
+            self.step(f"head-{new.head + 1}", head_caption(new.head))
             self.play(switch_head(old, new))
             self.hold_for_caption(1.2)
 
