@@ -96,6 +96,11 @@ class AttentionTrace:
     def n_tokens(self) -> int:
         return len(self.tokens)
 
+    @property
+    def n_pairs(self) -> int:
+        """Query–key pairs: n × n scores per head."""
+        return self.n_tokens ** 2
+
     @cached_property
     def head_patterns(self) -> tuple[HeadPattern, ...]:
         """Each head's pattern class and score (attention_math/head_patterns.py)."""

@@ -17,7 +17,7 @@ from attention_math import percentages
 
 from ..base import ExplainerScene, corner_title
 from ..components import AttentionGraph, NumberMatrix, NumberText, TokenChip, formula, highlight_box, label
-from ..components.heatmap import focus_query
+
 from ..components.products import cell_width_for
 from ..theme import current_theme
 
@@ -65,7 +65,7 @@ class ThreePanelSegment(ExplainerScene):
 
     def construct(self) -> None:
         trace = self.trace
-        self.focus = focus_query(trace)
+        self.focus = self.presentation.focus_query
         self.word = trace.tokens[self.focus]
         self.shared_widths()
         corner_title(self, "Three panels", "mechanism → behaviour")
