@@ -21,8 +21,8 @@ class ProjectionsSegment(ExplainerScene):
     segment = "02-projections"
 
     def construct(self) -> None:
-        trace = self.trace
         corner_title(self, "Projections", "queries, keys and values")
+        trace = self.trace
 
         self.step("query", "Three learned matrices turn each token's embedding into three new vectors. "
                            "First W_Q: X times W_Q gives Q, one query per token: what am I looking for?")

@@ -17,8 +17,8 @@ class DotProductsSegment(ExplainerScene):
     segment = "03-dot-products"
 
     def construct(self) -> None:
-        trace = self.trace
         corner_title(self, "Dot products", f"queries meet keys · head {self.focus_head + 1}")
+        trace = self.trace
 
         self.step("grid", f"Head {self.focus_head + 1} compares every query with every key. Its queries go down the left, its keys "
                           "along the top: each cell of the grid is one query meeting one key.")

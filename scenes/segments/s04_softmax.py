@@ -17,10 +17,9 @@ class SoftmaxSegment(ExplainerScene):
     segment = "04-softmax"
 
     def construct(self) -> None:
-        trace = self.trace
-        query = self.presentation.focus_query
-        token = trace.tokens[query]
         corner_title(self, "Softmax", "scores become weights")
+        query = self.presentation.focus_query
+        token = self.trace.tokens[query]
 
         self.step("scores", self.scores_caption(token))
         scores = self.scores_matrix()
