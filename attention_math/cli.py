@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.model == "minilm":
-            from .minilm import model_trace_for_cli
+            from .model_export import model_trace_for_cli
             data = model_trace_for_cli(args)
         else:
             from .trace import trace_example

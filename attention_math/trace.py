@@ -96,6 +96,11 @@ class AttentionTrace:
     def n_tokens(self) -> int:
         return len(self.tokens)
 
+    @property
+    def n_pairs(self) -> int:
+        """Query–key pairs: n × n scores per head."""
+        return self.n_tokens ** 2
+
     @cached_property
     def head_patterns(self) -> tuple[HeadPattern, ...]:
         """Each head's pattern class and score (attention_math/head_patterns.py)."""
@@ -162,6 +167,37 @@ def _causal_softmax(scaled: np.ndarray, mask: np.ndarray, masked: np.ndarray, we
         masked_softmax_rows(masked[:, rows, seen], out=weights[:, rows, seen])
 
 
+def _heads(q_h: np.ndarray, k_h: np.ndarray, v_h: np.ndarray, scale: float, mask: np.ndarray,
+           causal: bool) -> tuple[tuple[HeadTrace, ...], np.ndarray]:
+    """Every head at once on (heads, n, d_k) projections: the per-head records and the outputs."""
+    n_heads, n_tokens = q_h.shape[:2]
+    # The (heads, n, n) arrays the trace keeps share one allocation from np.zeros: at 512
+    # tokens they are 100 MB, and faulting in fresh memory costs more than the arithmetic on
+    # it. One large block is faulted in far fewer (transparent huge) pages than four separate
+    # arrays (measured: ~50 instead of ~5000 page faults per trace), and its pages arrive
+    # zeroed, which the causal path relies on for the hidden weights.
+    square = np.zeros((4 if causal else 3, n_heads, n_tokens, n_tokens))
+    scores = np.matmul(q_h, k_h.transpose(0, 2, 1), out=square[0])
+    scaled = np.multiply(scores, scale, out=square[1])
+    weights = square[-1]
+    if causal:
+        masked = square[2]
+        _causal_softmax(scaled, mask, masked, weights)
+    else:
+        masked = scaled  # nothing is hidden: the same read-only array, not a copy
+        masked_softmax_rows(masked, out=weights)
+    head_outputs = weights @ v_h
+    return tuple(
+        HeadTrace(
+            index=h, q=_frozen(q_h[h]), k=_frozen(k_h[h]), v=_frozen(v_h[h]),
+            scores=_frozen(scores[h]), scaled_scores=_frozen(scaled[h]),
+            masked_scores=_frozen(masked[h]), weights=_frozen(weights[h]),
+            output=_frozen(head_outputs[h]),
+        )
+        for h in range(n_heads)
+    ), head_outputs
+
+
 def attention_trace(
     tokens: tuple[str, ...],
     x: np.ndarray,
@@ -200,32 +236,7 @@ def attention_trace(
     def by_head(matrix: np.ndarray) -> np.ndarray:
         return matrix.reshape(n_tokens, n_heads, d_k).transpose(1, 0, 2)
 
-    q_h, k_h, v_h = by_head(q), by_head(k), by_head(v)
-    # The (heads, n, n) arrays the trace keeps share one allocation from np.zeros: at 512
-    # tokens they are 100 MB, and faulting in fresh memory costs more than the arithmetic on
-    # it. One large block is faulted in far fewer (transparent huge) pages than four separate
-    # arrays (measured: ~50 instead of ~5000 page faults per trace), and its pages arrive
-    # zeroed, which the causal path relies on for the hidden weights.
-    square = np.zeros((4 if causal else 3, n_heads, n_tokens, n_tokens))
-    scores = np.matmul(q_h, k_h.transpose(0, 2, 1), out=square[0])
-    scaled = np.multiply(scores, scale, out=square[1])
-    weights = square[-1]
-    if causal:
-        masked = square[2]
-        _causal_softmax(scaled, mask, masked, weights)
-    else:
-        masked = scaled  # nothing is hidden: the same read-only array, not a copy
-        masked_softmax_rows(masked, out=weights)
-    head_outputs = weights @ v_h
-    heads = tuple(
-        HeadTrace(
-            index=h, q=_frozen(q_h[h]), k=_frozen(k_h[h]), v=_frozen(v_h[h]),
-            scores=_frozen(scores[h]), scaled_scores=_frozen(scaled[h]),
-            masked_scores=_frozen(masked[h]), weights=_frozen(weights[h]),
-            output=_frozen(head_outputs[h]),
-        )
-        for h in range(n_heads)
-    )
+    heads, head_outputs = _heads(by_head(q), by_head(k), by_head(v), scale, mask, causal)
     concat = head_outputs.transpose(1, 0, 2).reshape(n_tokens, d_model)
     output = project(concat, w_o, "o")
     return AttentionTrace(

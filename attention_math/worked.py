@@ -63,6 +63,7 @@ class SoftmaxRow:
     weight_total: float  # 1, up to rounding
     percentages: np.ndarray  # (n,) whole percentages adding to exactly 100
     percent_total: float  # 100
+    largest: tuple[int, ...]  # the keys with the largest shown percentage (ties as shown together)
 
 
 def softmax_row(masked_scores: np.ndarray, weights: np.ndarray, query: int, shifted: bool) -> SoftmaxRow:
@@ -71,7 +72,8 @@ def softmax_row(masked_scores: np.ndarray, weights: np.ndarray, query: int, shif
     exponentials = np.exp(scores - row_max) if shifted else np.exp(scores)
     shown = percentages(weights[query])
     return SoftmaxRow(query, frozen(scores), shifted, row_max, frozen(exponentials), float(exponentials.sum()),
-                      frozen(weights[query]), float(weights[query].sum()), frozen(shown), float(shown.sum()))
+                      frozen(weights[query]), float(weights[query].sum()), frozen(shown), float(shown.sum()),
+                      largest_shares(shown))
 
 
 def needs_shift(masked_scores: np.ndarray) -> bool:
@@ -111,3 +113,27 @@ def row_percentages(weights: np.ndarray) -> np.ndarray:
 def largest_shares(shown: np.ndarray) -> tuple[int, ...]:
     """The keys whose shown percentage is the largest: ties as shown are marked together."""
     return tuple(int(j) for j in np.flatnonzero(shown == shown.max()))
+
+
+@dataclass(frozen=True)
+class MeanWeights:
+    """Weights combined over heads or layers (a layer's mean, a rollout): rows still sum to 1."""
+    weights: np.ndarray  # (n, n)
+    percentages: np.ndarray  # (n, n) whole percentages, rows adding to 100
+
+
+def mean_weights(weights: np.ndarray) -> MeanWeights:
+    return MeanWeights(frozen(weights), row_percentages(weights))
+
+
+def clearest_heads(patterns: Sequence[Sequence[HeadPattern]]) -> dict[str, tuple[int, int]]:
+    """For each class that occurs, its clearest head: the highest score, or for "mixed" the lowest
+    (the head furthest from every pattern). Keys in the order the classes first occur."""
+    clarity = lambda p: -p.score if p.kind == "mixed" else p.score
+    best: dict[str, tuple[int, int]] = {}
+    for l, row in enumerate(patterns):
+        for h, pattern in enumerate(row):
+            held = best.get(pattern.kind)
+            if held is None or clarity(pattern) > clarity(patterns[held[0]][held[1]]):
+                best[pattern.kind] = (l, h)
+    return best

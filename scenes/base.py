@@ -10,6 +10,7 @@ from manim.mobject.text.tex_mobject import SingleStringMathTex
 
 from . import context
 from .components.text import FlatText, NumberText
+from .presentation import STAGE
 from .theme import current_theme
 
 FRAME_MARGIN = 0.02
@@ -58,8 +59,11 @@ class ExplainerScene(Scene):
         self.trace = context.active_trace()
         # Toy inputs (embeddings, weights) are quantised one decimal coarser than results.
         self.input_precision = self.trace.input_precision
+        # What to show for this trace (one layout policy), and where: the stage under the title.
+        self.presentation = context.active_presentation()
+        self.stage = STAGE
         # Segments 3–5 follow one head: head 1 of the toy example, or the chosen real-model head.
-        self.focus_head = self.context.head
+        self.focus_head = self.presentation.focus_head
         self.head_trace = self.trace.heads[self.focus_head]
         self.head_source = f"heads[{self.focus_head}]"
         self.sections: list[SectionRecord] = []

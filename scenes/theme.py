@@ -65,19 +65,17 @@ class Theme:
     masked_fill: str = "#E5E7EB"
     highlight: str = "#F43F5E"  # the row/column/cell being worked on
     # seed 001: each token keeps its colour in every segment.
-    token_colors: tuple[str, ...] = (
-        "#FF6B6B", "#4ECDC4", "#45B7D1", "#FFA07A", "#98D8C8", "#F7DC6F", "#B39DDB", "#F48FB1",
-    )
+    token_colors: tuple[str, ...] = ("#FF6B6B", "#4ECDC4", "#45B7D1", "#FFA07A", "#98D8C8", "#F7DC6F", "#B39DDB",
+                                     "#F48FB1")
+    # Heads: seed 001's head palette without the hues Q, K and V already own (blue, green,
+    # amber), so a head's frame never reads as "the query" or "the value".
+    head_colors: tuple[str, ...] = ("#8B5CF6", "#EC4899", "#06B6D4", "#EF4444", "#84CC16", "#A16207", "#0F766E",
+                                    "#64748B")
     # seed 001: Q blue, K green, V amber, in every segment, legend and figure.
     query: str = "#3B82F6"
     key: str = "#10B981"
     value: str = "#F59E0B"
     output: str = "#334155"
-    # Heads: seed 001's head palette without the hues Q, K and V already own (blue, green,
-    # amber), so a head's frame never reads as "the query" or "the value".
-    head_colors: tuple[str, ...] = (
-        "#8B5CF6", "#EC4899", "#06B6D4", "#EF4444", "#84CC16", "#A16207", "#0F766E", "#64748B",
-    )
     # Values: sign → hue, magnitude → intensity.
     positive: str = "#2563EB"
     negative: str = "#DC2626"

@@ -92,7 +92,7 @@ def test_order_blindness_claim_holds_on_the_traces_shown():
 def test_similarity_table_is_the_focus_row():
     scene = built("similarity", "default")
     sources = shown_sources(scene, "table")
-    assert {"heads[0].scores[2, 0]", "heads[0].scaled_scores[2, 5]", "percentages(heads[0].weights[2])[1]"} <= sources
+    assert {"heads[0].scores[2, 0]", "heads[0].scaled_scores[2, 5]", "heads[0].percentages[2, 1]"} <= sources
     assert {"dot.alike_dot", "dot.unlike_dot"} <= shown_sources(scene, "unlike")
     dot = scene.names["dot"]
     assert (dot.alike_dot, dot.unlike_dot) == (26.0, 11.0)

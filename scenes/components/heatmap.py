@@ -7,8 +7,7 @@ Rows are queries, columns are keys; softmax runs along each row, so each row add
     heatmap.row_rect(i)   # the cells of query i (to highlight)
     heatmap.matrix        # the underlying NumberMatrix (cells, numbers, chips)
 
-Also here: `focus_query(trace)`, the one rule for which query row a segment works through,
-and `ColorGrid`, a colour-only matrix cheap enough for a real model's 384 columns or 72
+Also here: `ColorGrid`, a colour-only matrix cheap enough for a real model's 384 columns or 72
 heads' weights at once.
 """
 from __future__ import annotations
@@ -23,13 +22,6 @@ from .labels import weight_legend
 from .matrix import NumberMatrix
 from .text import label
 from .tokens import TokenChip
-
-
-def focus_query(trace) -> int:
-    """The query row worked through in segments 4–6: with a causal mask the last token
-    (the only one that sees every key), otherwise the middle token."""
-    n = trace.n_tokens
-    return n - 1 if trace.causal else (n - 1) // 2
 
 
 def upright_width(tokens: tuple[str, ...], limit: float = 1.3) -> float | None:

@@ -5,7 +5,6 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Replaceme
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenRow, label, operator, shape_label
-from ..components.products import elide
 
 
 class EmbeddingSegment(ExplainerScene):
@@ -46,27 +45,27 @@ class EmbeddingSegment(ExplainerScene):
             self.show_positional_sum(x_matrix)
 
     def tokens_caption(self) -> str:
-        if self.context.model == "minilm":
-            return ("The model's tokenizer splits it into WordPiece tokens, and adds [CLS] at the start and [SEP] "
-                    "at the end. Each token keeps its colour in every step.")
+        model = self.presentation.model
+        if model is not None:
+            return f"The model's tokenizer splits it into {model.tokenizer}. Each token keeps its colour in every step."
         return "First it is split into tokens: words and punctuation. Each token keeps its colour in every step."
 
     def vectors_caption(self) -> str:
-        d = self.trace.d_model
-        if self.context.model != "minilm":
+        d, model = self.trace.d_model, self.presentation.model
+        if model is None:
             return (f"Each token looks up its embedding: {d} numbers. "
                     "The same word always gets the same vector, whatever its neighbours.")
         shown = f"{d} numbers; we show the first four and the last."
-        if self.context.layer == 0:
+        if model.layer == 0:
             return f"Each token gets its learned word vector plus a position vector, normalised: {shown}"
-        return (f"Layer {self.context.layer + 1} starts from layer {self.context.layer}'s output, not from the "
+        return (f"Layer {model.layer + 1} starts from layer {model.layer}'s output, not from the "
                 f"word vectors: {shown} They already mix in the other tokens.")
 
     def embedding_columns(self, tokens: TokenRow) -> VGroup:
         """One vertical vector per token, each centred under where its chip moves to."""
         columns = VGroup(*(
             NumberMatrix(self.trace.embeddings[i][:, None], self.input_precision, "embeddings",
-                         source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]", max_rows=elide(self.trace.d_model))
+                         source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]", max_rows=self.presentation.entries(self.trace.d_model))
             for i in range(self.trace.n_tokens)
         ))
         slots = [max(chip.width, column.width) for chip, column in zip(tokens.chips, columns)]
@@ -87,7 +86,7 @@ class EmbeddingSegment(ExplainerScene):
         source = "embeddings" if trace.positional.any() else "x"
         matrix = NumberMatrix(getattr(trace, source), self.input_precision, source, row_tokens=trace.tokens,
                               title="X", col_headers=[f"d{j + 1}" for j in range(trace.d_model)],
-                              max_cols=elide(trace.d_model))
+                              max_cols=self.presentation.entries(trace.d_model))
         matrix.shape = shape_label(trace.n_tokens, trace.d_model).next_to(matrix.frame, DOWN, buff=0.15)
         matrix.add(matrix.shape)
         matrix.move_to(DOWN * 0.3)

@@ -11,26 +11,18 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTr
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
 from ..components.heatmap import ColorGrid, band_scale, head_marks
-from ..components.products import (SpelledProduct, bias_of, cell_width_for, elide, hide_values, into_cell,
-                                   place_product, reveal, shown_position)
+from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide_values, into_cell, place_product,
+                                   reveal, shown_position)
 
-# Usable area: the frame minus a 0.2 margin and the corner title.
-AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8
 TEX_NAMES = {"q": ("Q", "W_Q"), "k": ("K", "W_K"), "v": ("V", "W_V")}
-
-
-def fit_area(group: VGroup) -> VGroup:
-    """Scale to the usable area (never up) and centre it there."""
-    scale = min(1.0, AREA_WIDTH / group.width, (AREA_TOP - AREA_BOTTOM) / group.height)
-    return group.scale(scale).move_to([0, (AREA_TOP + AREA_BOTTOM) / 2, 0])
 
 
 class ProjectionsSegment(ExplainerScene):
     segment = "02-projections"
 
     def construct(self) -> None:
-        trace = self.trace
         corner_title(self, "Projections", "queries, keys and values")
+        trace = self.trace
 
         self.step("query", "Three learned matrices turn each token's embedding into three new vectors. "
                            "First W_Q: X times W_Q gives Q, one query per token: what am I looking for?")
@@ -73,7 +65,7 @@ class ProjectionsSegment(ExplainerScene):
     @property
     def bands(self) -> bool:
         """Q, K and V too wide for numbers (a real model's 384 columns): drawn as colour bands."""
-        return elide(self.trace.d_model) is not None
+        return self.presentation.bands
 
     def one_number_caption(self) -> str:
         caption = "Each number in Q is one row of X times one column of W_Q: multiply them pair by pair, then add."
@@ -99,7 +91,7 @@ class ProjectionsSegment(ExplainerScene):
         name, w_name = TEX_NAMES[role]
         width = cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=self.input_precision)
         width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
-        wide = elide(trace.d_model)
+        wide = self.presentation.entries(trace.d_model)
         g = VGroup()
         g.x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide)
         g.w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
@@ -125,16 +117,16 @@ class ProjectionsSegment(ExplainerScene):
         g.product = SpelledProduct(
             [(trace.x[0, k], self.input_precision, f"x[0, {k}]") for k in range(trace.d_model)],
             [(trace.w_q[k, 0], self.input_precision, f"w_q[{k}, 0]") for k in range(trace.d_model)],
-            (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=AREA_WIDTH,
+            (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=self.stage.width,
             bias=None if b_q is None else (b_q[0], self.input_precision, "b_q[0]"),
         )
         g.add(g.x, g.w, g.result, g.x_title, g.w_title, g.result_title, g.equation)
         product_height = g.product.height + 0.35
-        scale = min(1.0, AREA_WIDTH / g.width, (AREA_TOP - AREA_BOTTOM) / (g.height + product_height))
+        scale = min(1.0, self.stage.width / g.width, self.stage.height / (g.height + product_height))
         g.scale(scale)
         g.product.scale(scale).next_to(g, DOWN, buff=0.35 * scale)
         whole = VGroup(g, g.product)
-        whole.move_to([0, (AREA_TOP + AREA_BOTTOM) / 2, 0])
+        whole.move_to(self.stage.centre)
         return g
 
     def spell_out(self, grid: VGroup) -> None:
@@ -169,9 +161,9 @@ class ProjectionsSegment(ExplainerScene):
         much), each titled, with the focus head's columns boxed and braced."""
         wide = self._qkv(stacked=False)
         if wide.fit_scale >= 0.75:
-            return fit_area(wide)
+            return self.stage.fit(wide)
         tall = self._qkv(stacked=True)
-        return fit_area(tall if tall.fit_scale > wide.fit_scale else wide)
+        return self.stage.fit(tall if tall.fit_scale > wide.fit_scale else wide)
 
     def qkv_bands(self) -> VGroup:
         """Q, K and V stacked as colour bands, thin lines between the heads' slices, the focus
@@ -198,7 +190,7 @@ class ProjectionsSegment(ExplainerScene):
         group.head_label = label(f"head {h + 1}: columns {first}–{first + trace.d_k - 1}", "small", head)
         group.head_label.next_to(group.braces, DOWN, buff=0.1)
         group.add(group.braces, group.head_label)
-        return fit_area(group)
+        return self.stage.fit(group)
 
     def _qkv(self, stacked: bool) -> VGroup:
         trace, theme = self.trace, self.theme
@@ -228,5 +220,5 @@ class ProjectionsSegment(ExplainerScene):
         middle = group.braces[len(group.braces) // 2]
         group.head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
         group.add(group.braces, group.head_label)
-        group.fit_scale = min(AREA_WIDTH / group.width, (AREA_TOP - AREA_BOTTOM) / group.height)
+        group.fit_scale = self.stage.fit_scale(group, grow=float("inf"))
         return group

@@ -8,10 +8,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, NumberText, formula, highlight_box, label
-from ..components.products import (SpelledProduct, cell_width_for, elide, hide_values, into_cell, place_product,
-                                   reveal, shown_position)
-
-AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8  # the frame minus margins and the corner title
+from ..components.products import (SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal,
+                                   shown_position)
 WORK_GAP = 0.35  # between the grid and the working line below it
 
 
@@ -19,8 +17,8 @@ class DotProductsSegment(ExplainerScene):
     segment = "03-dot-products"
 
     def construct(self) -> None:
-        trace = self.trace
         corner_title(self, "Dot products", f"queries meet keys · head {self.focus_head + 1}")
+        trace = self.trace
 
         self.step("grid", f"Head {self.focus_head + 1} compares every query with every key. Its queries go down the left, its keys "
                           "along the top: each cell of the grid is one query meeting one key.")
@@ -60,7 +58,8 @@ class DotProductsSegment(ExplainerScene):
         self.hold_for_caption(1.5)
 
     def mask_caption(self) -> str:
-        if self.context.model == "minilm":
+        model = self.presentation.model
+        if model is not None and not model.trained_causal:
             return ("Here we add a causal mask: a token may not look at later tokens. Their scores become −∞, "
                     "greyed out above the diagonal. The real model was trained without one: this shows what "
                     "the mask does.")
@@ -84,10 +83,10 @@ class DotProductsSegment(ExplainerScene):
         self.cell_width = cell_width_for(head.k, head.scores, head.scaled_scores, precision=trace.precision)
         b = VGroup()
         b.q = NumberMatrix(head.q, trace.precision, f"{self.head_source}.q", row_tokens=trace.tokens, frame_color=theme.query,
-                           max_cols=elide(trace.d_k))
+                           max_cols=self.presentation.entries(trace.d_k))
         b.kt = NumberMatrix(head.k.T, trace.precision, f"{self.head_source}.k", col_tokens=trace.tokens, frame_color=theme.key,
                             cell_width=self.cell_width, source_of=lambda r, c: f"{self.head_source}.k[{c}, {r}]",
-                            max_rows=elide(trace.d_k))
+                            max_rows=self.presentation.entries(trace.d_k))
         b.scores = hide_values(self.grid("scores"))
         place_product(b.q, b.kt, b.scores, gap=0.35)
         b.q_title = formula("Q", "heading", theme.query).next_to(b.q.frame, UP, buff=0.12)
@@ -102,14 +101,15 @@ class DotProductsSegment(ExplainerScene):
         b.formula_line.arrange(RIGHT, buff=0.6)
         lines = [b.note, *b.products, b.scale_line, b.mask_line, b.formula_line]
         work_height = max(line.height for line in lines)
-        scale = min(1.0, AREA_WIDTH / b.width, (AREA_TOP - AREA_BOTTOM - WORK_GAP) / (b.height + work_height))
-        b.scale(scale).move_to([0, AREA_TOP - b.height * 1 / 2, 0])
+        stage = self.stage
+        scale = min(1.0, stage.width / b.width, (stage.height - WORK_GAP) / (b.height + work_height))
+        b.scale(scale).move_to([0, stage.top - b.height * 1 / 2, 0])
         # The working line's centre: below the grid, in the middle of the space left.
         work_y = b.get_bottom()[1] - WORK_GAP - work_height * scale / 2
         for line in lines:
             line.scale(scale).move_to([0, work_y, 0])
-        whole_height = AREA_TOP - (work_y - work_height * scale / 2)
-        shift = (AREA_TOP - AREA_BOTTOM - whole_height) / 2
+        whole_height = stage.top - (work_y - work_height * scale / 2)
+        shift = (stage.height - whole_height) / 2
         for mob in (b, *lines):
             mob.shift(DOWN * shift)
         return b
@@ -123,7 +123,7 @@ class DotProductsSegment(ExplainerScene):
         return SpelledProduct([(head.q[i, r], p, f"{self.head_source}.q[{i}, {r}]") for r in range(trace.d_k)],
                               [(head.k[j, r], p, f"{self.head_source}.k[{j}, {r}]") for r in range(trace.d_k)],
                               (head.scores[i, j], p, f"{self.head_source}.scores[{i}, {j}]"),
-                              left_color=theme.query, right_color=theme.key, prefix=prefix, max_width=AREA_WIDTH)
+                              left_color=theme.query, right_color=theme.key, prefix=prefix, max_width=self.stage.width)
 
     def scale_line(self, with_factor: bool = True) -> VGroup:
         """"every score × 1/√d_k = 1/√2 = 0.71": d_k and the factor are trace numbers."""

@@ -25,7 +25,6 @@ from ..components import AttentionGraph, NumberMatrix, formula, label
 from ..components.attention_steps import AttentionSteps, CellWidths
 from ..components.head_columns import head_column_frames
 from ..components.head_selector import HeadSelector
-from ..components.heatmap import focus_query
 from ..components.panel import Panel, Room
 from ..components.qkv_branch import HeadSlices, TokenColumn
 from ..theme import current_theme
@@ -151,7 +150,7 @@ class ThreePanelSegment(ExplainerScene):
     segment = "07-three-panel"
 
     def construct(self) -> None:
-        trace, focus = self.trace, focus_query(self.trace)
+        trace, focus = self.trace, self.presentation.focus_query
         word, heads = trace.tokens[focus], min(trace.n_heads, MAX_HEAD_STEPS)
         corner_title(self, "Three panels", "mechanism → behaviour")
         panels, widths = ThreePanels(), CellWidths.for_heads(trace, heads, focus)
