@@ -48,6 +48,7 @@ SHOWN = (TRAINING[0], HELD_OUT[0])  # the segment's two sentences: one trained o
 D_K = 2
 SEED, LEARNING_RATE, STEPS = 0, 1.0, 300
 CHECKPOINT_STEPS = (0, 10, 100, STEPS)  # random; values learned; attention learning; trained
+READING_RADIUS = 0.5  # an output this close to a sense vector reads as that sense
 INIT_SCALE = 0.5  # N(0, 0.5²), quantised to one decimal like every toy input
 
 
@@ -131,20 +132,25 @@ class SentenceView:
     tokens: tuple[str, ...]
     focus: int
     trained_on: bool
+    x: np.ndarray  # (n, 3) the words' embeddings: tech, food, topic
     weights: np.ndarray  # (n, n) attention weights, rows sum to 1
     focus_row: np.ndarray  # Apple's row of `weights`
     percentages: np.ndarray  # focus_row as whole percentages adding to exactly 100
     output: np.ndarray  # Apple's output, [tech, food]
     target: np.ndarray
     error: float  # ‖output − target‖²
+    reading: str  # the sense the output is nearest, or "neither" when it is near none (distance² > 0.25)
 
 
 def sentence_view(s: Sentence, w: Weights, trained_on: bool) -> SentenceView:
     f = forward(s.x, w)
-    error = f.output[s.focus] - s.target
-    return SentenceView(s.text, s.tokens, s.focus, trained_on, _frozen(f.weights), _frozen(f.weights[s.focus]),
-                        _frozen(percentages(f.weights[s.focus])), _frozen(f.output[s.focus]), s.target,
-                        float(error @ error))
+    output = f.output[s.focus]
+    distances = ((output - np.eye(len(SENSES))) ** 2).sum(axis=1)
+    reading = SENSES[int(np.argmin(distances))] if distances.min() <= READING_RADIUS**2 else "neither"
+    error = output - s.target
+    return SentenceView(s.text, s.tokens, s.focus, trained_on, s.x, _frozen(f.weights), _frozen(f.weights[s.focus]),
+                        _frozen(percentages(f.weights[s.focus])), _frozen(output), s.target, float(error @ error),
+                        reading)
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,7 @@ class LearningRun:
     steps: int
     training: tuple[str, ...]
     held_out: tuple[str, ...]
+    targets: np.ndarray  # (2, 2) the sense vectors, row s for SENSES[s]
     loss: tuple[float, ...]  # loss[t]: after t updates, t = 0 … steps
     checkpoints: tuple[Checkpoint, ...]
     first_loss: float
@@ -189,7 +196,7 @@ def train(seed: int = SEED, learning_rate: float = LEARNING_RATE, steps: int = S
         w = Weights(*(_frozen(p - learning_rate * g) for p, g in zip(
             (w.w_q, w.w_k, w.w_v), (grads.w_q, grads.w_k, grads.w_v))))
     return LearningRun(seed, learning_rate, steps, tuple(t for t, _ in TRAINING), tuple(t for t, _ in HELD_OUT),
-                       tuple(losses), tuple(checkpoints), losses[0], losses[-1])
+                       _frozen(np.eye(len(SENSES))), tuple(losses), tuple(checkpoints), losses[0], losses[-1])
 
 
 @lru_cache(maxsize=1)
@@ -209,7 +216,8 @@ def run_to_dict(run: LearningRun) -> dict:
     def view(v: SentenceView) -> dict:
         return {"sentence": v.text, "tokens": list(v.tokens), "trained_on": v.trained_on, "focus": v.focus,
                 "weights": v.weights.tolist(), "focus_row": v.focus_row.tolist(),
-                "percentages": v.percentages.tolist(), "output": v.output.tolist(), "target": v.target.tolist()}
+                "percentages": v.percentages.tolist(), "output": v.output.tolist(), "target": v.target.tolist(),
+                "reading": v.reading}
 
     return {
         "task": f"{AMBIGUOUS_WORD}'s attention output must reach its sense, {list(SENSES)}",

@@ -78,6 +78,7 @@ class BeforeAfter:
     last_reach: float  # its norm
     first_reach: float  # reach[0], at the first word itself
     reach_ratio: float  # last_reach / first_reach: the share left after n − 1 more steps
+    reach_percent: float  # reach_ratio in per cent
     attention_head: int
     attention_row: np.ndarray  # (n,) the last word's attention weights (head `attention_head`)
     attention_percentages: np.ndarray  # that row in whole percentages adding to 100
@@ -95,7 +96,8 @@ def before_after(trace: AttentionTrace, hidden: int = HIDDEN_SIZE, seed: int = S
     shares = percentages(row)
     return BeforeAfter(
         trace.tokens, trace.x, w, _frozen(states), len(trace.tokens), 1, _frozen(jacobians), _frozen(reach),
-        _frozen(jacobians[-1]), float(reach[-1]), float(reach[0]), float(reach[-1] / reach[0]), head,
+        _frozen(jacobians[-1]), float(reach[-1]), float(reach[0]), float(reach[-1] / reach[0]),
+        float(100 * reach[-1] / reach[0]), head,
         _frozen(row), _frozen(shares), float(row[0]), float(shares[0]))
 
 
