@@ -65,6 +65,20 @@ def test_the_loss_falls_and_the_checkpoints_are_the_run():
     assert trained.trained_on and not held.trained_on
 
 
+def test_values_learn_first_then_the_attention():
+    """What the segment's captions say: by the second checkpoint W_V has moved far more than W_Q
+    and W_K and Apple's output already reads right; the attention row moves later."""
+    run = learning_run()
+    start, early, late = run.checkpoints[0], run.checkpoints[1], run.checkpoints[-1]
+    moved = {name: np.abs(getattr(early.weights, name) - getattr(start.weights, name)).max()
+             for name in ("w_q", "w_k", "w_v")}
+    assert moved["w_v"] > 5 * max(moved["w_q"], moved["w_k"])
+    assert [v.reading for v in start.sentences] == ["neither", "neither"]
+    assert [v.reading for v in early.sentences] == ["tech", "food"]
+    row_shift = lambda a, b: np.abs(a.sentences[0].focus_row - b.sentences[0].focus_row).max()
+    assert row_shift(early, start) < 0.05 < 0.25 < row_shift(late, start)
+
+
 def topic_share(view) -> float:
     """The part of Apple's attention on words whose topic feature is high (≥ 0.9)."""
     return sum(w for w, t in zip(view.focus_row, view.tokens) if WORD_FEATURES[t][TOPIC] >= 0.9)

@@ -30,9 +30,8 @@ class Learning(StoryScene):
         self.run = run
         corner_title(self, "Learning", "from random to trained")
 
-        self.step("task", "So far W_Q, W_K and W_V were random. Training finds better ones. A toy task: each word is "
-                          "three numbers (tech, food, topic), and Apple's output, two numbers, must reach tech or "
-                          "food, whichever its sentence means.")
+        self.step("task", "So far W_Q, W_K and W_V were random. Training learns them, here on a toy task: Apple's "
+                          "output, two numbers, must reach tech or food, whichever its sentence means.")
         task = self.task()
         self.play(FadeIn(task.sentences, shift=RIGHT * 0.2), run_time=1.0)
         self.play(FadeIn(task.inputs, shift=LEFT * 0.2), run_time=1.0)
@@ -47,9 +46,8 @@ class Learning(StoryScene):
         self.hold_for_caption(0.8)
 
         captions = {
-            1: f"Each step nudges every number of the three matrices downhill, by gradients from the chain rule. By "
-               f"step {run.checkpoints[1].step} W_V has learned tech and food: the loss is {self.loss_text(1)}, "
-               "though the attention has barely moved.",
+            1: f"Each step nudges every number of the three matrices downhill on the loss, by the chain rule. By "
+               f"step {run.checkpoints[1].step} W_V has learned tech and food; the attention has barely moved.",
             2: f"What is left is where to look. By step {run.checkpoints[2].step} Apple looks away from “a” and “new”, "
                "towards “phone”.",
             3: f"Step {run.checkpoints[3].step}: {self.share_text(3, 4)} on “phone”, and the loss is "
@@ -64,8 +62,8 @@ class Learning(StoryScene):
             self.hold_for_caption(0.6)
 
         self.step("held-out", "Now a sentence it never saw, with words it never met: “Apple pie recipe”. The trained "
-                              "weights look at “pie” and “recipe” and read Apple as food. What it learned is a rule, "
-                              "not one sentence.")
+                              "weights look at “pie” and read Apple as food: a rule, not one sentence. Real models learn "
+                              "many such rules, in many heads.")
         held = self.held_out_panel()
         self.play(FadeOut(panel), FadeIn(held.before))
         self.play(FadeIn(held.after, shift=DOWN * 0.2), FadeIn(held.output), run_time=1.2)
