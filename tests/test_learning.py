@@ -10,8 +10,8 @@ import torch
 
 from attention_math import Example, percentages, trace_example
 from attention_math.learning import (
-    AMBIGUOUS_WORD, FEATURES, HELD_OUT, TRAINING, WORD_FEATURES, Weights, backward, forward, held_out_views, learning_run,
-    loss_and_gradients, sentence, train,
+    AMBIGUOUS_WORD, FEATURES, HELD_OUT, TRAINING, WORD_FEATURES, Weights, backward, forward, held_out_views,
+    learning_run, loss_and_gradients, sentence, train,
 )
 from attention_math.rnn import before_after, cat_sat, first_input_jacobians, hidden_states, rnn_weights
 

@@ -125,8 +125,8 @@ class BeforeTransformers(StoryScene):
     def attention_look(self, chips: VGroup) -> VGroup:
         """Arcs from the last word to every word (thicker for more weight) and its attention row."""
         theme, rnn, group = self.theme, self.rnn, VGroup()
-        last = chips[-1]
-        group.arcs = VGroup(*(ArcBetweenPoints(last.get_bottom() + DOWN * 0.05, chip.get_bottom() + DOWN * 0.05, angle=-0.9,
+        start = chips[-1].get_bottom() + DOWN * 0.05
+        group.arcs = VGroup(*(ArcBetweenPoints(start, chip.get_bottom() + DOWN * 0.05, angle=-0.9,
                                                color=theme.weight_high, stroke_width=1.5 + 14 * float(weight))
                               for chip, weight in zip(chips[:-1], rnn.attention_row[:-1])))
         group.strip = AttentionStrip(rnn.tokens, rnn.attention_row, rnn.attention_percentages,

@@ -27,34 +27,33 @@ class Learning(StoryScene):
 
     def construct(self) -> None:
         run = self.names["learning"]
-        self.run = run
+        self.training = run
         corner_title(self, "Learning", "from random to trained")
 
-        self.step("task", "So far W_Q, W_K and W_V were random. Training learns them, here on a toy task: Apple's "
-                          "output, two numbers, must reach tech or food, whichever its sentence means.")
+        self.step("task", "So far W_Q, W_K and W_V were random. Training learns them. A toy task: Apple's output, "
+                          "two numbers, must reach tech or food, as its sentence means.")
         task = self.task()
         self.play(FadeIn(task.sentences, shift=RIGHT * 0.2), run_time=1.0)
         self.play(FadeIn(task.inputs, shift=LEFT * 0.2), run_time=1.0)
         self.hold_for_caption(0.8)
 
-        start = run.checkpoints[0]
-        self.step("random", f"Step 0, random weights: Apple spreads its attention evenly, and its output reads as "
-                            f"neither. The loss, its squared distance from the target, is {self.loss_text(0)}.")
+        self.step("random", f"Step 0, random weights: Apple's attention is spread evenly and its output reads as "
+                            f"neither. The loss, its squared distance from the target: {self.loss_text(0)}.")
         plot = self.loss_plot()
         panel = self.checkpoint_panel(0)
         self.play(FadeOut(task), FadeIn(panel), FadeIn(plot.axes_group), FadeIn(plot.dots[0]))
         self.hold_for_caption(0.8)
 
-        captions = {
-            1: f"Each step nudges every number of the three matrices downhill on the loss, by the chain rule. By "
-               f"step {run.checkpoints[1].step} W_V has learned tech and food; the attention has barely moved.",
-            2: f"What is left is where to look. By step {run.checkpoints[2].step} Apple looks away from “a” and “new”, "
-               "towards “phone”.",
-            3: f"Step {run.checkpoints[3].step}: {self.share_text(3, 4)} on “phone”, and the loss is "
-               f"{self.loss_text(3)}.",
-        }
-        for k, caption in captions.items():
-            self.step(("values", "attention", "trained")[k - 1], caption)
+        training_steps = (  # checkpoints 1, 2, 3: the same picture, later numbers
+            ("values", f"Each step moves the three matrices a little downhill on the loss. By step "
+                       f"{run.checkpoints[1].step} W_V has learned tech and food; the attention has barely moved."),
+            ("attention", f"Then it learns where to look: by step {run.checkpoints[2].step} Apple turns from “a” "
+                          "and “new” to “phone”, the most topical word."),
+            ("trained", f"Step {run.checkpoints[3].step}: {self.share_text(3, 4)} on “phone”, and the loss is "
+                        f"{self.loss_text(3)}."),
+        )
+        for k, (name, caption) in enumerate(training_steps, start=1):
+            self.step(name, caption)
             new_panel = self.checkpoint_panel(k)
             self.play(Create(plot.pieces[k - 1]), ReplacementTransform(plot.dots[k - 1], plot.dots[k]),
                       ReplacementTransform(panel, new_panel), run_time=1.5)
@@ -62,8 +61,8 @@ class Learning(StoryScene):
             self.hold_for_caption(0.6)
 
         self.step("held-out", "Now a sentence it never saw, with words it never met: “Apple pie recipe”. The trained "
-                              "weights look at “pie” and read Apple as food: a rule, not one sentence. Real models learn "
-                              "many such rules, in many heads.")
+                              "weights look at “pie” and read Apple as food: a rule, not one sentence. Real models "
+                              "learn many rules, in many heads.")
         held = self.held_out_panel()
         self.play(FadeOut(panel), FadeIn(held.before))
         self.play(FadeIn(held.after, shift=DOWN * 0.2), FadeIn(held.output), run_time=1.2)
@@ -71,15 +70,15 @@ class Learning(StoryScene):
 
     # Captions -------------------------------------------------------------------------
     def loss_text(self, k: int) -> str:
-        return format_number(self.run.checkpoints[k].loss, 3)
+        return format_number(self.training.checkpoints[k].loss, 3)
 
     def share_text(self, k: int, j: int) -> str:
-        return format_number(self.run.checkpoints[k].sentences[0].percentages[j], 0) + "%"
+        return format_number(self.training.checkpoints[k].sentences[0].percentages[j], 0) + "%"
 
     # Pictures ------------------------------------------------------------------------
     def task(self) -> VGroup:
         """The six training sentences with their senses; the shown sentence's inputs and the targets."""
-        theme, first = self.theme, self.run.checkpoints[0].sentences[0]
+        theme, first = self.theme, self.training.checkpoints[0].sentences[0]
         lines = VGroup(*(VGroup(label(text, "label", theme.ink), label(sense, "label", self.sense_color(sense),
                                                                         weight="BOLD")).arrange(RIGHT, buff=0.3)
                          for text, sense in TRAINING)).arrange(DOWN, buff=0.28, aligned_edge=LEFT)
@@ -108,7 +107,7 @@ class Learning(StoryScene):
 
     def checkpoint_panel(self, k: int) -> VGroup:
         """Checkpoint k of the shown training sentence: Apple's attention row, output, target, step and loss."""
-        theme, c = self.theme, self.run.checkpoints[k]
+        theme, c = self.theme, self.training.checkpoints[k]
         view, source = c.sentences[0], f"learning.checkpoints[{k}].sentences[0]"
         heading = label("Apple's attention", "body", theme.ink, weight="BOLD")
         strip = AttentionStrip(view.tokens, view.focus_row, view.percentages, f"{source}.percentages",
@@ -142,7 +141,7 @@ class Learning(StoryScene):
 
     def loss_plot(self) -> VGroup:
         """log10(loss) against step, drawn in pieces between checkpoints, with a dot at each checkpoint."""
-        theme, run = self.theme, self.run
+        theme, run = self.theme, self.training
         axes = Axes(x_range=[0, run.steps, 100], y_range=[0, LOSS_DECADES, 1], x_length=3.8, y_length=3.8,
                     tips=False, axis_config={"color": theme.muted, "stroke_width": 2})
         ticks = VGroup(*(label(text, "small", theme.muted).next_to(axes.c2p(0, height), LEFT, buff=0.15)
@@ -164,10 +163,10 @@ class Learning(StoryScene):
 
     def held_out_panel(self) -> VGroup:
         """"Apple pie recipe" under the random and the trained weights, and the trained output."""
-        theme, first, last = self.theme, 0, len(self.run.checkpoints) - 1
+        theme, first, last = self.theme, 0, len(self.training.checkpoints) - 1
         rows = []
-        for k, name in ((first, "step 0"), (last, f"step {self.run.checkpoints[last].step}")):
-            view, source = self.run.checkpoints[k].sentences[1], f"learning.checkpoints[{k}].sentences[1]"
+        for k, name in ((first, "step 0"), (last, f"step {self.training.checkpoints[last].step}")):
+            view, source = self.training.checkpoints[k].sentences[1], f"learning.checkpoints[{k}].sentences[1]"
             rows.append(AttentionStrip(view.tokens, view.focus_row, view.percentages, f"{source}.percentages",
                                        cell_width=STRIP_CELL, caption=name, chips=k == first))
         heading = VGroup(label("Apple's attention", "body", theme.ink, weight="BOLD"),
@@ -175,7 +174,7 @@ class Learning(StoryScene):
         before = VGroup(heading, rows[0]).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
         rows[1].next_to(rows[0], DOWN, buff=0.2).align_to(rows[0].cells, LEFT)
         rows[1].shift(RIGHT * (rows[0].cells.get_left()[0] - rows[1].cells.get_left()[0]))
-        view = self.run.checkpoints[last].sentences[1]
+        view = self.training.checkpoints[last].sentences[1]
         output = self.output_line(f"learning.checkpoints[{last}].sentences[1]", view)
         output.next_to(rows[1], DOWN, buff=0.6).align_to(rows[1].caption, LEFT)
         group = self.place_left(VGroup(before, rows[1], output))

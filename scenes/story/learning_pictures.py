@@ -44,6 +44,3 @@ def number_line(*parts) -> VGroup:
     pieces = [label(p, "label", theme.muted) if isinstance(p, str) else p for p in parts]
     return VGroup(*pieces).arrange(RIGHT, buff=0.15, aligned_edge=DOWN)
 
-
-def stacked(*rows, buff: float = 0.3) -> VGroup:
-    return VGroup(*rows).arrange(DOWN, buff=buff, aligned_edge=LEFT)
