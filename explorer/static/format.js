@@ -28,9 +28,16 @@ AX.colorTable = function () {
 // theme.text_on: white on dark fills, ink on light ones.
 AX.textOn = (rgb) => ((0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255 < 0.55 ? "#FFFFFF" : AX.meta.theme.ink);
 
+// base64 → bytes → gunzip, all in the browser's native code where it can be (a data: URL
+// fetch of the same text took 0.6 s for the 30-layer shape; this takes a tenth of that).
+function base64Bytes(text) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+  const binary = atob(text), bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
 async function decodeBlob(text) {
-  const response = await fetch("data:application/octet-stream;base64," + text.trim());
-  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
+  const stream = new Blob([base64Bytes(text.trim())]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Response(stream).arrayBuffer();
 }
 

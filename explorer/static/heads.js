@@ -3,7 +3,14 @@
 "use strict";
 (function () {
   const container = document.getElementById("heads"), title = document.getElementById("heads-title");
-  let builtFor = null;
+  let builtFor = null, pending = [];
+
+  // Thumbnails are drawn after the page is interactive, a few at a time (270 heads take ~0.15 s).
+  function drawPending() {
+    const started = performance.now();
+    while (pending.length && performance.now() - started < 12) pending.shift()();
+    if (pending.length) setTimeout(drawPending, 0);
+  }
 
   function thumbnail(layer, head, size) {
     const n = AX.n(), m = AX.m(), block = AX.weightBlock(layer, head);
@@ -32,7 +39,7 @@
     button.className = "thumb";
     button.dataset.layer = layer; button.dataset.head = head;
     button.style.borderTopColor = view.kind === "rollout" ? theme.weight_high : theme.head_colors[head % theme.head_colors.length];
-    button.appendChild(thumbnail(layer, head, size));
+    pending.push(() => button.prepend(thumbnail(layer, head, size)));
     const caption = document.createElement("span");
     const pattern = view.patterns && view.patterns[layer][head];
     caption.textContent = view.kind === "rollout" ? "after " + (layer + 1) : "H" + (head + 1) + (pattern ? " · " + pattern[0] : "");
@@ -45,6 +52,7 @@
   function build() {
     const view = AX.view();
     container.replaceChildren();
+    pending = [];
     const perRow = view.kind === "rollout" ? view.layers : view.heads;
     const size = Math.max(40, Math.min(88, Math.floor(((container.clientWidth || 600) - 30) / Math.min(perRow, 12)) - 14));
     const rows = view.kind === "rollout" ? [0] : d3.range(view.layers);
@@ -74,7 +82,7 @@
   AX.panels.push({
     draw(changed) {
       const key = AX.state.view + "/" + AX.state.stretch;
-      if (builtFor !== key) { build(); builtFor = key; }
+      if (builtFor !== key) { build(); builtFor = key; setTimeout(drawPending, 0); }
       if (["view", "layer", "head"].some((key) => changed.has(key))) mark();
     },
   });

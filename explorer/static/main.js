@@ -104,8 +104,10 @@
   }
 
   async function start() {
+    AX.timings = { scripts: performance.now() }; // for the speed test: where the first second goes
     themeProperties();
     await AX.load();
+    AX.timings.decoded = performance.now();
     AX.colorTable();
     document.getElementById("sentence").innerHTML = AX.esc(meta.title) + ` <span class="pos">(${meta.views[0].rowTokens.length} tokens)</span>`;
     document.getElementById("model-name").textContent = "· " + meta.model;

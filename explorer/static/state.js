@@ -58,5 +58,9 @@ AX.set = function ({ force, ...patch }) {
   s.kj = Math.max(0, Math.min(AX.m() - 1, s.kj));
   const changed = new Set(Object.keys(s).filter((key) => s[key] !== before[key]));
   if (force) changed.add("view");
-  for (const panel of AX.panels) panel.draw(changed);
+  for (const panel of AX.panels) {
+    const started = performance.now();
+    panel.draw(changed);
+    if (AX.timings && force) AX.timings[panel.name || "panel" + AX.panels.indexOf(panel)] = performance.now() - started;
+  }
 };
