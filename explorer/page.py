@@ -44,20 +44,29 @@ def page_meta(trace: dict, cross: dict | None, payload: PayloadBuilder, *, title
     }
 
 
+def default_query(trace: dict) -> int:
+    """The query the page opens on, as in the videos' worked rows (scenes' focus_query): with a
+    causal mask the last token (the only one that sees every key), otherwise the middle one."""
+    n = len(trace["tokens"])
+    return n - 1 if trace.get("causal") else (n - 1) // 2
+
+
 def build_page(trace: dict, *, cross: dict | None = None, title: str | None = None,
-               layer: int = 0, head: int = 0, query: int = 0) -> str:
-    """The explorer page for a trace dict (toy or real model; 0-based layer, head and query to start on).
+               layer: int = 0, head: int = 0, query: int | None = None) -> str:
+    """The explorer page for a trace dict (toy or real model; 0-based layer, head and query to start on;
+    the key starts on the one the query attends to most).
 
     `cross`: a cross-attention trace as a dict (query_tokens, key_tokens, heads, ...), shown
-    beside the self-attention of its query sentence.
+    beside the self-attention of its query sentence; the page then opens on it.
     """
     payload = PayloadBuilder()
+    query = default_query(trace) if query is None else query
     title = title or trace.get("sentence") or " ".join(trace["tokens"])
     n_layers, n_heads = len(layer_attentions(trace)), len(layer_attentions(trace)[0]["heads"])
     if not (0 <= layer < n_layers and 0 <= head < n_heads and 0 <= query < len(trace["tokens"])):
         raise ValueError(f"start at layer {layer + 1}, head {head + 1}, query {query + 1}: "
                          f"this trace has {n_layers} layer(s), {n_heads} head(s), {len(trace['tokens'])} tokens")
-    start = {"view": "self", "layer": layer, "head": head, "query": query, "key": query}
+    start = {"view": "self" if cross is None else "cross", "layer": layer, "head": head, "query": query}
     meta = page_meta(trace, cross, payload, title=title, start=start)
     template = (STATIC / "explorer.html").read_text(encoding="utf-8")
     parts = {

@@ -71,10 +71,10 @@ def cross_source() -> PageSource:
     return PageSource(CROSS_NAME, trace_example(Example(CROSS_TARGET)).to_dict(), cross, title)
 
 
-def query_index(query: str | None, tokens: list[str]) -> int:
+def query_index(query: str | None, tokens: list[str]) -> int | None:
     """--query: a 1-based position or a token's text (its first occurrence); 0-based result."""
     if query is None:
-        return 0
+        return None
     if query.isdigit():
         position = int(query)
         if not 1 <= position <= len(tokens):

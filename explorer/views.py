@@ -20,6 +20,9 @@ from .payload import PayloadBuilder, scaled_integers
 PERCENT_DECIMALS = 1  # the hover readout's "43.2 %": largest-remainder rounded, rows add to 100.0
 MAX_TERMS = 4  # q·k and weights·V spell out at most this many of the d_k dimensions
 SHIFT_ABOVE = 6.0  # like the softmax video: beyond this, e^s is shown as e^(s − m)
+# e^s and its sum get one decimal more than the scores: then "e ÷ sum ≈ weight" redone by hand
+# with the shown numbers lands on the shown percentage (1.000 ÷ 1.346 = 74.3 %, not 1.00 ÷ 1.35 = 74.1 %).
+EXTRA_EXP_DECIMALS = 1
 
 
 def layer_attentions(data: dict) -> list[dict]:
@@ -53,8 +56,8 @@ def _head_arrays(head: dict, mask: np.ndarray, precision: int, always_shift: boo
         "pct": _percent_tenths(weights),
         "score": scaled_integers(np.asarray(head["scores"], dtype=np.float64), precision),
         "scaled": scaled_integers(scaled, precision),
-        "exps": scaled_integers(exps, precision),
-        "expSum": scaled_integers(exps.sum(axis=1), precision),
+        "exps": scaled_integers(exps, precision + EXTRA_EXP_DECIMALS),
+        "expSum": scaled_integers(exps.sum(axis=1), precision + EXTRA_EXP_DECIMALS),
         **{name: scaled_integers(columns(name), precision) for name in ("q", "k", "v", "output")},
         "shifted": shifted,
     }
@@ -88,6 +91,7 @@ def attention_view(view_id: str, label: str, attentions: list[dict], row_tokens:
         "id": view_id, "label": label, "kind": "attention", "rowTokens": row_tokens, "colTokens": col_tokens,
         "layers": len(attentions), "heads": len(attentions[0]["heads"]), "dk": d_k,
         "terms": int(per_head[0][0]["q"].shape[1]), "precision": precision,
+        "expPrecision": precision + EXTRA_EXP_DECIMALS,
         "scaleText": format_number(scale, max(precision, 3)), "causal": bool(not mask.all()),
         "shifted": [[bool(h["shifted"]) for h in layer] for layer in per_head],
         "patterns": _pattern_cells(weights, tuple(row_tokens), mask) if patterns else None,

@@ -16,15 +16,16 @@ def long_sentence(n_tokens: int) -> str:
 
 
 def build_named_pages(folder: Path) -> dict[str, Path]:
-    """default example, MiniLM animal/street, a 200-token toy sentence: name -> explorer.html."""
+    """default example, MiniLM animal/street, a 200-token toy sentence, the cross-attention pair: name -> explorer.html."""
     from explorer.page import build_page, write_page
-    from explorer.sources import minilm_source, toy_example, toy_source
+    from explorer.sources import cross_source, minilm_source, toy_example, toy_source
     from scenes.context import DEFAULT_EXAMPLE
 
     sources = {
         "default": toy_source(toy_example(None, None, DEFAULT_EXAMPLE)),
         "minilm": minilm_source(ANIMAL, None),
         "long": toy_source(Example(long_sentence(200), layout="explorer", name="long-200")),
+        "cross": cross_source(),
     }
     return {name: write_page(folder / source.name / "explorer.html",
                              build_page(source.trace, cross=source.cross, title=source.title))

@@ -30,13 +30,10 @@ def browser():
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     from explorer.page import build_page, write_page
-    from explorer.sources import cross_source
     from tests.explorer_synthetic import synthetic_model_trace
 
     folder = tmp_path_factory.mktemp("explorer")
     built = build_named_pages(folder)
-    cross = cross_source()
-    built["cross"] = write_page(folder / "cross" / "explorer.html", build_page(cross.trace, cross=cross.cross))
     built["synthetic"] = write_page(folder / "synthetic" / "explorer.html", build_page(synthetic_model_trace()))
     return built
 
@@ -105,9 +102,9 @@ def test_step_through_shows_the_traces_numbers(browser, pages):
     assert page.text_content("#step-scaled") == format_number(head.scaled_scores[i, j], p)
     exps = np.exp(head.masked_scores[i])  # this head's scores are small: e^s, not e^(s − m)
     page.click("#step-next")
-    assert page.text_content("#step-exp") == format_number(exps[j], p)
+    assert page.text_content("#step-exp") == format_number(exps[j], p + 1)  # e^s: one decimal more
     page.click("#step-next")
-    assert page.text_content("#step-sum") == format_number(exps.sum(), p)
+    assert page.text_content("#step-sum") == format_number(exps.sum(), p + 1)
     assert page.text_content("#step-pct") == percent_text(head.weights[i], j)
     page.click("#step-next")
     assert page.text_content("#step-output") == "[" + ", ".join(format_number(v, p) for v in head.output[i]) + "]"

@@ -11,7 +11,7 @@
     const width = Math.min(wrap.clientWidth || 560, 620);
     const label = Math.min(96, 18 + 7 * longest());
     const left = label, top = label, area = width - left - 4;
-    const cell = Math.min(area / AX.m(), area / AX.n());
+    const cell = Math.min(72, area / AX.m(), area / AX.n()); // a 3-token grid need not fill the panel
     return { width, height: top + cell * AX.n() + 4, left, top, cell };
   }
   const longest = () => Math.max(...AX.view().rowTokens.concat(AX.view().colTokens).map((t) => Math.min(12, String(t).length)));

@@ -53,7 +53,7 @@
 
   function titleText(view) {
     const name = AX.headName(AX.layer(), AX.head()), theme = meta.theme;
-    const pattern = view.patterns ? " — " + view.patterns[AX.layer()][AX.head()][0] : "";
+    const pattern = view.patterns ? " · pattern: " + view.patterns[AX.layer()][AX.head()][0] : "";
     return `<span style="color:${view.kind === "rollout" ? theme.weight_high : theme.head_colors[AX.head() % theme.head_colors.length]}">${name}</span>`
       + (view.kind === "rollout" ? "" : " · attention weights") + AX.esc(pattern);
   }
@@ -109,13 +109,17 @@
     await AX.load();
     AX.timings.decoded = performance.now();
     AX.colorTable();
-    document.getElementById("sentence").innerHTML = AX.esc(meta.title) + ` <span class="pos">(${meta.views[0].rowTokens.length} tokens)</span>`;
+    const cross = meta.views.find((v) => v.id === "cross");
+    const counts = cross ? `${cross.rowTokens.length} queries × ${cross.colTokens.length} keys` : `${meta.views[0].rowTokens.length} tokens`;
+    document.getElementById("sentence").innerHTML = AX.esc(meta.title) + ` <span class="pos">(${counts})</span>`;
     document.getElementById("model-name").textContent = "· " + meta.model;
     document.getElementById("rules").innerHTML = Object.entries(meta.rules).map(([k, v]) => `<li><b>${AX.esc(k)}</b>: ${AX.esc(v)}</li>`).join("");
     buildControls();
     const s = meta.start;
     const long = meta.views[0].rowTokens.length > 24; // long rows: every weight is small, so stretch the colours
-    AX.set({ force: true, view: 0, layer: s.layer, head: s.head, qi: s.query, kj: s.key, stretch: long });
+    const view = Math.max(0, meta.views.findIndex((v) => v.id === s.view));
+    AX.set({ force: true, view, layer: s.layer, head: s.head, qi: s.query, stretch: long });
+    AX.set({ kj: d3.maxIndex(d3.range(AX.m()), (j) => AX.value("pct", AX.state.qi, j)) }); // its strongest key
     AX.readyAt = performance.now();
     document.body.dataset.ready = "true";
   }

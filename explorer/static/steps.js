@@ -23,6 +23,7 @@
     return `<p>The <b class="q">query</b> of ${AX.tok(view.rowTokens[q])} meets the <b class="k">key</b> of
       ${AX.tok(view.colTokens[k])}: multiply them number by number and add up (a dot product).</p>
       <p class="vec"><b class="q">q</b> = ${vector("q", q, view)}</p><p class="vec"><b class="k">k</b> = ${vector("k", k, view)}</p>
+      <p class="note">q = the token's vector × the learned matrix W<sub>Q</sub> (this head's ${view.dk} columns); k likewise with W<sub>K</sub>.</p>
       <p class="calc">q·k = ${terms}${more} = <b id="step-score">${f("score", q, k)}</b></p>`;
   }
 
@@ -35,14 +36,15 @@
   }
 
   function table(view, q, k, withDivision) {
-    const shifted = view.shifted[AX.layer()][AX.head()], sum = f("expSum", q);
+    const shifted = view.shifted[AX.layer()][AX.head()], e = (name, i, j) => AX.fmt(AX.value(name, i, j), view.expPrecision);
+    const sum = e("expSum", q);
     const expName = shifted ? "e<sup>s − m</sup>" : "e<sup>s</sup>";
     const keys = keysShown();
     const rows = keys.map((j) => {
       const focus = j === k ? ' class="focus"' : "", id = (name) => (j === k ? ` id="step-${name}"` : "");
       const score = AX.isHidden("scaled", q, j) ? "−∞" : f("scaled", q, j);
       const division = withDivision ? `<td class="op">÷ ${sum} ≈</td><td${id("pct")}>${AX.pct(AX.value("pct", q, j))}</td>` : "";
-      return `<tr data-key="${j}"${focus}><td class="k">${AX.tok(view.colTokens[j])}</td><td>${score}</td><td${id("exp")}>${f("exps", q, j)}</td>${division}</tr>`;
+      return `<tr data-key="${j}"${focus}><td class="k">${AX.tok(view.colTokens[j])}</td><td>${score}</td><td${id("exp")}>${e("exps", q, j)}</td>${division}</tr>`;
     }).join("");
     const others = AX.m() - keys.length;
     const more = others ? `<tr class="more"><td colspan="${withDivision ? 5 : 3}">⋯ ${others} other keys, weaker (counted in the sum)</td></tr>` : "";
