@@ -8,7 +8,9 @@
   AX.heatmap = heatmap;
 
   function layout() {
-    const width = Math.min(wrap.clientWidth || 560, 620);
+    // The whole grid fits the first screen: as wide as the panel, but no taller than the window leaves.
+    const room = window.innerHeight - (wrap.getBoundingClientRect().top + window.scrollY) - 60;
+    const width = Math.min(wrap.clientWidth || 560, 620, Math.max(340, room));
     const label = Math.min(96, 18 + 7 * longest());
     const left = label, top = label, area = width - left - 4;
     const cell = Math.min(72, area / AX.m(), area / AX.n()); // a 3-token grid need not fill the panel
