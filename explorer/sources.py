@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from attention_math import Example, ExampleError, load_example, trace_example
 
+MAX_FOLDER_NAME = 64  # a 512-token sentence's slug is thousands of characters; a file name takes 255
 MODEL_MAX_TOKENS = 64  # real models: WordPiece tokens with [CLS] and [SEP]; 64² cells per head stay readable
 CROSS_NAME = "cross-attention"
 
@@ -20,6 +22,14 @@ class PageSource:
     trace: dict
     cross: dict | None = None
     title: str | None = None  # the page's heading; default: the sentence
+
+
+def folder_name(name: str) -> str:
+    """media/<name>/ for any sentence: a long slug is cut, and a hash of the whole keeps it unique."""
+    if len(name) <= MAX_FOLDER_NAME:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"{name[:MAX_FOLDER_NAME - 9].rstrip('-')}-{digest}"
 
 
 def _plain(value):
@@ -40,7 +50,7 @@ def toy_example(sentence: str | None, example_file: str | None, default_example:
 
 
 def toy_source(example: Example) -> PageSource:
-    return PageSource(example.name, trace_example(example).to_dict())
+    return PageSource(folder_name(example.name), trace_example(example).to_dict())
 
 
 def minilm_source(sentence: str | None, example_file: str | None) -> PageSource:
@@ -59,7 +69,7 @@ def minilm_source(sentence: str | None, example_file: str | None) -> PageSource:
         raise ExampleError(f"sentence: {len(tokens)} WordPiece tokens with [CLS] and [SEP], "
                            f"but the explorer shows at most {MODEL_MAX_TOKENS} for a real model")
     args = argparse.Namespace(sentence=sentence, example=None, causal=causal)
-    return PageSource(f"{slugify(sentence)}-minilm", model_trace_for_cli(args))
+    return PageSource(folder_name(f"{slugify(sentence)}-minilm"), model_trace_for_cli(args))
 
 
 def cross_source() -> PageSource:

@@ -83,9 +83,11 @@ def attention_view(view_id: str, label: str, attentions: list[dict], row_tokens:
     d_k = int(first.get("d_k") or len(first["heads"][0]["q"][0]))
     scale = float(first.get("scale") or 1 / math.sqrt(d_k))
     per_head = [[_head_arrays(h, mask, precision, always_shift) for h in att["heads"]] for att in attentions]
-    fields = {name: payload.add(f"{view_id}.{name}", _stack(per_head, name),
-                                hidden=~np.broadcast_to(mask, _stack(per_head, name).shape) if name == "scaled" else None)
-              for name in ("pct", "score", "scaled", "exps", "expSum", "q", "k", "v", "output")}
+    fields = {}
+    for name in ("pct", "score", "scaled", "exps", "expSum", "q", "k", "v", "output"):
+        stacked = _stack(per_head, name)
+        hidden = ~np.broadcast_to(mask, stacked.shape) if name == "scaled" else None  # −∞: a key the mask hides
+        fields[name] = payload.add(f"{view_id}.{name}", stacked, hidden=hidden)
     weights = [[np.asarray(h["weights"], dtype=np.float64) for h in att["heads"]] for att in attentions]
     return {
         "id": view_id, "label": label, "kind": "attention", "rowTokens": row_tokens, "colTokens": col_tokens,

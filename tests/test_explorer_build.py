@@ -57,6 +57,13 @@ def test_cli_writes_the_page(tmp_path, capsys):
     assert [p.name for p in path.parent.iterdir()] == ["explorer.html"]  # no temporary file left
 
 
+def test_a_512_token_sentence_gets_a_short_folder(tmp_path, capsys):
+    assert main(["explore", "--sentence", long_sentence(512), "--media-dir", str(tmp_path)]) == 0
+    (folder,) = tmp_path.iterdir()
+    assert len(folder.name) <= 64 and folder.name.startswith("the-cat-sat-on-a-mat")
+    assert (folder / "explorer.html").stat().st_size < 8e6
+
+
 @pytest.mark.parametrize("arguments, message", [
     (["--sentence", "  "], "sentence: must not be empty"),
     (["--sentence", long_sentence(513)], "at most 512"),

@@ -9,7 +9,7 @@
 
   function edges() {
     const n = AX.n(), m = AX.m(), block = AX.weightBlock(AX.layer(), AX.head());
-    const cut = AX.state.threshold * Math.pow(10, AX.meta.percentDecimals), list = [];
+    const cut = Math.round(AX.state.threshold * Math.pow(10, AX.meta.percentDecimals)), list = [];
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
       const tenths = block[i * m + j];
       if (tenths >= cut && tenths > 0) list.push({ i, j, tenths });
@@ -39,7 +39,7 @@
       .filter((d) => d.i === s.qi).raise();
     const every = Math.max(1, Math.ceil(11 / ((height - 40) / Math.max(n, m, 2))));
     const labels = (tokens, y, x, anchor, color, focus, cls) => svg.selectAll("g." + cls).data([0]).join("g").attr("class", cls)
-      .selectAll("text").data(tokens.map((t, i) => ({ t, i })).filter((d) => d.i % every === 0 || d.i === focus))
+      .selectAll("text").data(tokens.map((t, i) => ({ t, i })).filter((d) => d.i === focus || (d.i % every === 0 && Math.abs(d.i - focus) >= every)))
       .join("text").attr("x", x).attr("y", (d) => y(d.i)).attr("dy", "0.32em").attr("text-anchor", anchor)
       .attr("fill", (d) => (d.i === focus ? theme.highlight : color)).attr("font-weight", (d) => (d.i === focus ? 700 : 400))
       .text((d) => (every > 1 ? d.i + 1 + " " : "") + (d.t.length > 12 ? d.t.slice(0, 11) + "…" : d.t)); // skipped labels: say the position

@@ -13,15 +13,7 @@
   }
 
   function thumbnail(layer, head, size) {
-    const n = AX.n(), m = AX.m(), block = AX.weightBlock(layer, head);
-    const image = document.createElement("canvas");
-    image.width = m; image.height = n;
-    const context = image.getContext("2d"), pixels = context.createImageData(m, n), color = AX.colorIndex(block);
-    for (let c = 0; c < n * m; c++) {
-      pixels.data.set(AX.weightRGB[color(block[c])], 4 * c);
-      pixels.data[4 * c + 3] = 255;
-    }
-    context.putImageData(pixels, 0, 0);
+    const n = AX.n(), m = AX.m(), image = AX.blockImage(AX.weightBlock(layer, head), n, m);
     const canvas = document.createElement("canvas"), ratio = window.devicePixelRatio || 1;
     canvas.width = canvas.height = Math.round(size * ratio);
     canvas.style.width = canvas.style.height = size + "px";

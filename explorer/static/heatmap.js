@@ -29,21 +29,11 @@
     return context;
   }
 
-  // The weights as an image of one pixel per cell, drawn scaled: fast for 512 × 512.
   function buildImage() {
     const n = AX.n(), m = AX.m(), block = AX.weightBlock(AX.layer(), AX.head());
-    const canvas = document.createElement("canvas");
-    canvas.width = m; canvas.height = n;
-    const context = canvas.getContext("2d"), pixels = context.createImageData(m, n);
-    const hidden = AX.view().fields.scaled && AX.arrays[AX.view().fields.scaled], color = AX.colorIndex(block);
+    const hidden = AX.view().fields.scaled && AX.arrays[AX.view().fields.scaled];
     const offset = hidden ? (AX.layer() * AX.view().heads + AX.head()) * n * m : 0;
-    for (let c = 0; c < n * m; c++) {
-      const rgb = hidden && hidden[offset + c] === hidden.hidden ? AX.maskedRGB : AX.weightRGB[color(block[c])];
-      pixels.data.set(rgb, 4 * c);
-      pixels.data[4 * c + 3] = 255;
-    }
-    context.putImageData(pixels, 0, 0);
-    heatmap.image = canvas;
+    heatmap.image = AX.blockImage(block, n, m, hidden && ((c) => hidden[offset + c] === hidden.hidden));
   }
 
   heatmap.cellBox = function (i, j) {

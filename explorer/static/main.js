@@ -118,7 +118,9 @@
     const s = meta.start;
     const long = meta.views[0].rowTokens.length > 24; // long rows: every weight is small, so stretch the colours
     const view = Math.max(0, meta.views.findIndex((v) => v.id === s.view));
-    AX.set({ force: true, view, layer: s.layer, head: s.head, qi: s.query, stretch: long });
+    // A weight "stands out" at a few times the average 1/n: the default threshold follows the length.
+    const threshold = Math.max(0.1, Math.min(5, Math.round(2000 / meta.views[0].colTokens.length) / 10));
+    AX.set({ force: true, view, layer: s.layer, head: s.head, qi: s.query, stretch: long, threshold });
     AX.set({ kj: d3.maxIndex(d3.range(AX.m()), (j) => AX.value("pct", AX.state.qi, j)) }); // its strongest key
     AX.readyAt = performance.now();
     document.body.dataset.ready = "true";

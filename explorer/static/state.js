@@ -35,6 +35,20 @@ AX.blockMax = function (block) {
   return max;
 };
 
+// A block of weights as an image of one pixel per cell (drawn scaled up: fast for 512 × 512);
+// isHidden(c) marks the cells the causal mask hides.
+AX.blockImage = function (block, rows, columns, isHidden) {
+  const canvas = document.createElement("canvas");
+  canvas.width = columns; canvas.height = rows;
+  const context = canvas.getContext("2d"), pixels = context.createImageData(columns, rows), color = AX.colorIndex(block);
+  for (let c = 0; c < rows * columns; c++) {
+    pixels.data.set(isHidden && isHidden(c) ? AX.maskedRGB : AX.weightRGB[color(block[c])], 4 * c);
+    pixels.data[4 * c + 3] = 255;
+  }
+  context.putImageData(pixels, 0, 0);
+  return canvas;
+};
+
 // The current head's weights as one block of tenths of a percent (rows × columns), for drawing.
 AX.weightBlock = function (layer, head) {
   const view = AX.view(), size = AX.n() * AX.m();
