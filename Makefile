@@ -5,6 +5,7 @@ SENTENCE ?=
 QUALITY ?= medium
 SCENES ?=
 MODEL ?=
+QUERY ?=
 LAYER ?=
 HEAD ?=
 JOBS ?= 2
@@ -14,7 +15,7 @@ RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--senten
 	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model $(MODEL)) \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS)
 
-.PHONY: setup test render stills figure bench bench-render clean
+.PHONY: setup test render stills figure explore bench bench-render clean
 setup:
 	@bash scripts/setup.sh
 
@@ -29,6 +30,12 @@ stills: setup
 
 figure: setup
 	@$(PYTHON) -m scenes figure $(RENDER_FLAGS)
+
+# The interactive page (seed 003): media/<name>/explorer.html, one offline file.
+explore: setup
+	@$(PYTHON) -m scenes explore $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
+		$(if $(MODEL),--model $(MODEL)) $(if $(QUERY),--query "$(QUERY)") $(if $(LAYER),--layer $(LAYER)) \
+		$(if $(HEAD),--head $(HEAD))
 
 bench: setup
 	@$(PYTHON) -m benchmarks.bench_trace
