@@ -17,6 +17,18 @@ FRAME_MARGIN = 0.02
 WORDS_PER_SECOND = 2.8  # a comfortable subtitle reading speed (~170 words a minute)
 
 
+@dataclass(frozen=True)
+class Beat:
+    """One play of a step, built by a segment's helper and performed from its construct: the
+    animations, their run time, what leaves or joins the screen afterwards (a flying copy that
+    landed, a swap that shows no change), and a pause after it."""
+    animations: tuple
+    run_time: float | None = None
+    remove: tuple = ()
+    add: tuple = ()
+    wait: float = 0.0
+
+
 @dataclass
 class SectionRecord:
     """What a viewer sees at the end of a section, kept for tests and the storyboard."""
@@ -78,6 +90,15 @@ class ExplainerScene(Scene):
         self.next_section(name)
         self.sections.append(SectionRecord(name, caption))
         self._section_start = self.renderer.time
+
+    def perform(self, *beats: Beat) -> None:
+        """Play beats in order (a helper builds them; the storyboard says when)."""
+        for beat in beats:
+            self.play(*beat.animations, **({} if beat.run_time is None else {"run_time": beat.run_time}))
+            self.remove(*beat.remove)
+            self.add(*beat.add)
+            if beat.wait:
+                self.wait(beat.wait)
 
     def hold_for_caption(self, minimum: float = 1.0) -> None:
         """Wait out the current step: at least `minimum` seconds, and until its subtitle has

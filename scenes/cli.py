@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--layer", type=int, default=1, help="with --model minilm: layer 1–6")
             sub.add_argument("--head", type=int, default=1, help="with --model minilm: head 1–12")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
+    from explorer.cli import add_explore_arguments
+    add_explore_arguments(commands.add_parser("explore", help="explorer.html: one interactive offline page (seed 003)"))
     return parser
 
 
@@ -57,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:  # one line, not a usage dump: e.g. `figure --model minilm` (the figure is the toy model)
         parser.exit(2, f"error: `{args.command}` takes no {' '.join(unknown)} (see python -m scenes {args.command} "
                        "--help)\n")
+    if args.command == "explore":
+        from explorer.cli import run_explore
+        return run_explore(args, DEFAULT_EXAMPLE)
     from .playlist import numbered_name, playlist, select
 
     if args.command == "list":

@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   texlive-latex-base texlive-latex-recommended        # MathTex
   texlive-fonts-recommended texlive-latex-extra dvisvgm
   fonts-dejavu-core fonts-noto-core                   # Latin + many scripts for user sentences
+  chromium                                            # explorer: browser tests (tests/test_explorer.py)
 )
 
 missing=()

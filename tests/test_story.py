@@ -21,7 +21,7 @@ SENTENCES = {
     "8 tokens long word": Example("Researchers found internationalization rules quite hard to read", causal=True),
 }
 # These show only their own story traces, whatever the sentence: one build is enough.
-FIXED = {"why-attention", "order-blindness", "cross-attention"}
+FIXED = {"why-attention", "order-blindness", "cross-attention", "learning", "before-transformers"}
 CASES = [(name, sentence) for name in STORY for sentence in SENTENCES if sentence == "default" or name not in FIXED]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, Write
 
-from ..base import ExplainerScene, corner_title
+from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenRow, label, operator, shape_label
 
 
@@ -42,7 +42,7 @@ class EmbeddingSegment(ExplainerScene):
 
         if trace.positional.any():
             self.step("positions", "Attention itself ignores word order, so a position signal is added: X = embeddings + positions.")
-            self.show_positional_sum(x_matrix)
+            self.perform(*self.positional_sum(x_matrix))
 
     def tokens_caption(self) -> str:
         model = self.presentation.model
@@ -92,7 +92,8 @@ class EmbeddingSegment(ExplainerScene):
         matrix.move_to(DOWN * 0.3)
         return matrix
 
-    def show_positional_sum(self, embeddings: NumberMatrix) -> None:
+    def positional_sum(self, embeddings: NumberMatrix) -> list[Beat]:
+        """X becomes "embeddings + positions = X", each part joining in turn."""
         trace = self.trace
         positions = NumberMatrix(trace.positional, self.input_precision, "positional", title="positions",
                                  col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
@@ -102,7 +103,5 @@ class EmbeddingSegment(ExplainerScene):
         plus, equals = operator("+"), operator("=")
         row = VGroup(embeddings.copy(), plus, positions, equals, total).arrange(RIGHT, buff=0.3)
         row.scale_to_fit_width(min(row.width, 13.2)).move_to(DOWN * 0.3)
-        self.play(embeddings.animate.become(row[0]))
-        self.play(FadeIn(plus), FadeIn(positions, shift=LEFT * 0.3))
-        self.play(FadeIn(equals), FadeIn(total, shift=LEFT * 0.3))
-        self.wait(1.2)
+        return [Beat((embeddings.animate.become(row[0]),)), Beat((FadeIn(plus), FadeIn(positions, shift=LEFT * 0.3))),
+                Beat((FadeIn(equals), FadeIn(total, shift=LEFT * 0.3)), wait=1.2)]

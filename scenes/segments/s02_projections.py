@@ -8,7 +8,7 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTransform, LaggedStart,
                    ReplacementTransform, SurroundingRectangle, TransformFromCopy, VGroup, Write)
 
-from ..base import ExplainerScene, corner_title
+from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
 from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide_values, into_cell, place_product,
@@ -33,7 +33,7 @@ class ProjectionsSegment(ExplainerScene):
         self.hold_for_caption(0.8)
 
         self.step("one-number", self.one_number_caption())
-        self.spell_out(grid)
+        self.perform(*self.spell_out(grid))
         self.hold_for_caption(1.0)
 
         self.step("all-queries", "Every other number of Q is made the same way: its row of X times its column of W_Q.")
@@ -42,9 +42,11 @@ class ProjectionsSegment(ExplainerScene):
         self.hold_for_caption(0.8)
 
         self.step("keys", "A second learned matrix, W_K, turns the same rows into keys: what do I contain?")
-        self.swap_weights(grid, self.projection("k", revealed=True))
+        self.perform(*self.swap_weights(grid, self.projection("k", revealed=True)))
+        self.hold_for_caption(0.8)
         self.step("values", "A third, W_V, gives the values: what I pass on to the tokens that attend to me.")
-        self.swap_weights(grid, self.projection("v", revealed=True))
+        self.perform(*self.swap_weights(grid, self.projection("v", revealed=True)))
+        self.hold_for_caption(0.8)
 
         self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
                          "a query, a key and a value." + (f" Here {trace.d_model} numbers each, drawn as colour: "
@@ -129,32 +131,33 @@ class ProjectionsSegment(ExplainerScene):
         whole.move_to(self.stage.centre)
         return g
 
-    def spell_out(self, grid: VGroup) -> None:
+    def spell_out(self, grid: VGroup) -> list[Beat]:
         """Row 0 of X and column 0 of W light up; their numbers fly down into the product,
         and its result flies into cell (0, 0)."""
         x, w, product = grid.x, grid.w, grid.product
         grid.boxes = VGroup(highlight_box(x.row_rect(0)), highlight_box(w.column_rect(0)),
                             highlight_box(grid.result.rects[0][0]))
-        self.play(*(Create(box) for box in grid.boxes))
+        lit = Beat(tuple(Create(box) for box in grid.boxes))
         # An elided product draws some of the terms: each flies from where its number is shown.
         at_x = [shown_position(x.col_ids, k) for k in product.term_ids]
         at_w = [shown_position(w.row_ids, k) for k in product.term_ids]
-        self.play(*(TransformFromCopy(x.numbers[0][c], number) for c, number in zip(at_x, product.left_numbers)),
-                  *(TransformFromCopy(w.numbers[r][0], number) for r, number in zip(at_w, product.right_numbers)),
-                  FadeIn(product.operators()), run_time=1.5)
-        self.play(*([FadeIn(product.bias)] if product.bias else []), FadeIn(product.result, shift=RIGHT * 0.2))
+        factors = Beat((*(TransformFromCopy(x.numbers[0][c], number) for c, number in zip(at_x, product.left_numbers)),
+                        *(TransformFromCopy(w.numbers[r][0], number) for r, number in zip(at_w, product.right_numbers)),
+                        FadeIn(product.operators())), run_time=1.5)
+        result = Beat((*([FadeIn(product.bias)] if product.bias else []), FadeIn(product.result, shift=RIGHT * 0.2)))
         animations, flying = into_cell(product.result, grid.result, 0, 0)
-        self.play(*animations)
-        self.remove(flying)
+        return [lit, factors, result, Beat(tuple(animations), remove=(flying,))]
 
-    def swap_weights(self, grid: VGroup, other: VGroup) -> None:
-        """Same X, another learned matrix: transform the weights, then the result, in place."""
+    @staticmethod
+    def swap_weights(grid: VGroup, other: VGroup) -> list[Beat]:
+        """Same X, another learned matrix: the weights, then the result, change in place (`grid`
+        then names the new parts)."""
         # Cross-fades: morphing one digit into another reads as noise, not as "new numbers".
-        self.play(*(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("w", "w_title", "equation")))
-        self.play(*(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("result", "result_title")))
+        beats = [Beat(tuple(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("w", "w_title", "equation"))),
+                 Beat(tuple(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("result", "result_title")))]
         for part in ("w", "w_title", "equation", "result", "result_title"):
             setattr(grid, part, getattr(other, part))
-        self.hold_for_caption(0.8)
+        return beats
 
     def qkv_row(self) -> VGroup:
         """Q, K and V side by side (or stacked, when side by side would shrink the numbers too

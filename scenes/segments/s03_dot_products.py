@@ -6,7 +6,7 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, Transform,
                    TransformFromCopy, VGroup)
 
-from ..base import ExplainerScene, corner_title
+from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, NumberText, formula, highlight_box, label
 from ..components.products import (SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal,
                                    shown_position)
@@ -30,11 +30,11 @@ class DotProductsSegment(ExplainerScene):
         self.step("first-row", "A score is a dot product: multiply the query and the key number by number, "
                                "then add. A large score means a good match."
                   + (f" Here {trace.d_k} products each; the numbers shown are rounded." if trace.d_k > 16 else ""))
-        self.first_row(board)
+        self.perform(*self.first_row(board))
         self.hold_for_caption(0.6)
 
         self.step("all-rows", "The other rows work the same way, one query at a time.")
-        self.other_rows(board)
+        self.perform(*self.other_rows(board))
         self.hold_for_caption(0.8)
 
         self.step("scale", "Longer vectors give larger dot products, so every score is divided by the square root "
@@ -136,33 +136,33 @@ class DotProductsSegment(ExplainerScene):
                       root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
 
     # Filling the grid ------------------------------------------------------------
-    def first_row(self, board: VGroup) -> None:
-        """Cell by cell: the query row stays lit, the key column moves, the product is spelled out."""
+    def first_row(self, board: VGroup):
+        """Beats, cell by cell: the query row stays lit, the key column moves, the product is spelled out.
+        Leaves the lit row's box and what is still shown in `board.row_box` and `board.done`."""
         q, kt, scores = board.q, board.kt, board.scores
         boxes = VGroup(highlight_box(q.row_rect(0)), highlight_box(kt.column_rect(0)), highlight_box(scores.rects[0][0]))
-        self.play(FadeOut(board.note), *(Create(box) for box in boxes))
+        yield Beat((FadeOut(board.note), *(Create(box) for box in boxes)))
         shown = None
         for j, product in enumerate(board.products):
             if j:
-                self.play(Transform(boxes[1], highlight_box(kt.column_rect(j))),
-                          Transform(boxes[2], highlight_box(scores.rects[0][j])), FadeOut(shown), run_time=0.5)
+                yield Beat((Transform(boxes[1], highlight_box(kt.column_rect(j))),
+                            Transform(boxes[2], highlight_box(scores.rects[0][j])), FadeOut(shown)), run_time=0.5)
             at_q = [shown_position(q.col_ids, r) for r in product.term_ids]  # the terms an elided product draws
             at_k = [shown_position(kt.row_ids, r) for r in product.term_ids]
-            self.play(*(TransformFromCopy(q.numbers[0][c], number) for c, number in zip(at_q, product.left_numbers)),
-                      *(TransformFromCopy(kt.numbers[r][j], number) for r, number in zip(at_k, product.right_numbers)),
-                      FadeIn(product.operators()), FadeIn(product.result), run_time=1.2 if j == 0 else 0.7)
+            yield Beat((*(TransformFromCopy(q.numbers[0][c], number) for c, number in zip(at_q, product.left_numbers)),
+                        *(TransformFromCopy(kt.numbers[r][j], number) for r, number in zip(at_k, product.right_numbers)),
+                        FadeIn(product.operators()), FadeIn(product.result)), run_time=1.2 if j == 0 else 0.7)
             animations, flying = into_cell(product.result, scores, 0, j)
-            self.play(*animations, run_time=0.8 if j == 0 else 0.5)
-            self.remove(flying)
+            yield Beat(tuple(animations), run_time=0.8 if j == 0 else 0.5, remove=(flying,))
             shown = product
         board.row_box, board.done = boxes[0], VGroup(shown, boxes[1:])
 
-    def other_rows(self, board: VGroup) -> None:
-        """A row at a time: each query against every key at once."""
+    def other_rows(self, board: VGroup):
+        """Beats, a row at a time: each query against every key at once."""
         n = self.trace.n_tokens
         keys_box = highlight_box(board.kt.body())
-        self.play(FadeOut(board.done), Create(keys_box), run_time=0.6)
+        yield Beat((FadeOut(board.done), Create(keys_box)), run_time=0.6)
         for i in range(1, n):
-            self.play(Transform(board.row_box, highlight_box(board.q.row_rect(i))),
-                      *reveal(board.scores, [(i, j) for j in range(n)]), run_time=0.6)
-        self.play(FadeOut(board.row_box), FadeOut(keys_box), run_time=0.5)
+            yield Beat((Transform(board.row_box, highlight_box(board.q.row_rect(i))),
+                        *reveal(board.scores, [(i, j) for j in range(n)])), run_time=0.6)
+        yield Beat((FadeOut(board.row_box), FadeOut(keys_box)), run_time=0.5)
