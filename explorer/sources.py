@@ -56,7 +56,8 @@ def toy_source(example: Example) -> PageSource:
 def minilm_source(sentence: str | None, example_file: str | None) -> PageSource:
     """all-MiniLM-L6-v2 on the sentence: every layer, at most MODEL_MAX_TOKENS WordPiece tokens."""
     from attention_math.example import slugify
-    from attention_math.minilm import model_trace_for_cli, tokenize_for_model
+    from attention_math.minilm import tokenize_for_model
+    from attention_math.model_export import model_trace_for_cli
 
     causal = None
     if example_file:
