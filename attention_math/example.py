@@ -1,31 +1,22 @@
 """An example: the sentence and the settings a video is made from, validated when built."""
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+from .tokenizer import character_problem, is_slug, slugify, tokenize
 
 # How many tokens each on-screen layout can show with every number readable.
 # "explorer": the interactive page (explorer/) zooms and pans, so it takes long sentences.
 LAYOUT_MAX_TOKENS = {"full": 8, "figure": 6, "explorer": 512, "unlimited": 10**9}
 POSITIONAL_CHOICES = ("none", "sinusoidal")
-_TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
+# Characters a drawn layout accepts: far more than 8 tokens need; it keeps messages short.
+MAX_SHOWN_CHARS = 500
 
 
 class ExampleError(ValueError):
     """A bad example setting; the message is one line a user can act on."""
-
-
-def tokenize(sentence: str) -> tuple[str, ...]:
-    """Words and punctuation marks as tokens, case kept: "The cat." -> ("The", "cat", ".")."""
-    return tuple(_TOKEN_PATTERN.findall(sentence))
-
-
-def slugify(text: str) -> str:
-    """Lowercase, runs of anything but letters and digits become one '-'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "example"
 
 
 @dataclass(frozen=True)
@@ -44,6 +35,11 @@ class Example:
     def __post_init__(self) -> None:
         if not isinstance(self.sentence, str) or not self.sentence.strip():
             raise ExampleError("sentence: must not be empty")
+        if len(self.sentence) > MAX_SHOWN_CHARS and self.layout != "unlimited":
+            raise ExampleError(f"sentence: {len(self.sentence):,} characters; at most {MAX_SHOWN_CHARS} fit on screen")
+        problem = character_problem(self.sentence)
+        if problem:
+            raise ExampleError(f"sentence: {problem}")
         tokens = tokenize(self.sentence)
         if not tokens:
             raise ExampleError(f"sentence: {self.sentence!r} has no words to attend over")
@@ -72,7 +68,7 @@ class Example:
             )
         if not self.name:
             object.__setattr__(self, "name", slugify(self.sentence))
-        elif slugify(self.name) != self.name:
+        elif not isinstance(self.name, str) or not is_slug(self.name):
             raise ExampleError(f"name: use lowercase letters, digits and '-', got {self.name!r}")
 
     @property
