@@ -9,10 +9,11 @@ from .tokenizer import character_problem, is_slug, slugify, tokenize
 
 # How many tokens each on-screen layout can show with every number readable.
 # "explorer": the interactive page (explorer/) zooms and pans, so it takes long sentences.
-LAYOUT_MAX_TOKENS = {"full": 8, "figure": 6, "explorer": 512, "unlimited": 10**9}
+# "trace": `python -m attention_math trace` (JSON; 512 tokens is ~35 MB, 2,000 was 525 MB).
+LAYOUT_MAX_TOKENS = {"full": 8, "figure": 6, "explorer": 512, "trace": 512, "unlimited": 10**9}
 POSITIONAL_CHOICES = ("none", "sinusoidal")
-# Characters a drawn layout accepts: far more than 8 tokens need; it keeps messages short.
-MAX_SHOWN_CHARS = 500
+# Characters the video layouts accept: far more than their 8 tokens need; keeps messages short.
+MAX_SHOWN_CHARS = {"full": 500, "figure": 500}
 
 
 class ExampleError(ValueError):
@@ -35,8 +36,9 @@ class Example:
     def __post_init__(self) -> None:
         if not isinstance(self.sentence, str) or not self.sentence.strip():
             raise ExampleError("sentence: must not be empty")
-        if len(self.sentence) > MAX_SHOWN_CHARS and self.layout != "unlimited":
-            raise ExampleError(f"sentence: {len(self.sentence):,} characters; at most {MAX_SHOWN_CHARS} fit on screen")
+        if len(self.sentence) > MAX_SHOWN_CHARS.get(self.layout, len(self.sentence)):
+            limit = MAX_SHOWN_CHARS[self.layout]
+            raise ExampleError(f"sentence: {len(self.sentence):,} characters; at most {limit} fit on screen")
         problem = character_problem(self.sentence)
         if problem:
             raise ExampleError(f"sentence: {problem}")
@@ -86,12 +88,18 @@ def load_example(path: str | Path) -> Example:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ExampleError(f"example file not found: {path}") from None
+    except IsADirectoryError:
+        raise ExampleError(f"{path} is a folder; give an example .toml file") from None
+    except OSError as err:  # unreadable: permissions, a broken link, a device
+        raise ExampleError(f"cannot read {path}: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        raise ExampleError(f"{path}: not UTF-8 text (byte {err.start + 1})") from None
     except tomllib.TOMLDecodeError as err:
         raise ExampleError(f"{path}: not valid TOML ({err})") from None
     known = {f.name for f in fields(Example)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ExampleError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ExampleError(f"{path}: unknown setting(s) {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}")
     if "sentence" not in data:
         raise ExampleError(f"{path}: needs a sentence = \"...\" line")
     data.setdefault("name", path.stem)
