@@ -13,12 +13,14 @@ import pytest
 
 from attention_math import Example
 from scenes.context import RenderContext
+from scenes.playlist import numbered_name
 from scenes.pipeline.run import RenderRequest, render
 from scenes.segments import EmbeddingSegment
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "money bank grows"
 STOP_WITHIN_SECONDS = 2.0
+SEGMENT = numbered_name(EmbeddingSegment, "toy")  # e.g. "03-embedding": its place in the playlist
 
 
 def _session_members(session: int) -> list[int]:
@@ -36,8 +38,8 @@ def _session_members(session: int) -> list[int]:
 
 def _earlier_outputs(out: Path) -> dict[Path, bytes]:
     """A previous good render's files, a dead run's staging folder and a half-copied file."""
-    files = {out / "02-embedding.mp4": b"an earlier video", out / "explainer.srt": b"1\nearlier\n",
-             out / "stills" / "02-embedding-01-sentence.png": b"an earlier still"}
+    files = {out / f"{SEGMENT}.mp4": b"an earlier video", out / "explainer.srt": b"1\nearlier\n",
+             out / "stills" / f"{SEGMENT}-01-sentence.png": b"an earlier still"}
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -110,10 +112,10 @@ def test_the_same_example_renders_the_same_frames_twice(tmp_path):
         return media / SENTENCE.replace(" ", "-")
 
     first, second = render_into(tmp_path / "first"), render_into(tmp_path / "second")  # each with a cold cache
-    frames = _frame_hashes(first / "02-embedding.mp4")
-    assert _frame_hashes(second / "02-embedding.mp4") == frames
+    frames = _frame_hashes(first / f"{SEGMENT}.mp4")
+    assert _frame_hashes(second / f"{SEGMENT}.mp4") == frames
     # Again with Manim's cache warm (cached plays used to shift every later wait by a frame).
     (first / ".stamps.json").unlink()
-    assert _frame_hashes(render_into(tmp_path / "first") / "02-embedding.mp4") == frames
+    assert _frame_hashes(render_into(tmp_path / "first") / f"{SEGMENT}.mp4") == frames
     # Waits are whole frames: the subtitles end exactly on the last frame (15 fps at low).
-    assert _last_subtitle_end(first / "02-embedding.srt") == pytest.approx(len(frames) / 15, abs=0.0015)
+    assert _last_subtitle_end(first / f"{SEGMENT}.srt") == pytest.approx(len(frames) / 15, abs=0.0015)
