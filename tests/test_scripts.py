@@ -1,4 +1,6 @@
 """Any script: tokens by grapheme, glyphs that are really drawn, one media folder per sentence."""
+import os
+
 import numpy as np
 import pytest
 
@@ -101,7 +103,8 @@ def test_missing_glyph_detector_detects_a_missing_glyph():
 
 
 def test_fontconfig_uses_the_projects_outline_fonts():
-    assert use_outline_fonts(), "FONTCONFIG_FILE should point at scenes/components/fonts.conf"
+    assert use_outline_fonts(), "scenes/components/fonts.conf was not loaded"
+    assert "FONTCONFIG_FILE" not in os.environ  # programs we start get the system's fonts
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

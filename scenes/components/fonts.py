@@ -1,7 +1,9 @@
 """Fonts that draw every script as outlines: the project's fontconfig file and RTL text.
 
-Fontconfig reads FONTCONFIG_FILE once, when Pango first asks for a font, so this runs on
-import, before any Text exists; render workers inherit the environment."""
+Fontconfig reads FONTCONFIG_FILE once per process, when Pango first asks for a font. So
+on import, before any Text exists, we point it at fonts.conf, make Pango load it, and put
+the environment back: this process (and the render workers forked from it) keep the
+project's font set-up, while programs it starts (a browser, LaTeX) get the system's."""
 from __future__ import annotations
 
 import os
@@ -13,11 +15,24 @@ SYSTEM_CONF = Path("/etc/fonts/fonts.conf")
 LEFT_TO_RIGHT_MARK = "\u200e"
 
 
+_loaded = False
+
+
 def use_outline_fonts() -> bool:
-    """Point fontconfig at fonts.conf unless the user chose a file; True when it is ours."""
-    if SYSTEM_CONF.exists():
-        os.environ.setdefault("FONTCONFIG_FILE", str(FONTS_CONF))
-    return os.environ.get("FONTCONFIG_FILE") == str(FONTS_CONF)
+    """Load fonts.conf into this process's fontconfig unless the user chose a file of their
+    own (FONTCONFIG_FILE set); True when the project's file is the one in use."""
+    global _loaded
+    if _loaded or "FONTCONFIG_FILE" in os.environ or not SYSTEM_CONF.exists():
+        return _loaded
+    import manimpango
+
+    os.environ["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    try:
+        manimpango.list_fonts()  # fontconfig initialises here, reading our file
+        _loaded = True
+    finally:
+        del os.environ["FONTCONFIG_FILE"]
+    return _loaded
 
 
 def is_right_to_left(text: str) -> bool:
