@@ -4,7 +4,7 @@ import os
 import numpy as np
 import pytest
 
-from attention_math import Example, ExampleError, tokenize, trace_example
+from attention_math import Example, tokenize, trace_example
 from attention_math.tokenizer import graphemes
 from scenes.components import TokenRow, label
 from scenes.components.fonts import use_outline_fonts
