@@ -24,14 +24,15 @@ SEGMENT = numbered_name(EmbeddingSegment, "toy")  # e.g. "03-embedding": its pla
 
 
 def _session_members(session: int) -> list[int]:
-    """Processes of a session other than its leader (the render's workers, LaTeX, ...)."""
+    """Live processes of a session other than its leader (the render's workers, LaTeX, ...).
+    A zombie is dead already: reaping an orphan is its new parent's (init's) business."""
     members = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[3]) == session and int(stat.parent.name) != session:
+        if int(fields[3]) == session and int(stat.parent.name) != session and fields[0] != "Z":
             members.append(int(stat.parent.name))
     return members
 

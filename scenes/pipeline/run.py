@@ -7,6 +7,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -60,6 +61,9 @@ def render(request: RenderRequest, log=print) -> int:
     except Interrupted as stop:
         log(f"interrupted ({stop}): render stopped, previous outputs left as they were", file=sys.stderr)
         return stop.exit_code
+    except BrokenProcessPool:  # a worker killed from outside (the OOM killer, kill -9)
+        log("error: a render process died; previous outputs left as they were", file=sys.stderr)
+        return 1
     if code == 0:
         log(f"done: {out_dir}")
     return code
