@@ -8,7 +8,7 @@ from attention_math import format_number
 from attention_math.tokenizer import graphemes
 
 from ..theme import current_theme
-from .fonts import for_pango
+from .fonts import for_pango, is_right_to_left
 
 _OUTLINES: dict[tuple, np.ndarray] = {}  # (text, font, size, weight) → glyph outlines at the origin
 
@@ -74,7 +74,8 @@ def token_text(token: str, max_width: float, size: str = "label", color=None) ->
         return one_line
     shrink_one = max_width / one_line.width
     letters = graphemes(token)  # never cut inside a grapheme: a vowel sign stays on its letter
-    if len(letters) >= 8:
+    # Arabic letters join: a cut word would show the wrong letter forms, so it only shrinks.
+    if len(letters) >= 8 and not is_right_to_left(token):
         cut = (len(letters) + 1) // 2
         first, second = "".join(letters[:cut]), "".join(letters[cut:])
         two_lines = VGroup(label(first + "-", size, color), label(second, size, color))
