@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             data = model_trace_for_cli(args)
         else:
             from .trace import trace_example
-            data = trace_example(example_from_arguments(args, layout="unlimited")).to_dict()
+            data = trace_example(example_from_arguments(args, layout="trace")).to_dict()
     except ExampleError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

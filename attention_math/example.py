@@ -1,31 +1,23 @@
 """An example: the sentence and the settings a video is made from, validated when built."""
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .tokenizer import character_problem, is_slug, slugify, tokenize
+
 # How many tokens each on-screen layout can show with every number readable.
 # "explorer": the interactive page (explorer/) zooms and pans, so it takes long sentences.
-LAYOUT_MAX_TOKENS = {"full": 8, "figure": 6, "explorer": 512, "unlimited": 10**9}
+# "trace": `python -m attention_math trace` (JSON; 512 tokens is ~35 MB, 2,000 was 525 MB).
+LAYOUT_MAX_TOKENS = {"full": 8, "figure": 6, "explorer": 512, "trace": 512, "unlimited": 10**9}
 POSITIONAL_CHOICES = ("none", "sinusoidal")
-_TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
+# Characters the video layouts accept: far more than their 8 tokens need; keeps messages short.
+MAX_SHOWN_CHARS = {"full": 500, "figure": 500}
 
 
 class ExampleError(ValueError):
     """A bad example setting; the message is one line a user can act on."""
-
-
-def tokenize(sentence: str) -> tuple[str, ...]:
-    """Words and punctuation marks as tokens, case kept: "The cat." -> ("The", "cat", ".")."""
-    return tuple(_TOKEN_PATTERN.findall(sentence))
-
-
-def slugify(text: str) -> str:
-    """Lowercase, runs of anything but letters and digits become one '-'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "example"
 
 
 @dataclass(frozen=True)
@@ -44,6 +36,12 @@ class Example:
     def __post_init__(self) -> None:
         if not isinstance(self.sentence, str) or not self.sentence.strip():
             raise ExampleError("sentence: must not be empty")
+        if len(self.sentence) > MAX_SHOWN_CHARS.get(self.layout, len(self.sentence)):
+            limit = MAX_SHOWN_CHARS[self.layout]
+            raise ExampleError(f"sentence: {len(self.sentence):,} characters; at most {limit} fit on screen")
+        problem = character_problem(self.sentence)
+        if problem:
+            raise ExampleError(f"sentence: {problem}")
         tokens = tokenize(self.sentence)
         if not tokens:
             raise ExampleError(f"sentence: {self.sentence!r} has no words to attend over")
@@ -72,7 +70,7 @@ class Example:
             )
         if not self.name:
             object.__setattr__(self, "name", slugify(self.sentence))
-        elif slugify(self.name) != self.name:
+        elif not isinstance(self.name, str) or not is_slug(self.name):
             raise ExampleError(f"name: use lowercase letters, digits and '-', got {self.name!r}")
 
     @property
@@ -90,12 +88,18 @@ def load_example(path: str | Path) -> Example:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ExampleError(f"example file not found: {path}") from None
+    except IsADirectoryError:
+        raise ExampleError(f"{path} is a folder; give an example .toml file") from None
+    except OSError as err:  # unreadable: permissions, a broken link, a device
+        raise ExampleError(f"cannot read {path}: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        raise ExampleError(f"{path}: not UTF-8 text (byte {err.start + 1})") from None
     except tomllib.TOMLDecodeError as err:
         raise ExampleError(f"{path}: not valid TOML ({err})") from None
     known = {f.name for f in fields(Example)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ExampleError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ExampleError(f"{path}: unknown setting(s) {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}")
     if "sentence" not in data:
         raise ExampleError(f"{path}: needs a sentence = \"...\" line")
     data.setdefault("name", path.stem)

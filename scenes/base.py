@@ -2,9 +2,11 @@
 leave a still, a subcaption and a record of what was on screen."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from manim import Scene, Text, config
 from manim.mobject.text.tex_mobject import SingleStringMathTex
 
@@ -79,7 +81,11 @@ class ExplainerScene(Scene):
         self.head_trace = self.trace.heads[self.focus_head]
         self.head_source = f"heads[{self.focus_head}]"
         self.sections: list[SectionRecord] = []
-        self._section_start = 0.0
+        # Time is counted in whole frames, the way Manim writes them. Manim's own clock
+        # (renderer.time) adds frames × 1/fps for a rendered play but the float run_time for
+        # a cached one, so waits computed from it made a re-render one frame longer.
+        self.frames_played = 0
+        self._section_start_frame = 0
 
     # Storyboard vocabulary -------------------------------------------------
     def step(self, name: str, caption: str) -> None:
@@ -89,7 +95,7 @@ class ExplainerScene(Scene):
         self._finish_section()
         self.next_section(name)
         self.sections.append(SectionRecord(name, caption))
-        self._section_start = self.renderer.time
+        self._section_start_frame = self.frames_played
 
     def perform(self, *beats: Beat) -> None:
         """Play beats in order (a helper builds them; the storyboard says when)."""
@@ -102,11 +108,29 @@ class ExplainerScene(Scene):
 
     def hold_for_caption(self, minimum: float = 1.0) -> None:
         """Wait out the current step: at least `minimum` seconds, and until its subtitle has
-        had time to be read (counted from the step's start)."""
-        elapsed = self.renderer.time - self._section_start
-        reading = len(self.sections[-1].caption.split()) / WORDS_PER_SECOND
-        if max(minimum, reading - elapsed) >= 1 / config.frame_rate:  # shorter waits warn
-            self.wait(max(minimum, reading - elapsed))
+        had time to be read (counted from the step's start), in whole frames."""
+        fps = config.frame_rate
+        elapsed = self.frames_played - self._section_start_frame
+        reading = math.ceil(len(self.sections[-1].caption.split()) / WORDS_PER_SECOND * fps)
+        frames = max(round(minimum * fps), reading - elapsed)
+        if frames >= 1:  # shorter waits warn
+            # A still wait writes int(duration × fps) frames, a moving one len(arange(0, duration,
+            # 1/fps)): half a frame off the whole number makes either exact.
+            moving = any(mob.updaters for top in self.mobjects for mob in top.get_family())
+            self.wait((frames + (-0.5 if moving else 0.5)) / fps, frozen_frame=not moving)
+
+    def compile_animation_data(self, *animations, **play_kwargs):
+        """Every play and wait passes here once, cached, skipped or rendered alike."""
+        compiled = super().compile_animation_data(*animations, **play_kwargs)
+        self.frames_played += self._frames_of_current_play()
+        return compiled
+
+    def _frames_of_current_play(self) -> int:
+        """The frames Manim writes for the play just compiled (its own two formulas)."""
+        step = 1 / config.frame_rate
+        if self.is_current_animation_frozen_frame():
+            return int(self.duration / step)
+        return len(np.arange(0, self.duration, step))
 
     def tear_down(self) -> None:
         if self.sections:
@@ -119,9 +143,11 @@ class ExplainerScene(Scene):
         if not self.sections:
             return
         record = self.sections[-1]
-        duration = self.renderer.time - self._section_start
-        if duration > 0:
-            self.add_subcaption(record.caption, duration=duration, offset=-duration)
+        fps = config.frame_rate
+        duration = (self.frames_played - self._section_start_frame) / fps
+        if duration > 0:  # placed by frame count, whatever Manim's clock says
+            self.add_subcaption(record.caption, duration=duration,
+                                offset=self._section_start_frame / fps - self.renderer.time)
         self._record_screen(record)
         if self.context.stills_dir:
             self.renderer.update_frame(self)

@@ -12,6 +12,8 @@ DEBIAN_PACKAGES=(
   texlive-fonts-recommended texlive-latex-extra dvisvgm
   fonts-dejavu-core fonts-noto-core                   # Latin + many scripts for user sentences
   chromium                                            # explorer: browser tests (tests/test_explorer.py)
+  fonts-noto-cjk                                      # intl: Han, kana, Hangul glyphs
+  fonts-symbola                                       # intl: outline emoji (colour emoji vanish in Manim's SVG path)
 )
 
 missing=()

@@ -70,7 +70,7 @@ def test_toml_errors_are_clear(tmp_path):
 
 def test_example_name_is_file_stem_or_sentence_slug():
     assert load_example(EXAMPLES[0]).name == EXAMPLES[0].stem
-    assert Example("The Cat — sat!!").name == "the-cat-sat"
+    assert Example("The Cat — sat!!").name.startswith("the-cat-sat-")  # lossy slug: hash added
 
 
 def run_cli(*args):

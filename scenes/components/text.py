@@ -5,8 +5,10 @@ import numpy as np
 from manim import Mobject, Text, VMobject
 
 from attention_math import format_number
+from attention_math.tokenizer import graphemes
 
 from ..theme import current_theme
+from .fonts import for_pango, is_right_to_left
 
 _OUTLINES: dict[tuple, np.ndarray] = {}  # (text, font, size, weight) → glyph outlines at the origin
 
@@ -24,7 +26,7 @@ class FlatText(VMobject):
         super().__init__(fill_color=color, fill_opacity=1.0, stroke_width=0)
         key = (text, font, font_size, weight)
         if key not in _OUTLINES:
-            glyphs = Text(text, font=font, font_size=font_size, weight=weight)
+            glyphs = Text(for_pango(text), font=font, font_size=font_size, weight=weight)
             parts = [g.points for g in glyphs.family_members_with_points()]
             outline = np.concatenate(parts) if parts else np.zeros((0, 3))
             _OUTLINES[key] = outline - (glyphs.get_center() if parts else 0)
@@ -71,9 +73,12 @@ def token_text(token: str, max_width: float, size: str = "label", color=None) ->
     if one_line.width <= max_width:
         return one_line
     shrink_one = max_width / one_line.width
-    if len(token) >= 8:
-        cut = (len(token) + 1) // 2
-        two_lines = VGroup(label(token[:cut] + "-", size, color), label(token[cut:], size, color))
+    letters = graphemes(token)  # never cut inside a grapheme: a vowel sign stays on its letter
+    # Arabic letters join: a cut word would show the wrong letter forms, so it only shrinks.
+    if len(letters) >= 8 and not is_right_to_left(token):
+        cut = (len(letters) + 1) // 2
+        first, second = "".join(letters[:cut]), "".join(letters[cut:])
+        two_lines = VGroup(label(first + "-", size, color), label(second, size, color))
         two_lines.arrange(DOWN, buff=0.04)
         shrink_two = min(max_width / two_lines.width, 1.0)
         if shrink_two > shrink_one * 1.25:

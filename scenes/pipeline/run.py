@@ -5,14 +5,15 @@ import hashlib
 import json
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import assemble
-from .files import example_lock, publish, writing
+from .files import example_lock, make_staging, publish, remove_dead_run_leftovers, writing
+from .interrupt import Interrupted, remove_written_since, signals_deferred, stop_on_signals, stop_workers, worker_started
 from .worker import SegmentJob, SegmentResult, render_segment
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -45,52 +46,68 @@ def _stamp(request: RenderRequest, scene_class, fingerprint: str) -> str:
 
 
 def render(request: RenderRequest, log=print) -> int:
-    """Returns a process exit code; on failure the previous outputs stay as they were."""
+    """Returns a process exit code; on failure or a stop signal the previous outputs stay as
+    they were (a stop returns 128 + the signal number, as a shell reports it)."""
+    out_dir = request.media_root / request.context.example.name
+    try:
+        with stop_on_signals(), example_lock(out_dir):
+            remove_dead_run_leftovers(out_dir)  # we hold the lock: no live run owns them
+            staging = make_staging(out_dir)
+            try:
+                code = _render_into(request, out_dir, staging, log)
+            finally:
+                with signals_deferred():
+                    shutil.rmtree(staging, ignore_errors=True)
+    except Interrupted as stop:
+        log(f"interrupted ({stop}): render stopped, previous outputs left as they were", file=sys.stderr)
+        return stop.exit_code
+    except BrokenProcessPool:  # a worker killed from outside (the OOM killer, kill -9)
+        log("error: a render process died; previous outputs left as they were", file=sys.stderr)
+        return 1
+    if code == 0:
+        log(f"done: {out_dir}")
+    return code
+
+
+def _render_into(request: RenderRequest, out_dir: Path, staging: Path, log) -> int:
     from ..playlist import numbered_name, playlist
 
     model = request.context.model
-
-    out_dir = request.media_root / request.context.example.name
-    with example_lock(out_dir):
-        stamps_path = out_dir / ".stamps.json"
-        stamps = json.loads(stamps_path.read_text()) if stamps_path.exists() else {}
-        fingerprint = _code_fingerprint()
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-        try:
-            todo, reused = [], []
-            for cls in request.scene_classes:
-                name = numbered_name(cls, model)
-                stamp = _stamp(request, cls, fingerprint)
-                done = (out_dir / f"{name}.mp4").exists() or not request.write_video
-                if stamps.get(name) == stamp and done and any((out_dir / "stills").glob(f"{name}-*.png")):
-                    reused.append(name)
-                else:
-                    todo.append((cls, name, stamp))
-            if reused:
-                log(f"up to date: {', '.join(reused)}")
-            results = _run_jobs(request, todo, staging, out_dir, log)
-            failed = {name: r for name, r in results.items() if r.error}
-            if failed:
-                for name, r in failed.items():
-                    log(f"error: {name} failed: {r.error}", file=sys.stderr)
-                log("error: previous outputs were left as they were", file=sys.stderr)
-                return 1
-            for cls, name, stamp in todo:
-                _publish_segment(results[name], name, out_dir, request.write_video)
-                stamps[name] = stamp
-            with writing(stamps_path) as tmp:
-                tmp.write_text(json.dumps(stamps, indent=1))
-            if not todo and _assembled(out_dir, request.write_video):
-                log("nothing changed: outputs kept as they are")
-                return 0
-            # The full explainer when every segment exists, else just the ones asked for.
-            everything = [numbered_name(cls, model) for cls in playlist(model)]
-            complete = all((out_dir / f"{n}.mp4").exists() for n in everything) or not request.write_video
-            asked = [numbered_name(cls, model) for cls in playlist(model) if cls in request.scene_classes]
-            _assemble(out_dir, everything if complete else asked, request.write_video, log)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    log(f"done: {out_dir}")
+    stamps_path = out_dir / ".stamps.json"
+    stamps = json.loads(stamps_path.read_text()) if stamps_path.exists() else {}
+    fingerprint = _code_fingerprint()
+    todo, reused = [], []
+    for cls in request.scene_classes:
+        name = numbered_name(cls, model)
+        stamp = _stamp(request, cls, fingerprint)
+        done = (out_dir / f"{name}.mp4").exists() or not request.write_video
+        if stamps.get(name) == stamp and done and any((out_dir / "stills").glob(f"{name}-*.png")):
+            reused.append(name)
+        else:
+            todo.append((cls, name, stamp))
+    if reused:
+        log(f"up to date: {', '.join(reused)}")
+    results = _run_jobs(request, todo, staging, out_dir, log)
+    failed = {name: r for name, r in results.items() if r.error}
+    if failed:
+        for name, r in failed.items():
+            log(f"error: {name} failed: {r.error}", file=sys.stderr)
+        log("error: previous outputs were left as they were", file=sys.stderr)
+        return 1
+    with signals_deferred():  # every segment's files and its stamp, or none
+        for cls, name, stamp in todo:
+            _publish_segment(results[name], name, out_dir, request.write_video)
+            stamps[name] = stamp
+        with writing(stamps_path) as tmp:
+            tmp.write_text(json.dumps(stamps, indent=1))
+    if not todo and _assembled(out_dir, request.write_video):
+        log("nothing changed: outputs kept as they are")
+        return 0
+    # The full explainer when every segment exists, else just the ones asked for.
+    everything = [numbered_name(cls, model) for cls in playlist(model)]
+    complete = all((out_dir / f"{n}.mp4").exists() for n in everything) or not request.write_video
+    asked = [numbered_name(cls, model) for cls in playlist(model) if cls in request.scene_classes]
+    _assemble(out_dir, everything if complete else asked, request.write_video, log)
     return 0
 
 
@@ -112,7 +129,9 @@ def _run_jobs(request, todo, staging: Path, out_dir: Path, log) -> dict[str, Seg
     started = time.perf_counter()
     what = "video" if request.write_video else "stills"
     log(f"rendering {len(jobs)} segment(s) ({what}, {request.quality} quality, {request.jobs} processes)")
-    with ProcessPoolExecutor(max_workers=max(1, min(request.jobs, len(jobs)))) as pool:
+    pool = ProcessPoolExecutor(max_workers=max(1, min(request.jobs, len(jobs))), initializer=worker_started)
+    wall_start = time.time()  # cache files are dated by the wall clock
+    try:
         futures = {pool.submit(render_segment, job): name for name, job in jobs.items()}
         for count, future in enumerate(as_completed(futures), 1):
             name = futures[future]
@@ -121,6 +140,13 @@ def _run_jobs(request, todo, staging: Path, out_dir: Path, log) -> dict[str, Seg
             status = "FAILED" if result.error else "done"
             log(f"[{count}/{len(jobs)}] {name}: {status} in {result.seconds:.1f} s "
                 f"(elapsed {time.perf_counter() - started:.0f} s)")
+    except BaseException:  # a stop signal, or a worker that died: no worker outlives us
+        with signals_deferred():
+            stop_workers(pool)
+            unfinished = {job.scene_class for name, job in jobs.items() if name not in results}
+            remove_written_since(manim_dir, wall_start, unfinished)
+        raise
+    pool.shutdown()
     return results
 
 

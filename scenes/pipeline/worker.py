@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .encoding import use_deterministic_frames
+
 QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
 
 
@@ -27,6 +29,7 @@ class SegmentResult:
     subtitles: str | None = None
     stills: list[tuple[str, str]] = field(default_factory=list)  # (png path, section name)
     error: str | None = None
+    frames: int = 0  # as the scene counted them; the video has exactly these
 
 
 def render_segment(job: SegmentJob) -> SegmentResult:
@@ -37,6 +40,7 @@ def render_segment(job: SegmentJob) -> SegmentResult:
     from .. import context
 
     logger.setLevel(logging.WARNING)
+    use_deterministic_frames()
     started = time.perf_counter()
     scene_class = getattr(importlib.import_module(job.scene_module), job.scene_class)
     context.use(job.context)
@@ -56,7 +60,7 @@ def render_segment(job: SegmentJob) -> SegmentResult:
         return SegmentResult(scene_class.segment, time.perf_counter() - started,
                              error=f"{type(error).__name__}: {first_line}")
     result = SegmentResult(scene_class.segment, time.perf_counter() - started,
-                           stills=[(r.still, r.name) for r in scene.sections if r.still])
+                           stills=[(r.still, r.name) for r in scene.sections if r.still], frames=scene.frames_played)
     if job.write_video:
         movie = Path(scene.renderer.file_writer.movie_file_path)
         result.video = str(movie)
