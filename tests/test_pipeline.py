@@ -16,6 +16,7 @@ from scenes.segments import EmbeddingSegment
 from scenes.story import WhereItSits
 
 ROOT = Path(__file__).resolve().parent.parent
+NAME = playlist.numbered_name(EmbeddingSegment)  # "03-embedding": its place in the playlist
 
 
 class BrokenSegment(ExplainerScene):
@@ -40,7 +41,7 @@ def rendered(tmp_path_factory):
 
 def test_segment_video_has_the_asked_quality(rendered):
     out, _ = rendered
-    meta = get_video_metadata(str(out / "02-embedding.mp4"))
+    meta = get_video_metadata(str(out / f"{NAME}.mp4"))
     assert (meta["width"], meta["height"]) == (854, 480)
     assert float(meta["duration"]) > 3
     full = get_video_metadata(str(out / "explainer.mp4"))
@@ -49,31 +50,31 @@ def test_segment_video_has_the_asked_quality(rendered):
 
 def test_subtitles_and_stills_follow_the_sections(rendered):
     out, _ = rendered
-    srt = (out / "02-embedding.srt").read_text()
+    srt = (out / f"{NAME}.srt").read_text()
     assert "split into tokens" in srt and "-->" in srt
     assert (out / "explainer.srt").read_text().count("-->") == srt.count("-->")
     stills = sorted(p.name for p in (out / "stills").glob("*.png"))
-    assert stills == ["02-embedding-01-sentence.png", "02-embedding-02-tokens.png",
-                      "02-embedding-03-vectors.png", "02-embedding-04-stack.png"]
+    assert stills == [f"{NAME}-01-sentence.png", f"{NAME}-02-tokens.png", f"{NAME}-03-vectors.png",
+                      f"{NAME}-04-stack.png"]
     assert (out / "storyboard.png").stat().st_size > 10_000
     assert (out / "slides.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_an_unchanged_rerender_reuses_everything(rendered):
     out, _ = rendered
-    before = (out / "02-embedding.mp4").stat().st_mtime_ns
+    before = (out / f"{NAME}.mp4").stat().st_mtime_ns
     result = subprocess.run(
         [sys.executable, "-m", "scenes", "render", "--scenes", "embedding", "--quality", "low",
          "--sentence", "money bank grows", "--media-dir", str(out.parent)],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )
-    assert result.returncode == 0 and "up to date: 02-embedding" in result.stdout
-    assert (out / "02-embedding.mp4").stat().st_mtime_ns == before
+    assert result.returncode == 0 and f"up to date: {NAME}" in result.stdout
+    assert (out / f"{NAME}.mp4").stat().st_mtime_ns == before
 
 
 def test_a_failed_render_keeps_the_last_good_outputs(rendered, monkeypatch):
     out, _ = rendered
-    good = (out / "02-embedding.mp4").read_bytes()
+    good = (out / f"{NAME}.mp4").read_bytes()
     # Keep the embedding segment at its real place (02) so the same final file is at stake.
     monkeypatch.setattr(playlist, "playlist", lambda model="toy": [WhereItSits, EmbeddingSegment, BrokenSegment])
     messages = []
@@ -82,7 +83,7 @@ def test_a_failed_render_keeps_the_last_good_outputs(rendered, monkeypatch):
     code = render(request, log=lambda *args, **kwargs: messages.append(" ".join(map(str, args))))
     assert code == 1
     assert any("03-broken failed: RuntimeError: drawing failed" in m for m in messages)
-    assert (out / "02-embedding.mp4").read_bytes() == good
+    assert (out / f"{NAME}.mp4").read_bytes() == good
     assert not list(out.glob(".staging-*")) and not list(out.glob(".*.mp4"))
 
 
