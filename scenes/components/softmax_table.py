@@ -6,7 +6,7 @@ viewer who redoes e^s ÷ total gets the weight shown, and the percentages add to
 """
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
 
 from attention_math.worked import SoftmaxRow
 
