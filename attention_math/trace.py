@@ -7,6 +7,7 @@ columns h·d_k … (h+1)·d_k − 1), exactly as torch.nn.MultiheadAttention spl
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cached_property
 
@@ -33,8 +34,8 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class HeadTrace:
     index: int  # 0-based; shown as "head index+1"
-    q: np.ndarray  # (n, d_k)
-    k: np.ndarray  # (n, d_k)
+    q: np.ndarray  # (n, d_k); with rotary positions (RoPE), after the rotation
+    k: np.ndarray  # (n, d_k); likewise
     v: np.ndarray  # (n, d_k)
     scores: np.ndarray  # (n, n) = q @ k.T
     scaled_scores: np.ndarray  # scores * scale
@@ -79,7 +80,7 @@ class AttentionTrace:
     w_k: np.ndarray
     w_v: np.ndarray
     w_o: np.ndarray
-    q: np.ndarray  # (n, d_model) = x @ w_q (+ b_q)
+    q: np.ndarray  # (n, d_model) = x @ w_q (+ b_q); before any rotation (RoPE turns the heads' q and k)
     k: np.ndarray
     v: np.ndarray
     scale: float  # 1 / sqrt(d_k)
@@ -213,8 +214,12 @@ def attention_trace(
     biases: dict[str, np.ndarray] | None = None,
     precision: int = 2,
     input_precision: int | None = None,
+    rotate: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> AttentionTrace:
-    """Multi-head self-attention on inputs x, keeping every intermediate value."""
+    """Multi-head self-attention on inputs x, keeping every intermediate value.
+
+    rotate, when given, turns the per-head queries and keys (heads, n, d_k) by position before
+    the scores (rotary embedding); the trace's q and k stay the projections x @ w."""
     x = np.asarray(x, dtype=np.float64)
     n_tokens, d_model = x.shape
     if d_model % n_heads:
@@ -236,7 +241,10 @@ def attention_trace(
     def by_head(matrix: np.ndarray) -> np.ndarray:
         return matrix.reshape(n_tokens, n_heads, d_k).transpose(1, 0, 2)
 
-    heads, head_outputs = _heads(by_head(q), by_head(k), by_head(v), scale, mask, causal)
+    q_h, k_h = by_head(q), by_head(k)
+    if rotate is not None:
+        q_h, k_h = rotate(q_h), rotate(k_h)
+    heads, head_outputs = _heads(q_h, k_h, by_head(v), scale, mask, causal)
     concat = head_outputs.transpose(1, 0, 2).reshape(n_tokens, d_model)
     output = project(concat, w_o, "o")
     return AttentionTrace(
