@@ -6,18 +6,10 @@ import argparse
 from .cli import trained_model_sentence
 from .head_patterns import PATTERN_RULES
 from .minilm import MODEL_NAME, model_trace
-from .trace import AttentionTrace
 
 
 # The model's fixed matrices are 13 MB of JSON per layer; they stay in model.safetensors.
 _OMITTED_WEIGHTS = ("w_q", "w_k", "w_v", "w_o")
-
-
-def _attention_without_weights(attention: AttentionTrace) -> dict:
-    data = attention.to_dict()
-    for name in _OMITTED_WEIGHTS:
-        del data[name], data["shapes"][name]
-    return data
 
 
 def model_trace_for_cli(args: argparse.Namespace) -> dict:
@@ -29,7 +21,7 @@ def model_trace_for_cli(args: argparse.Namespace) -> dict:
         patterns = [(pattern.kind, pattern.score) for pattern in layer.attention.head_patterns]
         layers.append({
             "index": layer.index,
-            "attention": _attention_without_weights(layer.attention),
+            "attention": layer.attention.to_dict(omit=_OMITTED_WEIGHTS),
             "attention_residual_norm": layer.attention_residual_norm.tolist(),
             "ffn_intermediate": layer.ffn_intermediate.tolist(),
             "ffn_output": layer.ffn_output.tolist(),

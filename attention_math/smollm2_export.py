@@ -3,14 +3,11 @@ laid out as the MiniLM export (`layers[l].attention.heads[h].weights` …) plus 
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields, is_dataclass
-
-import numpy as np
 
 from .cli import trained_model_sentence
 from .gguf_weights import GGUF_NAME
 from .smollm2 import MODEL_NAME, model_trace
-from .trace import AttentionTrace, _nan_to_none
+from .trace import _nan_to_none, plain_data
 
 # Fixed weights: 2.6 MB of JSON per 576 × 576 matrix; they stay in the GGUF (and its cache).
 _OMITTED_ATTENTION = ("w_q", "w_k", "w_v", "w_o")
@@ -30,28 +27,10 @@ _OMITTED_NOTE = (
 )
 
 
-def _plain(value, omit: tuple[str, ...] = ()):
-    """A frozen record as nested lists and dicts (-inf and nan as null, as AttentionTrace.to_dict does)."""
-    if isinstance(value, np.ndarray):
-        return np.where(np.isfinite(value), value, np.nan).tolist()
-    if is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name not in omit}
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _attention_without_weights(attention: AttentionTrace) -> dict:
-    data = attention.to_dict()
-    for name in _OMITTED_ATTENTION:
-        del data[name], data["shapes"][name]
-    return data
-
-
 def _layer(layer) -> dict:
-    data = {"index": layer.index, "input": layer.input.tolist(), "attention": _attention_without_weights(layer.attention)}
+    data = {"index": layer.index, "input": layer.input.tolist(), "attention": layer.attention.to_dict(omit=_OMITTED_ATTENTION)}
     for name in ("attention_norm", "rope", "grouped_query", "attention_residual", "mlp_norm", "mlp", "hidden"):
-        data[name] = _plain(getattr(layer, name), _OMITTED_FIELDS.get(name, ()))
+        data[name] = plain_data(getattr(layer, name), _OMITTED_FIELDS.get(name, ()))
     return data
 
 
@@ -67,9 +46,9 @@ def model_trace_for_cli(args: argparse.Namespace) -> dict:
         "tokens": list(trace.tokens),
         "token_ids": list(trace.token_ids),
         "embeddings": trace.embeddings.tolist(),
-        "rotary": _plain(trace.rotary),
+        "rotary": plain_data(trace.rotary),
         "layers": [_layer(layer) for layer in trace.layers],
-        "final_norm": _plain(trace.final_norm, ("gain",)),
+        "final_norm": plain_data(trace.final_norm, ("gain",)),
         "next_tokens": [{"token": t.token, "probability": t.probability, "token_id": t.token_id, "logit": t.logit}
                         for t in trace.next_tokens],
         "omitted": _OMITTED_NOTE,

@@ -8,7 +8,7 @@ columns h·d_k … (h+1)·d_k − 1), exactly as torch.nn.MultiheadAttention spl
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from functools import cached_property
 
 import numpy as np
@@ -107,26 +107,30 @@ class AttentionTrace:
         """Each head's pattern class and score (attention_math/head_patterns.py)."""
         return tuple(HeadPattern(*classify_head(head.weights, self.tokens, self.mask)) for head in self.heads)
 
-    def to_dict(self) -> dict:
-        """Plain JSON-ready data; keys are the field names, masked scores are null."""
-        def plain(value):
-            if isinstance(value, np.ndarray):
-                if value.dtype == bool:
-                    return value.tolist()
-                return np.where(np.isfinite(value), value, np.nan).tolist() if value.size else []
-            if isinstance(value, HeadTrace):
-                return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-            if isinstance(value, tuple):
-                return [plain(item) for item in value]
-            return value
+    def to_dict(self, omit: tuple[str, ...] = ()) -> dict:
+        """Plain JSON-ready data; keys are the field names, masked scores are null.
 
-        data = {f.name: plain(getattr(self, f.name)) for f in fields(self)}
+        omit: fields left out (a real model's fixed weights are megabytes of JSON per layer)."""
+        data = plain_data(self, omit)
         data["shapes"] = {
             f.name: list(getattr(self, f.name).shape)
             for f in fields(self)
-            if isinstance(getattr(self, f.name), np.ndarray)
+            if isinstance(getattr(self, f.name), np.ndarray) and f.name not in omit
         }
         return _nan_to_none(data)
+
+
+def plain_data(value, omit: tuple[str, ...] = ()):
+    """A frozen record (dataclass) as nested dicts and lists; -inf and nan become nan (then null)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype == bool:
+            return value.tolist()
+        return np.where(np.isfinite(value), value, np.nan).tolist() if value.size else []
+    if is_dataclass(value):
+        return {f.name: plain_data(getattr(value, f.name)) for f in fields(value) if f.name not in omit}
+    if isinstance(value, tuple):
+        return [plain_data(item) for item in value]
+    return value
 
 
 def _nan_to_none(value):
