@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .layer_stack import LayerStack
 from .rope import RotaryAngles
 from .trace import AttentionTrace
 
@@ -86,7 +87,7 @@ class NextToken:
 
 
 @dataclass(frozen=True)
-class DecoderTrace:
+class DecoderTrace(LayerStack):
     sentence: str  # the prompt
     tokens: tuple[str, ...]  # decoded token texts, no BOS
     token_ids: tuple[int, ...]
@@ -100,20 +101,3 @@ class DecoderTrace:
     quantisation: str  # to be shown once: the numbers are those of the 4-bit file
     causal: bool = True
 
-    @property
-    def hidden_states(self) -> tuple[np.ndarray, ...]:
-        """The embeddings, then every layer's output: n_layers + 1 arrays."""
-        return (self.embeddings, *(layer.hidden for layer in self.layers))
-
-    @property
-    def n_layers(self) -> int:
-        return len(self.layers)
-
-    @property
-    def n_heads(self) -> int:
-        return self.layers[0].attention.n_heads
-
-    @property
-    def attention_weights(self) -> np.ndarray:
-        """(n_layers, n_heads, n, n): every head's softmax weights."""
-        return np.array([[head.weights for head in layer.attention.heads] for layer in self.layers])

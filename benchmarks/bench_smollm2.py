@@ -9,7 +9,7 @@ import tempfile
 import time
 
 from attention_math.smollm2 import load_model, model_trace, tokenize_for_model
-from benchmarks.bench_model import best_and_median, timed_ms, verdict
+from benchmarks.bench_model import best_and_median, cold_loads_ms, timed_ms, verdict
 
 LOAD_TARGET_MS = 2000
 TRACE_TARGET_MS = 1000
@@ -39,11 +39,7 @@ def bench_uncached_load() -> None:
 
 def bench_cached_load(repeats: int = 3) -> None:
     load_model()  # make sure the user's cache exists
-    times = []
-    for _ in range(repeats):
-        load_model.cache_clear()
-        times.append(timed_ms(load_model))
-    best, median = best_and_median(times)
+    best, median = best_and_median(cold_loads_ms(load_model, repeats))
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "from attention_math.smollm2 import load_model; load_model()"], check=True)
     process_ms = (time.perf_counter() - start) * 1000

@@ -1,17 +1,15 @@
 """The numpy SmolLM2-135M equals transformers' Llama loading the same 4-bit GGUF file."""
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 
 import numpy as np
 import pytest
 
 from attention_math import ExampleError
-from attention_math.cli import main as cli_main
 from attention_math.gguf_weights import GGUF_NAME, gguf_path, hf_row_order, per_query_head
 from attention_math.head_finder import strongest_head
 from attention_math.rope import rotary_angles
 from attention_math.smollm2 import MAX_TOKENS, QUANTISATION_NOTE, load_model, model_trace
+from tests.cli_run import run_cli
 
 ANIMAL = "The animal didn't cross the street because it was too tired"
 PROMPTS = [
@@ -154,13 +152,6 @@ def test_row_order_and_widening_match_transformers():
     widened = per_query_head(np.arange(2 * 192).reshape(2, 192), n_heads=9, d_k=64)
     assert widened.shape == (2, 576)
     np.testing.assert_array_equal(widened[:, 64 * 5: 64 * 6], np.arange(2 * 192).reshape(2, 192)[:, 64:128])
-
-
-def run_cli(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = cli_main(argv)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_prints_the_trace_and_next_tokens_as_json():
