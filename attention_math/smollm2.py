@@ -176,6 +176,16 @@ def _next_tokens(model: SmolLM2, logits: np.ndarray, probabilities: np.ndarray) 
 
 def model_trace(prompt: str) -> DecoderTrace:
     """Run SmolLM2 on a prompt, keeping every intermediate value of every layer and the next-token guess."""
+    from threadpoolctl import threadpool_limits
+
+    # The matrices are small (32 × 576 by 576 × 1536): two BLAS threads gain little on an idle
+    # machine (32 tokens: 0.21 s against 0.32 s) and, when another process holds a core, wait on
+    # each other for up to 6.6 s per trace (measured at load 5); one thread stayed at 0.3–0.7 s.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _model_trace(prompt)
+
+
+def _model_trace(prompt: str) -> DecoderTrace:
     tokens, token_ids = tokenize_for_model(prompt)
     model = load_model()
     config = model.config
