@@ -75,7 +75,7 @@ def load_model() -> SmolLM2:
     from tokenizers import Tokenizer
 
     config, arrays, folder = load_cached_arrays()
-    names = [name for name in LayerWeights.__dataclass_fields__]
+    names = list(LayerWeights.__dataclass_fields__)
     layers = tuple(LayerWeights(**{name: arrays[name][i] for name in names}) for i in range(config.n_layers))
     return SmolLM2(config=config, tokenizer=Tokenizer.from_file(str(folder / "tokenizer.json")),
                    token_embeddings=arrays["token_embeddings"], final_norm=arrays["final_norm"],
