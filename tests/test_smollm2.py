@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from attention_math import ExampleError
+from attention_math.focus import find_token
 from attention_math.gguf_weights import GGUF_NAME, gguf_path, hf_row_order, per_query_head
 from attention_math.head_finder import strongest_head
 from attention_math.rope import rotary_angles
@@ -111,6 +112,13 @@ def test_animal_prompt_facts_of_the_notes(runs):
     assert found.weight == trace.attention_weights[:, :, it, animal].max()
     sinks = [head.weights[-1, 0] for head in trace.layers[-1].attention.heads]
     assert sum(share >= 0.8 for share in sinks) == 4  # "4 of the 9 heads put 83–91 % on the first token"
+
+
+def test_query_and_key_words_find_decoded_tokens():
+    """QUERY=/KEY= words match SmolLM2's decoded tokens, leading space and all; a split word by its first piece."""
+    tokens, _ = tokenize_for_model(ANIMAL)
+    assert tokens[2:4] == (" didn", "'t")
+    assert (find_token(tokens, "it"), find_token(tokens, "Animal", "KEY"), find_token(tokens, "didn't")) == (8, 1, 2)
 
 
 def test_masked_weights_are_exactly_zero_and_rows_sum_to_one(runs):
