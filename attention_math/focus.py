@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from .example import ExampleError
 
 _MARKERS = ("##", "Ġ", "▁")
+# A BPE token that begins a word: marked (Ġ, ▁), or decoded to text with its leading space (SmolLM2's " animal").
+_BPE_WORD_STARTS = ("Ġ", "▁", " ")
 
 
 def shown_text(token: str) -> str:
@@ -52,12 +54,13 @@ def find_token(tokens: Sequence[str], spec: str | int, role: str = "QUERY") -> i
 
 
 def _joined_word(tokens: Sequence[str], start: int) -> str:
-    """The word that starts at `start`: WordPiece ## pieces, or BPE pieces up to the next Ġ word."""
+    """The word that starts at `start`: WordPiece ## pieces, or BPE pieces up to the next word start."""
     word = shown_text(tokens[start])
     for token in tokens[start + 1:]:
         if token.startswith("##"):
             word += shown_text(token)
-        elif not token.startswith(("Ġ", "▁", "[", "<")) and token.strip() and tokens[start].startswith(("Ġ", "▁")):
+        elif (tokens[start].startswith(_BPE_WORD_STARTS) and token.strip()
+              and not token.startswith(_BPE_WORD_STARTS + ("[", "<"))):
             word += shown_text(token)
         else:
             break

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import struct
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,9 +20,8 @@ import numpy as np
 
 from .activations import erf, gelu, layer_norm  # noqa: F401 - erf and gelu are part of this module's API
 from .example import ExampleError
+from .layer_stack import LayerStack
 from .trace import AttentionTrace, attention_trace
-from .rollout import attention_rollout
-from .worked import HeadPattern, MeanWeights, clearest_heads, mean_weights
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -75,51 +74,13 @@ class LayerTrace:
 
 
 @dataclass(frozen=True)
-class ModelTrace:
+class ModelTrace(LayerStack):
     sentence: str
     tokens: tuple[str, ...]  # WordPiece tokens, [CLS] first and [SEP] last
     token_ids: tuple[int, ...]
     causal: bool
     embeddings: np.ndarray  # (n, d_model) LayerNorm(word + position + token type)
     layers: tuple[LayerTrace, ...]
-
-    @property
-    def hidden_states(self) -> tuple[np.ndarray, ...]:
-        """The embeddings, then every layer's output: n_layers + 1 arrays, as transformers lists them."""
-        return (self.embeddings, *(layer.hidden for layer in self.layers))
-
-    @property
-    def n_layers(self) -> int:
-        return len(self.layers)
-
-    @property
-    def n_heads(self) -> int:
-        return self.layers[0].attention.n_heads
-
-    @property
-    def attention_weights(self) -> np.ndarray:
-        """(n_layers, n_heads, n, n): every head's softmax weights."""
-        return np.array([[head.weights for head in layer.attention.heads] for layer in self.layers])
-
-    # Worked values the model scenes show (attention_math/worked.py).
-    @cached_property
-    def layer_means(self) -> tuple[MeanWeights, ...]:
-        """Each layer's weights averaged over its heads (rows still sum to 1)."""
-        return tuple(mean_weights(layer.mean(axis=0)) for layer in self.attention_weights)
-
-    @cached_property
-    def rollout(self) -> tuple[MeanWeights, ...]:
-        """Attention rollout after each layer (attention_math/rollout.py)."""
-        return tuple(mean_weights(rolled) for rolled in attention_rollout(self.attention_weights))
-
-    @cached_property
-    def head_patterns(self) -> tuple[tuple[HeadPattern, ...], ...]:
-        return tuple(layer.attention.head_patterns for layer in self.layers)
-
-    @cached_property
-    def clearest_heads(self) -> dict[str, tuple[int, int]]:
-        """For each pattern class that occurs, the (layer, head) that shows it most clearly."""
-        return clearest_heads(self.head_patterns)
 
 
 def _model_folder() -> Path:

