@@ -102,7 +102,7 @@ class ExplainerScene(Scene):
             self.renderer.update_frame(self)
             path = Path(self.context.stills_dir) / f"{self.segment}-{len(self.sections):02d}-{record.name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.camera.get_image().save(path)
+            self.camera.get_image().convert("RGB").save(path)  # RGB: img2pdf keeps it lossless
             record.still = str(path)
 
     def _record_screen(self, record: SectionRecord) -> None:
@@ -131,6 +131,7 @@ def corner_title(scene: ExplainerScene, heading: str, subtitle: str | None = Non
     from .components import title_bar
 
     bar = title_bar(heading, subtitle)
+    scene.title = scene.title or heading  # names the segment's slides
     bar.to_corner(UL, buff=0.35)
     scene.add(bar)
     return bar

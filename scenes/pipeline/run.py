@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import assemble
+from .steps import publish_steps
 from .files import example_lock, publish, writing
 from .worker import SegmentJob, SegmentResult, render_segment
 
@@ -95,7 +96,7 @@ def render(request: RenderRequest, log=print) -> int:
 
 
 def _assembled(out_dir: Path, write_video: bool) -> bool:
-    wanted = ["storyboard.png", "slides.pdf"] + (["explainer.mp4", "explainer.srt"] if write_video else [])
+    wanted = ["storyboard.png", "slides.pdf", *assemble.CLASSROOM_FILES] + (["explainer.mp4", "explainer.srt"] if write_video else [])
     return all((out_dir / name).exists() for name in wanted)
 
 
@@ -138,6 +139,7 @@ def _publish_segment(result: SegmentResult, name: str, out_dir: Path, write_vide
         publish(Path(result.video), out_dir / f"{name}.mp4")
         if result.subtitles:
             publish(Path(result.subtitles), out_dir / f"{name}.srt")
+    publish_steps(result, name, out_dir, write_video)  # classroom: step videos + captions
 
 
 def _assemble(out_dir: Path, names: list[str], write_video: bool, log) -> None:
@@ -146,6 +148,7 @@ def _assemble(out_dir: Path, names: list[str], write_video: bool, log) -> None:
         assemble.storyboard(stills, tmp)
     with writing(out_dir / "slides.pdf") as tmp:
         assemble.slides_pdf(stills, tmp)
+    assemble.classroom(out_dir, names)  # classroom: presentation.html, slides.pptx
     videos = [out_dir / f"{name}.mp4" for name in names]
     if write_video and all(v.exists() for v in videos):
         with writing(out_dir / "explainer.mp4") as tmp:
