@@ -64,6 +64,7 @@ class ExplainerScene(Scene):
         self.head_source = f"heads[{self.focus_head}]"
         self.sections: list[SectionRecord] = []
         self._section_start = 0.0
+        self._speech = None  # classroom: the current step's narration (NARRATE=1)
 
     # Storyboard vocabulary -------------------------------------------------
     def step(self, name: str, caption: str) -> None:
@@ -74,12 +75,26 @@ class ExplainerScene(Scene):
         self.next_section(name)
         self.sections.append(SectionRecord(name, caption))
         self._section_start = self.renderer.time
+        self._speech = self._speak(caption)
+
+    def _speak(self, caption: str):
+        """classroom: with NARRATE=1 the caption is spoken from the step's start; else None."""
+        if not getattr(self.context, "narration_dir", None):
+            return None
+        from .pipeline.narration import speak
+
+        speech = speak(caption, Path(self.context.narration_dir))
+        self.add_sound(speech.wav)
+        return speech
 
     def hold_for_caption(self, minimum: float = 1.0) -> None:
         """Wait out the current step: at least `minimum` seconds, and until its subtitle has
         had time to be read (counted from the step's start)."""
         elapsed = self.renderer.time - self._section_start
         reading = len(self.sections[-1].caption.split()) / WORDS_PER_SECOND
+        if self._speech:  # classroom: a narrated step lasts as long as its speech
+            from .pipeline.narration import TAIL_SECONDS
+            reading = self._speech.seconds + TAIL_SECONDS
         if max(minimum, reading - elapsed) >= 1 / config.frame_rate:  # shorter waits warn
             self.wait(max(minimum, reading - elapsed))
 
@@ -95,8 +110,10 @@ class ExplainerScene(Scene):
             return
         record = self.sections[-1]
         duration = self.renderer.time - self._section_start
-        if duration > 0:
-            self.add_subcaption(record.caption, duration=duration, offset=-duration)
+        if duration > 0:  # classroom: narrated, each sentence's subtitle follows its speech
+            from .pipeline.narration import subtitle_cues
+            for text, start, end in subtitle_cues(self._speech, record.caption, duration):
+                self.add_subcaption(text, duration=end - start, offset=start - duration)
         self._record_screen(record)
         if self.context.stills_dir:
             self.renderer.update_frame(self)

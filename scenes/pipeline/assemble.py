@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 from datetime import timedelta
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,26 +25,41 @@ def font_file(family: str) -> str:
     return found.stdout.strip()
 
 
+def _has_audio(path: Path) -> bool:
+    with av.open(str(path)) as container:
+        return bool(container.streams.audio)
+
+
 def concat_videos(parts: list[Path], output: Path) -> None:
-    """Stream-copy MP4 segments (same codec and size) into one file, no re-encoding."""
+    """Stream-copy MP4 segments (same codec and size) into one file, no re-encoding. Their
+    audio comes along when every part has some (a narrated render): each part's audio is
+    shifted to where its video starts, and cut where its video ends, so it never drifts."""
+    kinds = ("video", "audio") if parts and all(_has_audio(part) for part in parts) else ("video",)
     with av.open(str(output), "w", format="mp4") as out:
-        out_stream = None
-        offset = 0  # in the output stream's time base
+        outputs: dict[str, av.stream.Stream] = {}
+        start = Fraction(0)  # seconds: where the part begins in the output
         for part in parts:
             with av.open(str(part)) as source:
-                in_stream = source.streams.video[0]
-                if out_stream is None:
-                    out_stream = out.add_stream_from_template(in_stream)
-                last_end = 0
-                for packet in source.demux(in_stream):
-                    if packet.dts is None:
+                inputs = [getattr(source.streams, kind)[0] for kind in kinds]
+                for stream in inputs:
+                    outputs.setdefault(stream.type, out.add_stream_from_template(stream))
+                video = inputs[0]
+                cut = Fraction(video.duration) * video.time_base if video.duration else None
+                video_end = start
+                for packet in source.demux(inputs):
+                    if packet.dts is None or packet.pts is None:
                         continue
-                    packet.pts += offset
-                    packet.dts += offset
-                    last_end = max(last_end, packet.pts + (packet.duration or 0))
-                    packet.stream = out_stream
+                    time_base = packet.stream.time_base
+                    if packet.stream.type == "audio" and cut is not None and packet.pts * time_base >= cut:
+                        continue
+                    shift = int(start / time_base)
+                    packet.pts += shift
+                    packet.dts += shift
+                    if packet.stream.type == "video":
+                        video_end = max(video_end, (packet.pts + (packet.duration or 0)) * time_base)
+                    packet.stream = outputs[packet.stream.type]
                     out.mux(packet)
-                offset = last_end
+                start = video_end
 
 
 def video_seconds(path: Path) -> float:
