@@ -48,8 +48,9 @@ def _style_title(shape, text: str, width) -> None:
 
     theme = current_theme()
     shape.text = text
-    shape.left, shape.width = 0, width
-    shape.top = Emu(-shape.height)  # off-slide: named in outlines, never over the still
+    height = shape.height  # inherited from the layout: read it before the shape gets its own frame
+    # Just above the slide: it names the slide in outlines and navigators, never covers the still.
+    shape.left, shape.top, shape.width, shape.height = 0, Emu(-height), width, height
     for paragraph in shape.text_frame.paragraphs:
         for run in paragraph.runs:
             run.font.name = theme.font
