@@ -110,10 +110,12 @@ class ExplainerScene(Scene):
             return
         record = self.sections[-1]
         duration = self.renderer.time - self._section_start
-        if duration > 0:  # classroom: narrated, each sentence's subtitle follows its speech
+        cues = [(record.caption, 0.0, duration)]
+        if self._speech:  # classroom: narrated, each sentence's subtitle follows its speech
             from .pipeline.narration import subtitle_cues
-            for text, start, end in subtitle_cues(self._speech, record.caption, duration):
-                self.add_subcaption(text, duration=end - start, offset=start - duration)
+            cues = subtitle_cues(self._speech, record.caption, duration)
+        for text, start, end in cues if duration > 0 else []:
+            self.add_subcaption(text, duration=end - start, offset=start - duration)
         self._record_screen(record)
         if self.context.stills_dir:
             self.renderer.update_frame(self)

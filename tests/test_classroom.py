@@ -64,6 +64,8 @@ def test_every_step_has_a_video_a_still_and_its_caption(out, manifest):
         assert Image.open(out / step["still"]).size == (1920, 1080)  # video at 480p, stills at 1080p
     with av.open(str(out / "02-embedding.mp4")) as container:
         assert abs(sum(durations) - container.duration / av.time_base) < 0.2
+        assert not container.streams.audio  # not narrated: silent, one subtitle per step as before
+    assert (out / "02-embedding.srt").read_text().count("-->") == len(steps)
 
 
 def test_storyboard_stays_small_and_uses_the_theme(out):

@@ -116,10 +116,10 @@ def speak(caption: str, cache_dir: Path) -> Speech:
     return Speech(str(wav_path), _wav_seconds(wav_path), cues)
 
 
-def subtitle_cues(speech: Speech | None, caption: str, duration: float) -> list[tuple[str, float, float]]:
-    """Subtitles for a step of `duration` seconds: the whole caption, or each sentence while
-    it is spoken (the last one stays until the step ends)."""
-    if speech is None or not speech.cues:
+def subtitle_cues(speech: Speech, caption: str, duration: float) -> list[tuple[str, float, float]]:
+    """Subtitles for a narrated step of `duration` seconds: each sentence from when it is
+    spoken until the next one starts (the last one stays until the step ends)."""
+    if not speech.cues:
         return [(caption, 0.0, duration)]
     cues = [(text, min(start, duration), min(end, duration)) for text, start, end in speech.cues]
     following = [start for _, start, _ in cues[1:]] + [duration]
