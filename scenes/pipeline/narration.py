@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -16,6 +17,10 @@ import wave
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+# Manim muxes the sound with options PyAV doesn't use and says so at WARNING on every
+# narrated segment; it is noise for the user.
+logging.getLogger("manim").addFilter(lambda record: "Some options were not used" not in record.getMessage())
 
 VOICE = "heart"  # the one voice inside the hibari-tts wheel; the others would download
 SEED = 0
