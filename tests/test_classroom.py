@@ -158,3 +158,29 @@ def test_presentation_plays_each_step_and_holds_on_its_last_frame(out, manifest,
         browser.close()
     assert not errors
     assert all(url.startswith("file://") for url in requests), "works offline, from disk"
+
+
+def test_presentation_opens_at_a_step_and_falls_back_to_stills(out, manifest):
+    """presentation.html#2 resumes at the end of step 2; a browser without H.264 (Firefox on
+    Linux without libavcodec) gets each step's still instead of a blank video."""
+    from playwright.sync_api import sync_playwright
+
+    steps = manifest["steps"]
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        page = browser.new_page(viewport={"width": 854, "height": 480})
+        page.goto((out / "presentation.html").as_uri() + "#2")
+        page.evaluate("video.defaultPlaybackRate = 8")
+        state = _held(page, 1)
+        assert state["src"].endswith(steps[1]["video"])
+        page.keyboard.press("ArrowRight")
+        _held(page, 2)
+        assert page.evaluate("location.hash") == "#3"
+        silent = browser.new_page(viewport={"width": 854, "height": 480})
+        silent.add_init_script("HTMLMediaElement.prototype.canPlayType = () => ''")
+        silent.goto((out / "presentation.html").as_uri())
+        silent.keyboard.press("ArrowRight")
+        silent.wait_for_function("document.body.dataset.step === '0' && document.body.dataset.state === 'held'")
+        assert silent.is_hidden("#video") and silent.is_visible("#still")
+        assert silent.evaluate("decodeURI(still.src)").endswith(steps[0]["still"])
+        browser.close()
