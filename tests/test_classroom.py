@@ -97,13 +97,25 @@ def test_slides_pptx_has_one_slide_per_still_with_notes(out, manifest):
         assert (picture.left, picture.top, picture.width, picture.height) == (0, 0, deck.slide_width, deck.slide_height)
 
 
-def test_libreoffice_opens_the_pptx(out, tmp_path):
+def test_the_animated_pptx_embeds_each_step_video(out, manifest):
+    from pptx import Presentation
+
+    deck = Presentation(str(out / "slides-animated.pptx"))
+    assert len(deck.slides) == len(manifest["steps"])
+    for slide, step in zip(deck.slides, manifest["steps"]):
+        media = [rel.target_part.blob for rel in slide.part.rels.values() if rel.reltype.endswith("/media")]
+        assert media == [(out / step["video"]).read_bytes()]
+        assert slide.notes_slide.notes_text_frame.text == step["caption"]
+
+
+@pytest.mark.parametrize("deck", ["slides.pptx", "slides-animated.pptx"])
+def test_libreoffice_opens_the_pptx(out, tmp_path, deck):
     soffice = shutil.which("soffice")
     assert soffice, "scripts/setup.sh installs libreoffice-impress for the tests"
     result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                             "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / "slides.pptx")],
+                             "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / deck)],
                             capture_output=True, text=True, timeout=120)
-    pdf = tmp_path / "slides.pdf"
+    pdf = tmp_path / deck.replace(".pptx", ".pdf")
     assert pdf.exists(), result.stderr
     assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 4
 
@@ -129,7 +141,7 @@ def test_presentation_plays_each_step_and_holds_on_its_last_frame(out, manifest,
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("request", lambda request: requests.append(request.url))
         page.goto((out / "presentation.html").as_uri())
-        page.evaluate("video.defaultPlaybackRate = 8")  # the test needn't watch in real time
+        page.evaluate("video.defaultPlaybackRate = video.playbackRate = 8")  # no need to watch in real time
         assert page.evaluate("document.body.dataset.step") == "-1"
         for index, step in enumerate(steps[:2]):
             (page.keyboard.press("ArrowRight") if index == 0 else page.click("#stage"))

@@ -15,7 +15,7 @@ from ..theme import current_theme
 from .slides import slides_pdf, slides_pptx  # noqa: F401  (slides_pdf: run.py calls it from here)
 from .steps import read_manifest
 
-CLASSROOM_FILES = ("presentation.html", "slides.pptx")
+CLASSROOM_FILES = ("presentation.html", "slides.pptx")  # and slides-animated.pptx after a video render
 
 
 @lru_cache(maxsize=4)
@@ -115,3 +115,6 @@ def classroom(out_dir: Path, names: list[str]) -> None:
         write_presentation(segments, tmp, title=out_dir.name)
     with writing(out_dir / "slides.pptx") as tmp:
         slides_pptx(segments, out_dir, tmp)
+    if segments and all(step.video for segment in segments for step in segment.steps):
+        with writing(out_dir / "slides-animated.pptx") as tmp:
+            slides_pptx(segments, out_dir, tmp, animated=True)

@@ -57,8 +57,21 @@ def _style_title(shape, text: str, width) -> None:
             run.font.color.rgb = RGBColor.from_string(theme.ink.lstrip("#"))
 
 
-def slides_pptx(segments: list[SegmentSteps], out_dir: Path, output: Path) -> None:
-    """One slide per step: still full-bleed, segment title above the slide, caption in the notes."""
+def _first_frame_png(video: Path) -> BytesIO:
+    """A step video's opening frame: the poster shown until the video is clicked."""
+    import av
+
+    with av.open(str(video)) as container:
+        frame = next(container.decode(video=0))
+        buffer = BytesIO()
+        frame.to_image().save(buffer, "PNG")
+    buffer.seek(0)
+    return buffer
+
+
+def slides_pptx(segments: list[SegmentSteps], out_dir: Path, output: Path, animated: bool = False) -> None:
+    """One slide per step: the still full-bleed (or, `animated`, the step's video that plays
+    on click and stops on its last frame), segment title above the slide, caption in the notes."""
     from pptx import Presentation
     from pptx.dml.color import RGBColor
     from pptx.util import Inches
@@ -66,6 +79,7 @@ def slides_pptx(segments: list[SegmentSteps], out_dir: Path, output: Path) -> No
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(SLIDE_INCHES[0]), Inches(SLIDE_INCHES[1])
     background = RGBColor.from_string(current_theme().background.lstrip("#"))
+    full_bleed = (0, 0, deck.slide_width, deck.slide_height)
     for segment in segments:
         for step in segment.steps:
             slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
@@ -73,6 +87,10 @@ def slides_pptx(segments: list[SegmentSteps], out_dir: Path, output: Path) -> No
             fill.solid()
             fill.fore_color.rgb = background
             _style_title(slide.shapes.title, segment.title, deck.slide_width)
-            slide.shapes.add_picture(str(out_dir / step.still), 0, 0, deck.slide_width, deck.slide_height)
+            if animated and step.video:
+                slide.shapes.add_movie(str(out_dir / step.video), *full_bleed, mime_type="video/mp4",
+                                       poster_frame_image=_first_frame_png(out_dir / step.video))
+            else:
+                slide.shapes.add_picture(str(out_dir / step.still), *full_bleed)
             slide.notes_slide.notes_text_frame.text = step.caption
     deck.save(str(output))
