@@ -14,10 +14,9 @@ import pytest
 from PIL import Image
 
 from scenes.theme import current_theme
+from tests.browser import launch
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +119,6 @@ def test_libreoffice_opens_the_pptx(out, tmp_path, deck):
     assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 4
 
 
-def _launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
 def _held(page, step: int) -> dict:
     page.wait_for_function(f"document.body.dataset.step === '{step}' && document.body.dataset.state === 'held'"
                            " && video.readyState >= 2 && Math.abs(video.currentTime - video.duration) < 0.01",
@@ -136,7 +131,7 @@ def test_presentation_plays_each_step_and_holds_on_its_last_frame(out, manifest,
 
     steps, errors, requests = manifest["steps"], [], []
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 854, "height": 480})
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("request", lambda request: requests.append(request.url))
@@ -179,7 +174,7 @@ def test_presentation_opens_at_a_step_and_falls_back_to_stills(out, manifest):
 
     steps = manifest["steps"]
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 854, "height": 480})
         page.goto((out / "presentation.html").as_uri() + "#2")
         page.evaluate("video.defaultPlaybackRate = 8")

@@ -13,6 +13,7 @@ import srt
 
 from scenes.pipeline import narration
 from scenes.pipeline.assemble import concat_videos
+from tests.browser import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,13 @@ def test_each_step_lasts_as_long_as_its_speech_and_the_speech_plays_in_it(out, s
         start += seconds
 
 
+def test_step_videos_carry_their_speech_for_the_presentation(steps, out):
+    for step, seconds, speech in steps:
+        samples, rate = _audio(out / step["video"])
+        assert abs(len(samples) / rate - speech.seconds) < 0.1, step["name"]
+        assert _loudness(samples, rate, 0.1, speech.seconds - 0.1) > 0.01
+
+
 def test_subtitles_follow_the_speech_sentence_by_sentence(out, steps):
     cues = list(srt.parse((out / "02-embedding.srt").read_text()))
     expected, start = [], 0.0
@@ -93,12 +101,32 @@ def test_audio_survives_the_concat(out, tmp_path):
     assert np.abs(both[offset + rate:offset + 2 * rate] - one[rate:2 * rate]).mean() < 0.01
 
 
-def test_the_same_caption_gives_the_same_bytes(tmp_path):
+def test_the_same_caption_gives_the_same_bytes(tmp_path, steps):
     caption = "Softmax turns each row of Q Kᵀ into weights. They add up to 100 %."
     first = narration.speak(caption, tmp_path / "a")
     second = narration.speak(caption, tmp_path / "b")
     assert Path(first.wav).read_bytes() == Path(second.wav).read_bytes()
     assert first.cues == second.cues and len(first.cues) == 2
+    step, _, made_by_the_render = steps[0]  # in a render worker, another process
+    again = narration.speak(step["caption"], tmp_path / "c")
+    assert Path(again.wav).read_bytes() == Path(made_by_the_render.wav).read_bytes()
+
+
+def test_the_presentation_of_a_narrated_render_speaks(out):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.goto((out / "presentation.html").as_uri())
+        page.evaluate("video.defaultPlaybackRate = video.playbackRate = 4")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.body.dataset.state === 'held' && document.body.dataset.step === '0'",
+                               timeout=20_000)
+        assert page.evaluate("video.webkitAudioDecodedByteCount") > 10_000 and not page.evaluate("video.muted")
+        page.keyboard.press("m")
+        assert page.evaluate("video.muted")
+        browser.close()
 
 
 @pytest.mark.parametrize("written,heard,not_heard", [

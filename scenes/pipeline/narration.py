@@ -129,3 +129,22 @@ def subtitle_cues(speech: Speech, caption: str, duration: float) -> list[tuple[s
     cues = [(text, min(start, duration), min(end, duration)) for text, start, end in speech.cues]
     following = [start for _, start, _ in cues[1:]] + [duration]
     return [(text, start, next_start) for (text, start, _), next_start in zip(cues, following) if next_start > start]
+
+
+def with_speech(video: Path, wav: Path, output: Path) -> None:
+    """A step's silent MP4 (Manim's sections have no audio) with its speech muxed in as AAC;
+    the video packets are copied as they are."""
+    import av
+
+    with av.open(str(video)) as source, av.open(str(wav)) as speech, av.open(str(output), "w", format="mp4") as out:
+        picture = out.add_stream_from_template(source.streams.video[0])
+        sound = out.add_stream("aac", rate=speech.streams.audio[0].rate, layout="mono")
+        for packet in source.demux(source.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = picture
+                out.mux(packet)
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=sound.rate)
+        for frame in speech.decode(audio=0):
+            for ready in resampler.resample(frame):
+                out.mux(sound.encode(ready))
+        out.mux(sound.encode(None))

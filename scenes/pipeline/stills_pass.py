@@ -35,6 +35,8 @@ def after_video(scene, scene_class, job, settings: dict):
     if not job.write_video:
         return [], scene
     steps = [(name, str(path)) for name, path in section_videos(Path(scene.renderer.file_writer.output_plan.section_index))]
+    if job.context.narration_dir:
+        steps = _narrated(steps, scene, Path(job.context.narration_dir))
     if job.quality in STILLS_AT_VIDEO_QUALITY:
         return steps, scene
     from manim import tempconfig
@@ -47,3 +49,18 @@ def after_video(scene, scene_class, job, settings: dict):
         stills = scene_class(skip_animations=True)
         stills.render()
     return steps, stills
+
+
+def _narrated(steps: list[tuple[str, str]], scene, cache: Path) -> list[tuple[str, str]]:
+    """Each step video with its own speech (a cache hit: the scene made it), so the
+    presentation of a narrated render speaks too."""
+    from .narration import speak, with_speech
+
+    captions = iter(record for record in scene.sections)
+    narrated = []
+    for name, path in steps:
+        record = next(r for r in captions if r.name == name)  # Manim drops empty sections
+        output = Path(path).with_name(f"{Path(path).stem}-narrated.mp4")
+        with_speech(Path(path), Path(speak(record.caption, cache).wav), output)
+        narrated.append((name, str(output)))
+    return narrated
