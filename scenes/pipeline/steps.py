@@ -6,6 +6,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .worker import SegmentResult
 
 STEPS_DIR = "steps"
 
@@ -49,14 +53,14 @@ def section_videos(index_file: Path) -> list[tuple[str, Path]]:
     return [(entry["name"], index_file.parent / entry["video"]) for entry in json.loads(index_file.read_text())]
 
 
-def segment_title(scene) -> str:
+def segment_title(scene: object) -> str:
     """The heading the segment shows, else its file-name part in words."""
     import re
 
     return scene.title or re.sub(r"^\d+-", "", scene.segment).replace("-", " ").capitalize()
 
 
-def publish_steps(result, name: str, out_dir: Path, write_video: bool) -> None:
+def publish_steps(result: "SegmentResult", name: str, out_dir: Path, write_video: bool) -> None:
     """Step videos into steps/ (named like the stills) and the segment's manifest beside them."""
     from .files import publish, writing
 

@@ -7,6 +7,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from manim import Scene
+
+    from ..context import RenderContext
+    from .worker import SegmentJob
 
 from .steps import section_videos
 
@@ -17,24 +24,26 @@ def stills_quality(quality: str) -> str:
     return "fourk_quality" if quality == "4k" else "high_quality"
 
 
-def video_pass_context(job):
+def video_pass_context(job: "SegmentJob") -> "RenderContext":
     """The context for the first pass: without a stills folder when a stills pass follows."""
     if job.write_video and job.quality not in STILLS_AT_VIDEO_QUALITY:
         return replace(job.context, stills_dir=None)
     return job.context
 
 
-def video_settings(job) -> dict:
+def video_settings(job: "SegmentJob") -> dict:
     if job.write_video:
         return {"save_sections": True}
     return {"quality": stills_quality(job.quality)}  # a stills-only render is the stills pass
 
 
-def after_video(scene, scene_class, job, settings: dict):
-    """(step videos, the scene whose sections carry the stills)."""
+def after_video(scene: "Scene", scene_class: type, job: "SegmentJob",
+                settings: dict) -> tuple[list[tuple[str, str]], "Scene"]:
+    """((section name, step MP4) in order, the scene whose sections carry the stills)."""
     if not job.write_video:
         return [], scene
-    steps = [(name, str(path)) for name, path in section_videos(Path(scene.renderer.file_writer.output_plan.section_index))]
+    index = Path(scene.renderer.file_writer.output_plan.section_index)
+    steps = [(name, str(path)) for name, path in section_videos(index)]
     if job.context.narration_dir:
         steps = _narrated(steps, scene, Path(job.context.narration_dir))
     if job.quality in STILLS_AT_VIDEO_QUALITY:
