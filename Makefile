@@ -5,6 +5,7 @@ SENTENCE ?=
 QUALITY ?= medium
 SCENES ?=
 MODEL ?=
+QUERY ?=
 LAYER ?=
 HEAD ?=
 JOBS ?= 2
@@ -14,8 +15,12 @@ NARRATE ?=
 RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model $(MODEL)) \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS)
+# The figure takes only these (MODEL=minilm etc. are refused, not silently ignored).
+FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
+	$(if $(MODEL),--model $(MODEL)) $(if $(QUALITY:medium=),--quality $(QUALITY)) $(if $(SCENES),--scenes "$(SCENES)") \
+	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD))
 
-.PHONY: setup test render stills figure bench bench-render clean
+.PHONY: setup test render stills figure explore bench bench-render clean
 setup:
 	@bash scripts/setup.sh
 
@@ -29,7 +34,13 @@ stills: setup
 	@$(PYTHON) -m scenes stills $(RENDER_FLAGS)
 
 figure: setup
-	@$(PYTHON) -m scenes figure $(RENDER_FLAGS)
+	@$(PYTHON) -m scenes figure $(FIGURE_FLAGS)
+
+# The interactive page (seed 003): media/<name>/explorer.html, one offline file.
+explore: setup
+	@$(PYTHON) -m scenes explore $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
+		$(if $(MODEL),--model $(MODEL)) $(if $(QUERY),--query "$(QUERY)") $(if $(LAYER),--layer $(LAYER)) \
+		$(if $(HEAD),--head $(HEAD))
 
 bench: setup
 	@$(PYTHON) -m benchmarks.bench_trace

@@ -53,10 +53,19 @@ def main(argv: list[str] | None = None) -> int:
     trace_parser.add_argument("--model", choices=("toy", "minilm"), default="toy",
                               help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2")
     trace_parser.add_argument("--indent", type=int, default=None, help="pretty-print JSON")
+    for name, text in (("learning", "the training run of W_Q, W_K, W_V (loss per step, checkpoints) as JSON"),
+                       ("rnn", "the toy RNN against attention on \"The cat sat on the mat\" as JSON")):
+        commands.add_parser(name, help=text).add_argument("--indent", type=int, default=None, help="pretty-print JSON")
     args = parser.parse_args(argv)
     try:
-        if args.model == "minilm":
-            from .minilm import model_trace_for_cli
+        if args.command == "learning":
+            from .learning import learning_run, run_to_dict
+            data = run_to_dict(learning_run())
+        elif args.command == "rnn":
+            from .rnn import before_after_to_dict, cat_sat
+            data = before_after_to_dict(cat_sat())
+        elif args.model == "minilm":
+            from .model_export import model_trace_for_cli
             data = model_trace_for_cli(args)
         else:
             from .trace import trace_example

@@ -7,7 +7,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 # How many tokens each on-screen layout can show with every number readable.
-LAYOUT_MAX_TOKENS = {"full": 8, "figure": 6, "unlimited": 10**9}
+# "explorer": the interactive page (explorer/) zooms and pans, so it takes long sentences.
+LAYOUT_MAX_TOKENS = {"full": 8, "figure": 6, "explorer": 512, "unlimited": 10**9}
 POSITIONAL_CHOICES = ("none", "sinusoidal")
 _TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 

@@ -9,20 +9,20 @@ layer (residual + LayerNorm, GELU feed-forward, residual + LayerNorm) is here.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import struct
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .example import ExampleError, load_example
-from .head_patterns import PATTERN_RULES, classify_head
-from .rollout import attention_rollout
+from .activations import erf, gelu, layer_norm  # noqa: F401 - erf and gelu are part of this module's API
+from .example import ExampleError
 from .trace import AttentionTrace, attention_trace
+from .rollout import attention_rollout
+from .worked import HeadPattern, MeanWeights, clearest_heads, mean_weights
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -100,6 +100,26 @@ class ModelTrace:
     def attention_weights(self) -> np.ndarray:
         """(n_layers, n_heads, n, n): every head's softmax weights."""
         return np.array([[head.weights for head in layer.attention.heads] for layer in self.layers])
+
+    # Worked values the model scenes show (attention_math/worked.py).
+    @cached_property
+    def layer_means(self) -> tuple[MeanWeights, ...]:
+        """Each layer's weights averaged over its heads (rows still sum to 1)."""
+        return tuple(mean_weights(layer.mean(axis=0)) for layer in self.attention_weights)
+
+    @cached_property
+    def rollout(self) -> tuple[MeanWeights, ...]:
+        """Attention rollout after each layer (attention_math/rollout.py)."""
+        return tuple(mean_weights(rolled) for rolled in attention_rollout(self.attention_weights))
+
+    @cached_property
+    def head_patterns(self) -> tuple[tuple[HeadPattern, ...], ...]:
+        return tuple(layer.attention.head_patterns for layer in self.layers)
+
+    @cached_property
+    def clearest_heads(self) -> dict[str, tuple[int, int]]:
+        """For each pattern class that occurs, the (layer, head) that shows it most clearly."""
+        return clearest_heads(self.head_patterns)
 
 
 def _model_folder() -> Path:
@@ -183,62 +203,6 @@ def load_model() -> MiniLM:
     )
 
 
-def layer_norm(x: np.ndarray, norm: tuple[np.ndarray, np.ndarray], eps: float) -> np.ndarray:
-    """Per row: subtract the mean, divide by the standard deviation (population), then gain and bias."""
-    gain, bias = norm
-    centred = x - x.mean(axis=-1, keepdims=True)
-    variance = np.mean(centred * centred, axis=-1, keepdims=True)
-    return centred / np.sqrt(variance + eps) * gain + bias
-
-
-# W. J. Cody (1969), "Rational Chebyshev approximations for the error function"
-# (Netlib specfun CALERF), accurate to about 1e-16. numpy has no erf and
-# math.erf element by element costs ~40 ms per 32-token trace.
-_ERF_SMALL = (  # erf(y) = y · P(y²)/Q(y²) for |y| ≤ 0.46875; highest degree first
-    (1.85777706184603153e-1, 3.16112374387056560e0, 1.13864154151050156e2,
-     3.77485237685302021e2, 3.20937758913846947e3),
-    (1.0, 2.36012909523441209e1, 2.44024637934444173e2, 1.28261652607737228e3,
-     2.84423683343917062e3),
-)
-_ERFC_MIDDLE = (  # erfc(y) = exp(−y²) · P(y)/Q(y) for 0.46875 < y ≤ 4
-    (2.15311535474403846e-8, 5.64188496988670089e-1, 8.88314979438837594e0,
-     6.61191906371416295e1, 2.98635138197400131e2, 8.81952221241769090e2,
-     1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3),
-    (1.0, 1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2,
-     1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3,
-     3.43936767414372164e3, 1.23033935480374942e3),
-)
-_ERFC_LARGE = (  # erfc(y) = exp(−y²)/y · (1/√π − z·P(z)/Q(z)), z = 1/y², for y > 4
-    (1.63153871373020978e-2, 3.05326634961232344e-1, 3.60344899949804439e-1,
-     1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4),
-    (1.0, 2.56852019228982242e0, 1.87295284992346047e0, 5.27905102951428412e-1,
-     6.05183413124413191e-2, 2.33520497626869185e-3),
-)
-
-
-def erf(x: np.ndarray) -> np.ndarray:
-    """The error function, element-wise, to double precision."""
-    x = np.asarray(x, dtype=np.float64)
-    y = np.abs(x)
-    result = np.empty_like(y)
-    small, large = y <= 0.46875, y > 4.0
-    middle = ~small & ~large
-    ys = y[small] ** 2
-    result[small] = y[small] * np.polyval(_ERF_SMALL[0], ys) / np.polyval(_ERF_SMALL[1], ys)
-    ym = y[middle]
-    result[middle] = 1.0 - np.exp(-ym * ym) * np.polyval(_ERFC_MIDDLE[0], ym) / np.polyval(_ERFC_MIDDLE[1], ym)
-    yl = y[large]
-    z = 1.0 / (yl * yl)
-    tail = (1.0 / np.sqrt(np.pi) - z * np.polyval(_ERFC_LARGE[0], z) / np.polyval(_ERFC_LARGE[1], z)) / yl
-    result[large] = 1.0 - np.exp(-yl * yl) * tail
-    return np.copysign(result, x)
-
-
-def gelu(x: np.ndarray) -> np.ndarray:
-    """BERT's exact GELU, x · Φ(x) = x/2 · (1 + erf(x/√2)) (not the tanh approximation)."""
-    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
-
-
 def tokenize_for_model(sentence: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """WordPiece tokens and ids with [CLS] and [SEP]; raises ExampleError for unusable input."""
     if not isinstance(sentence, str) or not sentence.strip():
@@ -302,65 +266,3 @@ def model_trace(sentence: str, causal: bool = False) -> ModelTrace:
         sentence=sentence, tokens=tokens, token_ids=token_ids, causal=causal,
         embeddings=embeddings, layers=tuple(layers),
     )
-
-
-# Flags of the toy model that a fixed, trained model cannot honour.
-_TOY_ONLY_FLAGS = ("heads", "d_model", "d_k", "seed", "positional", "precision")
-
-
-def _sentence_and_causal(args: argparse.Namespace) -> tuple[str, bool]:
-    for name in _TOY_ONLY_FLAGS:
-        if getattr(args, name, None) is not None:
-            flag = "--" + name.replace("_", "-")
-            raise ExampleError(f"{flag} does not apply to --model minilm: the trained model's sizes are fixed")
-    if getattr(args, "example", None):
-        if args.sentence:
-            raise ExampleError("give a sentence or --example FILE, not both")
-        example = load_example(args.example)
-        return example.sentence, example.causal if args.causal is None else bool(args.causal)
-    if args.sentence is None:
-        raise ExampleError("give a sentence in quotes or --example FILE.toml")
-    return args.sentence, bool(args.causal)
-
-
-# The model's fixed matrices are 13 MB of JSON per layer; they stay in model.safetensors.
-_OMITTED_WEIGHTS = ("w_q", "w_k", "w_v", "w_o")
-
-
-def _attention_without_weights(attention: AttentionTrace) -> dict:
-    data = attention.to_dict()
-    for name in _OMITTED_WEIGHTS:
-        del data[name], data["shapes"][name]
-    return data
-
-
-def model_trace_for_cli(args: argparse.Namespace) -> dict:
-    """`python -m attention_math trace --model minilm "..." [--causal]` as JSON-ready data."""
-    sentence, causal = _sentence_and_causal(args)
-    trace = model_trace(sentence, causal)
-    weights = trace.attention_weights
-    mask = trace.layers[0].attention.mask
-    layers = []
-    for layer in trace.layers:
-        patterns = [classify_head(head.weights, trace.tokens, mask) for head in layer.attention.heads]
-        layers.append({
-            "index": layer.index,
-            "attention": _attention_without_weights(layer.attention),
-            "attention_residual_norm": layer.attention_residual_norm.tolist(),
-            "ffn_intermediate": layer.ffn_intermediate.tolist(),
-            "ffn_output": layer.ffn_output.tolist(),
-            "hidden": layer.hidden.tolist(),
-            "head_patterns": [{"head": h, "label": label, "score": score} for h, (label, score) in enumerate(patterns)],
-        })
-    return {
-        "model": MODEL_NAME,
-        "sentence": trace.sentence,
-        "causal": trace.causal,
-        "tokens": list(trace.tokens),
-        "token_ids": list(trace.token_ids),
-        "embeddings": trace.embeddings.tolist(),
-        "layers": layers,
-        "omitted": f"each layer's {', '.join(_OMITTED_WEIGHTS)}: fixed weights, read them from model.safetensors",
-        "pattern_rules": dict(PATTERN_RULES),
-        "rollout": attention_rollout(weights).tolist(),
-    }

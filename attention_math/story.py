@@ -15,6 +15,8 @@ import numpy as np
 
 from .cross import CrossAttentionTrace, cross_attention_trace
 from .example import Example, load_example
+from .learning import learning_run
+from .rnn import cat_sat
 from .softmax import masked_softmax
 from .trace import AttentionTrace, _frozen, trace_example
 from .weights import input_decimals, projection_weights, static_embedding
@@ -123,6 +125,7 @@ def story_namespace() -> dict:
     return {
         "traces": traces, "plain": plain, "cross": cross_example(), "dot": dot_example(),
         "plain_attention": plain_attention, "difference": difference,
+        "learning": learning_run(), "rnn": cat_sat(),  # the learning and before-transformers segments' runs
         # "bank" in the two sentences: static vectors (equal) and contextual ones (not).
         "bank_static_shift": difference(traces["money"].embeddings[bank], traces["river"].embeddings[bank]),
         "bank_shift": difference(plain["money"].output[bank], plain["river"].output[bank]),

@@ -8,12 +8,16 @@ columns h·d_k … (h+1)·d_k − 1), exactly as torch.nn.MultiheadAttention spl
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 
 from .example import Example
+from .head_patterns import classify_head
 from .softmax import masked_softmax_rows
 from .weights import input_decimals, projection_weights, quantise, sinusoidal_encoding, static_embedding
+from .worked import (BlendRow, HeadPattern, LazyRows, SoftmaxRow, blend_row, needs_shift, row_percentages,
+                     softmax_row)
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -37,6 +41,26 @@ class HeadTrace:
     masked_scores: np.ndarray  # scaled_scores, -inf where the mask hides a key
     weights: np.ndarray  # softmax per row; masked entries exactly 0
     output: np.ndarray  # (n, d_k) = weights @ v
+
+    # Worked values, built on first use (attention_math/worked.py): what segments spell out.
+    @cached_property
+    def percentages(self) -> np.ndarray:
+        """(n, n) each row's weights as whole percentages adding to exactly 100."""
+        return row_percentages(self.weights)
+
+    @cached_property
+    def softmax_shifted(self) -> bool:
+        """Whether this head's worked softmax rows show e^(s − m) (its scores are too large for e^s)."""
+        return needs_shift(self.masked_scores)
+
+    @cached_property
+    def softmax_rows(self) -> LazyRows[SoftmaxRow]:
+        return LazyRows(len(self.weights), lambda i: softmax_row(self.masked_scores, self.weights, i,
+                                                                 self.softmax_shifted))
+
+    @cached_property
+    def blend_rows(self) -> LazyRows[BlendRow]:
+        return LazyRows(len(self.weights), lambda i: blend_row(self.weights, self.v, i))
 
 
 @dataclass(frozen=True)
@@ -71,6 +95,16 @@ class AttentionTrace:
     @property
     def n_tokens(self) -> int:
         return len(self.tokens)
+
+    @property
+    def n_pairs(self) -> int:
+        """Query–key pairs: n × n scores per head."""
+        return self.n_tokens ** 2
+
+    @cached_property
+    def head_patterns(self) -> tuple[HeadPattern, ...]:
+        """Each head's pattern class and score (attention_math/head_patterns.py)."""
+        return tuple(HeadPattern(*classify_head(head.weights, self.tokens, self.mask)) for head in self.heads)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data; keys are the field names, masked scores are null."""
@@ -133,6 +167,37 @@ def _causal_softmax(scaled: np.ndarray, mask: np.ndarray, masked: np.ndarray, we
         masked_softmax_rows(masked[:, rows, seen], out=weights[:, rows, seen])
 
 
+def _heads(q_h: np.ndarray, k_h: np.ndarray, v_h: np.ndarray, scale: float, mask: np.ndarray,
+           causal: bool) -> tuple[tuple[HeadTrace, ...], np.ndarray]:
+    """Every head at once on (heads, n, d_k) projections: the per-head records and the outputs."""
+    n_heads, n_tokens = q_h.shape[:2]
+    # The (heads, n, n) arrays the trace keeps share one allocation from np.zeros: at 512
+    # tokens they are 100 MB, and faulting in fresh memory costs more than the arithmetic on
+    # it. One large block is faulted in far fewer (transparent huge) pages than four separate
+    # arrays (measured: ~50 instead of ~5000 page faults per trace), and its pages arrive
+    # zeroed, which the causal path relies on for the hidden weights.
+    square = np.zeros((4 if causal else 3, n_heads, n_tokens, n_tokens))
+    scores = np.matmul(q_h, k_h.transpose(0, 2, 1), out=square[0])
+    scaled = np.multiply(scores, scale, out=square[1])
+    weights = square[-1]
+    if causal:
+        masked = square[2]
+        _causal_softmax(scaled, mask, masked, weights)
+    else:
+        masked = scaled  # nothing is hidden: the same read-only array, not a copy
+        masked_softmax_rows(masked, out=weights)
+    head_outputs = weights @ v_h
+    return tuple(
+        HeadTrace(
+            index=h, q=_frozen(q_h[h]), k=_frozen(k_h[h]), v=_frozen(v_h[h]),
+            scores=_frozen(scores[h]), scaled_scores=_frozen(scaled[h]),
+            masked_scores=_frozen(masked[h]), weights=_frozen(weights[h]),
+            output=_frozen(head_outputs[h]),
+        )
+        for h in range(n_heads)
+    ), head_outputs
+
+
 def attention_trace(
     tokens: tuple[str, ...],
     x: np.ndarray,
@@ -171,32 +236,7 @@ def attention_trace(
     def by_head(matrix: np.ndarray) -> np.ndarray:
         return matrix.reshape(n_tokens, n_heads, d_k).transpose(1, 0, 2)
 
-    q_h, k_h, v_h = by_head(q), by_head(k), by_head(v)
-    # The (heads, n, n) arrays the trace keeps share one allocation from np.zeros: at 512
-    # tokens they are 100 MB, and faulting in fresh memory costs more than the arithmetic on
-    # it. One large block is faulted in far fewer (transparent huge) pages than four separate
-    # arrays (measured: ~50 instead of ~5000 page faults per trace), and its pages arrive
-    # zeroed, which the causal path relies on for the hidden weights.
-    square = np.zeros((4 if causal else 3, n_heads, n_tokens, n_tokens))
-    scores = np.matmul(q_h, k_h.transpose(0, 2, 1), out=square[0])
-    scaled = np.multiply(scores, scale, out=square[1])
-    weights = square[-1]
-    if causal:
-        masked = square[2]
-        _causal_softmax(scaled, mask, masked, weights)
-    else:
-        masked = scaled  # nothing is hidden: the same read-only array, not a copy
-        masked_softmax_rows(masked, out=weights)
-    head_outputs = weights @ v_h
-    heads = tuple(
-        HeadTrace(
-            index=h, q=_frozen(q_h[h]), k=_frozen(k_h[h]), v=_frozen(v_h[h]),
-            scores=_frozen(scores[h]), scaled_scores=_frozen(scaled[h]),
-            masked_scores=_frozen(masked[h]), weights=_frozen(weights[h]),
-            output=_frozen(head_outputs[h]),
-        )
-        for h in range(n_heads)
-    )
+    heads, head_outputs = _heads(by_head(q), by_head(k), by_head(v), scale, mask, causal)
     concat = head_outputs.transpose(1, 0, 2).reshape(n_tokens, d_model)
     output = project(concat, w_o, "o")
     return AttentionTrace(

@@ -10,10 +10,23 @@ from manim.mobject.text.tex_mobject import SingleStringMathTex
 
 from . import context
 from .components.text import FlatText, NumberText
+from .presentation import STAGE
 from .theme import current_theme
 
 FRAME_MARGIN = 0.02
 WORDS_PER_SECOND = 2.8  # a comfortable subtitle reading speed (~170 words a minute)
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One play of a step, built by a segment's helper and performed from its construct: the
+    animations, their run time, what leaves or joins the screen afterwards (a flying copy that
+    landed, a swap that shows no change), and a pause after it."""
+    animations: tuple
+    run_time: float | None = None
+    remove: tuple = ()
+    add: tuple = ()
+    wait: float = 0.0
 
 
 @dataclass
@@ -58,8 +71,11 @@ class ExplainerScene(Scene):
         self.trace = context.active_trace()
         # Toy inputs (embeddings, weights) are quantised one decimal coarser than results.
         self.input_precision = self.trace.input_precision
+        # What to show for this trace (one layout policy), and where: the stage under the title.
+        self.presentation = context.active_presentation()
+        self.stage = STAGE
         # Segments 3–5 follow one head: head 1 of the toy example, or the chosen real-model head.
-        self.focus_head = self.context.head
+        self.focus_head = self.presentation.focus_head
         self.head_trace = self.trace.heads[self.focus_head]
         self.head_source = f"heads[{self.focus_head}]"
         self.sections: list[SectionRecord] = []
@@ -86,6 +102,15 @@ class ExplainerScene(Scene):
         speech = speak(caption, Path(self.context.narration_dir))
         self.add_sound(speech.wav)
         return speech
+
+    def perform(self, *beats: Beat) -> None:
+        """Play beats in order (a helper builds them; the storyboard says when)."""
+        for beat in beats:
+            self.play(*beat.animations, **({} if beat.run_time is None else {"run_time": beat.run_time}))
+            self.remove(*beat.remove)
+            self.add(*beat.add)
+            if beat.wait:
+                self.wait(beat.wait)
 
     def hold_for_caption(self, minimum: float = 1.0) -> None:
         """Wait out the current step: at least `minimum` seconds, and until its subtitle has

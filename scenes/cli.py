@@ -21,21 +21,26 @@ def _parser() -> argparse.ArgumentParser:
                             ("figure", "self_attention.png (800×500), a transparent twin and a 2× print version"),
                             ("list", "the segments in playing order")]:
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--model", choices=("toy", "minilm"), default="toy",
-                         help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2")
+        if name != "figure":  # the figure draws the toy model, one size: it takes no render flags
+            sub.add_argument("--model", choices=("toy", "minilm"), default="toy",
+                             help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2")
         if name == "list":
             continue
         sub.add_argument("--sentence", help="your own sentence (gets the default settings)")
-        sub.add_argument("--example", help=f"an example TOML file (default {DEFAULT_EXAMPLE.relative_to(Path.cwd()) if DEFAULT_EXAMPLE.is_relative_to(Path.cwd()) else DEFAULT_EXAMPLE})")
-        sub.add_argument("--quality", choices=list(QUALITIES), default="medium",
-                         help="low 480p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
-        sub.add_argument("--scenes", help="a subset: numbers or names, e.g. '1,3' or 'softmax'")
-        sub.add_argument("--jobs", type=int, default=2, help="parallel render processes (default 2)")
-        sub.add_argument("--layer", type=int, default=1, help="with --model minilm: layer 1–6")
-        sub.add_argument("--head", type=int, default=1, help="with --model minilm: head 1–12")
+        default = DEFAULT_FIGURE_EXAMPLE if name == "figure" else DEFAULT_EXAMPLE
+        sub.add_argument("--example", help=f"an example TOML file (default {default.relative_to(Path.cwd()) if default.is_relative_to(Path.cwd()) else default})")
+        if name != "figure":
+            sub.add_argument("--quality", choices=list(QUALITIES), default="medium",
+                             help="low 480p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
+            sub.add_argument("--scenes", help="a subset: numbers or names, e.g. '1,3' or 'softmax'")
+            sub.add_argument("--jobs", type=int, default=2, help="parallel render processes (default 2)")
+            sub.add_argument("--layer", type=int, default=1, help="with --model minilm: layer 1–6")
+            sub.add_argument("--head", type=int, default=1, help="with --model minilm: head 1–12")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
         if name == "render":  # classroom
             sub.add_argument("--narrate", action="store_true", help="speak every caption (offline voice) into the videos")
+    from explorer.cli import add_explore_arguments
+    add_explore_arguments(commands.add_parser("explore", help="explorer.html: one interactive offline page (seed 003)"))
     return parser
 
 
@@ -58,7 +63,14 @@ def _narration_dir(args, example: Example) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # one line, not a usage dump: e.g. `figure --model minilm` (the figure is the toy model)
+        parser.exit(2, f"error: `{args.command}` takes no {' '.join(unknown)} (see python -m scenes {args.command} "
+                       "--help)\n")
+    if args.command == "explore":
+        from explorer.cli import run_explore
+        return run_explore(args, DEFAULT_EXAMPLE)
     from .playlist import numbered_name, playlist, select
 
     if args.command == "list":
@@ -71,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         example = _example(args)
         if args.command == "figure":
-            from .figure import render_figure
+            from .pipeline.figure_export import render_figure
 
             for path in render_figure(example, args.media_dir.resolve() / example.name):
                 print(path)

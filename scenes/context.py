@@ -46,6 +46,18 @@ def active_trace() -> AttentionTrace:
     return _trace_for(context.example, context.model, context.layer)
 
 
+def active_presentation():
+    """The layout policy's decisions for the active trace (scenes/presentation.py)."""
+    from .presentation import ModelFacts, presentation_for
+
+    context = active()
+    facts = None
+    if context.model == "minilm":
+        facts = ModelFacts("all-MiniLM-L6-v2", "WordPiece tokens, with [CLS] at the start and [SEP] at the end",
+                           context.layer, trained_causal=False)
+    return presentation_for(active_trace(), focus_head=context.head, model=facts)
+
+
 def validate_model_context(context: RenderContext) -> None:
     """Fail early, in one line, for a sentence or layer/head the real-model layout can't show."""
     from attention_math import ExampleError, LAYOUT_MAX_TOKENS

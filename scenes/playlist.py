@@ -15,6 +15,7 @@ from .story import STORY
 
 PLAYLIST_ORDER = [
     "where-it-sits",  # opening frame: the encoder block, attention highlighted
+    "before-transformers",  # seed 004: an RNN reads one word per step and forgets; attention sees all at once
     "embedding",  # ends on "the same word always gets the same vector" ...
     "why-attention",  # ... which is the problem: "bank" in two sentences
     "similarity",  # where the weights come from: the dot product, then the focus table
@@ -25,6 +26,7 @@ PLAYLIST_ORDER = [
     "dot-products",
     "softmax",
     "weighted-sum",
+    "learning",  # the mechanism is known, its W were random: training learns them (seed 002), a rule per head…
     "multi-head",
     "cross-attention",  # once the mechanism is known: queries from another sentence
     "three-panel",  # mechanism → behaviour summary (seed 001)

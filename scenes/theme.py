@@ -26,6 +26,36 @@ class PanelTints:
 
 
 @dataclass(frozen=True)
+class FigureStyle:
+    """The static figure (self_attention.png): its pixels, paper and type sizes.
+
+    Type sizes are in pixels at 800 × 500, where nothing a reader must read is below 10 px.
+    Text is built at one of the theme's font sizes and scaled to its size here: `px_of` says
+    what a theme font size measures in this frame.
+    """
+    pixels: tuple[int, int] = (800, 500)
+    frame: tuple[float, float] = (12.8, 8.0)  # 62.5 px per unit
+    background: str = "#FFFFFF"  # white paper (and a transparent twin)
+    text_px: dict = field(default_factory=lambda: {
+        "title": 21, "heading": 12.5, "formula": 12.5, "number": 11, "note": 10.5,
+        "name": 11,  # head names, "concat", "output" in the multi-head strip
+        "grid_name": 13.5,  # X, Q, K, V over their grids
+        "flow_note": 11.5, "flow_formula": 12,  # the top row shrinks ~10 % to fit 800 px: it starts larger
+    })
+    # Measured: a theme font-size point of Pango text is this many frame units tall; TeX runs smaller.
+    text_units_per_point: float = 0.01456
+    tex_units_per_point: float = 0.014
+
+    def px(self, role: str) -> float:
+        return self.text_px[role]
+
+    def px_of(self, font_size: float, tex: bool = False) -> float:
+        """What text (or TeX) at a theme font size measures in the figure, in pixels."""
+        per_point = self.tex_units_per_point if tex else self.text_units_per_point
+        return font_size * per_point * self.pixels[0] / self.frame[0]
+
+
+@dataclass(frozen=True)
 class Theme:
     background: str = "#FBFAF7"
     ink: str = "#1F2937"  # main text
@@ -35,19 +65,17 @@ class Theme:
     masked_fill: str = "#E5E7EB"
     highlight: str = "#F43F5E"  # the row/column/cell being worked on
     # seed 001: each token keeps its colour in every segment.
-    token_colors: tuple[str, ...] = (
-        "#FF6B6B", "#4ECDC4", "#45B7D1", "#FFA07A", "#98D8C8", "#F7DC6F", "#B39DDB", "#F48FB1",
-    )
+    token_colors: tuple[str, ...] = ("#FF6B6B", "#4ECDC4", "#45B7D1", "#FFA07A", "#98D8C8", "#F7DC6F", "#B39DDB",
+                                     "#F48FB1")
+    # Heads: seed 001's head palette without the hues Q, K and V already own (blue, green,
+    # amber), so a head's frame never reads as "the query" or "the value".
+    head_colors: tuple[str, ...] = ("#8B5CF6", "#EC4899", "#06B6D4", "#EF4444", "#84CC16", "#A16207", "#0F766E",
+                                    "#64748B")
     # seed 001: Q blue, K green, V amber, in every segment, legend and figure.
     query: str = "#3B82F6"
     key: str = "#10B981"
     value: str = "#F59E0B"
     output: str = "#334155"
-    # Heads: seed 001's head palette without the hues Q, K and V already own (blue, green,
-    # amber), so a head's frame never reads as "the query" or "the value".
-    head_colors: tuple[str, ...] = (
-        "#8B5CF6", "#EC4899", "#06B6D4", "#EF4444", "#84CC16", "#A16207", "#0F766E", "#64748B",
-    )
     # Values: sign → hue, magnitude → intensity.
     positive: str = "#2563EB"
     negative: str = "#DC2626"
@@ -55,6 +83,7 @@ class Theme:
     weight_low: str = "#F5F3FF"
     weight_high: str = "#4C1D95"
     panels: PanelTints = field(default_factory=PanelTints)
+    figure: FigureStyle = field(default_factory=FigureStyle)
     font: str = "DejaVu Sans"
     mono_font: str = "DejaVu Sans Mono"
     sizes: dict = field(default_factory=lambda: {

@@ -11,7 +11,7 @@ DEBIAN_PACKAGES=(
   texlive-latex-base texlive-latex-recommended        # MathTex
   texlive-fonts-recommended texlive-latex-extra dvisvgm
   fonts-dejavu-core fonts-noto-core                   # Latin + many scripts for user sentences
-  chromium                                            # classroom: tests click through presentation.html
+  chromium                                            # explorer + classroom: browser tests
 )
 # classroom: LibreOffice opens slides.pptx in the tests (libreoffice-impress, no recommends:
 # ~20 s, ~200 MB on Debian 12), so only a set-up with the test extra installs it.

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import tempfile
 
-import numpy as np
 from manim import tempconfig
 
-from attention_math import format_number, percentages, shown
+from attention_math import format_number
+from attention_math.fields import resolve
 from scenes import context
 
 OVERLAP_TOLERANCE = 0.02  # scene units; glyph boxes may touch, not cross
@@ -25,19 +25,21 @@ def build_scene(scene_class, example, **context_fields):
 
 
 def trace_namespace(trace) -> dict:
+    """The roots a source's field path may start from: the trace's fields, and `trace` itself."""
     names = {name: getattr(trace, name) for name in trace.__dataclass_fields__}
-    names.update(trace=trace, percentages=percentages, shown=shown, np=np)
+    names.update(trace=trace)
     return names
 
 
 def wrong_numbers(scene, namespace: dict | None = None) -> list[str]:
-    """Every NumberText on screen whose text differs from its trace source, formatted."""
+    """Every NumberText on screen whose text differs from the value its field path names in the
+    trace, formatted (a source that is not a plain field path fails: it would be arithmetic)."""
     if namespace is None:  # scenes that show other traces name them in `traces` / `names`
         namespace = {**trace_namespace(scene.trace), **getattr(scene, "traces", {}), **getattr(scene, "names", {})}
     problems = []
     for record in scene.sections:
         for source, text, precision, suffix in record.numbers:
-            value = float(eval(source, {"__builtins__": {}}, namespace))  # noqa: S307 - our own expressions
+            value = float(resolve(namespace, source))
             expected = format_number(value, precision) + suffix
             if text != expected:
                 problems.append(f"{record.name}: {source} shows {text!r}, trace gives {expected!r}")

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from scenes.theme import current_theme
-from tests.browser import launch
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,11 +127,8 @@ def _held(page, step: int) -> dict:
 
 
 def test_presentation_plays_each_step_and_holds_on_its_last_frame(out, manifest, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     steps, errors, requests = manifest["steps"], [], []
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 854, "height": 480})
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("request", lambda request: requests.append(request.url))
@@ -162,7 +159,6 @@ def test_presentation_plays_each_step_and_holds_on_its_last_frame(out, manifest,
         page.keyboard.press("ArrowRight")
         _held(page, 1)
         assert steps[1]["caption"] in notes.inner_text("#now")
-        browser.close()
     assert not errors
     assert all(url.startswith("file://") for url in requests), "works offline, from disk"
 
@@ -170,11 +166,8 @@ def test_presentation_plays_each_step_and_holds_on_its_last_frame(out, manifest,
 def test_presentation_opens_at_a_step_and_falls_back_to_stills(out, manifest):
     """presentation.html#2 resumes at the end of step 2; a browser without H.264 (Firefox on
     Linux without libavcodec) gets each step's still instead of a blank video."""
-    from playwright.sync_api import sync_playwright
-
     steps = manifest["steps"]
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 854, "height": 480})
         page.goto((out / "presentation.html").as_uri() + "#2")
         page.evaluate("video.defaultPlaybackRate = 8")
@@ -190,4 +183,3 @@ def test_presentation_opens_at_a_step_and_falls_back_to_stills(out, manifest):
         silent.wait_for_function("document.body.dataset.step === '0' && document.body.dataset.state === 'held'")
         assert silent.is_hidden("#video") and silent.is_visible("#still")
         assert silent.evaluate("decodeURI(still.src)").endswith(steps[0]["still"])
-        browser.close()

@@ -10,7 +10,8 @@ from PIL import Image
 from attention_math import Example, ExampleError, load_example, trace_example
 from scenes.base import ExplainerScene, SectionRecord
 from scenes.context import DEFAULT_EXAMPLE
-from scenes.figure import build_figure, figure_config, render_figure, write_pngs
+from scenes.figure import build_figure
+from scenes.pipeline.figure_export import figure_config, render_figure, write_pngs
 
 from tests.screen_checks import TEST_MEDIA, outside_frame, overlapping_texts, wrong_numbers
 
@@ -68,7 +69,7 @@ def test_numbers_are_true_inside_the_frame_and_never_overlap(name, default_figur
     screen = default_figure[1] if name == "4 tokens" else built(EXAMPLES[name])[1]
     record = screen.sections[0]
     sources = {source for source, *_ in record.numbers}
-    assert any(s.startswith("x[") for s in sources) and any("weights" in s for s in sources)
+    assert any(s.startswith("x[") for s in sources) and any("percentages" in s for s in sources)
     assert any("masked_scores" in s for s in sources) and any(s.startswith("heads[0].output") for s in sources)
     assert wrong_numbers(screen) == []
     assert outside_frame(screen) == []
@@ -78,3 +79,15 @@ def test_numbers_are_true_inside_the_frame_and_never_overlap(name, default_figur
 def test_more_than_six_tokens_is_a_clear_error(tmp_path):
     with pytest.raises(ExampleError, match="at most 6 tokens"):
         render_figure(Example("one two three four five six seven"), tmp_path)
+
+
+@pytest.mark.parametrize("flag", [["--model", "minilm"], ["--quality", "high"], ["--head", "2"]])
+def test_figure_command_refuses_flags_it_would_ignore(flag, tmp_path, capsys):
+    from scenes.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["figure", *flag, "--media-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ") and flag[0] in err, err
+    assert list(tmp_path.iterdir()) == [], "nothing written"

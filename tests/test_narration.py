@@ -13,7 +13,7 @@ import srt
 
 from scenes.pipeline import narration
 from scenes.pipeline.assemble import concat_videos
-from tests.browser import launch
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -113,10 +113,7 @@ def test_the_same_caption_gives_the_same_bytes(tmp_path, steps):
 
 
 def test_the_presentation_of_a_narrated_render_speaks(out):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    with chromium() as browser:
         page = browser.new_page()
         page.goto((out / "presentation.html").as_uri())
         page.evaluate("video.defaultPlaybackRate = video.playbackRate = 4")
@@ -126,7 +123,6 @@ def test_the_presentation_of_a_narrated_render_speaks(out):
         assert page.evaluate("video.webkitAudioDecodedByteCount") > 10_000 and not page.evaluate("video.muted")
         page.keyboard.press("m")
         assert page.evaluate("video.muted")
-        browser.close()
 
 
 @pytest.mark.parametrize("written,heard,not_heard", [

@@ -21,7 +21,7 @@ SENTENCES = {
     "8 tokens long word": Example("Researchers found internationalization rules quite hard to read", causal=True),
 }
 # These show only their own story traces, whatever the sentence: one build is enough.
-FIXED = {"why-attention", "order-blindness", "cross-attention"}
+FIXED = {"why-attention", "order-blindness", "cross-attention", "learning", "before-transformers"}
 CASES = [(name, sentence) for name in STORY for sentence in SENTENCES if sentence == "default" or name not in FIXED]
 
 
@@ -92,7 +92,7 @@ def test_order_blindness_claim_holds_on_the_traces_shown():
 def test_similarity_table_is_the_focus_row():
     scene = built("similarity", "default")
     sources = shown_sources(scene, "table")
-    assert {"heads[0].scores[2, 0]", "heads[0].scaled_scores[2, 5]", "percentages(heads[0].weights[2])[1]"} <= sources
+    assert {"heads[0].scores[2, 0]", "heads[0].scaled_scores[2, 5]", "heads[0].percentages[2, 1]"} <= sources
     assert {"dot.alike_dot", "dot.unlike_dot"} <= shown_sources(scene, "unlike")
     dot = scene.names["dot"]
     assert (dot.alike_dot, dot.unlike_dot) == (26.0, 11.0)

@@ -7,8 +7,7 @@ Rows are queries, columns are keys; softmax runs along each row, so each row add
     heatmap.row_rect(i)   # the cells of query i (to highlight)
     heatmap.matrix        # the underlying NumberMatrix (cells, numbers, chips)
 
-Also here: `focus_query(trace)`, the one rule for which query row a segment works through,
-and `ColorGrid`, a colour-only matrix cheap enough for a real model's 384 columns or 72
+Also here: `ColorGrid`, a colour-only matrix cheap enough for a real model's 384 columns or 72
 heads' weights at once.
 """
 from __future__ import annotations
@@ -23,13 +22,6 @@ from .labels import weight_legend
 from .matrix import NumberMatrix
 from .text import label
 from .tokens import TokenChip
-
-
-def focus_query(trace) -> int:
-    """The query row worked through in segments 4–6: with a causal mask the last token
-    (the only one that sees every key), otherwise the middle token."""
-    n = trace.n_tokens
-    return n - 1 if trace.causal else (n - 1) // 2
 
 
 def upright_width(tokens: tuple[str, ...], limit: float = 1.3) -> float | None:
@@ -50,9 +42,9 @@ def upright_keys(build: Callable[[float | None], NumberMatrix], tokens: tuple[st
 class WeightHeatmap(VGroup):
     """weights[i, j] (query i, key j) as a heatmap.
 
-    source: the trace expression of the whole array, e.g. "heads[0].weights".
-    percent: True shows each row as whole percentages adding to exactly 100; False shows
-        decimals at `precision`.
+    source: the field path of the whole array, e.g. "heads[0].weights".
+    percents: (shown, path), the trace's whole percentages (e.g. head.percentages,
+        "heads[0].percentages"), rows adding to exactly 100; None shows decimals at `precision`.
     mask: False cells (keys a causal query may not see) are greyed; their weight is exactly 0.
     legend: the colour bar (0 % … 100 %, darker = higher) to the right.
     note: a line under the grid (default "each row sums to 100 %"); None for none.
@@ -60,14 +52,15 @@ class WeightHeatmap(VGroup):
     """
 
     def __init__(
-        self, weights, source: str, tokens: tuple[str, ...], *, mask=None, percent: bool = True,
+        self, weights, source: str, tokens: tuple[str, ...], *, mask=None,
+        percents: tuple[np.ndarray, str] | None = None,
         precision: int = 2, legend: bool = True, note: str | None = "each row sums to 100 %",
         axes: bool = True, title: str | None = None, title_color=None, cell_width: float | None = None,
     ) -> None:
         theme = current_theme()
         weights = np.asarray(weights, dtype=np.float64)
         # No NumberMatrix mask: masked cells still show their true weight (0) as a number.
-        build = lambda width: NumberMatrix(weights, precision, source, coloring="weight", percent=percent,
+        build = lambda width: NumberMatrix(weights, precision, source, coloring="weight", percents=percents,
                                            row_tokens=tokens, col_tokens=tokens, cell_width=width)
         self.matrix = build(cell_width) if cell_width else upright_keys(build, tokens)
         super().__init__(self.matrix)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, PI, RIGHT, UP, Rectangle, SurroundingRectangle, VGroup
 
-from attention_math import percentages
-
 from ..theme import current_theme
 from .text import NumberText, label
 from .tokens import TokenChip
@@ -26,17 +24,21 @@ def kept_indices(count: int, limit: int | None) -> list[int | None]:
 
 class NumberMatrix(VGroup):
     """values[i, j] drawn in a grid; `source` names the array in the trace ("x", "heads[0].q"),
-    or `source_of(i, j)` gives each cell's trace expression (for slices and transposes).
+    or `source_of(i, j)` gives each cell's field path (for slices and transposes).
 
     coloring: "value" (sign → hue, magnitude → intensity), "weight" (sequential, darker =
-    higher), or "none". percent=True shows each row as percentages adding to exactly 100.
+    higher), or "none". percents=(shown, path): the cells show the trace's whole percentages
+    `shown` (field `path`, e.g. "heads[0].percentages") instead of the values, rows adding to 100.
     mask: False cells are greyed and show `masked_text` instead of a number.
     max_rows / max_cols: elide the middle of a long axis. Methods take display positions;
     `row_ids` / `col_ids` map them to data indices (None = the ellipsis).
+    Parts: `cells` (each a VGroup of rect and text), `rects`, `numbers`, `frame`,
+    `row_labels`, `col_labels`, `title` (or None).
     """
 
     def __init__(
-        self, values, precision: int, source: str, *, coloring: str = "value", percent: bool = False,
+        self, values, precision: int, source: str, *, coloring: str = "value",
+        percents: tuple[np.ndarray, str] | None = None,
         mask=None, masked_text: str = "−∞", row_tokens: tuple[str, ...] | None = None,
         col_tokens: tuple[str, ...] | None = None, col_headers: list[str] | None = None,
         title: str | None = None, title_color=None, frame_color=None, cell_width: float | None = None,
@@ -51,33 +53,44 @@ class NumberMatrix(VGroup):
         self.values = values
         mask = np.ones(values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).reshape(values.shape)
         finite = values[mask & np.isfinite(values)]
-        scale = value_scale or (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
+        self.value_scale = value_scale or (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
         self.row_ids = kept_indices(values.shape[0], max_rows)
         self.col_ids = kept_indices(values.shape[1], max_cols)
         source_of = source_of or (lambda i, j: f"{source}[{i}, {j}]")
-
-        self.numbers: list[list] = []
-        for i in self.row_ids:
-            shown_percent = percentages(values[i]) if percent and i is not None else None
-            row_texts = []
-            for j in self.col_ids:
-                if not show_numbers:  # a colour-only grid: no text to build or animate
-                    text = VGroup()
-                elif i is None or j is None:
-                    text = label("⋮" if i is None else "⋯", size, theme.muted)
-                elif not mask[i, j]:
-                    text = label(masked_text, size, theme.muted, mono=True)
-                elif percent:
-                    text = NumberText(shown_percent[j], 0, f"percentages({source}[{i}])[{j}]", size, suffix="%")
-                else:
-                    text = NumberText(values[i, j], precision, source_of(i, j), size)
-                row_texts.append(text)
-            self.numbers.append(row_texts)
+        self.numbers = [[self._cell_text(i, j, mask, precision, source_of, percents, masked_text, size, show_numbers)
+                         for j in self.col_ids] for i in self.row_ids]
         widest = max((t.width for row in self.numbers for t in row), default=0.0)
-        width = cell_width or max(0.56, widest + 0.2)
-        self.value_scale = scale
-        self.cell_width, self.cell_height = width, cell_height
+        self.cell_width, self.cell_height = cell_width or max(0.56, widest + 0.2), cell_height
+        self.cells = self._grid(mask, coloring, show_numbers)
+        self.n_rows, self.n_cols = len(self.row_ids), len(self.col_ids)
+        self.frame = SurroundingRectangle(self.cells, buff=0.0, color=frame_color or theme.ink, stroke_width=2.5)
+        super().__init__(self.cells, self.frame)
+        self._add_row_labels(row_tokens, token_indices, cell_height)
+        self._add_col_labels(col_tokens, col_token_indices, col_headers, self.cell_width)
+        self.title = None
+        if title:
+            self.title = label(title, "body", title_color or frame_color or theme.ink, weight="BOLD")
+            above = self.col_labels if len(self.col_labels) else self.cells
+            self.title.next_to(above, UP, buff=0.16)
+            self.add(self.title)
 
+    def _cell_text(self, i, j, mask, precision, source_of, percents, masked_text, size, show_numbers):
+        """What cell (i, j) shows: its number, a percentage, −∞ when masked, an ellipsis, or nothing."""
+        theme = current_theme()
+        if not show_numbers:  # a colour-only grid: no text to build or animate
+            return VGroup()
+        if i is None or j is None:
+            return label("⋮" if i is None else "⋯", size, theme.muted)
+        if not mask[i, j]:
+            return label(masked_text, size, theme.muted, mono=True)
+        if percents is not None:
+            shown, path = percents
+            return NumberText(shown[i, j], 0, f"{path}[{i}, {j}]", size, suffix="%")
+        return NumberText(self.values[i, j], precision, source_of(i, j), size)
+
+    def _grid(self, mask, coloring: str, show_numbers: bool) -> VGroup:
+        """The cells, each a rectangle filled by the colouring rule with its text on top."""
+        theme = current_theme()
         self.rects: list[list[Rectangle]] = []
         cells = VGroup()
         for r, i in enumerate(self.row_ids):
@@ -89,14 +102,14 @@ class NumberMatrix(VGroup):
                 elif not mask[i, j]:
                     fill = theme.masked_fill
                 elif coloring == "weight":
-                    fill = theme.weight_color(values[i, j])
+                    fill = theme.weight_color(self.values[i, j])
                 elif coloring == "value":
-                    fill = theme.value_color(values[i, j], scale)
+                    fill = theme.value_color(self.values[i, j], self.value_scale)
                 else:
                     fill = theme.cell_fill
-                rect = Rectangle(width=width, height=cell_height, fill_color=fill, fill_opacity=1.0,
+                rect = Rectangle(width=self.cell_width, height=self.cell_height, fill_color=fill, fill_opacity=1.0,
                                  stroke_color=theme.faint, stroke_width=1)
-                rect.move_to(RIGHT * c * width + DOWN * r * cell_height)
+                rect.move_to(RIGHT * c * self.cell_width + DOWN * r * self.cell_height)
                 text = self.numbers[r][c]
                 text.move_to(rect)
                 if show_numbers and not elided and mask[i, j] and coloring != "none":
@@ -104,18 +117,7 @@ class NumberMatrix(VGroup):
                 rect_row.append(rect)
                 cells.add(VGroup(rect, text))
             self.rects.append(rect_row)
-        self.cells = cells
-        self.n_rows, self.n_cols = len(self.row_ids), len(self.col_ids)
-        self.frame = SurroundingRectangle(cells, buff=0.0, color=frame_color or theme.ink, stroke_width=2.5)
-        super().__init__(cells, self.frame)
-        self._add_row_labels(row_tokens, token_indices, cell_height)
-        self._add_col_labels(col_tokens, col_token_indices, col_headers, width)
-        self.title = None
-        if title:
-            self.title = label(title, "body", title_color or frame_color or theme.ink, weight="BOLD")
-            above = self.col_labels if len(self.col_labels) else cells
-            self.title.next_to(above, UP, buff=0.16)
-            self.add(self.title)
+        return cells
 
     def _add_row_labels(self, row_tokens, token_indices, cell_height: float) -> None:
         self.row_labels = VGroup()

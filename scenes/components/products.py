@@ -9,6 +9,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Animation, Mobject, Transform, VGroup
 
 from attention_math import format_number
 
+from ..presentation import LARGE_AXIS, SHOWN_TERMS
 from ..theme import current_theme
 from .matrix import NumberMatrix, kept_indices
 from .text import NumberText, label
@@ -16,18 +17,6 @@ from .text import NumberText, label
 Factor = tuple[float, int, str]  # (value, decimals shown, trace source)
 TERM_BUFF = 0.05  # between a number and its × or parentheses
 OP_BUFF = 0.14  # around + and =
-# A real model's axes (384 dimensions, 32 per head) show their first entries, an ellipsis and
-# the last; a toy model's (≤ 16) are shown whole.
-LARGE_AXIS = 16
-SHOWN_ENTRIES = 6  # the NumberMatrix limit on a large axis: 4 entries, "⋯", the last
-SHOWN_TERMS = 5  # a spelled-out product on a large axis: 3 terms, "+ … +", the last
-
-
-def elide(count: int, limit: int = SHOWN_ENTRIES) -> int | None:
-    """The max_rows / max_cols to give NumberMatrix for an axis of `count` entries."""
-    return limit if count > LARGE_AXIS else None
-
-
 def shown_position(ids: list[int | None], index: int) -> int:
     """Where data index `index` is drawn in an elided matrix axis (its row_ids / col_ids)."""
     return ids.index(index)
@@ -80,7 +69,7 @@ class SpelledProduct(VGroup):
         self.left_numbers: list[NumberText] = []
         self.right_numbers: list[NumberText] = []
         count = min(len(left), len(right))
-        kept = kept_indices(count, elide(count, SHOWN_TERMS))
+        kept = kept_indices(count, SHOWN_TERMS if count > LARGE_AXIS else None)
         self.term_ids = [k for k in kept if k is not None]
         chunks: list[VGroup] = []
         for position, k in enumerate(kept):

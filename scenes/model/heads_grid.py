@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup
 
-from attention_math.head_patterns import PATTERN_RULES, classify_head
+from attention_math.head_patterns import PATTERN_RULES
 
 from ..base import corner_title
 from ..components import NumberText, TokenChip, fit_width, label
 from ..components.heatmap import ColorGrid
 from ..components.labels import weight_legend
-from .common import ModelScene, fit_area
+from .common import ModelScene
 
 # Short tags under the small squares (a square is ~1 unit wide); the rules table spells them out.
 TAGS = {"previous token": "prev", "next token": "next", "self": "self", "[CLS] sink": "[CLS]",
@@ -25,8 +25,6 @@ class HeadsGrid(ModelScene):
     def construct(self) -> None:
         model = self.model
         corner_title(self, "All heads", f"{model.n_layers} layers × {model.n_heads} heads")
-        self.kinds = [[classify_head(head.weights, model.tokens, layer.attention.mask)
-                       for head in layer.attention.heads] for layer in model.layers]
 
         self.step("grid", f"Every head of the model on this sentence: {model.n_layers} layers down, "
                           f"{model.n_heads} heads across. Each square is one head's attention weights, "
@@ -64,7 +62,7 @@ class HeadsGrid(ModelScene):
                                    mask=layer.attention.mask, frame_color=theme.faint, stroke_width=1)
                 square.move_to([h * PITCH[0], -l * PITCH[1], 0])
                 row.add(square)
-                kind = self.kinds[l][h][0]
+                kind = model.head_patterns[l][h].kind
                 tag = fit_width(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink), PITCH[0] - 0.1)
                 tags.add(tag.next_to(square, DOWN, buff=0.05))
             row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
@@ -76,7 +74,7 @@ class HeadsGrid(ModelScene):
         legend = weight_legend(height=2.0).next_to(grid.rows, RIGHT, buff=0.3).align_to(grid.rows, UP)
         grid.add(grid.rows, grid.tags, grid.headers, legend)
         grid.rows.add(legend)  # appears with the squares
-        return fit_area(grid)
+        return self.stage.fit(grid)
 
     def rules_table(self) -> VGroup:
         """Tag | label | rule, one line per class, in the order they are checked."""
@@ -94,19 +92,14 @@ class HeadsGrid(ModelScene):
                 x += columns[k] + 0.5
         note = label("score: the share the rule measures (or, for broad, the entropy as a share of its maximum)",
                      "small", theme.muted).next_to(lines, DOWN, buff=0.45).align_to(lines, LEFT)
-        return fit_area(VGroup(lines, note))
+        return self.stage.fit(VGroup(lines, note))
 
     def examples(self) -> VGroup:
         """For each class that occurs, its clearest head (the highest score; for "mixed" the lowest,
         the head furthest from every pattern): a larger square with tokens, the head's name, its
-        class and score (a NumberText over classify_head)."""
+        class and score (model.clearest_heads, model.head_patterns)."""
         model, theme = self.model, self.theme
-        clearest = lambda kind, score: -score if kind == "mixed" else score
-        best: dict[str, tuple[int, int]] = {}
-        for l, row in enumerate(self.kinds):
-            for h, (kind, score) in enumerate(row):
-                if kind not in best or clearest(kind, score) > clearest(kind, self.kinds[best[kind][0]][best[kind][1]][1]):
-                    best[kind] = (l, h)
+        best = model.clearest_heads
         n = len(model.tokens)
         side = 0.4 * n  # 0.4 per row: room for a token chip
         cards = VGroup()
@@ -116,13 +109,13 @@ class HeadsGrid(ModelScene):
             square = ColorGrid(attention.heads[h].weights, width=side, height=side, coloring="weight",
                                mask=attention.mask, frame_color=theme.faint, stroke_width=1)
             name = label(f"layer {l + 1} · head {h + 1}", "label", theme.ink, weight="BOLD")
-            source = f"classify_head({self.weights_source(l, h)}, model.tokens, model.layers[{l}].attention.mask)[1]"
             score = VGroup(label("score", "small", theme.muted),
-                           NumberText(self.kinds[l][h][1], 2, source, "small")).arrange(RIGHT, buff=0.15)
+                           NumberText(model.head_patterns[l][h].score, 2, f"model.head_patterns[{l}][{h}].score",
+                                      "small")).arrange(RIGHT, buff=0.15)
             cards.add(VGroup(name, square, label(kind, "label", theme.ink), score).arrange(DOWN, buff=0.2))
         cards.arrange(RIGHT, buff=0.5, aligned_edge=UP)
         first = cards[0][1]
         chips = VGroup(*(TokenChip(token, i, max_width=1.5, height=0.36, size="small")
                          .move_to(first.get_corner(UP + LEFT) + DOWN * 0.4 * (i + 0.5) + LEFT * 0.12, aligned_edge=RIGHT)
                          for i, token in enumerate(model.tokens)))
-        return fit_area(VGroup(chips, *cards))
+        return self.stage.fit(VGroup(chips, *cards))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedStart, ReplacementTransform, Transform, VGroup
 
-from attention_math.head_patterns import classify_head
 
 from ..base import corner_title
 from ..components import TokenChip, label
 from ..components.attention_graph import AttentionGraph
 from ..components.heatmap import ColorGrid, WeightHeatmap
 from ..components.labels import weight_legend
-from .common import ModelScene, LayerStepper, fit_area
+from .common import ModelScene, LayerStepper
 
 
 class LayerEvolution(ModelScene):
@@ -61,14 +60,15 @@ class LayerEvolution(ModelScene):
         view = VGroup()
         view.graph = AttentionGraph(model.tokens, weights, attention.mask, color, f"layer {layer + 1} · head {h + 1}",
                                     height=min(4.6, 0.6 * len(model.tokens)), gap=3.0, chip_width=1.5)
-        view.heatmap = WeightHeatmap(weights, self.weights_source(layer, h), model.tokens, mask=attention.mask,
-                                     note=None)
+        source = self.model_head_source(layer, h)
+        view.heatmap = WeightHeatmap(weights, f"{source}.weights", model.tokens, mask=attention.mask,
+                                     percents=(attention.heads[h].percentages, f"{source}.percentages"), note=None)
         pair = VGroup(view.graph, view.heatmap).arrange(RIGHT, buff=0.8)
-        kind = classify_head(weights, model.tokens, attention.mask)[0]
+        kind = model.head_patterns[layer][h].kind
         view.title = VGroup(label(f"layer {layer + 1} · head {h + 1}", "heading", color, weight="BOLD"),
                             label(f"pattern: {kind}", "label", self.theme.muted)).arrange(RIGHT, buff=0.4)
         view.title.next_to(pair, UP, buff=0.3)
-        fit_area(VGroup(pair, view.title))
+        self.stage.fit(VGroup(pair, view.title))
         view.add(view.graph, view.heatmap, view.title)
         return view
 
@@ -81,7 +81,7 @@ class LayerEvolution(ModelScene):
         side = 0.4 * n
         grids = VGroup()
         for layer in range(model.n_layers):
-            grid = ColorGrid(model.attention_weights[layer].mean(axis=0), width=side, height=side, coloring="weight",
+            grid = ColorGrid(model.layer_means[layer].weights, width=side, height=side, coloring="weight",
                              mask=mask, frame_color=self.theme.faint, stroke_width=1)
             name = label(f"layer {layer + 1}", "label", self.theme.ink).next_to(grid, UP, buff=0.15)
             grids.add(VGroup(grid, name))
@@ -96,4 +96,4 @@ class LayerEvolution(ModelScene):
         group = VGroup(chips, grids, legend)
         note = label("rows: queries · columns: keys · darker = more attention", "label", self.theme.muted)
         note.next_to(group, DOWN, buff=0.35)
-        return fit_area(VGroup(group, note))
+        return self.stage.fit(VGroup(group, note))

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup, Write
 
-from attention_math.rollout import attention_rollout
-
 from ..base import corner_title
 from ..components import formula, label
 from ..components.heatmap import WeightHeatmap
-from .common import ModelScene, fit_area
+from .common import ModelScene
 
 
 class Rollout(ModelScene):
@@ -23,9 +21,8 @@ class Rollout(ModelScene):
         self.step("raw", f"Layer {last + 1}'s attention, averaged over its {model.n_heads} heads. But layer "
                          f"{last + 1} mixes layer {last}'s outputs, which are already mixtures of the words: "
                          "one layer alone does not say which input words a position draws on.")
-        raw = self.heatmap(self.mean_source(last), model.attention_weights[last].mean(axis=0),
-                           f"layer {last + 1}, mean of {model.n_heads} heads")
-        fit_area(raw)
+        raw = self.stage.fit(self.heatmap(f"model.layer_means[{last}]", model.layer_means[last],
+                                          f"layer {last + 1}, mean of {model.n_heads} heads"))
         self.play(FadeIn(raw))
         self.hold_for_caption(1.5)
 
@@ -45,10 +42,12 @@ class Rollout(ModelScene):
         self.play(FadeIn(pair[1], shift=LEFT * 0.3), run_time=1.0)
         self.hold_for_caption(2.0)
 
-    def heatmap(self, source: str, weights, title: str, legend: bool = True) -> WeightHeatmap:
+    def heatmap(self, source: str, mean, title: str, legend: bool = True) -> WeightHeatmap:
+        """A MeanWeights record (`source` its field path) as a heatmap of percentages."""
         model = self.model
-        return WeightHeatmap(weights, source, model.tokens, mask=model.layers[0].attention.mask, title=title,
-                             legend=legend, note="each row sums to 100 %")
+        return WeightHeatmap(mean.weights, f"{source}.weights", model.tokens, mask=model.layers[0].attention.mask,
+                             percents=(mean.percentages, f"{source}.percentages"), title=title, legend=legend,
+                             note="each row sums to 100 %")
 
     def recipe(self) -> VGroup:
         """The rollout formulas, each with a plain-words line under it."""
@@ -61,14 +60,13 @@ class Rollout(ModelScene):
         ]
         lines = VGroup(*(VGroup(formula(tex, "heading"), label(words, "label", theme.muted)).arrange(DOWN, buff=0.2)
                          for tex, words in steps)).arrange(DOWN, buff=0.55)
-        return fit_area(lines)
+        return self.stage.fit(lines)
 
     def comparison(self, last: int) -> VGroup:
         model = self.model
-        raw = self.heatmap(self.mean_source(last), model.attention_weights[last].mean(axis=0),
-                           f"layer {last + 1} alone", legend=False)
-        rolled = self.heatmap(f"attention_rollout(model.attention_weights)[{last}]",
-                              attention_rollout(model.attention_weights)[last], f"rolled out, layers 1–{last + 1}")
+        raw = self.heatmap(f"model.layer_means[{last}]", model.layer_means[last], f"layer {last + 1} alone",
+                           legend=False)
+        rolled = self.heatmap(f"model.rollout[{last}]", model.rollout[last], f"rolled out, layers 1–{last + 1}")
         pair = VGroup(raw, rolled).arrange(RIGHT, buff=0.6, aligned_edge=UP)
         raw.note.match_y(rolled.note)  # one line of notes, though only the right map has a legend
-        return fit_area(pair)
+        return self.stage.fit(pair)

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, Write
 
-from ..base import ExplainerScene, corner_title
+from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenRow, label, operator, shape_label
-from ..components.products import elide
 
 
 class EmbeddingSegment(ExplainerScene):
@@ -43,30 +42,30 @@ class EmbeddingSegment(ExplainerScene):
 
         if trace.positional.any():
             self.step("positions", "Attention itself ignores word order, so a position signal is added: X = embeddings + positions.")
-            self.show_positional_sum(x_matrix)
+            self.perform(*self.positional_sum(x_matrix))
 
     def tokens_caption(self) -> str:
-        if self.context.model == "minilm":
-            return ("The model's tokenizer splits it into WordPiece tokens, and adds [CLS] at the start and [SEP] "
-                    "at the end. Each token keeps its colour in every step.")
+        model = self.presentation.model
+        if model is not None:
+            return f"The model's tokenizer splits it into {model.tokenizer}. Each token keeps its colour in every step."
         return "First it is split into tokens: words and punctuation. Each token keeps its colour in every step."
 
     def vectors_caption(self) -> str:
-        d = self.trace.d_model
-        if self.context.model != "minilm":
+        d, model = self.trace.d_model, self.presentation.model
+        if model is None:
             return (f"Each token looks up its embedding: {d} numbers. "
                     "The same word always gets the same vector, whatever its neighbours.")
         shown = f"{d} numbers; we show the first four and the last."
-        if self.context.layer == 0:
+        if model.layer == 0:
             return f"Each token gets its learned word vector plus a position vector, normalised: {shown}"
-        return (f"Layer {self.context.layer + 1} starts from layer {self.context.layer}'s output, not from the "
+        return (f"Layer {model.layer + 1} starts from layer {model.layer}'s output, not from the "
                 f"word vectors: {shown} They already mix in the other tokens.")
 
     def embedding_columns(self, tokens: TokenRow) -> VGroup:
         """One vertical vector per token, each centred under where its chip moves to."""
         columns = VGroup(*(
             NumberMatrix(self.trace.embeddings[i][:, None], self.input_precision, "embeddings",
-                         source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]", max_rows=elide(self.trace.d_model))
+                         source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]", max_rows=self.presentation.entries(self.trace.d_model))
             for i in range(self.trace.n_tokens)
         ))
         slots = [max(chip.width, column.width) for chip, column in zip(tokens.chips, columns)]
@@ -87,13 +86,14 @@ class EmbeddingSegment(ExplainerScene):
         source = "embeddings" if trace.positional.any() else "x"
         matrix = NumberMatrix(getattr(trace, source), self.input_precision, source, row_tokens=trace.tokens,
                               title="X", col_headers=[f"d{j + 1}" for j in range(trace.d_model)],
-                              max_cols=elide(trace.d_model))
+                              max_cols=self.presentation.entries(trace.d_model))
         matrix.shape = shape_label(trace.n_tokens, trace.d_model).next_to(matrix.frame, DOWN, buff=0.15)
         matrix.add(matrix.shape)
         matrix.move_to(DOWN * 0.3)
         return matrix
 
-    def show_positional_sum(self, embeddings: NumberMatrix) -> None:
+    def positional_sum(self, embeddings: NumberMatrix) -> list[Beat]:
+        """X becomes "embeddings + positions = X", each part joining in turn."""
         trace = self.trace
         positions = NumberMatrix(trace.positional, self.input_precision, "positional", title="positions",
                                  col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
@@ -103,7 +103,5 @@ class EmbeddingSegment(ExplainerScene):
         plus, equals = operator("+"), operator("=")
         row = VGroup(embeddings.copy(), plus, positions, equals, total).arrange(RIGHT, buff=0.3)
         row.scale_to_fit_width(min(row.width, 13.2)).move_to(DOWN * 0.3)
-        self.play(embeddings.animate.become(row[0]))
-        self.play(FadeIn(plus), FadeIn(positions, shift=LEFT * 0.3))
-        self.play(FadeIn(equals), FadeIn(total, shift=LEFT * 0.3))
-        self.wait(1.2)
+        return [Beat((embeddings.animate.become(row[0]),)), Beat((FadeIn(plus), FadeIn(positions, shift=LEFT * 0.3))),
+                Beat((FadeIn(equals), FadeIn(total, shift=LEFT * 0.3)), wait=1.2)]

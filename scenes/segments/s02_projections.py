@@ -8,29 +8,21 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTransform, LaggedStart,
                    ReplacementTransform, SurroundingRectangle, TransformFromCopy, VGroup, Write)
 
-from ..base import ExplainerScene, corner_title
+from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
 from ..components.heatmap import ColorGrid, band_scale, head_marks
-from ..components.products import (SpelledProduct, bias_of, cell_width_for, elide, hide_values, into_cell,
-                                   place_product, reveal, shown_position)
+from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide_values, into_cell, place_product,
+                                   reveal, shown_position)
 
-# Usable area: the frame minus a 0.2 margin and the corner title.
-AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8
 TEX_NAMES = {"q": ("Q", "W_Q"), "k": ("K", "W_K"), "v": ("V", "W_V")}
-
-
-def fit_area(group: VGroup) -> VGroup:
-    """Scale to the usable area (never up) and centre it there."""
-    scale = min(1.0, AREA_WIDTH / group.width, (AREA_TOP - AREA_BOTTOM) / group.height)
-    return group.scale(scale).move_to([0, (AREA_TOP + AREA_BOTTOM) / 2, 0])
 
 
 class ProjectionsSegment(ExplainerScene):
     segment = "02-projections"
 
     def construct(self) -> None:
-        trace = self.trace
         corner_title(self, "Projections", "queries, keys and values")
+        trace = self.trace
 
         self.step("query", "Three learned matrices turn each token's embedding into three new vectors. "
                            "First W_Q: X times W_Q gives Q, one query per token: what am I looking for?")
@@ -41,7 +33,7 @@ class ProjectionsSegment(ExplainerScene):
         self.hold_for_caption(0.8)
 
         self.step("one-number", self.one_number_caption())
-        self.spell_out(grid)
+        self.perform(*self.spell_out(grid))
         self.hold_for_caption(1.0)
 
         self.step("all-queries", "Every other number of Q is made the same way: its row of X times its column of W_Q.")
@@ -50,9 +42,11 @@ class ProjectionsSegment(ExplainerScene):
         self.hold_for_caption(0.8)
 
         self.step("keys", "A second learned matrix, W_K, turns the same rows into keys: what do I contain?")
-        self.swap_weights(grid, self.projection("k", revealed=True))
+        self.perform(*self.swap_weights(grid, self.projection("k", revealed=True)))
+        self.hold_for_caption(0.8)
         self.step("values", "A third, W_V, gives the values: what I pass on to the tokens that attend to me.")
-        self.swap_weights(grid, self.projection("v", revealed=True))
+        self.perform(*self.swap_weights(grid, self.projection("v", revealed=True)))
+        self.hold_for_caption(0.8)
 
         self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
                          "a query, a key and a value." + (f" Here {trace.d_model} numbers each, drawn as colour: "
@@ -73,7 +67,7 @@ class ProjectionsSegment(ExplainerScene):
     @property
     def bands(self) -> bool:
         """Q, K and V too wide for numbers (a real model's 384 columns): drawn as colour bands."""
-        return elide(self.trace.d_model) is not None
+        return self.presentation.bands
 
     def one_number_caption(self) -> str:
         caption = "Each number in Q is one row of X times one column of W_Q: multiply them pair by pair, then add."
@@ -99,7 +93,7 @@ class ProjectionsSegment(ExplainerScene):
         name, w_name = TEX_NAMES[role]
         width = cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=self.input_precision)
         width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
-        wide = elide(trace.d_model)
+        wide = self.presentation.entries(trace.d_model)
         g = VGroup()
         g.x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide)
         g.w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
@@ -125,53 +119,54 @@ class ProjectionsSegment(ExplainerScene):
         g.product = SpelledProduct(
             [(trace.x[0, k], self.input_precision, f"x[0, {k}]") for k in range(trace.d_model)],
             [(trace.w_q[k, 0], self.input_precision, f"w_q[{k}, 0]") for k in range(trace.d_model)],
-            (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=AREA_WIDTH,
+            (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=self.stage.width,
             bias=None if b_q is None else (b_q[0], self.input_precision, "b_q[0]"),
         )
         g.add(g.x, g.w, g.result, g.x_title, g.w_title, g.result_title, g.equation)
         product_height = g.product.height + 0.35
-        scale = min(1.0, AREA_WIDTH / g.width, (AREA_TOP - AREA_BOTTOM) / (g.height + product_height))
+        scale = min(1.0, self.stage.width / g.width, self.stage.height / (g.height + product_height))
         g.scale(scale)
         g.product.scale(scale).next_to(g, DOWN, buff=0.35 * scale)
         whole = VGroup(g, g.product)
-        whole.move_to([0, (AREA_TOP + AREA_BOTTOM) / 2, 0])
+        whole.move_to(self.stage.centre)
         return g
 
-    def spell_out(self, grid: VGroup) -> None:
+    def spell_out(self, grid: VGroup) -> list[Beat]:
         """Row 0 of X and column 0 of W light up; their numbers fly down into the product,
         and its result flies into cell (0, 0)."""
         x, w, product = grid.x, grid.w, grid.product
         grid.boxes = VGroup(highlight_box(x.row_rect(0)), highlight_box(w.column_rect(0)),
                             highlight_box(grid.result.rects[0][0]))
-        self.play(*(Create(box) for box in grid.boxes))
+        lit = Beat(tuple(Create(box) for box in grid.boxes))
         # An elided product draws some of the terms: each flies from where its number is shown.
         at_x = [shown_position(x.col_ids, k) for k in product.term_ids]
         at_w = [shown_position(w.row_ids, k) for k in product.term_ids]
-        self.play(*(TransformFromCopy(x.numbers[0][c], number) for c, number in zip(at_x, product.left_numbers)),
-                  *(TransformFromCopy(w.numbers[r][0], number) for r, number in zip(at_w, product.right_numbers)),
-                  FadeIn(product.operators()), run_time=1.5)
-        self.play(*([FadeIn(product.bias)] if product.bias else []), FadeIn(product.result, shift=RIGHT * 0.2))
+        factors = Beat((*(TransformFromCopy(x.numbers[0][c], number) for c, number in zip(at_x, product.left_numbers)),
+                        *(TransformFromCopy(w.numbers[r][0], number) for r, number in zip(at_w, product.right_numbers)),
+                        FadeIn(product.operators())), run_time=1.5)
+        result = Beat((*([FadeIn(product.bias)] if product.bias else []), FadeIn(product.result, shift=RIGHT * 0.2)))
         animations, flying = into_cell(product.result, grid.result, 0, 0)
-        self.play(*animations)
-        self.remove(flying)
+        return [lit, factors, result, Beat(tuple(animations), remove=(flying,))]
 
-    def swap_weights(self, grid: VGroup, other: VGroup) -> None:
-        """Same X, another learned matrix: transform the weights, then the result, in place."""
+    @staticmethod
+    def swap_weights(grid: VGroup, other: VGroup) -> list[Beat]:
+        """Same X, another learned matrix: the weights, then the result, change in place (`grid`
+        then names the new parts)."""
         # Cross-fades: morphing one digit into another reads as noise, not as "new numbers".
-        self.play(*(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("w", "w_title", "equation")))
-        self.play(*(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("result", "result_title")))
+        beats = [Beat(tuple(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("w", "w_title", "equation"))),
+                 Beat(tuple(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("result", "result_title")))]
         for part in ("w", "w_title", "equation", "result", "result_title"):
             setattr(grid, part, getattr(other, part))
-        self.hold_for_caption(0.8)
+        return beats
 
     def qkv_row(self) -> VGroup:
         """Q, K and V side by side (or stacked, when side by side would shrink the numbers too
         much), each titled, with the focus head's columns boxed and braced."""
         wide = self._qkv(stacked=False)
         if wide.fit_scale >= 0.75:
-            return fit_area(wide)
+            return self.stage.fit(wide)
         tall = self._qkv(stacked=True)
-        return fit_area(tall if tall.fit_scale > wide.fit_scale else wide)
+        return self.stage.fit(tall if tall.fit_scale > wide.fit_scale else wide)
 
     def qkv_bands(self) -> VGroup:
         """Q, K and V stacked as colour bands, thin lines between the heads' slices, the focus
@@ -198,7 +193,7 @@ class ProjectionsSegment(ExplainerScene):
         group.head_label = label(f"head {h + 1}: columns {first}–{first + trace.d_k - 1}", "small", head)
         group.head_label.next_to(group.braces, DOWN, buff=0.1)
         group.add(group.braces, group.head_label)
-        return fit_area(group)
+        return self.stage.fit(group)
 
     def _qkv(self, stacked: bool) -> VGroup:
         trace, theme = self.trace, self.theme
@@ -228,5 +223,5 @@ class ProjectionsSegment(ExplainerScene):
         middle = group.braces[len(group.braces) // 2]
         group.head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
         group.add(group.braces, group.head_label)
-        group.fit_scale = min(AREA_WIDTH / group.width, (AREA_TOP - AREA_BOTTOM) / group.height)
+        group.fit_scale = self.stage.fit_scale(group, grow=float("inf"))
         return group

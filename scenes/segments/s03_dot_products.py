@@ -6,12 +6,10 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, Transform,
                    TransformFromCopy, VGroup)
 
-from ..base import ExplainerScene, corner_title
+from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, NumberText, formula, highlight_box, label
-from ..components.products import (SpelledProduct, cell_width_for, elide, hide_values, into_cell, place_product,
-                                   reveal, shown_position)
-
-AREA_WIDTH, AREA_TOP, AREA_BOTTOM = 13.8, 2.9, -3.8  # the frame minus margins and the corner title
+from ..components.products import (SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal,
+                                   shown_position)
 WORK_GAP = 0.35  # between the grid and the working line below it
 
 
@@ -19,8 +17,8 @@ class DotProductsSegment(ExplainerScene):
     segment = "03-dot-products"
 
     def construct(self) -> None:
-        trace = self.trace
         corner_title(self, "Dot products", f"queries meet keys · head {self.focus_head + 1}")
+        trace = self.trace
 
         self.step("grid", f"Head {self.focus_head + 1} compares every query with every key. Its queries go down the left, its keys "
                           "along the top: each cell of the grid is one query meeting one key.")
@@ -32,11 +30,11 @@ class DotProductsSegment(ExplainerScene):
         self.step("first-row", "A score is a dot product: multiply the query and the key number by number, "
                                "then add. A large score means a good match."
                   + (f" Here {trace.d_k} products each; the numbers shown are rounded." if trace.d_k > 16 else ""))
-        self.first_row(board)
+        self.perform(*self.first_row(board))
         self.hold_for_caption(0.6)
 
         self.step("all-rows", "The other rows work the same way, one query at a time.")
-        self.other_rows(board)
+        self.perform(*self.other_rows(board))
         self.hold_for_caption(0.8)
 
         self.step("scale", "Longer vectors give larger dot products, so every score is divided by the square root "
@@ -60,7 +58,8 @@ class DotProductsSegment(ExplainerScene):
         self.hold_for_caption(1.5)
 
     def mask_caption(self) -> str:
-        if self.context.model == "minilm":
+        model = self.presentation.model
+        if model is not None and not model.trained_causal:
             return ("Here we add a causal mask: a token may not look at later tokens. Their scores become −∞, "
                     "greyed out above the diagonal. The real model was trained without one: this shows what "
                     "the mask does.")
@@ -84,10 +83,10 @@ class DotProductsSegment(ExplainerScene):
         self.cell_width = cell_width_for(head.k, head.scores, head.scaled_scores, precision=trace.precision)
         b = VGroup()
         b.q = NumberMatrix(head.q, trace.precision, f"{self.head_source}.q", row_tokens=trace.tokens, frame_color=theme.query,
-                           max_cols=elide(trace.d_k))
+                           max_cols=self.presentation.entries(trace.d_k))
         b.kt = NumberMatrix(head.k.T, trace.precision, f"{self.head_source}.k", col_tokens=trace.tokens, frame_color=theme.key,
                             cell_width=self.cell_width, source_of=lambda r, c: f"{self.head_source}.k[{c}, {r}]",
-                            max_rows=elide(trace.d_k))
+                            max_rows=self.presentation.entries(trace.d_k))
         b.scores = hide_values(self.grid("scores"))
         place_product(b.q, b.kt, b.scores, gap=0.35)
         b.q_title = formula("Q", "heading", theme.query).next_to(b.q.frame, UP, buff=0.12)
@@ -102,14 +101,15 @@ class DotProductsSegment(ExplainerScene):
         b.formula_line.arrange(RIGHT, buff=0.6)
         lines = [b.note, *b.products, b.scale_line, b.mask_line, b.formula_line]
         work_height = max(line.height for line in lines)
-        scale = min(1.0, AREA_WIDTH / b.width, (AREA_TOP - AREA_BOTTOM - WORK_GAP) / (b.height + work_height))
-        b.scale(scale).move_to([0, AREA_TOP - b.height * 1 / 2, 0])
+        stage = self.stage
+        scale = min(1.0, stage.width / b.width, (stage.height - WORK_GAP) / (b.height + work_height))
+        b.scale(scale).move_to([0, stage.top - b.height * 1 / 2, 0])
         # The working line's centre: below the grid, in the middle of the space left.
         work_y = b.get_bottom()[1] - WORK_GAP - work_height * scale / 2
         for line in lines:
             line.scale(scale).move_to([0, work_y, 0])
-        whole_height = AREA_TOP - (work_y - work_height * scale / 2)
-        shift = (AREA_TOP - AREA_BOTTOM - whole_height) / 2
+        whole_height = stage.top - (work_y - work_height * scale / 2)
+        shift = (stage.height - whole_height) / 2
         for mob in (b, *lines):
             mob.shift(DOWN * shift)
         return b
@@ -123,7 +123,7 @@ class DotProductsSegment(ExplainerScene):
         return SpelledProduct([(head.q[i, r], p, f"{self.head_source}.q[{i}, {r}]") for r in range(trace.d_k)],
                               [(head.k[j, r], p, f"{self.head_source}.k[{j}, {r}]") for r in range(trace.d_k)],
                               (head.scores[i, j], p, f"{self.head_source}.scores[{i}, {j}]"),
-                              left_color=theme.query, right_color=theme.key, prefix=prefix, max_width=AREA_WIDTH)
+                              left_color=theme.query, right_color=theme.key, prefix=prefix, max_width=self.stage.width)
 
     def scale_line(self, with_factor: bool = True) -> VGroup:
         """"every score × 1/√d_k = 1/√2 = 0.71": d_k and the factor are trace numbers."""
@@ -136,33 +136,33 @@ class DotProductsSegment(ExplainerScene):
                       root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
 
     # Filling the grid ------------------------------------------------------------
-    def first_row(self, board: VGroup) -> None:
-        """Cell by cell: the query row stays lit, the key column moves, the product is spelled out."""
+    def first_row(self, board: VGroup):
+        """Beats, cell by cell: the query row stays lit, the key column moves, the product is spelled out.
+        Leaves the lit row's box and what is still shown in `board.row_box` and `board.done`."""
         q, kt, scores = board.q, board.kt, board.scores
         boxes = VGroup(highlight_box(q.row_rect(0)), highlight_box(kt.column_rect(0)), highlight_box(scores.rects[0][0]))
-        self.play(FadeOut(board.note), *(Create(box) for box in boxes))
+        yield Beat((FadeOut(board.note), *(Create(box) for box in boxes)))
         shown = None
         for j, product in enumerate(board.products):
             if j:
-                self.play(Transform(boxes[1], highlight_box(kt.column_rect(j))),
-                          Transform(boxes[2], highlight_box(scores.rects[0][j])), FadeOut(shown), run_time=0.5)
+                yield Beat((Transform(boxes[1], highlight_box(kt.column_rect(j))),
+                            Transform(boxes[2], highlight_box(scores.rects[0][j])), FadeOut(shown)), run_time=0.5)
             at_q = [shown_position(q.col_ids, r) for r in product.term_ids]  # the terms an elided product draws
             at_k = [shown_position(kt.row_ids, r) for r in product.term_ids]
-            self.play(*(TransformFromCopy(q.numbers[0][c], number) for c, number in zip(at_q, product.left_numbers)),
-                      *(TransformFromCopy(kt.numbers[r][j], number) for r, number in zip(at_k, product.right_numbers)),
-                      FadeIn(product.operators()), FadeIn(product.result), run_time=1.2 if j == 0 else 0.7)
+            yield Beat((*(TransformFromCopy(q.numbers[0][c], number) for c, number in zip(at_q, product.left_numbers)),
+                        *(TransformFromCopy(kt.numbers[r][j], number) for r, number in zip(at_k, product.right_numbers)),
+                        FadeIn(product.operators()), FadeIn(product.result)), run_time=1.2 if j == 0 else 0.7)
             animations, flying = into_cell(product.result, scores, 0, j)
-            self.play(*animations, run_time=0.8 if j == 0 else 0.5)
-            self.remove(flying)
+            yield Beat(tuple(animations), run_time=0.8 if j == 0 else 0.5, remove=(flying,))
             shown = product
         board.row_box, board.done = boxes[0], VGroup(shown, boxes[1:])
 
-    def other_rows(self, board: VGroup) -> None:
-        """A row at a time: each query against every key at once."""
+    def other_rows(self, board: VGroup):
+        """Beats, a row at a time: each query against every key at once."""
         n = self.trace.n_tokens
         keys_box = highlight_box(board.kt.body())
-        self.play(FadeOut(board.done), Create(keys_box), run_time=0.6)
+        yield Beat((FadeOut(board.done), Create(keys_box)), run_time=0.6)
         for i in range(1, n):
-            self.play(Transform(board.row_box, highlight_box(board.q.row_rect(i))),
-                      *reveal(board.scores, [(i, j) for j in range(n)]), run_time=0.6)
-        self.play(FadeOut(board.row_box), FadeOut(keys_box), run_time=0.5)
+            yield Beat((Transform(board.row_box, highlight_box(board.q.row_rect(i))),
+                        *reveal(board.scores, [(i, j) for j in range(n)])), run_time=0.6)
+        yield Beat((FadeOut(board.row_box), FadeOut(keys_box)), run_time=0.5)

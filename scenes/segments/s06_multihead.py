@@ -10,18 +10,15 @@ from manim import (
     Rectangle, VGroup, Write,
 )
 
-from attention_math.head_patterns import classify_head
-
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, fit_width, formula, label, operator, shape_label
 from ..components.attention_graph import AttentionGraph
 from ..components.heatmap import ColorGrid, band_scale, head_marks
-from ..components.products import bias_of, elide
+from ..components.products import bias_of
+from ..presentation import MAX_HEADS_SHOWN
 
-MAX_HEADS_SHOWN = 4
 MIN_SCALE = 0.6  # below this a cell's number stops being readable
-AREA_WIDTH, AREA_HEIGHT = 13.4, 6.3  # what is left below the corner title
-AREA_CENTER = DOWN * 0.45
+AREA_WIDTH, AREA_HEIGHT = 13.4, 6.3  # of the stage: a margin for the head names
 COMPACT_CELL = 0.28  # K and V as small colour grids: the split matters there, not their numbers
 BAND_WIDTH = 11.0  # a real model's 384 columns as one colour band
 
@@ -77,7 +74,7 @@ class MultiHeadSegment(ExplainerScene):
     @property
     def bands(self) -> bool:
         """Q, K, V and concat too wide for numbers (a real model's 384 columns): colour bands."""
-        return elide(self.trace.d_model) is not None
+        return self.presentation.bands
 
     # Step 1: the split ------------------------------------------------------------
     def split_bands(self) -> VGroup:
@@ -146,17 +143,16 @@ class MultiHeadSegment(ExplainerScene):
     def weight_maps(self) -> VGroup:
         """Up to four heads side by side (or 2 × 2): as many as fit with readable numbers."""
         trace, built = self.trace, {}
+        order, kinds = self.presentation.heads_shown(trace.head_patterns)
 
         def weight_map(h: int, with_tokens: bool) -> NumberMatrix:  # each map built at most once
             if (h, with_tokens) not in built:
                 built[h, with_tokens] = NumberMatrix(
                     trace.heads[h].weights, trace.precision, f"heads[{h}].weights", coloring="weight",
-                    percent=True, mask=trace.mask, masked_text="·", frame_color=self.theme.head_color(h),
+                    percents=(trace.heads[h].percentages, f"heads[{h}].percentages"), mask=trace.mask, masked_text="·", frame_color=self.theme.head_color(h),
                     title=f"head {h + 1}" + (f" · {kinds[h]}" if kinds else ""),
                     row_tokens=trace.tokens if with_tokens else None)
             return built[h, with_tokens]
-
-        order, kinds = self.heads_to_show()
 
         def in_row(count: int) -> VGroup:
             return VGroup(*(weight_map(h, k == 0) for k, h in enumerate(order[:count]))).arrange(RIGHT, buff=0.5)
@@ -176,19 +172,6 @@ class MultiHeadSegment(ExplainerScene):
         maps.add(label("rows: queries · columns: keys", "small", self.theme.muted).next_to(maps, DOWN, buff=0.35))
         maps.heads = order[:count]
         return self.fit(maps)
-
-    def heads_to_show(self) -> tuple[list[int], list[str] | None]:
-        """The focus head first; with more heads than fit, then one head of each other pattern class
-        (attention_math.head_patterns), then the rest in order: different heads doing different things.
-        Also each head's pattern class, named in its title (None when every head is shown)."""
-        trace, focus = self.trace, self.focus_head
-        order, labels = [focus], None
-        if trace.n_heads > MAX_HEADS_SHOWN:
-            labels = [classify_head(head.weights, trace.tokens, trace.mask)[0] for head in trace.heads]
-            for h in range(trace.n_heads):
-                if labels[h] not in {labels[g] for g in order}:
-                    order.append(h)
-        return order + [h for h in range(trace.n_heads) if h not in order], labels
 
     # Step 3: one graph per head ---------------------------------------------------
     def graph(self, h: int) -> AttentionGraph:
@@ -259,7 +242,7 @@ class MultiHeadSegment(ExplainerScene):
 
     def mix(self, concat: VGroup) -> None:
         trace, theme = self.trace, self.theme
-        wide = elide(trace.d_model)
+        wide = self.presentation.entries(trace.d_model)
         w_name = r"W_O\;\;(+\,b_O)" if bias_of(trace, "b_o") is not None else "W_O"
         w_block = self.named_block(NumberMatrix(trace.w_o, self.input_precision, "w_o", max_rows=wide, max_cols=wide),
                                    formula(w_name))
@@ -302,10 +285,9 @@ class MultiHeadSegment(ExplainerScene):
         op.move_to((block.matrix.frame.get_right() + other.matrix.frame.get_left()) / 2)
 
     # Layout -----------------------------------------------------------------------
-    @staticmethod
-    def fit_scale(group) -> float:
-        return min(1.0, AREA_WIDTH / group.width, AREA_HEIGHT / group.height)
+    def fit_scale(self, group) -> float:
+        return self.stage.fit_scale(group, AREA_WIDTH, AREA_HEIGHT)
 
     def fit(self, group):
-        """Shrink (never grow) into the area under the title, centred there."""
-        return group.scale(self.fit_scale(group)).move_to(AREA_CENTER)
+        """Shrink (never grow) onto the stage."""
+        return self.stage.fit(group, AREA_WIDTH, AREA_HEIGHT)

@@ -9,7 +9,6 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, R
 from ..base import corner_title
 from ..components import NumberMatrix, NumberText, formula, label, shape_label
 from ..components.heatmap import upright_width
-from ..components.layout import fit_stage
 from .common import MAX_VECTOR_CELLS, StoryScene
 
 LOOP_CELL = 0.5  # the smallest cell of the grid the loop fills (token chips on its edges)
@@ -69,13 +68,13 @@ class AllAtOnce(StoryScene):
                                   row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=cell, cell_height=cell)
         n = lambda: NumberText(trace.n_tokens, 0, "trace.n_tokens", "body", color=theme.highlight)
         group.count = VGroup(n(), label("×", "body", theme.muted), n(), label("=", "body", theme.muted),
-                             NumberText(trace.n_tokens ** 2, 0, "trace.n_tokens ** 2", "body", color=theme.highlight,
+                             NumberText(trace.n_pairs, 0, "trace.n_pairs", "body", color=theme.highlight,
                                         weight="BOLD"),
                              label("dot products", "body", theme.ink)).arrange(RIGHT, buff=0.15)
         left = VGroup(code, group.count).arrange(DOWN, buff=0.7, aligned_edge=LEFT)
         group.add(left, group.grid)
         group.arrange(RIGHT, buff=1.2)
-        return fit_stage(group, height=6.2, grow=1.0)
+        return self.stage.fit(group, width=13.0, height=6.2, grow=1.0)
 
     def chain(self) -> VGroup:
         """X → S = X·Xᵀ → W = softmax(S) → Y = W·X: grids with formulas above and shapes below."""
@@ -100,7 +99,7 @@ class AllAtOnce(StoryScene):
                         max_tip_length_to_length_ratio=0.2) for a, b in zip(chain[:-1], chain[1:])]
         for arrow, part in zip(arrows, parts[1:]):
             part.add(arrow)
-        fit_stage(chain, height=3.6, grow=1.6).shift(UP * 0.9)
+        self.stage.fit(chain, width=13.0, height=3.6, grow=1.6).shift(UP * 0.9)
         chain.grids, chain.parts = grids, parts
         return chain
 
@@ -109,7 +108,7 @@ class AllAtOnce(StoryScene):
         trace, theme = self.trace, self.theme
         lines = VGroup(
             VGroup(label("loop:", "label", theme.muted),
-                   NumberText(trace.n_tokens ** 2, 0, "trace.n_tokens ** 2", "label", color=theme.highlight),
+                   NumberText(trace.n_pairs, 0, "trace.n_pairs", "label", color=theme.highlight),
                    label("small dot products, one after another", "label", theme.ink)),
             VGroup(label("matrices:", "label", theme.muted),
                    label("one product does them all, spread over a GPU's cores at once", "label", theme.ink)),

@@ -9,7 +9,6 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, VGroup
 from ..base import corner_title
 from ..components import NumberMatrix, highlight_box, label, shape_label
 from ..components.heatmap import WeightHeatmap, upright_width
-from ..components.layout import fit_stage
 from ..components.notation import coloured_formula
 from .common import StoryScene
 
@@ -51,14 +50,17 @@ class CrossAttention(StoryScene):
         # One cell width for both grids, wide enough for every key chip to stand upright.
         width = max(upright_width(french.tokens, limit=1.6) or 1.0, upright_width(cross.key_tokens, limit=1.6) or 1.0)
         board.self_grid = WeightHeatmap(french.heads[HEAD].weights, f"traces['french'].heads[{HEAD}].weights",
-                                        french.tokens, legend=False, note=None, title="self-attention",
+                                        french.tokens, percents=(french.heads[HEAD].percentages,
+                                                                 f"traces['french'].heads[{HEAD}].percentages"),
+                                        legend=False, note=None, title="self-attention",
                                         cell_width=width)
         board.self_grid.add(self.under(board.self_grid.matrix, french.n_tokens, french.n_tokens,
                                        "head 1 · queries, keys, values: French"))
         # The English words take colours after the French ones: two sentences, no shared colours.
         offset = len(cross.query_tokens)
         matrix = NumberMatrix(cross.heads[HEAD].weights, 0, f"cross.heads[{HEAD}].weights", coloring="weight",
-                              percent=True, row_tokens=cross.query_tokens, col_tokens=cross.key_tokens,
+                              percents=(cross.heads[HEAD].percentages, f"cross.heads[{HEAD}].percentages"),
+                              row_tokens=cross.query_tokens, col_tokens=cross.key_tokens,
                               col_token_indices=[offset + j for j in range(len(cross.key_tokens))],
                               title="cross-attention", cell_width=width)
         board.cross_matrix = matrix
@@ -79,7 +81,7 @@ class CrossAttention(StoryScene):
         ).arrange(DOWN, buff=0.3)
         board.formula.next_to(grids, DOWN, buff=0.6)
         board.add(grids, board.formula)
-        return fit_stage(board, height=6.2, grow=1.2)
+        return self.stage.fit(board, width=13.0, height=6.2, grow=1.2)
 
     def under(self, matrix: NumberMatrix, rows: int, cols: int, text: str) -> VGroup:
         """Shape and sources under a grid."""

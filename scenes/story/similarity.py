@@ -4,15 +4,13 @@ query: per word the score, the scaled score and the softmax percentage, the larg
 and the weighted sum written out, all from the trace."""
 from __future__ import annotations
 
-import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, LaggedStart, TransformFromCopy, VGroup
 
-from attention_math import format_number, percentages
+from attention_math import format_number
 
 from ..base import corner_title
-from ..components import NumberMatrix, TokenChip, formula, highlight_box, label
-from ..components.heatmap import focus_query
-from ..components.layout import fit_stage
+from ..components import TokenChip, formula, highlight_box, label
+from ..components.key_table import KeyTable, key_column
 from ..components.plane import VectorPlane
 from ..components.products import SpelledProduct
 from ..components.weighted_sum import WeightedSum
@@ -26,7 +24,7 @@ class Similarity(StoryScene):
 
     def construct(self) -> None:
         trace, dot = self.trace, self.names["dot"]
-        query = focus_query(trace)
+        query = self.presentation.focus_query
         token = trace.tokens[query]
         corner_title(self, "Similarity", "the dot product")
 
@@ -53,24 +51,23 @@ class Similarity(StoryScene):
         self.step("table", f"Our model scores “{token}” against every word this way. Two refinements come later: "
                            "it compares learned versions of the words, and it divides each score by √d_k. "
                            "Softmax then turns the scores into percentages.")
-        table = self.focus_table(query)
+        table, total = self.focus_table(query)
         self.play(FadeOut(plane), *(FadeOut(v) for v in plane.vectors), FadeOut(plane.products), FadeOut(plane.rule), FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.headers))
         self.play(LaggedStart(*(FadeIn(column) for column in table.columns), lag_ratio=0.4), run_time=1.5)
         self.hold_for_caption(0.6)
 
-        shown = percentages(self.head_trace.weights[query])
-        best = [j for j in range(trace.n_tokens) if shown[j] == shown.max()]  # ties as shown get marked together
+        row = self.head_trace.softmax_rows[query]
+        best = row.largest  # ties as shown get marked together
         names = " and ".join(f"“{trace.tokens[j]}”" for j in best)
-        self.step("largest", f"The largest share goes to {names}: {format_number(shown.max(), 0)} %. "
+        self.step("largest", f"The largest share goes to {names}: {format_number(row.percentages[best[0]], 0)} %. "
                              "Higher score, bigger share, and the shares add up to 100 %.")
         self.play(*(Create(highlight_box(VGroup(table.keys[j], table.columns[-1].rects[j][0]), buff=0.08))
                     for j in best))
         self.hold_for_caption(0.8)
 
         self.step("sum", f"The new “{token}” is the weighted sum: every word, scaled by its share, all added up.")
-        self.play(FadeIn(table.total.lead), TransformFromCopy(table.columns[-1].cells, VGroup(*table.total.weights)),
-                  FadeIn(VGroup(*(m for m in table.total.terms() if not any(m in w.get_family()
-                                                                            for w in table.total.weights)))),
+        self.play(FadeIn(total.lead), TransformFromCopy(table.columns[-1].cells, VGroup(*total.weights)),
+                  FadeIn(VGroup(*(m for m in total.terms() if not any(m in w.get_family() for w in total.weights)))),
                   run_time=1.5)
         self.hold_for_caption(1.5)
 
@@ -97,46 +94,32 @@ class Similarity(StoryScene):
         rule = formula(r"a \cdot b = a_1 b_1 + a_2 b_2", "body")
         right = VGroup(rule, products).arrange(DOWN, buff=0.8, aligned_edge=LEFT)
         right.next_to(plane, RIGHT, buff=1.6)
-        fit_stage(VGroup(plane, *plane.vectors, right), grow=1.3)
+        self.stage.fit(VGroup(plane, *plane.vectors, right), width=13.0, height=6.4, grow=1.3)
         plane.products, plane.rule = products, rule  # drawn step by step, not with the grid
         return plane
 
-    def focus_table(self, i: int) -> VGroup:
+    def focus_table(self, i: int) -> tuple[KeyTable, WeightedSum]:
         """One line per key: chip | score | scaled score | softmax %; under it the weighted sum
         with the table's percentages as weights (so the two always agree)."""
         trace, head, source, theme = self.trace, self.head_trace, self.head_source, self.theme
-        precision = trace.precision
-        column = lambda values, text, decimals=precision, **kw: NumberMatrix(
-            np.asarray(values)[:, None], decimals, "", source_of=lambda r, c: text.format(j=r), **kw)
-        shares = percentages(head.weights[i])
-        table = VGroup()
-        table.columns = [
-            column(head.scores[i], f"{source}.scores[{i}, {{j}}]", mask=trace.mask[i], masked_text="−"),
-            column(head.scaled_scores[i], f"{source}.scaled_scores[{i}, {{j}}]", mask=trace.mask[i], masked_text="−"),
-            column(shares, f"percentages({source}.weights[{i}])[{{j}}]", 0, coloring="none"),
+        precision, blend = trace.precision, f"{source}.blend_rows[{i}]"
+        shares = head.percentages[i]
+        columns = [
+            key_column(head.scores[i], precision, lambda j: f"{source}.scores[{i}, {j}]", mask=trace.mask[i],
+                       masked_text="−"),
+            key_column(head.scaled_scores[i], precision, lambda j: f"{source}.scaled_scores[{i}, {j}]",
+                       mask=trace.mask[i], masked_text="−"),
+            key_column(shares, 0, lambda j: f"{source}.percentages[{i}, {j}]", coloring="none"),
         ]
-        for j, rect in enumerate(table.columns[-1].rects):  # the shares on the weight colour scale
+        for j, rect in enumerate(columns[-1].rects):  # the shares on the weight colour scale
             rect[0].set_fill(theme.weight_color(head.weights[i, j]), opacity=1)
-            table.columns[-1].numbers[j][0].set_color(theme.text_on(rect[0].fill_color))
-        VGroup(*table.columns).arrange(RIGHT, buff=COLUMN_GAP, aligned_edge=UP)
-        table.keys = VGroup(*(TokenChip(token, j, max_width=2.4, height=0.43, size="small")
-                              .next_to(table.columns[0].rects[j][0], LEFT, buff=0.35)
-                              for j, token in enumerate(trace.tokens)))
-        table.headers = VGroup(label("word", "small", theme.muted), label("score", "small", theme.muted),
-                               formula(r"\div\sqrt{d_k}", "small", theme.muted), label("softmax %", "small", theme.muted))
-        for header, above in zip(table.headers, (table.keys, *table.columns)):
-            header.next_to(above, UP, buff=0.15).match_x(above).match_y(table.headers[0])
-        table.query_label = VGroup(label("query", "label", theme.muted),
-                                   TokenChip(trace.tokens[i], i, max_width=3.0, size="small")).arrange(RIGHT, buff=0.2)
-        table.query_label.next_to(table.headers, UP, buff=0.3).align_to(table.keys, LEFT)
+            columns[-1].numbers[j][0].set_color(theme.text_on(rect[0].fill_color))
+        table = KeyTable(trace.tokens, list(zip(("score", formula(r"\div\sqrt{d_k}", "small", theme.muted), "softmax %"),
+                                                columns)), gap=COLUMN_GAP, chip_width=2.4, key_header="word", query=i)
         lead = VGroup(label("new", "label", theme.muted), TokenChip(trace.tokens[i], i, max_width=2.4, height=0.42,
                       size="small"), label("=", "cell", theme.muted)).arrange(RIGHT, buff=0.12)
-        table.total = WeightedSum(lead, [
-            ((shares[j] / 100, precision, f"percentages({source}.weights[{i}])[{j}] / 100"), token, j)
-            for j, token in enumerate(trace.tokens) if trace.mask[i, j]], max_width=12.5)
-        body = VGroup(table.query_label, table.keys, table.headers, *table.columns)
-        table.total.next_to(body, DOWN, buff=0.45)
-        table.add(body, table.total)
-        fit_stage(table, height=6.3, grow=1.15)
-        table.remove(table.total)  # written out in its own step
-        return table
+        total = WeightedSum(lead, [((head.blend_rows[i].shares[j], precision, f"{blend}.shares[{j}]"), token, j)
+                                   for j, token in enumerate(trace.tokens) if trace.mask[i, j]], max_width=12.5)
+        total.next_to(table, DOWN, buff=0.45)
+        self.stage.fit(VGroup(table, total), width=13.0, height=6.3, grow=1.15)
+        return table, total

@@ -11,8 +11,6 @@ from attention_math.story import DICTIONARY, DICTIONARY_QUERY
 
 from ..base import corner_title
 from ..components import TokenChip, formula, label
-from ..components.heatmap import focus_query
-from ..components.layout import fit_stage
 from ..components.notation import CodeLine, coloured_formula
 from .common import StoryScene, row_vector
 
@@ -25,7 +23,7 @@ class ThreeRoles(StoryScene):
 
     def construct(self) -> None:
         trace = self.trace
-        i = focus_query(trace)
+        i = self.presentation.focus_query
         corner_title(self, "Three roles", "query, key and value")
 
         self.step("three-jobs", "Look again at how a word's vector is used. The same vector does three jobs: it asks "
@@ -90,7 +88,7 @@ class ThreeRoles(StoryScene):
             (r"x_j", theme.value))
         group.formula.move_to([0, -2.3, 0])
         group.add(group.word, group.arrows, group.boxes, group.formula)
-        return fit_stage(group, height=6.0, grow=1.25)
+        return self.stage.fit(group, width=13.0, height=6.0, grow=1.25)
 
     def dictionary(self) -> VGroup:
         """Seed 002's lookup as code, the role colours on its parts, a legend, and the soft contrast."""
@@ -125,7 +123,7 @@ class ThreeRoles(StoryScene):
         contrast.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         group = VGroup(VGroup(code, legend).arrange(RIGHT, buff=1.0), contrast).arrange(DOWN, buff=0.9)
         group.code, group.legend, group.contrast = code, legend, contrast
-        return fit_stage(group, height=6.0, grow=1.0)
+        return self.stage.fit(group, width=13.0, height=6.0, grow=1.0)
 
     def projections(self, i: int) -> VGroup:
         """The word and its x on top; a line down from it branches into three learned matrices
@@ -158,4 +156,4 @@ class ThreeRoles(StoryScene):
             *(Arrow(box.get_right(), result.get_left(), buff=0.15, color=theme.muted, stroke_width=3)
               for box, result in zip(group.matrices, group.results)))
         group.add(group.word, group.arrows, group.matrices, group.results)
-        return fit_stage(group, height=5.8, grow=1.2)
+        return self.stage.fit(group, width=13.0, height=5.8, grow=1.2)

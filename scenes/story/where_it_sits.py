@@ -15,6 +15,14 @@ DIAGRAM_X, NOTES_X = -3.3, 3.4
 RIGHT_EDGE = 6.8  # the frame's right edge (7.11) less a margin  # the block on the left, words about it on the right
 
 
+# (head, text, theme colour name): what the opening frame promises, and the recap's story.
+PLAN_LINES = (("why", "one word, two meanings", "highlight"), ("weights", "similarity by dot product", "muted"),
+              ("roles", "queries, keys and values", "query"), ("steps", "scores, softmax, weighted sum", "muted"),
+              ("heads", "many views at once", "muted"))
+STORY_LINES = (("static", "one vector per word, any context", "muted"), ("attention", "mixes in the context", "highlight"),
+               ("Q, K, V", "learned: what to compare, what to pass on", "query"),
+               ("positions", "keep the word order", "muted"), ("heads", "many views at once", "muted"))
+
 class WhereItSits(StoryScene):
     segment = "where-it-sits"
     closing = False  # True: the closing frame, with the formula recap
@@ -100,21 +108,15 @@ class WhereItSits(StoryScene):
 
     def plan(self, block: EncoderBlock) -> VGroup:
         """What the explainer does, in order, to the right of the block."""
-        theme = self.theme
-        lines = self.headed_lines((
-            ("why", "one word, two meanings", theme.highlight),
-            ("weights", "similarity by dot product", theme.muted),
-            ("roles", "queries, keys and values", theme.query),
-            ("steps", "scores, softmax, weighted sum", theme.muted),
-            ("heads", "many views at once", theme.muted)))
+        lines = self.headed_lines(PLAN_LINES)
         lines.next_to(block.layer, RIGHT, buff=0.6)
         lines.scale(min(1.0, (RIGHT_EDGE - lines.get_left()[0]) / lines.width), about_edge=LEFT)
         return lines.match_y(block.boxes["attention"]).shift(UP * 0.6)
 
     def headed_lines(self, rows) -> VGroup:
-        """Lines of a bold coloured head and its text, in two aligned columns."""
-        lines = VGroup(*(VGroup(label(head, "label", colour, weight="BOLD"), label(text, "label", self.theme.ink))
-                         for head, text, colour in rows))
+        """Lines of a bold head in a theme colour (by name) and its text, in two aligned columns."""
+        lines = VGroup(*(VGroup(label(head, "label", getattr(self.theme, colour), weight="BOLD"),
+                                label(text, "label", self.theme.ink)) for head, text, colour in rows))
         self.two_columns(lines)
         return lines
 
@@ -141,13 +143,7 @@ class WhereItSits(StoryScene):
 
     def story_lines(self) -> VGroup:
         """The explainer's story in four lines, in the place of the formula's pieces."""
-        theme = self.theme
-        lines = self.headed_lines((
-            ("static", "one vector per word, any context", theme.muted),
-            ("attention", "mixes in the context", theme.highlight),
-            ("Q, K, V", "learned: what to compare, what to pass on", theme.query),
-            ("positions", "keep the word order", theme.muted),
-            ("heads", "many views at once", theme.muted)))
+        lines = self.headed_lines(STORY_LINES)
         return lines.scale(min(1.0, 6.8 / lines.width))
 
     @staticmethod

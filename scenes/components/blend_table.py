@@ -1,0 +1,76 @@
+"""Segment 5's weighted sum for one query: one line per key, weight × value = scaled value,
+then the scaled rows added up under a rule into the query's output.
+
+Every number is a field of the trace's worked row (`heads[h].blend_rows[i]`)."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
+
+from attention_math.worked import BlendRow
+
+from ..theme import current_theme
+from .key_table import KeyTable, key_column, per_line
+from .labels import operator
+from .matrix import NumberMatrix
+from .text import label
+from .tokens import TokenChip
+
+
+class BlendTable(KeyTable):
+    """Parts besides KeyTable's: `weights`, `times`, `values`, `equals`, `products` (the scaled
+    rows), `plus_signs`, `rule`, `output`, `output_label`, `footnote`."""
+
+    weights: NumberMatrix
+    times: VGroup
+    values: NumberMatrix
+    equals: VGroup
+    products: NumberMatrix
+    plus_signs: VGroup
+    rule: Line
+    output: NumberMatrix
+    output_label: VGroup
+    footnote: VGroup
+
+    def __init__(self, tokens, row: BlendRow, source: str, values, values_source: str, precision: int,
+                 max_cols: int | None) -> None:
+        """`source`: the worked row's field path ("heads[0].blend_rows[2]"); `values`: the head's V."""
+        theme = current_theme()
+        n = len(tokens)
+        scale = float(abs(values).max()) or 1.0  # one colour scale, so scaled rows look smaller
+        self.weights = key_column(row.weights, precision, lambda j: f"{source}.weights[{j}]", coloring="weight")
+        self.values = NumberMatrix(values, precision, values_source, frame_color=theme.value, value_scale=scale,
+                                   max_cols=max_cols)
+        self.products = NumberMatrix(row.scaled_values, precision, f"{source}.scaled_values", frame_color=theme.value,
+                                     value_scale=scale, max_cols=max_cols)
+        self.times = per_line(lambda: operator("×", "label"), n)
+        self.equals = per_line(lambda: operator("=", "label"), n)
+        super().__init__(tokens, [("weight", self.weights), (None, self.times),
+                                  (label("value (row of V)", "small", theme.value), self.values), (None, self.equals),
+                                  (label("weight × value", "small", theme.value), self.products)],
+                         query=row.query)
+        self._add_sum(tokens, row, source, precision, scale, max_cols)
+
+    def _add_sum(self, tokens, row: BlendRow, source: str, precision: int, scale: float, max_cols) -> None:
+        """"+" between consecutive scaled rows (added top to bottom), a rule, and the query's output."""
+        theme, products = current_theme(), self.products
+        right = products.frame.get_right()[0] + 0.25
+        self.plus_signs = VGroup(*(label("+", "label", theme.muted).move_to(
+            [right, (products.rects[j][0].get_y() + products.rects[j + 1][0].get_y()) / 2, 0])
+            for j in range(len(tokens) - 1)))
+        bottom = products.frame.get_bottom()[1] - 0.12
+        self.rule = Line([products.frame.get_left()[0], bottom, 0], [right + 0.15, bottom, 0],
+                         color=theme.muted, stroke_width=2)
+        self.output = NumberMatrix(row.total[None, :], precision, "", frame_color=theme.output, value_scale=scale,
+                                   source_of=lambda r, c: f"{source}.total[{c}]", max_cols=max_cols)
+        self.output.next_to(self.rule, DOWN, buff=0.12).align_to(products.frame, LEFT)
+        self.output_label = VGroup(label("output of", "label", theme.output),
+                                   TokenChip(tokens[row.query], row.query, max_width=3.0, size="small"))
+        self.output_label.arrange(RIGHT, buff=0.2).next_to(self.output, LEFT, buff=0.3)
+        # Honest about rounding: adding the shown rows can miss the shown output in the last digit.
+        self.footnote = label(f"all values rounded to {precision} decimals", "small", theme.muted)
+        self.footnote.next_to(self.output, DOWN, buff=0.2).align_to(self.rule, RIGHT)
+        self.add(self.plus_signs, self.rule, self.output, self.output_label, self.footnote)
+
+    def header_of(self, column: str) -> VGroup:
+        order = {"keys": 0, "weights": 1, "values": 3, "products": 5}
+        return self.headers[order[column]]

@@ -1,0 +1,174 @@
+"""The figure's top row: one head, number by number. Input embeddings → Q, K, V → scores →
+softmax weights → weighted sum, five panels whose grids keep row i at one height, so a token
+can be followed from its embedding to its output."""
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Mobject, VGroup, VMobject
+
+from attention_math import AttentionTrace
+
+from ..components import NumberMatrix, TokenChip
+from ..components.panel import Panel
+from ..theme import current_theme
+from .blocks import CELL_HEIGHT, cell_scale, elbow, heading_text, in_line, matrix, number, swatch, tex, tex_lines, text
+
+GAP = 0.24  # between panels: room for the flow arrows
+CHIP_SCALE = 0.6  # token chips' text at ~11 px
+
+
+class FlowPanel(Panel):
+    """A top-row panel; `anchor` is its grid, whose row 0 lines up with the other panels'."""
+    anchor: NumberMatrix
+
+    def __init__(self, grid: Mobject, lead: Mobject, note: Mobject, heading: str, tint, anchor: NumberMatrix) -> None:
+        """Heading, formula line (`lead`, may be empty), grid, a note line under it."""
+        if len(lead.submobjects) or lead.points.size:
+            lead.next_to(grid, UP, buff=0.12).align_to(grid, LEFT)
+        note.next_to(grid, DOWN, buff=0.1).align_to(grid, LEFT)
+        self.anchor = anchor
+        super().__init__(VGroup(lead, grid, note), tint, heading_text(heading))
+
+
+class MainFlow(VGroup):
+    """Five panels on one row; every grid's row i sits at the same height."""
+    trace: AttentionTrace
+    chips: VGroup
+    x: NumberMatrix
+    qkv: list[NumberMatrix]
+    scores: NumberMatrix
+    weights: NumberMatrix
+    output: NumberMatrix
+    projection_arrows: VGroup
+    panels: list[FlowPanel]
+
+    def __init__(self, trace: AttentionTrace) -> None:
+        self.trace = trace
+        self.chips = VGroup(*(TokenChip(token, i, max_width=1.6, height=0.43, size="small").scale(CHIP_SCALE)
+                              for i, token in enumerate(trace.tokens)))
+        self._grids()
+        tints = current_theme().panels
+        self.panels = [
+            self.input_panel(),
+            self.projection_panel(),
+            self.square_panel(self.scores, "Scores", [r"\mathrm{Scores} = QK^{\top}/\sqrt{d_k}"], self.scale_note(),
+                              tints.scores),
+            self.square_panel(self.weights, "Softmax", [r"\mathrm{Weights} =", r"\mathrm{softmax}(\mathrm{Scores})"],
+                              self.row_sum_note(), tints.softmax),
+            self.output_panel(),
+        ]
+        super().__init__(*self.panels)
+        self.arrange(RIGHT, buff=GAP, aligned_edge=UP)
+        self.align_rows()
+
+    def _grids(self) -> None:
+        """X, head 1's Q, K, V, scores, weights (as percentages) and output, rows one height."""
+        trace, theme, head = self.trace, current_theme(), self.trace.heads[0]
+        # Rows grow when a long word wraps onto two lines in its chip, so it stays readable.
+        row_height = max(CELL_HEIGHT * cell_scale(), max(chip.height for chip in self.chips) + 0.03)
+        cell_height = row_height / cell_scale()
+        self.x = matrix(trace.x, trace.input_precision, "x", cell_height=cell_height)
+        # Past four tokens the n × n grids need the room: Q, K, V drop to the inputs' decimals.
+        decimals = trace.precision if trace.n_tokens <= 4 else trace.input_precision
+        self.qkv = [matrix(getattr(head, role), decimals, f"heads[0].{role}", frame_color=theme.role_color(role),
+                           cell_height=cell_height) for role in "qkv"]
+        # Shown with one decimal: a 6 × 6 grid must fit a fifth of 800 px.
+        self.scores = matrix(head.masked_scores, 1, "heads[0].masked_scores", mask=trace.mask, masked_text="−∞",
+                             max_cols=None, cell_height=cell_height)
+        self.weights = matrix(head.weights, 0, "heads[0].weights", coloring="weight", cell_height=cell_height,
+                              percents=(head.percentages, "heads[0].percentages"), max_cols=None)
+        for i, j in zip(*np.nonzero(~trace.mask)):  # hidden keys: weight exactly 0, greyed like their scores
+            self.weights.rects[i][j].set_fill(theme.masked_fill)
+            self.weights.numbers[i][j].set_color(theme.muted)
+        self.output = matrix(head.output, trace.precision, "heads[0].output", frame_color=theme.output,
+                             cell_height=cell_height)
+
+    # Each panel: heading, formula line, grid (row 0 at the shared height), a note line.
+    def input_panel(self) -> FlowPanel:
+        for chip, row in zip(self.chips, self.x.rects):
+            chip.next_to(row[0], LEFT, buff=0.08)
+        name = tex("X", "grid_name").next_to(self.x, UP, buff=0.06)
+        note = text("one vector per token", "flow_note", current_theme().muted)
+        return FlowPanel(VGroup(self.chips, name, self.x), VGroup(), note, "Input embeddings",
+                         current_theme().panels.input, self.x)
+
+    def projection_panel(self) -> FlowPanel:
+        theme = current_theme()
+        blocks, arrows = VGroup(), VGroup()
+        for role, grid in zip("QKV", self.qkv):
+            color = theme.role_color(role.lower())
+            blocks.add(VGroup(grid, tex(role, "grid_name", color).next_to(grid, UP, buff=0.06)))
+        blocks.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
+        for role, block in zip("QKV", blocks):
+            color = theme.role_color(role.lower())
+            arrow = Arrow(block.get_top() + UP * 0.36, block.get_top() + UP * 0.03, buff=0, color=color,
+                          stroke_width=2.5, tip_length=0.1, max_tip_length_to_length_ratio=0.4)
+            arrows.add(VGroup(arrow, tex(f"\\cdot W_{role}", "flow_formula", color).next_to(arrow, LEFT, buff=0.04)))
+        self.projection_arrows = arrows
+        note = text("head 1's columns only", "flow_note", theme.muted)
+        return FlowPanel(VGroup(arrows, blocks), VGroup(), note, "Queries · keys · values", theme.panels.projections,
+                         self.qkv[0])
+
+    def square_panel(self, grid: NumberMatrix, heading: str, formula_lines: list[str], note: Mobject,
+                     tint) -> FlowPanel:
+        n, cell = self.trace.n_tokens, grid.rects[0][0].height
+        rows = VGroup(*(swatch(current_theme().token_color(i), cell * 0.55) for i in range(n)))
+        cols = rows.copy()
+        for mark, row in zip(rows, grid.rects):
+            mark.next_to(row[0], LEFT, buff=0.05)
+        for mark, rect in zip(cols, grid.rects[0]):
+            mark.next_to(rect, UP, buff=0.05)
+        return FlowPanel(VGroup(rows, cols, grid), tex_lines(formula_lines), note, heading, tint, grid)
+
+    def output_panel(self) -> FlowPanel:
+        theme = current_theme()
+        name = tex(r"\mathrm{Output}", "formula", theme.output).next_to(self.output, UP, buff=0.06)
+        note = VGroup(text("blends of", "flow_note", theme.muted), text("V's rows", "flow_note", theme.muted))
+        note.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+        lead = tex_lines([r"\mathrm{Output} =", r"\mathrm{Weights}\cdot V"])
+        return FlowPanel(VGroup(name, self.output), lead, note, "Weighted sum", theme.panels.output, self.output)
+
+    def scale_note(self) -> VGroup:
+        muted = current_theme().muted
+        return in_line(text("scaled by 1/√dₖ =", "flow_note", muted), number(self.trace.scale, 2, "scale", "flow_note",
+                                                                              muted))
+
+    def row_sum_note(self) -> VGroup:
+        muted, row = current_theme().muted, self.trace.heads[0].softmax_rows[0]
+        sums = in_line(text("rows sum to", "flow_note", muted),
+                       number(row.percent_total, 0, "heads[0].softmax_rows[0].percent_total", "flow_note", muted,
+                              suffix="%"))
+        return VGroup(text("darker = higher", "flow_note", muted), sums).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+
+    def align_rows(self) -> None:
+        """Row 0 of every grid at one height, headings on one line, boxes one height."""
+        y = min(p.anchor.rects[0][0].get_top()[1] for p in self.panels)
+        for p in self.panels:
+            p.body.shift(UP * (y - p.anchor.rects[0][0].get_top()[1]))
+        top = max(p.body.get_top()[1] for p in self.panels) + 0.1
+        bottom = min(p.body.get_bottom()[1] for p in self.panels)
+        for p in self.panels:
+            p.heading.next_to([p.heading.get_x(), top, 0], UP, buff=0).align_to(p.body, LEFT)
+            p.background.stretch_to_fit_height(p.heading.get_top()[1] - bottom + 0.2)
+            p.background.align_to([0, p.heading.get_top()[1] + 0.1, 0], UP)
+
+    def connectors(self) -> VGroup:
+        """Flow arrows between panels; X branching into the three projections; V on to the output."""
+        muted = current_theme().muted
+        arrows = VGroup()
+        y = (self.x.rects[0][0].get_y() + self.x.rects[-1][0].get_y()) / 2
+        for left, right in zip(self.panels[1:-1], self.panels[2:]):
+            arrows.add(elbow([[left.background.get_right()[0] + 0.03, y],
+                              [right.background.get_left()[0] - 0.03, y]], muted))
+        tops = [a[0].get_start() for a in self.projection_arrows]
+        start = [self.panels[0].background.get_right()[0] + 0.03, y]
+        bus_x = (self.panels[0].background.get_right()[0] + self.panels[1].background.get_left()[0]) / 2
+        bus = VMobject(stroke_color=muted, stroke_width=2).set_points_as_corners(
+            [np.array(p) for p in ([*start, 0], [bus_x, y, 0], [bus_x, tops[0][1], 0], [tops[-1][0], tops[0][1], 0])])
+        arrows.add(bus)
+        v_bottom = self.qkv[2].frame.get_bottom()
+        below = self.get_bottom()[1] - 0.17
+        output_box = self.panels[-1].background
+        arrows.add(elbow([v_bottom + DOWN * 0.02, [v_bottom[0], below], [output_box.get_x(), below],
+                          [output_box.get_x(), output_box.get_bottom()[1] - 0.02]], current_theme().value))
+        return arrows

@@ -1,0 +1,119 @@
+"""The one layout policy: from the trace at hand and the frame, what each segment shows.
+
+Segments ask this module, never the model's name: how many entries of an axis are drawn
+(all, or the first ones, an ellipsis and the last), whether a d_model-wide matrix is numbers
+or a colour band, which query row and head are followed, which heads are shown side by side,
+what the captions say about the model, and where on the frame a figure goes (the Stage).
+
+Sizes it decides by (designed for 1–64 tokens and 4–576 dimensions):
+- an axis of up to LARGE_AXIS entries is drawn whole; a longer one keeps SHOWN_ENTRIES
+  (its first ones, "⋯", the last), a spelled-out product SHOWN_TERMS terms;
+- Q, K, V and concat wider than LARGE_AXIS are colour bands cut into head slices;
+- up to MAX_HEADS_SHOWN heads side by side, the focus head first, then one of each other
+  pattern class.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manim import Mobject
+
+LARGE_AXIS = 16
+SHOWN_ENTRIES = 6  # a NumberMatrix on a large axis: 4 entries, "⋯", the last
+SHOWN_TERMS = 5  # a spelled-out product on a large axis: 3 terms, "+ … +", the last
+MAX_HEADS_SHOWN = 4
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The area under the corner title that every segment places its figure in (scene units;
+    the frame is 14.2 × 8 with its centre at 0)."""
+    left: float = -6.9
+    right: float = 6.9
+    top: float = 2.9
+    bottom: float = -3.8
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+    @property
+    def centre(self) -> tuple[float, float, float]:
+        return ((self.left + self.right) / 2, (self.top + self.bottom) / 2, 0.0)
+
+    def fit_scale(self, mobject: Mobject, width: float | None = None, height: float | None = None,
+                  grow: float = 1.0) -> float:
+        """The scale that fits `mobject` into width × height (the whole stage by default), at most `grow`."""
+        return min(grow, (width or self.width) / mobject.width, (height or self.height) / mobject.height)
+
+    def fit(self, mobject: Mobject, width: float | None = None, height: float | None = None,
+            grow: float = 1.0) -> Mobject:
+        """Scale to fit (small figures grow at most `grow`×) and centre on the stage."""
+        mobject.scale(self.fit_scale(mobject, width, height, grow))
+        return mobject.move_to(self.centre)
+
+
+STAGE = Stage()
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What captions say about a real model (None for the toy model)."""
+    name: str  # "all-MiniLM-L6-v2"
+    tokenizer: str  # how it splits a sentence, for the tokens caption
+    layer: int  # 0-based layer the core segments show
+    trained_causal: bool  # False: a causal mask here is ours, not the model's
+
+
+@dataclass(frozen=True)
+class Presentation:
+    n_tokens: int
+    d_model: int
+    d_k: int
+    n_heads: int
+    causal: bool
+    focus_query: int  # the query row segments 4–6 work through
+    focus_head: int  # the head segments 3–5 follow
+    model: ModelFacts | None  # None: the toy model, every input shown exactly
+
+    def entries(self, count: int, limit: int = SHOWN_ENTRIES) -> int | None:
+        """The max_rows / max_cols NumberMatrix gets for an axis of `count` entries (None: all)."""
+        return limit if count > LARGE_AXIS else None
+
+    @property
+    def bands(self) -> bool:
+        """d_model-wide matrices (Q, K, V, concat) as colour bands instead of numbers."""
+        return self.d_model > LARGE_AXIS
+
+    @property
+    def long_products(self) -> bool:
+        """Spelled-out products over d_model or d_k terms show a few terms and "(n terms)"."""
+        return self.d_k > LARGE_AXIS
+
+    def heads_shown(self, patterns) -> tuple[list[int], list[str] | None]:
+        """Heads side by side: the focus head first; with more heads than fit, one head of each other
+        pattern class next, then the rest in order. Also each head's class to title it with (None
+        when every head fits). `patterns` is the trace's head_patterns."""
+        order, kinds = [self.focus_head], None
+        if self.n_heads > MAX_HEADS_SHOWN:
+            kinds = [pattern.kind for pattern in patterns]
+            for h in range(self.n_heads):
+                if kinds[h] not in {kinds[g] for g in order}:
+                    order.append(h)
+        return order + [h for h in range(self.n_heads) if h not in order], kinds
+
+
+def default_focus_query(n_tokens: int, causal: bool) -> int:
+    """With a causal mask the last token (the only one that sees every key), otherwise the middle one."""
+    return n_tokens - 1 if causal else (n_tokens - 1) // 2
+
+
+def presentation_for(trace, focus_head: int = 0, model: ModelFacts | None = None,
+                     focus_query: int | None = None) -> Presentation:
+    query = default_focus_query(trace.n_tokens, trace.causal) if focus_query is None else focus_query
+    return Presentation(trace.n_tokens, trace.d_model, trace.d_k, trace.n_heads, trace.causal, query, focus_head,
+                        model)
