@@ -13,10 +13,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from scenes.playlist import numbered_name
+from scenes.segments import EmbeddingSegment
 from scenes.theme import current_theme
 from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
+SEGMENT = numbered_name(EmbeddingSegment)  # e.g. 03-embedding
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,7 @@ def out(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def manifest(out) -> dict:
-    return json.loads((out / "steps" / "02-embedding.json").read_text())
+    return json.loads((out / "steps" / f"{SEGMENT}.json").read_text())
 
 
 def _frame(video: Path, last: bool) -> Image.Image:
@@ -61,10 +64,10 @@ def test_every_step_has_a_video_a_still_and_its_caption(out, manifest):
             assert (container.streams.video[0].width, container.streams.video[0].height) == (854, 480)
             durations.append(container.duration / av.time_base)
         assert Image.open(out / step["still"]).size == (1920, 1080)  # video at 480p, stills at 1080p
-    with av.open(str(out / "02-embedding.mp4")) as container:
+    with av.open(str(out / f"{SEGMENT}.mp4")) as container:
         assert abs(sum(durations) - container.duration / av.time_base) < 0.2
         assert not container.streams.audio  # not narrated: silent, one subtitle per step as before
-    assert (out / "02-embedding.srt").read_text().count("-->") == len(steps)
+    assert (out / f"{SEGMENT}.srt").read_text().count("-->") == len(steps)
 
 
 def test_storyboard_stays_small_and_uses_the_theme(out):

@@ -13,9 +13,12 @@ import srt
 
 from scenes.pipeline import narration
 from scenes.pipeline.assemble import concat_videos
+from scenes.playlist import numbered_name
+from scenes.segments import EmbeddingSegment
 from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
+SEGMENT = numbered_name(EmbeddingSegment)  # e.g. 03-embedding
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,7 @@ def out(tmp_path_factory) -> Path:
 def steps(out) -> list[tuple[dict, float, narration.Speech]]:
     """(step, its video's seconds, its speech) in playing order."""
     found = []
-    for step in json.loads((out / "steps" / "02-embedding.json").read_text())["steps"]:
+    for step in json.loads((out / "steps" / f"{SEGMENT}.json").read_text())["steps"]:
         with av.open(str(out / step["video"])) as container:
             seconds = container.duration / av.time_base
         found.append((step, seconds, narration.speak(step["caption"], out / ".narration")))  # a cache hit
@@ -58,7 +61,7 @@ def _loudness(samples: np.ndarray, rate: int, start: float, end: float) -> float
 
 
 def test_each_step_lasts_as_long_as_its_speech_and_the_speech_plays_in_it(out, steps):
-    samples, rate = _audio(out / "02-embedding.mp4")
+    samples, rate = _audio(out / f"{SEGMENT}.mp4")
     start = 0.0
     for step, seconds, speech in steps:
         assert speech.seconds > 1.0
@@ -76,7 +79,7 @@ def test_step_videos_carry_their_speech_for_the_presentation(steps, out):
 
 
 def test_subtitles_follow_the_speech_sentence_by_sentence(out, steps):
-    cues = list(srt.parse((out / "02-embedding.srt").read_text()))
+    cues = list(srt.parse((out / f"{SEGMENT}.srt").read_text()))
     expected, start = [], 0.0
     for _, seconds, speech in steps:
         expected += [(text, start + begin) for text, begin, _ in speech.cues]
@@ -90,10 +93,10 @@ def test_audio_survives_the_concat(out, tmp_path):
     with av.open(str(out / "explainer.mp4")) as container:
         assert container.streams.audio
     twice = tmp_path / "twice.mp4"
-    concat_videos([out / "02-embedding.mp4", out / "02-embedding.mp4"], twice)
-    one, rate = _audio(out / "02-embedding.mp4")
+    concat_videos([out / f"{SEGMENT}.mp4", out / f"{SEGMENT}.mp4"], twice)
+    one, rate = _audio(out / f"{SEGMENT}.mp4")
     both, _ = _audio(twice)
-    with av.open(str(out / "02-embedding.mp4")) as container:
+    with av.open(str(out / f"{SEGMENT}.mp4")) as container:
         video_seconds = container.streams.video[0].duration * container.streams.video[0].time_base
     assert abs(len(both) / rate - (video_seconds + len(one) / rate)) < 0.1  # the second part starts on time
     offset = int(float(video_seconds) * rate)
