@@ -132,7 +132,10 @@ def test_the_presentation_of_a_narrated_render_speaks(out):
     ("softmax of Q Kᵀ over √d_k", ["sˈɔftmæks", "kjˈu kˈA tɹænspˈOzd", "skwˈɛɹ ɹˈut ʌv dˈi kˈA"], ["kˌAtˈi"]),
     ("Softmax, then W_Q and W_O", ["sˈɔftmæks", "dˈʌbᵊlju kjˈu", "dˈʌbᵊlju ˈO"], []),
     ("[CLS] gets −∞", ["sˈi ˈɛl ˈɛs", "mˈInəs ɪnfˈɪnəTi"], []),
-    ("d_model × d_k", ["dˈi mˈɑdᵊl tˈImz dˈi kˈA"], []),
+    ("d_model × d_k", ["dˈi mˈɑdᵊl bI dˈi kˈA"], []),
+    ("The score is −0.87 here", ["mˈInəs zˈɪɹO pYnt ˈAt sˈɛvən hˈɪɹ"], []),  # raw, the engine drops it
+    ("1/√2 = 0.71", ["wˈʌn ˈOvəɹ ðə skwˈɛɹ ɹˈut ʌv tˈu"], []),
+    ("The size of ∂h/∂x_The", ["dˈi ˈAʧ bI dˈi ˈɛks ðə"], []),
 ])
 def test_jargon_is_pronounced_right(written, heard, not_heard):
     phonemes = " ".join(narration._engine().phonemize(narration.spoken(written)))

@@ -32,16 +32,19 @@ TAIL_SECONDS = 0.5  # after the last sentence, before the step moves on
 PRONUNCIATIONS: tuple[tuple[str, str], ...] = (
     (r"\bQ ?Kᵀ", "Q K transposed"),
     (r"ᵀ", " transposed"),
-    (r"√\s*d_k\b", "the square root of d k"),
-    (r"√", "the square root of "),
-    (r"\bd_model\b", "d model"),
-    (r"\bd_k\b", "d k"),
-    (r"\bW_([QKVO])\b", r"W \1"),
+    (r"/\s*√", " over √"),  # 1/√2: one over the square root of two
+    (r"√\s*", "the square root of "),
+    (r"∂(\S+?)\s*/\s*∂", r"d \1 by d "),  # ∂h/∂x: d h by d x
+    (r"(?<=\w)_(?=\w)", " "),  # d_k, d_model, W_Q, x_The: the parts spoken one after the other
     (r"\[CLS\]", "C L S"),
     (r"\[SEP\]", "separator"),
-    (r"−∞|-∞", "minus infinity"),
+    (r"[−-]∞", "minus infinity"),
+    # −0.87, the typographic minus of shown numbers: "minus zero point eight seven" (the engine
+    # drops a bare "-0.87" before some words); a hyphen inside a word (seed-0) stays.
+    (r"−|(?<!\w)-(?=\d)", " minus "),
     (r"\be\^s\b", "e to the s"),
-    (r"×", " times "),
+    (r"\s*×\s*", " by "),  # 6 × 6, d_model × d_k: shapes
+    (r"\s·\s", " times "),
     (r"\b([Ss])oftmax\b", r"[\1oftmax](/sˈɔftmæks/)"),
 )
 
