@@ -29,6 +29,7 @@ def out(tmp_path_factory) -> Path:
          "--sentence", "money bank grows", "--media-dir", str(media)],
         capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stdout + result.stderr  # e.g. PyAV's note on Manim's audio mux
     return media / "money-bank-grows"
 
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-# Manim muxes the sound with options PyAV doesn't use and says so at WARNING on every
-# narrated segment; it is noise for the user.
-logging.getLogger("manim").addFilter(lambda record: "Some options were not used" not in record.getMessage())
+# Manim muxes the sound with options PyAV doesn't use, and PyAV says so at WARNING for every
+# narrated segment: noise for the user.
+logging.getLogger("av.container.output").addFilter(lambda record: "Some options were not used" not in record.getMessage())
 
 VOICE = "heart"  # the one voice inside the hibari-tts wheel; the others would download
 SEED = 0
