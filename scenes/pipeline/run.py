@@ -96,7 +96,8 @@ def render(request: RenderRequest, log=print) -> int:
 
 
 def _assembled(out_dir: Path, write_video: bool) -> bool:
-    wanted = ["storyboard.png", "slides.pdf", *assemble.CLASSROOM_FILES] + (["explainer.mp4", "explainer.srt"] if write_video else [])
+    wanted = ["storyboard.png", "slides.pdf", *assemble.CLASSROOM_FILES]  # classroom: + presentation, pptx
+    wanted += ["explainer.mp4", "explainer.srt"] if write_video else []
     return all((out_dir / name).exists() for name in wanted)
 
 
