@@ -5,7 +5,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import av
@@ -13,24 +12,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from scenes.playlist import numbered_name
-from scenes.segments import EmbeddingSegment
 from scenes.theme import current_theme
 from tests.browser import chromium
+from tests.one_segment import SEGMENT, render_embedding
 
 ROOT = Path(__file__).resolve().parent.parent
-SEGMENT = numbered_name(EmbeddingSegment)  # e.g. 03-embedding
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    media = tmp_path_factory.mktemp("media")
-    result = subprocess.run(
-        [sys.executable, "-m", "scenes", "render", "--scenes", "embedding", "--quality", "low",
-         "--sentence", "money bank grows", "--media-dir", str(media)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return media / "money-bank-grows"
+    return render_embedding(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(scope="module")

@@ -13,24 +13,15 @@ import srt
 
 from scenes.pipeline import narration
 from scenes.pipeline.assemble import concat_videos
-from scenes.playlist import numbered_name
-from scenes.segments import EmbeddingSegment
 from tests.browser import chromium
+from tests.one_segment import SEGMENT, render_embedding
 
 ROOT = Path(__file__).resolve().parent.parent
-SEGMENT = numbered_name(EmbeddingSegment)  # e.g. 03-embedding
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    media = tmp_path_factory.mktemp("media")
-    result = subprocess.run(
-        [sys.executable, "-m", "scenes", "render", "--narrate", "--scenes", "embedding", "--quality", "low",
-         "--sentence", "money bank grows", "--media-dir", str(media)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stdout + result.stderr  # e.g. PyAV's note on Manim's audio mux
-    return media / "money-bank-grows"
+    return render_embedding(tmp_path_factory.mktemp("media"), "--narrate")
 
 
 @pytest.fixture(scope="module")
