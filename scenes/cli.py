@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--layer", type=int, default=1, help="with --model minilm: layer 1–6")
             sub.add_argument("--head", type=int, default=1, help="with --model minilm: head 1–12")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
+        if name == "render":  # classroom
+            sub.add_argument("--narrate", action="store_true", help="speak every caption (offline voice) into the videos")
     from explorer.cli import add_explore_arguments
     add_explore_arguments(commands.add_parser("explore", help="explorer.html: one interactive offline page (seed 003)"))
     return parser
@@ -51,6 +53,13 @@ def _example(args) -> Example:
     default = DEFAULT_FIGURE_EXAMPLE if args.command == "figure" else DEFAULT_EXAMPLE
     example = load_example(args.example or default)
     return example.with_changes(layout=layout) if example.layout != layout else example
+
+
+def _narration_dir(args, example: Example) -> str | None:
+    """classroom: the speech cache of a narrated render (media/<name>/.narration)."""
+    if not getattr(args, "narrate", False):
+        return None
+    return str(args.media_dir.resolve() / example.name / ".narration")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             raise ExampleError("--jobs must be at least 1")
         if args.model == "minilm":  # its own folder: the toy render of this sentence stays
             example = example.with_changes(name=f"{example.name}-minilm-l{args.layer}-h{args.head}")
-        context = RenderContext(example, model=args.model, layer=args.layer - 1, head=args.head - 1)
+        context = RenderContext(example, model=args.model, layer=args.layer - 1, head=args.head - 1,
+                                narration_dir=_narration_dir(args, example))
         if args.model == "minilm":
             from .context import validate_model_context
             validate_model_context(context)

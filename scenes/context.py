@@ -19,6 +19,7 @@ class RenderContext:
     model: str = "toy"  # "toy" | "minilm"
     layer: int = 0
     head: int = 0
+    narration_dir: str | None = None  # classroom: NARRATE=1 speaks captions, cached here
 
 
 _active: list[RenderContext] = []
