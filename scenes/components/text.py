@@ -7,6 +7,7 @@ from manim import Mobject, Text, VMobject
 from attention_math import format_number
 
 from ..theme import current_theme
+from .parts import Parts
 
 _OUTLINES: dict[tuple, np.ndarray] = {}  # (text, font, size, weight) → glyph outlines at the origin
 
@@ -62,10 +63,15 @@ def fit_width(mobject: Mobject, max_width: float) -> Mobject:
     return mobject
 
 
+class TwoLineToken(Parts):
+    """A long token split over two lines, "first half-" above the rest. Parts: `token` (the whole token)."""
+    token: str
+
+
 def token_text(token: str, max_width: float, size: str = "label", color=None) -> Mobject:
     """A token's text fitted to a width: shrink, and split a long word over two lines
     (with a hyphen) when that keeps it larger."""
-    from manim import VGroup, DOWN
+    from manim import DOWN
 
     one_line = label(token, size, color)
     if one_line.width <= max_width:
@@ -73,12 +79,10 @@ def token_text(token: str, max_width: float, size: str = "label", color=None) ->
     shrink_one = max_width / one_line.width
     if len(token) >= 8:
         cut = (len(token) + 1) // 2
-        two_lines = VGroup(label(token[:cut] + "-", size, color), label(token[cut:], size, color))
+        two_lines = TwoLineToken(label(token[:cut] + "-", size, color), label(token[cut:], size, color), token=token)
         two_lines.arrange(DOWN, buff=0.04)
         shrink_two = min(max_width / two_lines.width, 1.0)
         if shrink_two > shrink_one * 1.25:
-            two_lines.scale(shrink_two)
-            two_lines.token = token
-            return two_lines
+            return two_lines.scale(shrink_two)
     one_line.scale(shrink_one)
     return one_line
