@@ -20,15 +20,6 @@ SQUARE = 0.72  # side of one head's heatmap in the grid
 PITCH = (1.06, 1.07)  # grid spacing: across (heads), down (layers)
 
 
-class HeadSquares(Parts):
-    """Every head's weights as a small square, a row per layer. Parts: `rows` (each layer's
-    squares and "layer k"; the legend joins them), `tags` (each square's pattern tag, a group per
-    layer), `headers` (the head numbers above the first row)."""
-    rows: VGroup
-    tags: VGroup
-    headers: VGroup
-
-
 class HeadsGrid(ModelScene):
     segment = "heads-grid"
 
@@ -128,3 +119,13 @@ class HeadsGrid(ModelScene):
                          .move_to(first.get_corner(UP + LEFT) + DOWN * 0.4 * (i + 0.5) + LEFT * 0.12, aligned_edge=RIGHT)
                          for i, token in enumerate(model.tokens)))
         return self.stage.fit(VGroup(chips, *cards))
+
+
+# Parts of the pictures ------------------------------------------------------------
+class HeadSquares(Parts):
+    """Every head's weights as a small square, a row per layer. Parts: `rows` (each layer's
+    squares and "layer k"; the legend joins them), `tags` (each square's pattern tag, a group per
+    layer), `headers` (the head numbers above the first row)."""
+    rows: VGroup
+    tags: VGroup
+    headers: VGroup

@@ -14,14 +14,6 @@ from ..components.parts import Parts
 from .common import ModelScene, LayerStepper
 
 
-class HeadView(Parts):
-    """One head of one layer. Parts: `graph` (AttentionGraph, left), `heatmap` (its percentages,
-    right), `title` (the layer and head, and its pattern class)."""
-    graph: AttentionGraph
-    heatmap: WeightHeatmap
-    title: VGroup
-
-
 class LayerEvolution(ModelScene):
     segment = "layer-evolution"
 
@@ -104,3 +96,12 @@ class LayerEvolution(ModelScene):
         note = label("rows: queries · columns: keys · darker = more attention", "label", self.theme.muted)
         note.next_to(group, DOWN, buff=0.35)
         return self.stage.fit(VGroup(group, note))
+
+
+# Parts of the pictures ------------------------------------------------------------
+class HeadView(Parts):
+    """One head of one layer. Parts: `graph` (AttentionGraph, left), `heatmap` (its percentages,
+    right), `title` (the layer and head, and its pattern class)."""
+    graph: AttentionGraph
+    heatmap: WeightHeatmap
+    title: VGroup

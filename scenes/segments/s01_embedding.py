@@ -9,22 +9,6 @@ from ..components.parts import Parts
 from ..components.text import FlatText
 
 
-class EmbeddingColumns(Parts):
-    """One vertical embedding vector per token (the members, in token order).
-    Parts: `chip_targets` (where each token's chip moves to, above its vector)."""
-    chip_targets: list[list[float]]
-
-
-class ShapedMatrix(NumberMatrix):
-    """A NumberMatrix with its data's shape "[rows × cols]" under the frame: the part `shape`."""
-    shape: FlatText
-
-    def __init__(self, values, precision: int, source: str, **options) -> None:
-        super().__init__(values, precision, source, **options)
-        self.shape = shape_label(*self.values.shape).next_to(self.frame, DOWN, buff=0.15)
-        self.add(self.shape)
-
-
 class EmbeddingSegment(ExplainerScene):
     segment = "01-embedding"
 
@@ -120,3 +104,20 @@ class EmbeddingSegment(ExplainerScene):
         row.scale_to_fit_width(min(row.width, 13.2)).move_to(DOWN * 0.3)
         return [Beat((embeddings.animate.become(row[0]),)), Beat((FadeIn(plus), FadeIn(positions, shift=LEFT * 0.3))),
                 Beat((FadeIn(equals), FadeIn(total, shift=LEFT * 0.3)), wait=1.2)]
+
+
+# Parts of the pictures ------------------------------------------------------------
+class EmbeddingColumns(Parts):
+    """One vertical embedding vector per token (the members, in token order).
+    Parts: `chip_targets` (where each token's chip moves to, above its vector)."""
+    chip_targets: list[list[float]]
+
+
+class ShapedMatrix(NumberMatrix):
+    """A NumberMatrix with its data's shape "[rows × cols]" under the frame: the part `shape`."""
+    shape: FlatText
+
+    def __init__(self, values, precision: int, source: str, **options) -> None:
+        super().__init__(values, precision, source, **options)
+        self.shape = shape_label(*self.values.shape).next_to(self.frame, DOWN, buff=0.15)
+        self.add(self.shape)

@@ -20,32 +20,6 @@ from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide
 TEX_NAMES = {"q": ("Q", "W_Q"), "k": ("K", "W_K"), "v": ("V", "W_V")}
 
 
-class Projection(Parts):
-    """X times W (on top) gives the result where X's rows meet W's columns, drawn with their
-    titles and the equation. Parts: `x`, `w`, `result` (NumberMatrix), `x_title`, `w_title`,
-    `result_title`, `equation`; not drawn with them: `product` (Q's first number spelled out,
-    below) and `boxes` (X's row 0, W's column 0 and the result's cell (0, 0), lit)."""
-    x: NumberMatrix
-    w: NumberMatrix
-    result: NumberMatrix
-    x_title: VGroup
-    w_title: VGroup
-    result_title: VGroup
-    equation: MathTex
-    product: SpelledProduct
-    boxes: VGroup
-
-
-class QKV(Parts):
-    """Q, K and V (numbers or colour bands), the focus head's columns boxed and braced.
-    Parts: `matrices` (each with its title), `head_boxes` (the head's frame on each),
-    `braces`, `head_label`."""
-    matrices: list[VGroup]
-    head_boxes: list[VMobject]
-    braces: VGroup
-    head_label: FlatText
-
-
 class ProjectionsSegment(ExplainerScene):
     segment = "02-projections"
 
@@ -250,3 +224,30 @@ class ProjectionsSegment(ExplainerScene):
         head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
         return QKV(*rows, braces, head_label, matrices=matrices, head_boxes=head_boxes, braces=braces,
                    head_label=head_label)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Projection(Parts):
+    """X times W (on top) gives the result where X's rows meet W's columns, drawn with their
+    titles and the equation. Parts: `x`, `w`, `result` (NumberMatrix), `x_title`, `w_title`,
+    `result_title`, `equation`; not drawn with them: `product` (Q's first number spelled out,
+    below) and `boxes` (X's row 0, W's column 0 and the result's cell (0, 0), lit)."""
+    x: NumberMatrix
+    w: NumberMatrix
+    result: NumberMatrix
+    x_title: VGroup
+    w_title: VGroup
+    result_title: VGroup
+    equation: MathTex
+    product: SpelledProduct
+    boxes: VGroup
+
+
+class QKV(Parts):
+    """Q, K and V (numbers or colour bands), the focus head's columns boxed and braced.
+    Parts: `matrices` (each with its title), `head_boxes` (the head's frame on each),
+    `braces`, `head_label`."""
+    matrices: list[VGroup]
+    head_boxes: list[VMobject]
+    braces: VGroup
+    head_label: FlatText

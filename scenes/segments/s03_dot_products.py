@@ -15,25 +15,6 @@ from ..components.products import (SpelledProduct, cell_width_for, hide_values, 
 WORK_GAP = 0.35  # between the grid and the working line below it
 
 
-class Board(Parts):
-    """Q on the left, Kᵀ on top, the scores grid where they meet (the members, with the titles),
-    and the working lines shown one at a time below. Parts: `q`, `kt`, `scores` (NumberMatrix),
-    `q_title`, `kt_title`, `note` (rows and columns), `products` (query 0 with each key, spelled
-    out), `scale_line` (× 1/√d_k), `mask_line`, `formula_line`, `lit` (boxes on Q's row 0, Kᵀ's
-    column 0 and the scores' cell (0, 0))."""
-    q: NumberMatrix
-    kt: NumberMatrix
-    scores: NumberMatrix
-    q_title: MathTex
-    kt_title: MathTex
-    note: FlatText
-    products: list[SpelledProduct]
-    scale_line: VGroup
-    mask_line: FlatText
-    formula_line: VGroup
-    lit: VGroup
-
-
 class DotProductsSegment(ExplainerScene):
     segment = "03-dot-products"
 
@@ -186,3 +167,23 @@ class DotProductsSegment(ExplainerScene):
             yield Beat((Transform(row_box, highlight_box(board.q.row_rect(i))),
                         *reveal(board.scores, [(i, j) for j in range(n)])), run_time=0.6)
         yield Beat((FadeOut(row_box), FadeOut(keys_box)), run_time=0.5)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Board(Parts):
+    """Q on the left, Kᵀ on top, the scores grid where they meet (the members, with the titles),
+    and the working lines shown one at a time below. Parts: `q`, `kt`, `scores` (NumberMatrix),
+    `q_title`, `kt_title`, `note` (rows and columns), `products` (query 0 with each key, spelled
+    out), `scale_line` (× 1/√d_k), `mask_line`, `formula_line`, `lit` (boxes on Q's row 0, Kᵀ's
+    column 0 and the scores' cell (0, 0))."""
+    q: NumberMatrix
+    kt: NumberMatrix
+    scores: NumberMatrix
+    q_title: MathTex
+    kt_title: MathTex
+    note: FlatText
+    products: list[SpelledProduct]
+    scale_line: VGroup
+    mask_line: FlatText
+    formula_line: VGroup
+    lit: VGroup

@@ -15,12 +15,6 @@ from ..components.parts import Parts
 MIN_SCALE = 0.7  # the matrix form drops V's key chips rather than shrink below this
 
 
-class MatrixForm(Parts):
-    """weights · V = output with the shapes under them (the members). Parts: `highlights`
-    (query i's row of the weights and the output, and all of V; not drawn with the rest)."""
-    highlights: VGroup
-
-
 class WeightedSumSegment(ExplainerScene):
     segment = "05-weighted-sum"
 
@@ -102,3 +96,9 @@ class WeightedSumSegment(ExplainerScene):
         self.stage.fit(VGroup(parts, shapes, highlights), width=13.0, height=6.3, grow=1.4)
         return MatrixForm(parts, shapes, highlights=highlights)  # the highlights are drawn in their own step
 
+
+# Parts of the pictures ------------------------------------------------------------
+class MatrixForm(Parts):
+    """weights · V = output with the shapes under them (the members). Parts: `highlights`
+    (query i's row of the weights and the output, and all of V; not drawn with the rest)."""
+    highlights: VGroup

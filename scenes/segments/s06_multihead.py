@@ -26,40 +26,6 @@ COMPACT_CELL = 0.28  # K and V as small colour grids: the split matters there, n
 BAND_WIDTH = 11.0  # a real model's 384 columns as one colour band
 
 
-class NamedBlock(Parts):
-    """A matrix (or colour band) with its caption ("name [rows × cols]").
-    Parts: `matrix`, `caption`, `marks` (its heads' slices; an empty group when unmarked)."""
-    matrix: NumberMatrix | ColorGrid
-    caption: VGroup
-    marks: VGroup
-
-
-def named_block(matrix: NumberMatrix, name, marks: VGroup | None = None) -> NamedBlock:
-    """Matrix, optional head marks above, and "name [rows × cols]" under it."""
-    caption = VGroup(name, shape_label(*matrix.values.shape)).arrange(RIGHT, buff=0.2)  # the data's shape, not the shown cells
-    return NamedBlock(matrix, caption.next_to(matrix.frame, DOWN, buff=0.2), *([marks] if marks else []),
-                      matrix=matrix, caption=caption, marks=marks or VGroup())
-
-
-class SplitView(Parts):
-    """Q, K and V cut into the heads' slices, and a note under them.
-    Parts: `matrices` (each matrix with its caption), `marks` (each one's head slices), `note`."""
-    matrices: VGroup
-    marks: VGroup
-    note: FlatText
-
-    @classmethod
-    def of(cls, blocks: list[NamedBlock], row: VGroup, note) -> SplitView:
-        return cls(row, note, matrices=VGroup(*(VGroup(b.matrix, b.caption) for b in blocks)),
-                   marks=VGroup(*(b.marks for b in blocks)), note=note)
-
-
-class WeightMaps(Parts):
-    """Some heads' weight matrices side by side (or 2 × 2), "+ n more heads", the axes' legend.
-    Parts: `heads` (the heads shown, in order)."""
-    heads: list[int]
-
-
 class MultiHeadSegment(ExplainerScene):
     segment = "06-multi-head"
 
@@ -296,3 +262,38 @@ class MultiHeadSegment(ExplainerScene):
     def fit(self, group):
         """Shrink (never grow) onto the stage."""
         return self.stage.fit(group, AREA_WIDTH, AREA_HEIGHT)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class NamedBlock(Parts):
+    """A matrix (or colour band) with its caption ("name [rows × cols]").
+    Parts: `matrix`, `caption`, `marks` (its heads' slices; an empty group when unmarked)."""
+    matrix: NumberMatrix | ColorGrid
+    caption: VGroup
+    marks: VGroup
+
+
+def named_block(matrix: NumberMatrix, name, marks: VGroup | None = None) -> NamedBlock:
+    """Matrix, optional head marks above, and "name [rows × cols]" under it."""
+    caption = VGroup(name, shape_label(*matrix.values.shape)).arrange(RIGHT, buff=0.2)  # the data's shape, not the shown cells
+    return NamedBlock(matrix, caption.next_to(matrix.frame, DOWN, buff=0.2), *([marks] if marks else []),
+                      matrix=matrix, caption=caption, marks=marks or VGroup())
+
+
+class SplitView(Parts):
+    """Q, K and V cut into the heads' slices, and a note under them.
+    Parts: `matrices` (each matrix with its caption), `marks` (each one's head slices), `note`."""
+    matrices: VGroup
+    marks: VGroup
+    note: FlatText
+
+    @classmethod
+    def of(cls, blocks: list[NamedBlock], row: VGroup, note) -> SplitView:
+        return cls(row, note, matrices=VGroup(*(VGroup(b.matrix, b.caption) for b in blocks)),
+                   marks=VGroup(*(b.marks for b in blocks)), note=note)
+
+
+class WeightMaps(Parts):
+    """Some heads' weight matrices side by side (or 2 × 2), "+ n more heads", the axes' legend.
+    Parts: `heads` (the heads shown, in order)."""
+    heads: list[int]

@@ -16,21 +16,6 @@ LOOP_CELL = 0.5  # the smallest cell of the grid the loop fills (token chips on 
 CHAIN_CELL = 0.36  # the grids of the matrix form: colour only
 
 
-class Loop(Parts):
-    """The double loop as code with its count (left) and the grid it fills (right).
-    Parts: `code` (three lines), `grid` (NumberMatrix, colour only), `count` ("n × n = n² dot products")."""
-    code: VGroup
-    grid: NumberMatrix
-    count: VGroup
-
-
-class Chain(Parts):
-    """X → S → W → Y, each grid with its formula and shape (the members: a group per grid).
-    Parts: `grids` (the four NumberMatrix), `parts` (each grid's formula and shape, and the arrow into it)."""
-    grids: list[NumberMatrix]
-    parts: list[VGroup]
-
-
 class AllAtOnce(StoryScene):
     segment = "all-at-once"
 
@@ -132,3 +117,19 @@ class AllAtOnce(StoryScene):
         if lines.width > 13.0:
             lines.scale_to_fit_width(13.0)
         return lines.set_x(0)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Loop(Parts):
+    """The double loop as code with its count (left) and the grid it fills (right).
+    Parts: `code` (three lines), `grid` (NumberMatrix, colour only), `count` ("n × n = n² dot products")."""
+    code: VGroup
+    grid: NumberMatrix
+    count: VGroup
+
+
+class Chain(Parts):
+    """X → S → W → Y, each grid with its formula and shape (the members: a group per grid).
+    Parts: `grids` (the four NumberMatrix), `parts` (each grid's formula and shape, and the arrow into it)."""
+    grids: list[NumberMatrix]
+    parts: list[VGroup]

@@ -22,39 +22,11 @@ ROW_LABEL_X = -6.0
 STRIP_Y = 0.1  # attention's row for the last word, under the arcs
 
 
-class Reading(Parts):
-    """The recurrent network reading word by word. Parts: `states` (a hidden-state column per
-    word), `inputs` (arrows down from the words), `links` (arrows from state to state),
-    `row_label`, `step_labels` ("step t" under each state), `rule` (the update formula)."""
-    states: VGroup
-    inputs: VGroup
-    links: VGroup
-    row_label: FlatText
-    step_labels: VGroup
-    rule: MathTex
-
-
-class ReachBars(Parts):
-    """How much of the first word reaches each step. Parts: `bars`, `numbers` (under each bar), `row_label`."""
-    bars: VGroup
-    numbers: VGroup
-    row_label: FlatText
-
-
-class AttentionLook(Parts):
-    """Attention's one look from the last word. Parts: `arcs` (to every earlier word, thicker for
-    more weight), `strip` (its attention row, with `strip_label` added to it)."""
-    arcs: VGroup
-    strip: AttentionStrip
-    strip_label: FlatText
-
-
 class BeforeTransformers(StoryScene):
     segment = "before-transformers"
 
     def construct(self) -> None:
-        rnn = self.names["rnn"]
-        self.rnn = rnn
+        rnn = self.rnn = self.names["rnn"]  # the pictures' builders read it too
         corner_title(self, "Before transformers", "one word at a time")
         chips = self.chips()
 
@@ -191,3 +163,31 @@ class BeforeTransformers(StoryScene):
                 x += widths[c] + 0.6
             table.add(VGroup(*row))
         return table.move_to([0, -2.35, 0])
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Reading(Parts):
+    """The recurrent network reading word by word. Parts: `states` (a hidden-state column per
+    word), `inputs` (arrows down from the words), `links` (arrows from state to state),
+    `row_label`, `step_labels` ("step t" under each state), `rule` (the update formula)."""
+    states: VGroup
+    inputs: VGroup
+    links: VGroup
+    row_label: FlatText
+    step_labels: VGroup
+    rule: MathTex
+
+
+class ReachBars(Parts):
+    """How much of the first word reaches each step. Parts: `bars`, `numbers` (under each bar), `row_label`."""
+    bars: VGroup
+    numbers: VGroup
+    row_label: FlatText
+
+
+class AttentionLook(Parts):
+    """Attention's one look from the last word. Parts: `arcs` (to every earlier word, thicker for
+    more weight), `strip` (its attention row, with `strip_label` added to it)."""
+    arcs: VGroup
+    strip: AttentionStrip
+    strip_label: FlatText

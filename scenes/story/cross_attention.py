@@ -16,16 +16,6 @@ from .common import StoryScene
 HEAD = 0  # both grids show head 1
 
 
-class CrossBoard(Parts):
-    """Self-attention beside cross-attention, the formulas below. Parts: `self_grid` (the
-    French sentence's weights), `cross_matrix` (French queries × English keys), `cross_grid`
-    (that matrix with its shape and sources), `formula` (two lines)."""
-    self_grid: WeightHeatmap
-    cross_matrix: NumberMatrix
-    cross_grid: VGroup
-    formula: VGroup
-
-
 class CrossAttention(StoryScene):
     segment = "cross-attention"
 
@@ -96,3 +86,14 @@ class CrossAttention(StoryScene):
         """Shape and sources under a grid."""
         lines = VGroup(shape_label(rows, cols), label(text, "small", self.theme.muted)).arrange(DOWN, buff=0.1)
         return lines.next_to(matrix.frame, DOWN, buff=0.15)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class CrossBoard(Parts):
+    """Self-attention beside cross-attention, the formulas below. Parts: `self_grid` (the
+    French sentence's weights), `cross_matrix` (French queries × English keys), `cross_grid`
+    (that matrix with its shape and sources), `formula` (two lines)."""
+    self_grid: WeightHeatmap
+    cross_matrix: NumberMatrix
+    cross_grid: VGroup
+    formula: VGroup

@@ -23,29 +23,6 @@ PLOT_X = 4.6  # the loss plot's centre
 LOSS_FLOOR, LOSS_DECADES = -3, 3.5  # the plot's y is log10(loss) − LOSS_FLOOR, so its axis sits at 0.001
 
 
-class Task(Parts):
-    """The training task. Parts: `sentences` (the training sentences, left), `inputs` (each
-    word's three numbers and the targets Apple's output must reach, right)."""
-    sentences: VGroup
-    inputs: VGroup
-
-
-class LossPlot(Parts):
-    """log10(loss) against step (the members: axes and the curve). Parts: `axes_group` (axes,
-    ticks, titles), `pieces` (the curve between checkpoints), `dots` (one per checkpoint, shown one at a time)."""
-    axes_group: VGroup
-    pieces: VGroup
-    dots: list[Dot]
-
-
-class HeldOut(Parts):
-    """A sentence never trained on. Parts: `before` (heading and its attention at step 0),
-    `after` (its attention after training), `output` (the trained output and its reading)."""
-    before: VGroup
-    after: AttentionStrip
-    output: VGroup
-
-
 class Learning(StoryScene):
     segment = "learning"
 
@@ -199,3 +176,27 @@ class Learning(StoryScene):
         output = self.output_line(f"learning.checkpoints[{last}].sentences[1]", view)
         output.next_to(rows[1], DOWN, buff=0.6).align_to(rows[1].caption, LEFT)
         return self.place_left(HeldOut(before, rows[1], output, before=before, after=rows[1], output=output))
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Task(Parts):
+    """The training task. Parts: `sentences` (the training sentences, left), `inputs` (each
+    word's three numbers and the targets Apple's output must reach, right)."""
+    sentences: VGroup
+    inputs: VGroup
+
+
+class LossPlot(Parts):
+    """log10(loss) against step (the members: axes and the curve). Parts: `axes_group` (axes,
+    ticks, titles), `pieces` (the curve between checkpoints), `dots` (one per checkpoint, shown one at a time)."""
+    axes_group: VGroup
+    pieces: VGroup
+    dots: list[Dot]
+
+
+class HeldOut(Parts):
+    """A sentence never trained on. Parts: `before` (heading and its attention at step 0),
+    `after` (its attention after training), `output` (the trained output and its reading)."""
+    before: VGroup
+    after: AttentionStrip
+    output: VGroup

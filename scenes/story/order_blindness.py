@@ -16,14 +16,6 @@ PAIRS = {"plain": ("money", "reversed"), "positions": ("money_pos", "reversed_po
 SIDE_X = 3.6  # the two sentences' outputs sit this far left / right of the middle
 
 
-class Outputs(Parts):
-    """One sentence's attention outputs beside its reordering's. Parts: `matrices` (the two
-    output matrices), `links` (each word's row to its row on the right), `verdict` (same or different rows)."""
-    matrices: VGroup
-    links: VGroup
-    verdict: FlatText
-
-
 class OrderBlindness(StoryScene):
     segment = "order-blindness"
 
@@ -102,3 +94,12 @@ class OrderBlindness(StoryScene):
         equations.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         group = VGroup(matrix, equations).arrange(RIGHT, buff=0.9)
         return group.move_to([0, 1.45, 0])
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Outputs(Parts):
+    """One sentence's attention outputs beside its reordering's. Parts: `matrices` (the two
+    output matrices), `links` (each word's row to its row on the right), `verdict` (same or different rows)."""
+    matrices: VGroup
+    links: VGroup
+    verdict: FlatText

@@ -22,17 +22,6 @@ from .common import StoryScene
 COLUMN_GAP = 0.75
 
 
-@dataclass(frozen=True)
-class DotPlane:
-    """The plane of the dot-product steps, each piece shown in its own step: `grid` (the
-    VectorPlane), `vectors` (ours, an alike and an unlike one), `products` (each spelled out with
-    its verdict), `rule` (a·b = a₁b₁ + a₂b₂)."""
-    grid: VectorPlane
-    vectors: list[VectorArrow]
-    products: VGroup
-    rule: MathTex
-
-
 class Similarity(StoryScene):
     segment = "similarity"
 
@@ -136,3 +125,15 @@ class Similarity(StoryScene):
         total.next_to(table, DOWN, buff=0.45)
         self.stage.fit(VGroup(table, total), width=13.0, height=6.3, grow=1.15)
         return table, total
+
+
+# Parts of the pictures ------------------------------------------------------------
+@dataclass(frozen=True)
+class DotPlane:
+    """The plane of the dot-product steps, each piece shown in its own step: `grid` (the
+    VectorPlane), `vectors` (ours, an alike and an unlike one), `products` (each spelled out with
+    its verdict), `rule` (a·b = a₁b₁ + a₂b₂)."""
+    grid: VectorPlane
+    vectors: list[VectorArrow]
+    products: VGroup
+    rule: MathTex

@@ -19,33 +19,6 @@ ROLES = (("q", "query", "what am I looking for?"), ("k", "key", "what do I conta
          ("v", "value", "what do I pass on?"))
 
 
-class Jobs(Parts):
-    """The word and its three jobs. Parts: `word` (chip and x, on top), `boxes` (a box per role:
-    its name and question), `arrows` (word to each box), `formula` (attention without weights,
-    x in each role's colour)."""
-    word: VGroup
-    boxes: VGroup
-    arrows: VGroup
-    formula: MathTex
-
-
-class Dictionary(Parts):
-    """A dictionary lookup beside attention's. Parts: `code` (the lookup, role-coloured),
-    `legend` (query, keys, values), `contrast` (exact match against a blend)."""
-    code: VGroup
-    legend: VGroup
-    contrast: VGroup
-
-
-class RoleProjections(Parts):
-    """The word's x branching into W_Q, W_K, W_V. Parts: `word` (chip and x), `results` (its
-    q, k and v, tagged), `matrices` (the three weight boxes), `arrows` (the line down and its branches)."""
-    word: VGroup
-    results: VGroup
-    matrices: VGroup
-    arrows: VGroup
-
-
 class ThreeRoles(StoryScene):
     segment = "three-roles"
 
@@ -184,3 +157,31 @@ class ThreeRoles(StoryScene):
         group = RoleProjections(word, arrows, matrices, results, word=word, results=results, matrices=matrices,
                                 arrows=arrows)
         return self.stage.fit(group, width=13.0, height=5.8, grow=1.2)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Jobs(Parts):
+    """The word and its three jobs. Parts: `word` (chip and x, on top), `boxes` (a box per role:
+    its name and question), `arrows` (word to each box), `formula` (attention without weights,
+    x in each role's colour)."""
+    word: VGroup
+    boxes: VGroup
+    arrows: VGroup
+    formula: MathTex
+
+
+class Dictionary(Parts):
+    """A dictionary lookup beside attention's. Parts: `code` (the lookup, role-coloured),
+    `legend` (query, keys, values), `contrast` (exact match against a blend)."""
+    code: VGroup
+    legend: VGroup
+    contrast: VGroup
+
+
+class RoleProjections(Parts):
+    """The word's x branching into W_Q, W_K, W_V. Parts: `word` (chip and x), `results` (its
+    q, k and v, tagged), `matrices` (the three weight boxes), `arrows` (the line down and its branches)."""
+    word: VGroup
+    results: VGroup
+    matrices: VGroup
+    arrows: VGroup

@@ -24,13 +24,6 @@ STORY_LINES = (("static", "one vector per word, any context", "muted"), ("attent
                ("Q, K, V", "learned: what to compare, what to pass on", "query"),
                ("positions", "keep the word order", "muted"), ("heads", "many views at once", "muted"))
 
-class FormulaParts(Parts):
-    """The recap's formula and its pieces. Parts: `equation` (Attention(Q, K, V) = softmax(QKᵀ/√d_k)·V
-    on two lines), `rows` (one row per piece: the piece, what it does)."""
-    equation: VGroup
-    rows: VGroup
-
-
 class WhereItSits(StoryScene):
     segment = "where-it-sits"
     closing = False  # True: the closing frame, with the formula recap
@@ -172,3 +165,11 @@ class Recap(WhereItSits):
                            LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in story), lag_ratio=0.25)),
                           run_time=1.6))
         self.hold_for_caption(1.5)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class FormulaParts(Parts):
+    """The recap's formula and its pieces. Parts: `equation` (Attention(Q, K, V) = softmax(QKᵀ/√d_k)·V
+    on two lines), `rows` (one row per piece: the piece, what it does)."""
+    equation: VGroup
+    rows: VGroup

@@ -20,18 +20,6 @@ SENTENCES = ("money", "river")  # story trace names, left and right
 PANEL_X = 3.45  # each sentence's panel is centred this far left / right of the middle
 
 
-class SentencePanel(Parts):
-    """One sentence and what attention does to "bank" in it. Parts: `chips` (its tokens),
-    `static` and `static_label` (bank's embedding), `total` (the weighted sum with bank's
-    weights), `contextual` and `contextual_label` (the sum's result)."""
-    chips: VGroup
-    static: NumberMatrix
-    static_label: FlatText
-    total: WeightedSum
-    contextual: NumberMatrix
-    contextual_label: FlatText
-
-
 class WhyAttention(StoryScene):
     segment = "why-attention"
 
@@ -125,3 +113,16 @@ class WhyAttention(StoryScene):
         line[-1].next_to(line[-2], RIGHT, buff=0.03)
         line[-3:].next_to(line[3], RIGHT, buff=0.4)
         return line.move_to([0, -3.15, 0])
+
+
+# Parts of the pictures ------------------------------------------------------------
+class SentencePanel(Parts):
+    """One sentence and what attention does to "bank" in it. Parts: `chips` (its tokens),
+    `static` and `static_label` (bank's embedding), `total` (the weighted sum with bank's
+    weights), `contextual` and `contextual_label` (the sum's result)."""
+    chips: VGroup
+    static: NumberMatrix
+    static_label: FlatText
+    total: WeightedSum
+    contextual: NumberMatrix
+    contextual_label: FlatText
