@@ -3,7 +3,7 @@ per (query, key) pair the mask lets through, thicker and more opaque for a large
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, LaggedStart, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, LaggedStart, Line, ManimColor, VGroup
 
 from ..theme import current_theme
 from .text import label
@@ -42,6 +42,15 @@ class AttentionGraph(VGroup):
     structure, so `ReplacementTransform(graph_a, graph_b)` morphs one head into another line
     by line.
     """
+    weights: np.ndarray
+    mask: np.ndarray
+    head_color: ManimColor
+    query_chips: VGroup
+    key_chips: VGroup
+    lines: dict[tuple[int, int], WeightLine]
+    line_group: VGroup
+    heading: VGroup
+    legend: VGroup
 
     def __init__(
         self, tokens, weights, mask=None, head_color=None, head_label: str = "head 1", *,

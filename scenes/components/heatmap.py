@@ -51,6 +51,11 @@ class WeightHeatmap(VGroup):
     note: a line under the grid (default "each row sums to 100 %"); None for none.
     axes: "keys →" above the columns and "queries ↓" above the row chips.
     """
+    matrix: NumberMatrix
+    axis_labels: VGroup
+    title: FlatText | None
+    legend: VGroup | None
+    note: FlatText | None
 
     def __init__(
         self, weights, source: str, tokens: tuple[str, ...], *, mask=None,
@@ -130,6 +135,11 @@ class ColorGrid(VGroup):
     the masked fill. `column_span(a, b)` gives the rectangle over columns a … b−1 (a head's
     slice), wherever the grid has been moved or scaled to.
     """
+    values: np.ndarray
+    n_rows: int
+    n_cols: int
+    buckets: VGroup
+    frame: Rectangle
 
     def __init__(self, values, *, width: float, height: float, coloring: str = "value", mask=None,
                  value_scale: float | None = None, frame_color=None, stroke_width: float = 2.0) -> None:

@@ -39,6 +39,8 @@ class VectorArrow(Parts):
 
 class VectorPlane(VGroup):
     """A faint unit grid from (0, 0) to (width, height) in data units, `unit` scene units each."""
+    unit: float
+    origin_mob: Line
 
     def __init__(self, width: int, height: int, unit: float = 0.6) -> None:
         theme = current_theme()

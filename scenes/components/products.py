@@ -60,6 +60,11 @@ class SpelledProduct(VGroup):
     and a note "(384 terms)"; `term_ids` lists the terms drawn, in order, matching
     `left_numbers` / `right_numbers`. `bias`: a learned bias added at the end ("+ b").
     """
+    left_numbers: list[NumberText]
+    right_numbers: list[NumberText]
+    term_ids: list[int]
+    bias: NumberText | None
+    result: NumberText
 
     def __init__(self, left: Sequence[Factor], right: Sequence[Factor], result: Factor, *,
                  left_color=None, right_color=None, prefix: Mobject | None = None,

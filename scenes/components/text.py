@@ -20,6 +20,7 @@ class FlatText(VMobject):
     faster and renders the same (glyph outlines keep their own sub-paths and holes).
     Outlines are parsed once per (text, font, size, weight) and reused.
     """
+    text: str
 
     def __init__(self, text: str, font: str, font_size: float, color, weight: str = "NORMAL") -> None:
         super().__init__(fill_color=color, fill_opacity=1.0, stroke_width=0)
@@ -44,6 +45,11 @@ class NumberText(FlatText):
     `source` is an expression over the trace (e.g. "heads[0].weights[1, 2]"); tests
     evaluate it on the trace and check the drawn text equals its formatted value.
     """
+    value: float
+    precision: int
+    source: str
+    suffix: str
+    shown_text: str
 
     def __init__(self, value: float, precision: int, source: str, size: str = "cell", color=None,
                  suffix: str = "", weight: str = "NORMAL") -> None:
