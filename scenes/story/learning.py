@@ -5,7 +5,7 @@ comes from attention_math.learning's run (sources `learning.…`)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, FadeOut, LaggedStart, ReplacementTransform,
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, FadeOut, ReplacementTransform,
                    VGroup, VMobject)
 
 from attention_math import format_number

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, LaggedStart, MathTex, TransformFromCopy,
+from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, LaggedStart, MathTex, TransformFromCopy,
                    VGroup)
 
 from attention_math import format_number
