@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, Transform, VGroup, Write
 
-from ..base import Beat, corner_title
+from ..base import corner_title
 from ..components import formula, label
 from ..components.block_diagram import EncoderBlock
 from ..components.notation import coloured_formula
@@ -24,6 +24,7 @@ STORY_LINES = (("static", "one vector per word, any context", "muted"), ("attent
                ("Q, K, V", "learned: what to compare, what to pass on", "query"),
                ("positions", "keep the word order", "muted"), ("heads", "many views at once", "muted"))
 
+
 class WhereItSits(StoryScene):
     segment = "where-it-sits"
     closing = False  # True: the closing frame, with the formula recap
@@ -33,22 +34,25 @@ class WhereItSits(StoryScene):
         block, lit = self.encoder_block()
         self.step("block", "Language models are built from stacks of blocks like this one, the Transformer encoder. "
                            "Words come in at the bottom as vectors and leave at the top, each reshaped by its context.")
-        self.perform(*self.block_rising(block))
+        self.play(FadeIn(block.inputs, shift=UP * 0.2))
+        self.play(LaggedStart(*(FadeIn(VGroup(arrow, stage), shift=UP * 0.15)
+                                for arrow, stage in zip(block.flow, [*block.boxes.values(), block.output])),
+                              lag_ratio=0.25), run_time=2.0)
+        self.play(FadeIn(block.layer), FadeIn(block.residuals))
         self.hold_for_caption(0.8)
 
         self.step("attention", "Only one box lets the words exchange information: multi-head attention. Every other "
                                "step works on each word alone. This video opens that box.")
         notes = self.notes(block)
-        self.perform(Beat((Transform(block.boxes["attention"][0], lit), FadeIn(notes[0], shift=LEFT * 0.2))),
-                     Beat((LaggedStart(*(FadeIn(n, shift=LEFT * 0.2) for n in notes[1:]), lag_ratio=0.3),)))
+        self.play(Transform(block.boxes["attention"][0], lit), FadeIn(notes[0], shift=LEFT * 0.2))
+        self.play(LaggedStart(*(FadeIn(n, shift=LEFT * 0.2) for n in notes[1:]), lag_ratio=0.3))
         self.hold_for_caption(1.0)
 
         self.step("plan", "We will build that box from first principles: first why a word needs its context, then "
                           "how attention finds and mixes it, with every number on screen computed for real.")
         plan = self.plan(block)
-        self.perform(Beat((FadeOut(notes, shift=RIGHT * 0.2),)),
-                     Beat((LaggedStart(*(FadeIn(line, shift=LEFT * 0.2) for line in plan), lag_ratio=0.3),),
-                          run_time=1.6))
+        self.play(FadeOut(notes, shift=RIGHT * 0.2))
+        self.play(LaggedStart(*(FadeIn(line, shift=LEFT * 0.2) for line in plan), lag_ratio=0.3), run_time=1.6)
         self.hold_for_caption(1.5)
 
     def encoder_block(self) -> tuple[EncoderBlock, VGroup]:
@@ -58,15 +62,6 @@ class WhereItSits(StoryScene):
         block.scale(min(1.0, (5.6 if self.closing else 6.3) / block.height))
         block.move_to([DIAGRAM_X - (0.4 if self.closing else 0.0), -0.45, 0])
         return block, block.highlight("attention")
-
-    @staticmethod
-    def block_rising(block: EncoderBlock) -> list[Beat]:
-        """Beats: the inputs, then each stage with the arrow into it from below, then the layer frame."""
-        return [Beat((FadeIn(block.inputs, shift=UP * 0.2),)),
-                Beat((LaggedStart(*(FadeIn(VGroup(arrow, stage), shift=UP * 0.15)
-                                    for arrow, stage in zip(block.flow, [*block.boxes.values(), block.output])),
-                                  lag_ratio=0.25),), run_time=2.0),
-                Beat((FadeIn(block.layer), FadeIn(block.residuals)))]
 
     # Pictures ------------------------------------------------------------------------
     def notes(self, block: EncoderBlock) -> VGroup:
@@ -146,24 +141,22 @@ class Recap(WhereItSits):
         block.boxes["attention"][0].become(lit)
         self.step("block", "Back to the block we started from. We have now seen every number inside the "
                            "highlighted box.")
-        self.perform(Beat((FadeIn(block),)))
+        self.play(FadeIn(block))
         self.hold_for_caption(0.8)
 
         self.step("formula", "All of it fits in one line: compare every query with every key, scale the scores, "
                              "softmax each row into weights, and blend the values with them.")
         parts = self.formula_parts()
-        self.perform(Beat((Write(parts.equation),)),
-                     Beat((LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in parts.rows), lag_ratio=0.3),),
-                          run_time=1.6))
+        self.play(Write(parts.equation))
+        self.play(LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in parts.rows), lag_ratio=0.3), run_time=1.6)
         self.hold_for_caption(1.0)
 
         self.step("story", "A static embedding gave each word one meaning; attention mixes in its context. Learned "
                            "projections choose what to compare and what to pass on, positions keep the order, and "
                            "many heads look in parallel.")
         story = self.story_lines().move_to(parts.rows, aligned_edge=UP)
-        self.perform(Beat((FadeOut(parts.rows, shift=UP * 0.2),
-                           LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in story), lag_ratio=0.25)),
-                          run_time=1.6))
+        self.play(FadeOut(parts.rows, shift=UP * 0.2), LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in story),
+                                                                    lag_ratio=0.25), run_time=1.6)
         self.hold_for_caption(1.5)
 
 
