@@ -9,7 +9,7 @@ import numpy as np
 from manim import DOWN, LEFT, PI, RIGHT, UP, Rectangle, SurroundingRectangle, VGroup
 
 from ..theme import current_theme
-from .text import NumberText, label
+from .text import FlatText, NumberText, label
 from .tokens import TokenChip
 
 CELL_HEIGHT = 0.5
@@ -33,8 +33,25 @@ class NumberMatrix(VGroup):
     max_rows / max_cols: elide the middle of a long axis. Methods take display positions;
     `row_ids` / `col_ids` map them to data indices (None = the ellipsis).
     Parts: `cells` (each a VGroup of rect and text), `rects`, `numbers`, `frame`,
-    `row_labels`, `col_labels`, `title` (or None).
+    `row_labels`, `col_labels`, `title` (or None); `cell_colors[r][c]` is the colour the
+    rule gave each cell (what `products.reveal` fills a blanked cell with).
     """
+    values: np.ndarray
+    value_scale: float
+    row_ids: list[int | None]
+    col_ids: list[int | None]
+    numbers: list[list[NumberText]]
+    cell_width: float
+    cell_height: float
+    cells: VGroup
+    rects: list[list[Rectangle]]
+    cell_colors: list[list]
+    n_rows: int
+    n_cols: int
+    frame: SurroundingRectangle
+    row_labels: VGroup
+    col_labels: VGroup
+    title: FlatText | None
 
     def __init__(
         self, values, precision: int, source: str, *, coloring: str = "value",
@@ -91,7 +108,7 @@ class NumberMatrix(VGroup):
     def _grid(self, mask, coloring: str, show_numbers: bool) -> VGroup:
         """The cells, each a rectangle filled by the colouring rule with its text on top."""
         theme = current_theme()
-        self.rects: list[list[Rectangle]] = []
+        self.rects = []
         cells = VGroup()
         for r, i in enumerate(self.row_ids):
             rect_row = []
@@ -117,6 +134,7 @@ class NumberMatrix(VGroup):
                 rect_row.append(rect)
                 cells.add(VGroup(rect, text))
             self.rects.append(rect_row)
+        self.cell_colors = [[rect.get_fill_color() for rect in row] for row in self.rects]
         return cells
 
     def _add_row_labels(self, row_tokens, token_indices, cell_height: float) -> None:

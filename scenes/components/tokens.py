@@ -1,13 +1,19 @@
 """Token chips: a token in its own colour, the same colour in every segment."""
 from __future__ import annotations
 
-from manim import RIGHT, RoundedRectangle, VGroup
+from manim import RIGHT, Mobject, RoundedRectangle, VGroup
 
 from ..theme import current_theme
 from .text import token_text
 
 
 class TokenChip(VGroup):
+    """A token in a rounded box of its colour. Parts: `token`, `index` (its colour's index), `box`, `text`."""
+    token: str
+    index: int
+    box: RoundedRectangle
+    text: Mobject
+
     def __init__(self, token: str, index: int, max_width: float = 1.8, height: float = 0.5,
                  size: str = "label") -> None:
         theme = current_theme()
@@ -26,6 +32,7 @@ class TokenChip(VGroup):
 
 class TokenRow(VGroup):
     """The sentence as chips in a row, fitted to `max_width` (long words shrink or wrap)."""
+    chips: list[TokenChip]
 
     def __init__(self, tokens: tuple[str, ...], max_width: float = 12.0, gap: float = 0.18,
                  size: str = "label") -> None:
