@@ -61,7 +61,7 @@ class NumberMatrix(VGroup):
         title: str | None = None, title_color=None, frame_color=None, cell_width: float | None = None,
         cell_height: float = CELL_HEIGHT, value_scale: float | None = None, token_indices=None,
         col_token_indices=None, show_numbers: bool = True, size: str = "cell", source_of=None,
-        max_rows: int | None = None, max_cols: int | None = None,
+        max_rows: int | None = None, max_cols: int | None = None, rows=None, cols=None,
     ) -> None:
         theme = current_theme()
         values = np.asarray(values, dtype=np.float64)
@@ -71,8 +71,10 @@ class NumberMatrix(VGroup):
         mask = np.ones(values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).reshape(values.shape)
         finite = values[mask & np.isfinite(values)]
         self.value_scale = value_scale or (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
-        self.row_ids = kept_indices(values.shape[0], max_rows)
-        self.col_ids = kept_indices(values.shape[1], max_cols)
+        # rows / cols: the layout policy's own choice of drawn indices (None = an ellipsis), e.g.
+        # the first rows, the focus row and its neighbours, the last (Presentation.token_ids).
+        self.row_ids = list(rows) if rows is not None else kept_indices(values.shape[0], max_rows)
+        self.col_ids = list(cols) if cols is not None else kept_indices(values.shape[1], max_cols)
         source_of = source_of or (lambda i, j: f"{source}[{i}, {j}]")
         self.numbers = [[self._cell_text(i, j, mask, precision, source_of, percents, masked_text, size, show_numbers)
                          for j in self.col_ids] for i in self.row_ids]
