@@ -7,22 +7,35 @@ Rows are queries, columns are keys; softmax runs along each row, so each row add
     heatmap.row_rect(i)   # the cells of query i (to highlight)
     heatmap.matrix        # the underlying NumberMatrix (cells, numbers, chips)
 
-Also here: `ColorGrid`, a colour-only matrix cheap enough for a real model's 384 columns or 72
-heads' weights at once.
+For 17–64 tokens (Presentation.detail "colour"), colour only: a ColorGrid (a few mobjects, not
+n² cells), chips on the axes while cells are big enough, else position numbers every few tokens
+and the focus token's chip beside its row; put the focus row's numbers in a ZoomCallout:
+
+    heatmap = WeightHeatmap(head.weights, "heads[0].weights", trace.tokens, mask=trace.mask,
+                            colour_only=True, focus=p.focus_query)
+    heatmap.grid                        # the ColorGrid
+    highlight_box(heatmap.row_rect(i))  # query i's row; heatmap.column_rect(j) a key's column
+
+`ColorGrid`, `head_marks` and `band_scale` live in color_grid.py (imported from here too).
 """
 from __future__ import annotations
 
 from typing import Callable
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, VGroup, VMobject
+from manim import DOWN, LEFT, PI, RIGHT, UP, Mobject, Rectangle, VGroup
 
 from ..theme import current_theme
+from .color_grid import COLOR_LEVELS, ColorGrid, HeadMarks, band_scale, head_marks  # noqa: F401 (re-exported)
 from .labels import weight_legend
 from .matrix import NumberMatrix
-from .parts import Parts
-from .text import label
+from .text import FlatText, label
 from .tokens import TokenChip
+
+COLOUR_SIDE = 5.6  # a colour-only heatmap's grid is this square (scene units) before fitting
+CHIP_CELL = 0.4  # cells at least this big carry token chips; smaller ones get position numbers
+POSITION_GAP = 0.42  # the least distance between two position numbers on an axis
+POSITION_STEPS = (1, 2, 4, 5, 8, 10, 16)
 
 
 def upright_width(tokens: tuple[str, ...], limit: float = 1.3) -> float | None:
@@ -40,6 +53,18 @@ def upright_keys(build: Callable[[float | None], NumberMatrix], tokens: tuple[st
     return build(upright) if upright and upright > matrix.cell_width else matrix
 
 
+def marked_positions(n: int, cell: float, focus: int | None) -> list[int]:
+    """The token indices an axis labels with their 1-based position: every few tokens (1, then
+    multiples of a round step) so labels stay POSITION_GAP apart, the focus always, and none
+    crowding it."""
+    step = next((s for s in POSITION_STEPS if s * cell >= POSITION_GAP), POSITION_STEPS[-1])
+    kept = [] if focus is None else [focus]
+    for index in [0] + list(range(step - 1, n, step)):
+        if all(abs(index - other) * cell >= POSITION_GAP for other in kept):
+            kept.append(index)
+    return sorted(kept)
+
+
 class WeightHeatmap(VGroup):
     """weights[i, j] (query i, key j) as a heatmap.
 
@@ -50,8 +75,16 @@ class WeightHeatmap(VGroup):
     legend: the colour bar (0 % … 100 %, darker = higher) to the right.
     note: a line under the grid (default "each row sums to 100 %"); None for none.
     axes: "keys →" above the columns and "queries ↓" above the row chips.
+    colour_only: a ColorGrid of side `side` and no numbers (for long sentences); `focus` is the
+        query whose chip and position stay named when the axes show position numbers.
+    Parts: `matrix` (numbers) or `grid` (colour only; the other is None), `row_labels`,
+    `col_labels`, `focus_chip` (or None), `axis_labels`, `title`, `legend`, `note`.
     """
-    matrix: NumberMatrix
+    matrix: NumberMatrix | None
+    grid: ColorGrid | None
+    row_labels: VGroup
+    col_labels: VGroup
+    focus_chip: TokenChip | None
     axis_labels: VGroup
     title: FlatText | None
     legend: VGroup | None
@@ -62,164 +95,112 @@ class WeightHeatmap(VGroup):
         percents: tuple[np.ndarray, str] | None = None,
         precision: int = 2, legend: bool = True, note: str | None = "each row sums to 100 %",
         axes: bool = True, title: str | None = None, title_color=None, cell_width: float | None = None,
+        colour_only: bool = False, focus: int | None = None, side: float = COLOUR_SIDE,
     ) -> None:
-        theme = current_theme()
         weights = np.asarray(weights, dtype=np.float64)
+        self.matrix, self.grid, self.focus_chip = None, None, None
+        if colour_only:
+            self.grid = ColorGrid(weights, width=side, height=side, coloring="weight", mask=mask)
+            super().__init__(self.grid)
+            self._colour_axes(tokens, focus)
+        else:
+            super().__init__()
+            self._numbers(weights, source, tokens, mask, percents, precision, cell_width)
+        self._frame_labels(axes, title, title_color, legend, note)
+
+    def _numbers(self, weights, source, tokens, mask, percents, precision, cell_width) -> None:
+        """Every weight as a number in its cell, token chips on both axes."""
+        theme = current_theme()
         # No NumberMatrix mask: masked cells still show their true weight (0) as a number.
         build = lambda width: NumberMatrix(weights, precision, source, coloring="weight", percents=percents,
                                            row_tokens=tokens, col_tokens=tokens, cell_width=width)
         self.matrix = build(cell_width) if cell_width else upright_keys(build, tokens)
-        super().__init__(self.matrix)
+        self.add(self.matrix)
         if mask is not None:
             for i, j in zip(*np.nonzero(~np.asarray(mask, dtype=bool))):
                 self.matrix.rects[i][j].set_fill(theme.masked_fill)
                 self.matrix.numbers[i][j].set_color(theme.muted)
+        self.row_labels, self.col_labels = self.matrix.row_labels, self.matrix.col_labels
 
+    def _colour_axes(self, tokens, focus: int | None) -> None:
+        """Chips on both axes when a cell holds one, else position numbers and the focus's chip."""
+        theme, grid = current_theme(), self.grid
+        n, cell = grid.n_rows, grid.frame.height / grid.n_rows
+        self.row_labels, self.col_labels = VGroup(), VGroup()
+        if cell >= CHIP_CELL:
+            for j, token in enumerate(tokens):
+                self.row_labels.add(TokenChip(token, j, max_width=1.6, height=cell * 0.86, size="small")
+                                    .next_to(self.row_rect(j), LEFT, buff=0.12))
+                chip = TokenChip(token, j, max_width=1.6, height=min(cell, 0.5) * 0.9, size="small")
+                self.col_labels.add(chip)
+            if any(chip.width > cell * 0.96 for chip in self.col_labels):
+                for chip in self.col_labels:
+                    chip.rotate(PI / 2)
+            for j, chip in enumerate(self.col_labels):
+                chip.next_to(self.column_rect(j), UP, buff=0.12)
+        else:
+            for j in marked_positions(n, cell, focus):
+                color, weight = (theme.highlight, "BOLD") if j == focus else (theme.muted, "NORMAL")
+                self.row_labels.add(label(str(j + 1), "small", color, weight=weight)
+                                    .next_to(self.row_rect(j), LEFT, buff=0.16))
+                self.col_labels.add(label(str(j + 1), "small", color, weight=weight)
+                                    .next_to(self.column_rect(j), UP, buff=0.1))
+            if focus is not None:
+                self.focus_chip = TokenChip(tokens[focus], focus, max_width=2.0, size="small")
+                self.focus_chip.next_to(self.row_labels, LEFT, buff=0.15).match_y(self.row_rect(focus))
+                self.add(self.focus_chip)
+        self.add(self.row_labels, self.col_labels)
+
+    def _frame_labels(self, axes: bool, title, title_color, legend: bool, note) -> None:
+        """Axis names, the title above, the legend to the right, the note below."""
+        theme, frame = current_theme(), self.frame
         self.axis_labels = VGroup()
         if axes:
             keys = label("keys →", "small", theme.muted)
-            keys.next_to(self.matrix.col_labels, UP, buff=0.1).align_to(self.matrix.frame, LEFT)
+            keys.next_to(VGroup(frame, self.col_labels), UP, buff=0.1).align_to(frame, LEFT)
             queries = label("queries ↓", "small", theme.muted)
-            queries.next_to(self.matrix.rects[0][0], UP, buff=0.1).align_to(self.matrix.row_labels, RIGHT)
-            queries.shift(LEFT * 0.12)
+            queries.next_to(self.row_rect(0), UP, buff=0.1)
+            queries.align_to(self.row_labels if len(self.row_labels) else frame, RIGHT).shift(LEFT * 0.12)
+            if queries.get_bottom()[1] < frame.get_top()[1]:  # position numbers: above the column numbers
+                queries.match_y(keys)
             self.axis_labels.add(keys, queries)
             self.add(self.axis_labels)
-
         self.title = None
         if title:
             self.title = label(title, "body", title_color or theme.ink, weight="BOLD")
-            above = VGroup(self.matrix.col_labels, self.axis_labels) if axes else self.matrix.col_labels
-            self.title.next_to(above, UP, buff=0.12).match_x(self.matrix.frame)
+            above = VGroup(self.col_labels, self.axis_labels, frame)
+            self.title.next_to(above, UP, buff=0.12).match_x(frame)
             self.add(self.title)
-
         self.legend = None
         if legend:
-            self.legend = weight_legend(height=min(max(self.matrix.frame.height, 1.6), 2.4))
-            self.legend.next_to(self.matrix.frame, RIGHT, buff=0.35).align_to(self.matrix.frame, UP)
+            self.legend = weight_legend(height=min(max(frame.height, 1.6), 2.4))
+            self.legend.next_to(frame, RIGHT, buff=0.35).align_to(frame, UP)
             self.add(self.legend)
-
         self.note = None
         if note:
             self.note = label(note, "label", theme.muted)
-            below = VGroup(self.matrix.frame, self.legend) if legend else self.matrix.frame
-            self.note.next_to(below, DOWN, buff=0.2).match_x(self.matrix.frame)
+            below = VGroup(frame, self.legend) if legend else frame
+            self.note.next_to(below, DOWN, buff=0.2).match_x(frame)
             self.add(self.note)
 
-    def row_rect(self, i: int) -> VGroup:
-        return self.matrix.row_rect(i)
+    @property
+    def frame(self) -> Mobject:
+        """The outline of the cells (the matrix's or the colour grid's)."""
+        return self.matrix.frame if self.matrix is not None else self.grid.frame
 
-    def row(self, i: int) -> VGroup:
-        return self.matrix.row(i)
+    def row_rect(self, i: int) -> Mobject:
+        """Query i's row of cells, to highlight (an outline in colour-only mode)."""
+        return self.matrix.row_rect(i) if self.matrix is not None else self.grid.row_span(i, i + 1)
 
+    def column_rect(self, j: int) -> Mobject:
+        """Key j's column of cells, to highlight."""
+        return self.matrix.column_rect(j) if self.matrix is not None else self.grid.column_span(j, j + 1)
 
-COLOR_LEVELS = 32  # steps of |value| / scale (or weight) per hue: finer than the eye tells apart
-
-
-def _rectangles_path(boxes: np.ndarray) -> np.ndarray:
-    """Closed rectangles (left, bottom, right, top) as one path of straight cubic segments."""
-    left, bottom, right, top = boxes.T
-    corners = np.stack([np.stack([x, y, np.zeros_like(x)], axis=-1) for x, y in (
-        (left, top), (right, top), (right, bottom), (left, bottom), (left, top))], axis=1)  # (n, 5, 3)
-    start, end = corners[:, :-1], corners[:, 1:]
-    thirds = [start + (end - start) * t for t in (0.0, 1 / 3, 2 / 3, 1.0)]
-    return np.stack(thirds, axis=2).reshape(-1, 3)
-
-
-class ColorGrid(VGroup):
-    """A matrix as colour only, no numbers: one block of colour per value.
-
-    Built from rectangles, a real model's 8 × 384 Q costs ~6 s (3,072 mobjects). Here all the
-    cells of one colour are one path (like FlatText's glyphs), so a grid is a few dozen
-    mobjects. Colours are the theme's, taken in COLOR_LEVELS steps: coloring "value" (sign →
-    hue, |value| → intensity) or "weight" (sequential, darker = higher); mask False cells get
-    the masked fill. `column_span(a, b)` gives the rectangle over columns a … b−1 (a head's
-    slice), wherever the grid has been moved or scaled to.
-    """
-    values: np.ndarray
-    n_rows: int
-    n_cols: int
-    buckets: VGroup
-    frame: Rectangle
-
-    def __init__(self, values, *, width: float, height: float, coloring: str = "value", mask=None,
-                 value_scale: float | None = None, frame_color=None, stroke_width: float = 2.0) -> None:
-        theme = current_theme()
-        values = np.asarray(values, dtype=np.float64)
-        if values.ndim == 1:
-            values = values[None, :]
-        mask = np.ones(values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-        finite = values[mask & np.isfinite(values)]
-        scale = value_scale or (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
-        self.values = values
-        self.n_rows, self.n_cols = values.shape
-        # One bucket per colour step: -1 for masked cells, else a signed level.
-        if coloring == "weight":
-            levels = np.round(np.clip(values, 0, 1) * COLOR_LEVELS).astype(int)
-            color_of = lambda level: theme.weight_color(level / COLOR_LEVELS)
-        else:
-            levels = np.round(np.clip(values / scale, -1, 1) * COLOR_LEVELS).astype(int)
-            color_of = lambda level: theme.value_color(level / COLOR_LEVELS * scale, scale)
-        levels = np.where(mask, levels, COLOR_LEVELS * 10)  # masked: a bucket of its own
-        cell_w, cell_h = width / self.n_cols, height / self.n_rows
-        overlap = 0.004  # a hair of overlap, so neighbouring cells leave no seam of background
-        self.buckets = VGroup()
-        for level in np.unique(levels):
-            rows, cols = np.nonzero(levels == level)
-            boxes = np.stack([cols * cell_w - width / 2 - overlap, height / 2 - (rows + 1) * cell_h - overlap,
-                              (cols + 1) * cell_w - width / 2 + overlap, height / 2 - rows * cell_h + overlap], axis=1)
-            fill = theme.masked_fill if level == COLOR_LEVELS * 10 else color_of(level)
-            path = VMobject(fill_color=fill, fill_opacity=1.0, stroke_width=0)
-            path.set_points(_rectangles_path(boxes))
-            self.buckets.add(path)
-        self.frame = Rectangle(width=width, height=height, stroke_color=frame_color or theme.ink,
-                               stroke_width=stroke_width, fill_opacity=0)
-        super().__init__(self.buckets, self.frame)
-
-    def column_span(self, first: int, stop: int) -> Rectangle:
-        """An outline over columns first … stop−1, as tall as the grid."""
-        left, cell = self.frame.get_left()[0], self.frame.width / self.n_cols
-        span = Rectangle(width=cell * (stop - first), height=self.frame.height, stroke_width=0)
-        return span.move_to([left + cell * (first + stop) / 2, self.frame.get_y(), 0])
-
-    def row_span(self, first: int, stop: int) -> Rectangle:
-        """An outline over rows first … stop−1, as wide as the grid."""
-        top, cell = self.frame.get_top()[1], self.frame.height / self.n_rows
-        span = Rectangle(width=self.frame.width, height=cell * (stop - first), stroke_width=0)
-        return span.move_to([self.frame.get_x(), top - cell * (first + stop) / 2, 0])
-
-
-class HeadMarks(Parts):
-    """A d_model-wide colour grid's head slices, drawn cuts, frames, numbers.
-    Parts: `cuts` (thin muted lines between slices), `frames` (head h's frame at index h, None
-    where not drawn), `numbers` (each head's number above its slice; empty unless numbered)."""
-    cuts: VGroup
-    frames: list[Rectangle | None]
-    numbers: VGroup
-
-
-def head_marks(grid: ColorGrid, n_heads: int, *, focus: int | None = None, numbers: bool = False) -> HeadMarks:
-    """A d_model-wide colour grid cut into the heads' column slices: thin muted cuts between
-    slices, each head's slice framed in its colour (only `focus`'s, when given), and with
-    `numbers` each head's number above its slice."""
-    theme = current_theme()
-    width = grid.n_cols // n_heads
-    cuts = VGroup(*(
-        Line(grid.column_span(0, h * width).get_corner(UP + RIGHT), grid.column_span(0, h * width).get_corner(DOWN + RIGHT),
-             color=theme.muted, stroke_width=1.5)
-        for h in range(1, n_heads)))
-    frames = [grid.column_span(h * width, (h + 1) * width).set_stroke(theme.head_color(h), width=4)
-              if focus is None or h == focus else None for h in range(n_heads)]
-    names = VGroup()
-    if numbers:
-        for h in range(n_heads):
-            number = label(str(h + 1), "small", theme.head_color(h), weight="BOLD")
-            names.add(number.next_to(grid.column_span(h * width, (h + 1) * width), UP, buff=0.1))
-    return HeadMarks(cuts, *(frame for frame in frames if frame is not None), names, cuts=cuts, frames=frames,
-                     numbers=names)
-
-
-def band_scale(values) -> float:
-    """The colour scale for a real model's activations: a few outlier dimensions are ~10× the
-    rest, and scaled to the largest every other cell would be near white. The 99th percentile
-    of |value| keeps the pattern visible (larger values get the full colour)."""
-    return float(np.percentile(np.abs(np.asarray(values, dtype=np.float64)), 99)) or 1.0
+    def row(self, i: int) -> Mobject:
+        """Query i's row as drawn (its cells, or its colours as a one-row ColorGrid in place)."""
+        if self.matrix is not None:
+            return self.matrix.row(i)
+        span = self.row_rect(i)
+        row = ColorGrid(self.grid.values[i:i + 1], width=span.width, height=span.height, coloring="weight",
+                        mask=self.grid.mask[i:i + 1], stroke_width=1.0)
+        return row.move_to(span)
