@@ -35,6 +35,7 @@ class ColorGrid(VGroup):
     """
     values: np.ndarray
     mask: np.ndarray  # False: a masked cell
+    value_scale: float  # |value| given the full colour ("value" colouring)
     n_rows: int
     n_cols: int
     buckets: VGroup
@@ -49,12 +50,15 @@ class ColorGrid(VGroup):
         mask = np.ones(values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
         finite = values[mask & np.isfinite(values)]
         scale = value_scale or (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
+        if coloring == "weight":  # weights: value_scale is the weight given the darkest colour (default 1)
+            scale = value_scale or 1.0
         self.values = values
         self.mask = mask
+        self.value_scale = scale
         self.n_rows, self.n_cols = values.shape
         # One bucket per colour step: -1 for masked cells, else a signed level.
         if coloring == "weight":
-            levels = np.round(np.clip(values, 0, 1) * COLOR_LEVELS).astype(int)
+            levels = np.round(np.clip(values / scale, 0, 1) * COLOR_LEVELS).astype(int)
             color_of = lambda level: theme.weight_color(level / COLOR_LEVELS)
         else:
             levels = np.round(np.clip(values / scale, -1, 1) * COLOR_LEVELS).astype(int)

@@ -31,6 +31,7 @@ from .labels import weight_legend
 from .matrix import NumberMatrix
 from .text import FlatText, label
 from .tokens import TokenChip
+from .zoom import ZoomCallout, ZoomEntry
 
 COLOUR_SIDE = 5.6  # a colour-only heatmap's grid is this square (scene units) before fitting
 CHIP_CELL = 0.4  # cells at least this big carry token chips; smaller ones get position numbers
@@ -76,7 +77,12 @@ class WeightHeatmap(VGroup):
     note: a line under the grid (default "each row sums to 100 %"); None for none.
     axes: "keys →" above the columns and "queries ↓" above the row chips.
     colour_only: a ColorGrid of side `side` and no numbers (for long sentences); `focus` is the
-        query whose chip and position stay named when the axes show position numbers.
+        query whose chip and position stay named when the axes show position numbers;
+        `coloring` "value" colours scores by sign instead (no legend then); `weight_top` is the
+        weight given the darkest colour (Presentation.weight_top: 64 weights near 1/64 would
+        all be white on a 0–100 % scale), the legend says so.
+    ids: the rows and columns drawn with numbers (Presentation.numbered_ids; None: all).
+    Methods take token indices (query i, key j), whichever rows are drawn.
     Parts: `matrix` (numbers) or `grid` (colour only; the other is None), `row_labels`,
     `col_labels`, `focus_chip` (or None), `axis_labels`, `title`, `legend`, `note`.
     """
@@ -85,6 +91,8 @@ class WeightHeatmap(VGroup):
     row_labels: VGroup
     col_labels: VGroup
     focus_chip: TokenChip | None
+    coloring: str
+    focus: int | None
     axis_labels: VGroup
     title: FlatText | None
     legend: VGroup | None
@@ -95,31 +103,35 @@ class WeightHeatmap(VGroup):
         percents: tuple[np.ndarray, str] | None = None,
         precision: int = 2, legend: bool = True, note: str | None = "each row sums to 100 %",
         axes: bool = True, title: str | None = None, title_color=None, cell_width: float | None = None,
-        colour_only: bool = False, focus: int | None = None, side: float = COLOUR_SIDE,
+        colour_only: bool = False, focus: int | None = None, side: float = COLOUR_SIDE, coloring: str = "weight",
+        ids: list[int | None] | None = None, weight_top: float = 1.0,
     ) -> None:
         weights = np.asarray(weights, dtype=np.float64)
-        self.matrix, self.grid, self.focus_chip = None, None, None
+        self.matrix, self.grid, self.focus_chip, self.coloring, self.focus = None, None, None, coloring, focus
         if colour_only:
-            self.grid = ColorGrid(weights, width=side, height=side, coloring="weight", mask=mask)
+            self.grid = ColorGrid(weights, width=side, height=side, coloring=coloring, mask=mask,
+                                  value_scale=weight_top if coloring == "weight" else None)
             super().__init__(self.grid)
             self._colour_axes(tokens, focus)
         else:
             super().__init__()
-            self._numbers(weights, source, tokens, mask, percents, precision, cell_width)
-        self._frame_labels(axes, title, title_color, legend, note)
+            self._numbers(weights, source, tokens, mask, percents, precision, cell_width, ids)
+        self._frame_labels(axes, title, title_color, legend, note, weight_top)
 
-    def _numbers(self, weights, source, tokens, mask, percents, precision, cell_width) -> None:
-        """Every weight as a number in its cell, token chips on both axes."""
+    def _numbers(self, weights, source, tokens, mask, percents, precision, cell_width, ids) -> None:
+        """Every weight (of the drawn rows and columns) as a number in its cell, token chips on both axes."""
         theme = current_theme()
         # No NumberMatrix mask: masked cells still show their true weight (0) as a number.
         build = lambda width: NumberMatrix(weights, precision, source, coloring="weight", percents=percents,
-                                           row_tokens=tokens, col_tokens=tokens, cell_width=width)
+                                           row_tokens=tokens, col_tokens=tokens, cell_width=width, rows=ids, cols=ids)
         self.matrix = build(cell_width) if cell_width else upright_keys(build, tokens)
         self.add(self.matrix)
         if mask is not None:
-            for i, j in zip(*np.nonzero(~np.asarray(mask, dtype=bool))):
-                self.matrix.rects[i][j].set_fill(theme.masked_fill)
-                self.matrix.numbers[i][j].set_color(theme.muted)
+            for r, i in enumerate(self.matrix.row_ids):
+                for c, j in enumerate(self.matrix.col_ids):
+                    if i is not None and j is not None and not mask[i][j]:
+                        self.matrix.rects[r][c].set_fill(theme.masked_fill)
+                        self.matrix.numbers[r][c].set_color(theme.muted)
         self.row_labels, self.col_labels = self.matrix.row_labels, self.matrix.col_labels
 
     def _colour_axes(self, tokens, focus: int | None) -> None:
@@ -151,7 +163,7 @@ class WeightHeatmap(VGroup):
                 self.add(self.focus_chip)
         self.add(self.row_labels, self.col_labels)
 
-    def _frame_labels(self, axes: bool, title, title_color, legend: bool, note) -> None:
+    def _frame_labels(self, axes: bool, title, title_color, legend: bool, note, weight_top: float) -> None:
         """Axis names, the title above, the legend to the right, the note below."""
         theme, frame = current_theme(), self.frame
         self.axis_labels = VGroup()
@@ -173,7 +185,8 @@ class WeightHeatmap(VGroup):
             self.add(self.title)
         self.legend = None
         if legend:
-            self.legend = weight_legend(height=min(max(frame.height, 1.6), 2.4))
+            self.legend = weight_legend(height=min(max(frame.height, 1.6), 2.4),
+                                        top="100%" if weight_top >= 1 else f"{round(weight_top * 100)}% +")
             self.legend.next_to(frame, RIGHT, buff=0.35).align_to(frame, UP)
             self.add(self.legend)
         self.note = None
@@ -183,6 +196,14 @@ class WeightHeatmap(VGroup):
             self.note.next_to(below, DOWN, buff=0.2).match_x(frame)
             self.add(self.note)
 
+    def zoom(self, entries: list[ZoomEntry], title: str | None = None) -> ZoomCallout:
+        """The focus row highlighted and `entries` magnified right of the grid; the legend moves
+        right of the callout, so the joining lines cross nothing."""
+        callout = ZoomCallout(self.row_rect(self.focus), entries, beside=self.frame, title=title)
+        if self.legend is not None:
+            self.legend.next_to(callout.frame, RIGHT, buff=0.35).align_to(callout.frame, UP)
+        return callout
+
     @property
     def frame(self) -> Mobject:
         """The outline of the cells (the matrix's or the colour grid's)."""
@@ -190,17 +211,19 @@ class WeightHeatmap(VGroup):
 
     def row_rect(self, i: int) -> Mobject:
         """Query i's row of cells, to highlight (an outline in colour-only mode)."""
-        return self.matrix.row_rect(i) if self.matrix is not None else self.grid.row_span(i, i + 1)
+        return self.matrix.row_rect(self.matrix.row_ids.index(i)) if self.matrix is not None \
+            else self.grid.row_span(i, i + 1)
 
     def column_rect(self, j: int) -> Mobject:
         """Key j's column of cells, to highlight."""
-        return self.matrix.column_rect(j) if self.matrix is not None else self.grid.column_span(j, j + 1)
+        return self.matrix.column_rect(self.matrix.col_ids.index(j)) if self.matrix is not None \
+            else self.grid.column_span(j, j + 1)
 
     def row(self, i: int) -> Mobject:
         """Query i's row as drawn (its cells, or its colours as a one-row ColorGrid in place)."""
         if self.matrix is not None:
-            return self.matrix.row(i)
+            return self.matrix.row(self.matrix.row_ids.index(i))
         span = self.row_rect(i)
-        row = ColorGrid(self.grid.values[i:i + 1], width=span.width, height=span.height, coloring="weight",
-                        mask=self.grid.mask[i:i + 1], stroke_width=1.0)
+        row = ColorGrid(self.grid.values[i:i + 1], width=span.width, height=span.height, coloring=self.coloring,
+                        mask=self.grid.mask[i:i + 1], value_scale=self.grid.value_scale, stroke_width=1.0)
         return row.move_to(span)

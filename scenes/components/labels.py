@@ -32,8 +32,9 @@ def title_bar(text: str, subtitle: str | None = None) -> VGroup:
     return group
 
 
-def weight_legend(height: float = 2.4, steps: int = 10) -> VGroup:
-    """A vertical colour bar for attention weights: 0 % at the bottom, 100 % at the top."""
+def weight_legend(height: float = 2.4, steps: int = 10, top: str = "100%") -> VGroup:
+    """A vertical colour bar for attention weights: 0 % at the bottom, `top` (100 %, or e.g. "10 % +"
+    when the scale tops out lower) at the top."""
     theme = current_theme()
     swatches = VGroup(*(
         Rectangle(width=0.28, height=height / steps, fill_color=theme.weight_color((k + 0.5) / steps),
@@ -41,7 +42,7 @@ def weight_legend(height: float = 2.4, steps: int = 10) -> VGroup:
         for k in range(steps)
     )).arrange(UP, buff=0)
     frame = SurroundingRectangle(swatches, buff=0, color=theme.faint, stroke_width=1)
-    top = label("100%", "small", theme.muted).next_to(swatches, RIGHT, buff=0.1).align_to(swatches, UP)
+    top = label(top, "small", theme.muted).next_to(swatches, RIGHT, buff=0.1).align_to(swatches, UP)
     bottom = label("0%", "small", theme.muted).next_to(swatches, RIGHT, buff=0.1).align_to(swatches, DOWN)
     caption = label("darker =\nhigher", "small", theme.muted).next_to(swatches, DOWN, buff=0.15)
     return VGroup(swatches, frame, top, bottom, caption)

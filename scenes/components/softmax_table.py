@@ -3,6 +3,9 @@ and under a rule the total of the exponentials and the sums of the weights (1 an
 
 Every number is a field of the trace's worked row (`heads[h].softmax_rows[i]`), so a
 viewer who redoes e^s ÷ total gets the weight shown, and the percentages add to 100.
+
+A long sentence's row (`top=k`) lists the k keys of largest weight, largest first, then one
+line for all the other keys together (the row's `rest` sums), so the columns still add up.
 """
 from __future__ import annotations
 
@@ -19,10 +22,25 @@ from .text import NumberText, label
 ROW_GAP = 0.45  # between the columns
 
 
+def others_label(row, top: int) -> VGroup:
+    """The last line's name in a cut-down worked row: "other 58 keys"."""
+    return label(f"other {row.rest.counts[top]} keys", "small", current_theme().muted)
+
+
+def worked_column(row, source: str, field: str, keys: list[int], top: int | None, precision: int,
+                  **options) -> NumberMatrix:
+    """A worked row's `field` for the listed keys, and with `top` a last line from `rest.<field>[top]`."""
+    full = getattr(row, field)
+    values = [full[j] for j in keys] + ([getattr(row.rest, field)[top]] if top is not None else [])
+    path = lambda r: f"{source}.{field}[{keys[r]}]" if r < len(keys) else f"{source}.rest.{field}[{top}]"
+    return key_column(values, precision, path, **options)
+
+
 class SoftmaxTable(KeyTable):
     """Parts besides KeyTable's: `scores`, `exps`, `divisions`, `weights` (one-column matrices or
     per-line groups), `percents`, `rule`, `sum_label`, `total`, `weight_totals` (rule, 1.00, 100 %),
-    `shift_note` ("m = the row's largest score = …", or None when the row is not shifted)."""
+    `shift_note` ("m = the row's largest score = …", or None when the row is not shifted),
+    `cut_note` (what a cut-down row lists, or None)."""
 
     scores: NumberMatrix
     exps: NumberMatrix
@@ -34,27 +52,44 @@ class SoftmaxTable(KeyTable):
     total: NumberText
     weight_totals: VGroup
     shift_note: VGroup | None
+    cut_note: VGroup | None
 
-    def __init__(self, tokens, row: SoftmaxRow, source: str, precision: int, mask_row) -> None:
-        """`source` is the row's field path, e.g. "heads[0].softmax_rows[2]"."""
+    def __init__(self, tokens, row: SoftmaxRow, source: str, precision: int, mask_row, top: int | None = None) -> None:
+        """`source` is the row's field path, e.g. "heads[0].softmax_rows[2]"; `top` cuts the row."""
         theme = current_theme()
         muted = theme.muted
-        self.scores = key_column(row.scores, precision, lambda j: f"{source}.scores[{j}]", mask=mask_row)
-        self.exps = key_column(row.exponentials, precision, lambda j: f"{source}.exponentials[{j}]", coloring="none")
+        keys = list(range(len(tokens))) if top is None else list(row.rest.order[:top])
+        lines = len(keys) + (top is not None)
+        column = lambda field, **options: worked_column(row, source, field, keys, top, precision, **options)
+        shown_mask = [bool(mask_row[j]) for j in keys] + ([False] if top is not None else [])
+        self.scores = key_column([row.scores[j] for j in keys] + ([0.0] if top is not None else []), precision,
+                                 lambda r: f"{source}.scores[{keys[r]}]", mask=shown_mask,
+                                 **({"masked_text": "…"} if top is not None else {}))
+        self.exps = column("exponentials", coloring="none")
         self.divisions = per_line(lambda: VGroup(label("÷", "small", muted),
                                                  NumberText(row.total, precision, f"{source}.total", "small", muted),
-                                                 label("≈", "small", muted)).arrange(RIGHT, buff=0.12), len(tokens))
-        self.weights = key_column(row.weights, precision, lambda j: f"{source}.weights[{j}]", coloring="weight")
+                                                 label("≈", "small", muted)).arrange(RIGHT, buff=0.12), lines)
+        self.weights = column("weights", coloring="weight")
         exp_header = formula(r"e^{s - m}" if row.shifted else r"e^{s}", "label", muted)
-        super().__init__(tokens, [("score s", self.scores), (exp_header, self.exps), (None, self.divisions),
-                                  ("weight", self.weights)], gap=ROW_GAP)
-        self.percents = VGroup(*(NumberText(row.percentages[j], 0, f"{source}.percentages[{j}]", suffix="%")
-                                 .next_to(self.weights.rects[j][0], RIGHT, buff=0.3) for j in range(len(tokens))))
+        names = [tokens[j] for j in keys] + ([others_label(row, top)] if top is not None else [])
+        super().__init__(names, [("score s", self.scores), (exp_header, self.exps), (None, self.divisions),
+                                 ("weight", self.weights)], gap=ROW_GAP, indices=keys + [0])
+        percentages = [(row.percentages[j], f"{source}.percentages[{j}]") for j in keys]
+        if top is not None:
+            percentages.append((row.rest.percentages[top], f"{source}.rest.percentages[{top}]"))
+        self.percents = VGroup(*(NumberText(value, 0, path, suffix="%").next_to(self.weights.rects[r][0], RIGHT, buff=0.3)
+                                 for r, (value, path) in enumerate(percentages)))
         percent_header = label("%", "small", muted).next_to(self.percents, UP, buff=0.15)
         percent_header.match_x(self.percents).match_y(self.headers[0])
         self.headers.add(percent_header)
         self.add(self.percents, percent_header)
         self._add_sums(row, source, precision)
+        self.cut_note = None
+        if top is not None:
+            self.cut_note = label(f"the {top} keys with the largest weights, then the other "
+                                  f"{row.rest.counts[top]} together", "small", muted)
+            self.cut_note.next_to(self.headers, UP, buff=0.3).align_to(self.keys, LEFT)
+            self.add(self.cut_note)
 
     def _add_sums(self, row: SoftmaxRow, source: str, precision: int) -> None:
         muted = current_theme().muted

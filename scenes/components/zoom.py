@@ -35,14 +35,16 @@ class ZoomEntry:
     fill: ManimColor | None = None  # the cell's colour in the grid (None: plain)
 
 
-def weight_entries(tokens: Sequence[str], row: SoftmaxRow, source: str, top: int | None = None) -> list[ZoomEntry]:
+def weight_entries(tokens: Sequence[str], row: SoftmaxRow, source: str, top: int | None = None,
+                   weight_top: float = 1.0) -> list[ZoomEntry]:
     """A worked softmax row's percentages as entries: every key in order (top None), or the `top`
-    keys of largest weight and one entry for all the others together (`source`.rest)."""
+    keys of largest weight and one entry for all the others together (`source`.rest). Cells take
+    the grid's colours (`weight_top`: the weight given the darkest)."""
     theme = current_theme()
     keys = list(range(len(tokens))) if top is None else list(row.rest.order[:top])
     entries = [ZoomEntry(TokenChip(tokens[j], j, max_width=1.8, height=0.42, size="small"),
                          NumberText(row.percentages[j], 0, f"{source}.percentages[{j}]", suffix="%"),
-                         theme.weight_color(row.weights[j])) for j in keys]
+                         theme.weight_color(row.weights[j] / weight_top)) for j in keys]
     if top is not None and top < len(tokens):
         entries.append(ZoomEntry(label(f"other {row.rest.counts[top]} keys", "small", theme.muted),
                                  NumberText(row.rest.percentages[top], 0, f"{source}.rest.percentages[{top}]",

@@ -2,15 +2,20 @@
 weights heatmap with percentages and a colour legend; each row sums to 1.
 
 A real model's scaled scores reach 20 or more, and e^20 is a 9-digit number: there the worked
-row shows e^(s − m), m the row's largest score, as softmax is computed in practice."""
+row shows e^(s − m), m the row's largest score, as softmax is computed in practice.
+
+Long sentences (Presentation.detail): 9–16 tokens show numbers on the focus rows and columns
+around ellipses; 17–64 colour-only grids with the focus row's percentages in a zoomed callout.
+Past ~10 keys the worked row lists the largest weights, then all the other keys together."""
 from __future__ import annotations
 
-from manim import RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, TransformFromCopy
+from manim import RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, TransformFromCopy, VGroup
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, highlight_box
 from ..components.heatmap import WeightHeatmap, upright_keys
 from ..components.softmax_table import SoftmaxTable
+from ..components.zoom import ZoomCallout, weight_entries
 
 
 class SoftmaxSegment(ExplainerScene):
@@ -24,7 +29,7 @@ class SoftmaxSegment(ExplainerScene):
         self.step("scores", self.scores_caption(token))
         scores = self.scores_matrix()
         self.play(FadeIn(scores))
-        focus_box = highlight_box(scores.row_rect(query))
+        focus_box = highlight_box(self.scores_row(scores, query, rect=True))
         self.play(Create(focus_box))
         self.hold_for_caption(0.8)
 
@@ -32,8 +37,8 @@ class SoftmaxSegment(ExplainerScene):
         self.step("exp", self.exp_caption(token, row.shifted))
         table = self.worked_row(query)
         self.play(FadeOut(focus_box), FadeOut(scores), FadeIn(table.keys), FadeIn(table.header_of("keys")),
-                  FadeIn(table.header_of("scores")), TransformFromCopy(scores.row(query), table.scores.cells),
-                  FadeIn(table.scores.frame))
+                  FadeIn(table.header_of("scores")), TransformFromCopy(self.scores_row(scores, query), table.scores.cells),
+                  FadeIn(table.scores.frame), *([FadeIn(table.cut_note)] if table.cut_note else []))
         self.play(FadeIn(table.header_of("exps")), LaggedStart(*(FadeIn(cell, shift=RIGHT * 0.2) for cell in table.exps.cells),
                                                                lag_ratio=0.08), FadeIn(table.exps.frame), run_time=1.2)
         self.hold_for_caption(0.8)
@@ -51,9 +56,12 @@ class SoftmaxSegment(ExplainerScene):
         self.hold_for_caption(1.2)
 
         self.step("all-rows", self.heatmap_caption())
-        heatmap = self.weights_heatmap()
+        heatmap, zoom = self.weights_heatmap(query)
         self.play(FadeOut(table, shift=UP * 0.3), FadeIn(heatmap))
-        self.play(Create(highlight_box(heatmap.row_rect(query))))
+        if zoom is None:
+            self.play(Create(highlight_box(heatmap.row_rect(query))))
+        else:  # colour only: the focus row's percentages magnified beside the grid
+            self.play(Create(zoom.highlight), Create(zoom.lines), FadeIn(zoom.frame), FadeIn(zoom.panel))
         self.hold_for_caption(1.5)
 
     def exp_caption(self, token: str, shifted: bool) -> str:
@@ -64,19 +72,38 @@ class SoftmaxSegment(ExplainerScene):
                 "That divides every term by the same e^m, so the weights come out the same, and no number "
                 "gets huge: it is how softmax is computed in practice.")
 
-    def scores_matrix(self) -> NumberMatrix:
-        trace = self.trace
+    def scores_matrix(self) -> NumberMatrix | WeightHeatmap:
+        """Every scaled score as a number, the focus rows and columns' numbers around ellipses, or
+        (colour only) a grid coloured by sign, with the focus token named."""
+        trace, p = self.trace, self.presentation
+        title = f"scaled scores · head {self.focus_head + 1}"
+        if p.colour_only:
+            grid = WeightHeatmap(self.head_trace.scaled_scores, f"{self.head_source}.scaled_scores", trace.tokens,
+                                 mask=trace.mask, colour_only=True, focus=p.focus_query, coloring="value",
+                                 legend=False, note="blue: high score · red: low score", title=title,
+                                 title_color=self.theme.head_color(self.focus_head))
+            return self.stage.fit(grid, width=13.0, height=6.4, grow=1.4)
         build = lambda width: NumberMatrix(
             self.head_trace.scaled_scores, trace.precision, f"{self.head_source}.scaled_scores", mask=trace.mask,
-            row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=width,
-            title=f"scaled scores · head {self.focus_head + 1}", title_color=self.theme.head_color(self.focus_head))
+            row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=width, rows=p.numbered_ids,
+            cols=p.numbered_ids, title=title, title_color=self.theme.head_color(self.focus_head))
         return self.stage.fit(upright_keys(build, trace.tokens), width=13.0, height=6.4, grow=1.4)
+
+    @staticmethod
+    def scores_row(scores: NumberMatrix | WeightHeatmap, i: int, rect: bool = False):
+        """Query i's row of the scores grid (its cells, or with `rect` its outline)."""
+        if isinstance(scores, WeightHeatmap):
+            return scores.row_rect(i) if rect else scores.row(i)
+        position = scores.row_ids.index(i)
+        return scores.row_rect(position) if rect else scores.row(position)
 
     def worked_row(self, i: int) -> SoftmaxTable:
         """The focus row as a table, one line per key: score | e^score | ÷ sum ≈ | weight | %,
-        with the sums underneath. Masked keys score −∞, so their e^score is exactly 0."""
-        table = SoftmaxTable(self.trace.tokens, self.head_trace.softmax_rows[i], f"{self.head_source}.softmax_rows[{i}]",
-                             self.trace.precision, self.trace.mask[i])
+        with the sums underneath. Masked keys score −∞, so their e^score is exactly 0. A long
+        row lists its largest weights and one line for the other keys."""
+        row = self.head_trace.softmax_rows[i]
+        table = SoftmaxTable(self.trace.tokens, row, f"{self.head_source}.softmax_rows[{i}]", self.trace.precision,
+                             self.trace.mask[i], top=self.presentation.worked_keys(row.rest.visible))
         return self.stage.fit(table, width=13.0, height=6.2, grow=1.4)
 
     def scores_caption(self, token: str) -> str:
@@ -93,10 +120,20 @@ class SoftmaxSegment(ExplainerScene):
             caption += " Hidden keys score −∞, and e to the −∞ is 0: a token gives later tokens no weight."
         return caption
 
-    def weights_heatmap(self) -> WeightHeatmap:
-        trace = self.trace
+    def weights_heatmap(self, query: int) -> tuple[WeightHeatmap, ZoomCallout | None]:
+        """The weights with their percentages (the drawn rows and columns), or colour only with
+        the focus row's percentages in a callout (None otherwise)."""
+        trace, p = self.trace, self.presentation
         heatmap = WeightHeatmap(self.head_trace.weights, f"{self.head_source}.weights", trace.tokens, mask=trace.mask,
                                 percents=(self.head_trace.percentages, f"{self.head_source}.percentages"),
                                 title=f"attention weights · head {self.focus_head + 1}", title_color=self.theme.head_color(self.focus_head),
-                                note="softmax runs along each row: each row sums to 100 %")
-        return self.stage.fit(heatmap, width=13.0, height=6.4, grow=1.4)
+                                note="softmax runs along each row: each row sums to 100 %",
+                                colour_only=p.colour_only, focus=query, ids=p.numbered_ids, weight_top=p.weight_top)
+        if not p.colour_only:
+            return self.stage.fit(heatmap, width=13.0, height=6.4, grow=1.4), None
+        row = self.head_trace.softmax_rows[query]
+        entries = weight_entries(trace.tokens, row, f"{self.head_source}.softmax_rows[{query}]",
+                                 top=p.worked_keys(row.rest.visible), weight_top=p.weight_top)
+        zoom = heatmap.zoom(entries, title=f"row {query + 1}, zoomed")
+        self.stage.fit(VGroup(heatmap, zoom), width=13.0, height=6.4, grow=1.4)
+        return heatmap, zoom
