@@ -14,26 +14,12 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
 from attention_math.worked import SoftmaxRow
 
 from ..theme import current_theme
-from .key_table import KeyTable, key_column, per_line
+from .key_table import KeyTable, key_column, others_label, per_line, worked_column
 from .labels import formula
 from .matrix import NumberMatrix
 from .text import NumberText, label
 
 ROW_GAP = 0.45  # between the columns
-
-
-def others_label(row, top: int) -> VGroup:
-    """The last line's name in a cut-down worked row: "other 58 keys"."""
-    return label(f"other {row.rest.counts[top]} keys", "small", current_theme().muted)
-
-
-def worked_column(row, source: str, field: str, keys: list[int], top: int | None, precision: int,
-                  **options) -> NumberMatrix:
-    """A worked row's `field` for the listed keys, and with `top` a last line from `rest.<field>[top]`."""
-    full = getattr(row, field)
-    values = [full[j] for j in keys] + ([getattr(row.rest, field)[top]] if top is not None else [])
-    path = lambda r: f"{source}.{field}[{keys[r]}]" if r < len(keys) else f"{source}.rest.{field}[{top}]"
-    return key_column(values, precision, path, **options)
 
 
 class SoftmaxTable(KeyTable):
