@@ -1,11 +1,17 @@
 """The attention graph (seed 001, panel C): queries on the left, keys on the right, one line
-per (query, key) pair the mask lets through, thicker and more opaque for a larger weight."""
+per (query, key) pair the mask lets through, thicker and more opaque for a larger weight.
+
+A long sentence (64 tokens: 4,096 pairs, most near 1/64) draws only lines whose weight reaches
+`threshold` (Presentation.graph_threshold) and says so under the graph; when the rows are too
+close for chips, each token is a small square in its colour, every few numbered with its
+position, and the `focus` token's chip named beside its square on both sides."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, LaggedStart, Line, ManimColor, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, LaggedStart, Line, ManimColor, Square, VGroup
 
 from ..theme import current_theme
+from .heatmap import marked_positions
 from .text import label
 from .tokens import TokenChip
 
@@ -13,6 +19,7 @@ from .tokens import TokenChip
 # so "no line" keeps meaning "masked". Widths stay monotonic in the weight.
 MIN_STROKE = 0.5
 ENDPOINT_GAP = 0.06  # lines stop just short of the chips
+CHIP_PITCH = 0.36  # rows closer than this get small squares and position numbers instead of chips
 
 
 def line_stroke(weight: float, max_stroke: float) -> float:
@@ -51,11 +58,13 @@ class AttentionGraph(VGroup):
     line_group: VGroup
     heading: VGroup
     legend: VGroup
+    position_labels: VGroup  # squares mode: "1", "8", …, on both sides (else empty)
+    focus_chips: VGroup  # squares mode: the focus token's chip beside its square, both sides (else empty)
 
     def __init__(
         self, tokens, weights, mask=None, head_color=None, head_label: str = "head 1", *,
         max_stroke: float = 8.0, height: float = 4.6, gap: float = 3.6, chip_width: float = 1.8,
-        token_indices=None, legend: bool = True,
+        token_indices=None, legend: bool = True, threshold: float = 0.0, focus: int | None = None,
     ) -> None:
         theme = current_theme()
         tokens = tuple(tokens)
@@ -66,16 +75,20 @@ class AttentionGraph(VGroup):
         indices = list(token_indices) if token_indices is not None else list(range(n))
 
         pitch = min(1.0, height / max(n, 1))
-        self.query_chips = self._chip_column(tokens, indices, pitch, chip_width, RIGHT * -gap / 2, RIGHT)
-        self.key_chips = self._chip_column(tokens, indices, pitch, chip_width, RIGHT * gap / 2, LEFT)
+        column = self._chip_column if pitch >= CHIP_PITCH else self._square_column
+        self.query_chips = column(tokens, indices, pitch, chip_width, RIGHT * -gap / 2, RIGHT)
+        self.key_chips = column(tokens, indices, pitch, chip_width, RIGHT * gap / 2, LEFT)
+        self.position_labels, self.focus_chips = VGroup(), VGroup()
+        if pitch < CHIP_PITCH:
+            self._name_squares(tokens, indices, pitch, focus)
 
         self.lines: dict[tuple[int, int], WeightLine] = {}
         self.line_group = VGroup()
         for i in range(n):
             for j in range(n):
-                if not self.mask[i, j]:
-                    continue
                 weight = float(self.weights[i, j])
+                if not self.mask[i, j] or weight < threshold:
+                    continue
                 line = WeightLine(
                     weight, self.query_chips[i].get_right() + RIGHT * ENDPOINT_GAP,
                     self.key_chips[j].get_left() + LEFT * ENDPOINT_GAP,
@@ -86,10 +99,11 @@ class AttentionGraph(VGroup):
                 self.line_group.add(line)
 
         self.heading = self._heading(theme)
-        parts = [self.line_group, self.query_chips, self.key_chips, self.heading]
+        parts = [self.line_group, self.query_chips, self.key_chips, self.position_labels, self.focus_chips,
+                 self.heading]
         self.legend = VGroup()
         if legend:
-            self.legend = self._legend(theme, head_label)
+            self.legend = self._legend(theme, head_label, threshold)
             parts.append(self.legend)
         super().__init__(*parts)
 
@@ -102,11 +116,37 @@ class AttentionGraph(VGroup):
         top = (len(tokens) - 1) * pitch / 2
         for row, (token, index) in enumerate(zip(tokens, indices)):
             chip = TokenChip(token, index, max_width=chip_width, height=min(0.62, pitch * 0.78), size=size)
-            if chip.height > pitch * 0.88:  # a wrapped long word: shrink rather than collide
+            if pitch * 0.88 / chip.height < 0.7:  # a wrapped long word would shrink a lot: try one wider line
+                chip = TokenChip(token, index, max_width=chip_width * 1.6, height=min(0.62, pitch * 0.78), size=size)
+            if chip.height > pitch * 0.88:  # still too tall: shrink rather than collide
                 chip.scale_to_fit_height(pitch * 0.88)
             chip.move_to(anchor + UP * (top - row * pitch), aligned_edge=edge)
             column.add(chip)
         return column
+
+    @staticmethod
+    def _square_column(tokens, indices, pitch: float, chip_width: float, anchor, edge) -> VGroup:
+        """One small square per token in its colour, at a fixed pitch, inner edges on `anchor`."""
+        theme, column = current_theme(), VGroup()
+        top = (len(tokens) - 1) * pitch / 2
+        for row, index in enumerate(indices[:len(tokens)]):
+            square = Square(side_length=pitch * 0.8, fill_color=theme.token_color(index), fill_opacity=1.0,
+                            stroke_width=0)
+            column.add(square.move_to(anchor + UP * (top - row * pitch), aligned_edge=edge))
+        return column
+
+    def _name_squares(self, tokens, indices, pitch: float, focus: int | None) -> None:
+        """Position numbers every few squares (outside both columns), the focus token's chip beyond."""
+        theme = current_theme()
+        for side, column in ((LEFT, self.query_chips), (RIGHT, self.key_chips)):
+            numbers = VGroup()
+            for j in marked_positions(len(tokens), pitch, focus):
+                color, weight = (theme.highlight, "BOLD") if j == focus else (theme.muted, "NORMAL")
+                numbers.add(label(str(j + 1), "small", color, weight=weight).next_to(column[j], side, buff=0.12))
+            self.position_labels.add(numbers)
+            if focus is not None:
+                chip = TokenChip(tokens[focus], indices[focus], max_width=2.0, size="small")
+                self.focus_chips.add(chip.next_to(numbers, side, buff=0.15).match_y(column[focus]))
 
     def _heading(self, theme) -> VGroup:
         queries = label("queries", "small", theme.muted).next_to(self.query_chips, UP, buff=0.2)
@@ -115,11 +155,14 @@ class AttentionGraph(VGroup):
         arrow = label("→", "small", theme.muted).move_to((queries.get_center() + keys.get_center()) / 2)
         return VGroup(queries, arrow, keys)
 
-    def _legend(self, theme, head_label: str) -> VGroup:
+    def _legend(self, theme, head_label: str, threshold: float) -> VGroup:
         thickness = label("line thickness = attention weight", "small", theme.muted)
         head = label(f"● {head_label}", "small", self.head_color)
         legend = VGroup(thickness, head).arrange(RIGHT, buff=0.5)
-        chips = VGroup(self.query_chips, self.key_chips)
+        if threshold > 0:  # said on screen: a missing line is a small weight, not a hidden key
+            legend.add(label(f"lines only for weights ≥ {round(threshold * 100)} %", "small", theme.muted))
+            legend.arrange(RIGHT, buff=0.5)
+        chips = VGroup(self.query_chips, self.key_chips, self.position_labels, self.focus_chips)
         if legend.width > chips.width + 0.5:
             legend.arrange(DOWN, buff=0.12)
         return legend.next_to(chips, DOWN, buff=0.3)

@@ -34,7 +34,7 @@ from .tokens import TokenChip
 from .zoom import ZoomCallout, ZoomEntry
 
 COLOUR_SIDE = 5.6  # a colour-only heatmap's grid is this square (scene units) before fitting
-CHIP_CELL = 0.4  # cells at least this big carry token chips; smaller ones get position numbers
+CHIP_CELL = 0.36  # cells at least this big carry token chips; smaller ones get position numbers
 POSITION_GAP = 0.42  # the least distance between two position numbers on an axis
 POSITION_STEPS = (1, 2, 4, 5, 8, 10, 16)
 

@@ -2,7 +2,11 @@
 one attention graph per head, and the head outputs joined and mixed by W_O.
 
 A real model's 384-wide matrices are colour bands cut into 12 slices; four heads are shown
-(the focus head and heads of other pattern classes) and the rest counted."""
+(the focus head and heads of other pattern classes) and the rest counted.
+
+Long sentences: 9–16 tokens keep numbers on the first, focus and last rows; 17–64 draw Q, K, V
+and concat as colour bands and the weight maps as colour grids; graphs draw only lines above
+Presentation.graph_threshold (said under them), tokens as numbered squares when rows are close."""
 from __future__ import annotations
 
 from manim import (
@@ -14,14 +18,14 @@ from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, label, operator, shape_label
 from ..components.attention_graph import AttentionGraph
 from ..components.head_columns import HeadColumns, head_columns
-from ..components.heatmap import ColorGrid, band_scale, head_marks
-from ..components.parts import Parts
-from ..components.text import FlatText
+from ..components.heatmap import ColorGrid, WeightHeatmap, band_scale, head_marks
+from ..components.multi_head import NamedBlock, SplitView, WeightMaps, named_block
 from ..components.products import bias_of
 from ..presentation import MAX_HEADS_SHOWN
 
 MIN_SCALE = 0.6  # below this a cell's number stops being readable
 AREA_WIDTH, AREA_HEIGHT = 13.4, 6.3  # of the stage: a margin for the head names
+MAP_SIDE, MAPS_WIDTH = 4.2, 10.5  # a long sentence's weight maps (colour only): the most one may take, all
 COMPACT_CELL = 0.28  # K and V as small colour grids: the split matters there, not their numbers
 BAND_WIDTH = 11.0  # a real model's 384 columns as one colour band
 
@@ -55,7 +59,8 @@ class MultiHeadSegment(ExplainerScene):
                                              "sees, a thicker line for a larger weight."
                   + (" Masked future tokens get no line." if trace.causal else ""))
         graph = self.graph(first)
-        self.play(FadeOut(maps), FadeIn(VGroup(graph.query_chips, graph.key_chips, graph.heading)), run_time=0.8)
+        self.play(FadeOut(maps), FadeIn(VGroup(graph.query_chips, graph.key_chips, graph.position_labels,
+                                                                 graph.focus_chips, graph.heading)), run_time=0.8)
         self.play(graph.draw_in(), FadeIn(graph.legend), run_time=1.6)
         self.hold_for_caption(1.5)
         for h in maps.heads[1:]:
@@ -79,8 +84,14 @@ class MultiHeadSegment(ExplainerScene):
 
     @property
     def bands(self) -> bool:
-        """Q, K, V and concat too wide for numbers (a real model's 384 columns): colour bands."""
-        return self.presentation.bands
+        """Q, K, V and concat too wide for numbers (a real model's 384 columns) or too tall (a
+        colour-only sentence): colour bands."""
+        return self.presentation.bands or self.presentation.colour_only
+
+    @property
+    def band_row(self) -> float:
+        """A band's height per token: 64 tokens still fit three bands on the stage."""
+        return min(0.16, 1.5 / self.trace.n_tokens)
 
     # Step 1: the split ------------------------------------------------------------
     def split_bands(self) -> SplitView:
@@ -89,7 +100,7 @@ class MultiHeadSegment(ExplainerScene):
         blocks = []
         for role, color in (("q", theme.query), ("k", theme.key), ("v", theme.value)):
             values = getattr(trace, role)
-            band = ColorGrid(values, width=BAND_WIDTH, height=0.16 * trace.n_tokens, frame_color=color,
+            band = ColorGrid(values, width=BAND_WIDTH, height=self.band_row * trace.n_tokens, frame_color=color,
                              value_scale=band_scale(values))
             name = label(role.upper(), "body", color, weight="BOLD")
             caption = VGroup(name, shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
@@ -102,7 +113,7 @@ class MultiHeadSegment(ExplainerScene):
 
     def split_view(self) -> SplitView:
         trace, theme = self.trace, self.theme
-        q = NumberMatrix(trace.q, trace.precision, "q", row_tokens=trace.tokens)
+        q = NumberMatrix(trace.q, trace.precision, "q", row_tokens=trace.tokens, rows=self.presentation.numbered_ids)
         blocks = [named_block(q, label("Q", "body", theme.query, weight="BOLD"), self.head_marks(q, named=True))]
         for source, color in (("k", theme.key), ("v", theme.value)):
             compact = NumberMatrix(getattr(trace, source), trace.precision, source, cell_width=COMPACT_CELL,
@@ -120,10 +131,17 @@ class MultiHeadSegment(ExplainerScene):
     # Step 2: each head's weights --------------------------------------------------
     def weight_maps(self) -> WeightMaps:
         """Up to four heads side by side (or 2 × 2): as many as fit with readable numbers."""
-        trace, built = self.trace, {}
-        order, kinds = self.presentation.heads_shown(trace.head_patterns)
+        trace, built, p = self.trace, {}, self.presentation
+        order, kinds = p.heads_shown(trace.head_patterns)
+        side = min(MAP_SIDE, MAPS_WIDTH / min(trace.n_heads, MAX_HEADS_SHOWN))  # colour maps: as big as fit
 
-        def weight_map(h: int, with_tokens: bool) -> NumberMatrix:  # each map built at most once
+        def weight_map(h: int, with_tokens: bool) -> NumberMatrix | WeightHeatmap:  # each built at most once
+            if (h, with_tokens) not in built and p.detail != "all":  # a long sentence: colour only
+                built[h, with_tokens] = WeightHeatmap(
+                    trace.heads[h].weights, f"heads[{h}].weights", trace.tokens, mask=trace.mask, colour_only=True,
+                    focus=p.focus_query if with_tokens else None, side=side, legend=False, note=None, axes=False,
+                    title=f"head {h + 1}" + (f" · {kinds[h]}" if kinds else ""), title_color=self.theme.head_color(h),
+                    weight_top=p.weight_top)
             if (h, with_tokens) not in built:
                 built[h, with_tokens] = NumberMatrix(
                     trace.heads[h].weights, trace.precision, f"heads[{h}].weights", coloring="weight",
@@ -133,7 +151,10 @@ class MultiHeadSegment(ExplainerScene):
             return built[h, with_tokens]
 
         def in_row(count: int) -> VGroup:
-            return VGroup(*(weight_map(h, k == 0) for k, h in enumerate(order[:count]))).arrange(RIGHT, buff=0.5)
+            row = VGroup(*(weight_map(h, k == 0) for k, h in enumerate(order[:count]))).arrange(RIGHT, buff=0.5)
+            for other in row[1:]:  # grids level, whatever labels stand beside them
+                other.shift(UP * (row[0][0].get_top()[1] - other[0].get_top()[1]))
+            return row
 
         def in_grid(count: int) -> VGroup:
             return VGroup(*(weight_map(h, k % 2 == 0) for k, h in enumerate(order[:count]))).arrange_in_grid(
@@ -147,25 +168,31 @@ class MultiHeadSegment(ExplainerScene):
         if count < trace.n_heads:
             more = label(f"+ {trace.n_heads - count} more heads", "body", self.theme.muted)
             maps.add(more.next_to(maps, RIGHT, buff=0.4))
-        maps.add(label("rows: queries · columns: keys", "small", self.theme.muted).next_to(maps, DOWN, buff=0.35))
+        key = "rows: queries · columns: keys" + ("" if p.detail == "all" else " · darker = higher weight"
+                                                 + (f" (darkest: {round(p.weight_top * 100)} % or more)"
+                                                    if p.weight_top < 1 else ""))
+        maps.add(label(key, "small", self.theme.muted).next_to(maps, DOWN, buff=0.35))
         return self.fit(WeightMaps(*maps.submobjects, heads=order[:count]))
 
     # Step 3: one graph per head ---------------------------------------------------
     def graph(self, h: int) -> AttentionGraph:
         trace = self.trace
+        p = self.presentation
         return self.fit(AttentionGraph(trace.tokens, trace.heads[h].weights, trace.mask, self.theme.head_color(h),
-                                       f"head {h + 1}", height=min(5.0, 0.95 * trace.n_tokens)))
+                                       f"head {h + 1}", height=min(5.0, 0.95 * trace.n_tokens),
+                                       threshold=p.graph_threshold, focus=p.focus_query))
 
     # Steps 4 and 5: concat and W_O ------------------------------------------------
     def concat_from_heads(self, graph: AttentionGraph) -> tuple[NamedBlock, list[Beat]]:
         """Head outputs, spread apart in their colours, slide together into concat: the block and its beats."""
         trace = self.trace
-        concat = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens)
+        rows = self.presentation.numbered_ids
+        concat = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens, rows=rows)
         block = named_block(concat, label("concat", "body", weight="BOLD"), self.head_marks(concat, named=True))
         at_head = [head_columns(concat, h, trace.d_k).get_center() for h in range(trace.n_heads)]
         outputs = VGroup()
         for h, head in enumerate(trace.heads):
-            out = NumberMatrix(head.output, trace.precision, f"heads[{h}].output", cell_width=concat.cell_width,
+            out = NumberMatrix(head.output, trace.precision, f"heads[{h}].output", cell_width=concat.cell_width, rows=rows,
                                frame_color=self.theme.head_color(h), title=f"head {h + 1}",
                                value_scale=abs(trace.concat).max())  # concat's colour scale, so cells match
             out.shift(at_head[h] - out.cells.get_center())
@@ -190,7 +217,7 @@ class MultiHeadSegment(ExplainerScene):
         """Each head's output as a small band in its colour, spread apart, sliding together into concat."""
         trace = self.trace
         scale = band_scale(trace.concat)  # one colour scale, so the slid-in slices match concat
-        concat = ColorGrid(trace.concat, width=BAND_WIDTH, height=0.2 * trace.n_tokens, value_scale=scale)
+        concat = ColorGrid(trace.concat, width=BAND_WIDTH, height=min(0.2 * trace.n_tokens, 4.0), value_scale=scale)
         caption = VGroup(label("concat", "body", weight="BOLD"), shape_label(trace.n_tokens, trace.d_model))
         block = VGroup(concat, caption.arrange(DOWN, buff=0.1).next_to(concat.frame, LEFT, buff=0.3))
         marks = head_marks(concat, trace.n_heads, numbers=True)
@@ -217,11 +244,13 @@ class MultiHeadSegment(ExplainerScene):
         w_name = r"W_O\;\;(+\,b_O)" if bias_of(trace, "b_o") is not None else "W_O"
         w_block = named_block(NumberMatrix(trace.w_o, self.input_precision, "w_o", max_rows=wide, max_cols=wide),
                               formula(w_name))
-        output = NumberMatrix(trace.output, trace.precision, "output", frame_color=theme.output, max_cols=wide)
+        rows = self.presentation.numbered_ids
+        output = NumberMatrix(trace.output, trace.precision, "output", frame_color=theme.output, max_cols=wide, rows=rows)
         out_block = named_block(output, label("output", "body", theme.output, weight="BOLD"))
         times, equals = operator("·"), operator("=")
         if self.bands:  # the band gives way to concat's numbers, first entries and the last
-            numbers = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens, max_cols=wide)
+            numbers = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens, max_cols=wide,
+                                   rows=rows)
             numbers = named_block(numbers, label("concat", "body", weight="BOLD"))
             self.fit(self.product_layout(numbers, times, w_block, equals, out_block))
             arrive = FadeTransform(concat, numbers)
@@ -262,38 +291,3 @@ class MultiHeadSegment(ExplainerScene):
     def fit(self, group):
         """Shrink (never grow) onto the stage."""
         return self.stage.fit(group, AREA_WIDTH, AREA_HEIGHT)
-
-
-# Parts of the pictures ------------------------------------------------------------
-class NamedBlock(Parts):
-    """A matrix (or colour band) with its caption ("name [rows × cols]").
-    Parts: `matrix`, `caption`, `marks` (its heads' slices; an empty group when unmarked)."""
-    matrix: NumberMatrix | ColorGrid
-    caption: VGroup
-    marks: VGroup
-
-
-def named_block(matrix: NumberMatrix, name, marks: VGroup | None = None) -> NamedBlock:
-    """Matrix, optional head marks above, and "name [rows × cols]" under it."""
-    caption = VGroup(name, shape_label(*matrix.values.shape)).arrange(RIGHT, buff=0.2)  # the data's shape, not the shown cells
-    return NamedBlock(matrix, caption.next_to(matrix.frame, DOWN, buff=0.2), *([marks] if marks else []),
-                      matrix=matrix, caption=caption, marks=marks or VGroup())
-
-
-class SplitView(Parts):
-    """Q, K and V cut into the heads' slices, and a note under them.
-    Parts: `matrices` (each matrix with its caption), `marks` (each one's head slices), `note`."""
-    matrices: VGroup
-    marks: VGroup
-    note: FlatText
-
-    @classmethod
-    def of(cls, blocks: list[NamedBlock], row: VGroup, note) -> SplitView:
-        return cls(row, note, matrices=VGroup(*(VGroup(b.matrix, b.caption) for b in blocks)),
-                   marks=VGroup(*(b.marks for b in blocks)), note=note)
-
-
-class WeightMaps(Parts):
-    """Some heads' weight matrices side by side (or 2 × 2), "+ n more heads", the axes' legend.
-    Parts: `heads` (the heads shown, in order)."""
-    heads: list[int]
