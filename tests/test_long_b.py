@@ -66,3 +66,55 @@ def test_colour_heatmap_and_zoom_are_few_mobjects_showing_trace_numbers():
     assert len(numbers) == 7
     assert sum(resolve({"heads": LONG.heads}, n.source) for n in numbers) == 100
     assert zoom.frame.get_left()[0] > VGroup(heatmap).get_right()[0]
+
+
+# Segments -------------------------------------------------------------------------------------
+import os  # noqa: E402
+
+from scenes.segments import SoftmaxSegment, WeightedSumSegment, MultiHeadSegment  # noqa: E402
+from tests.screen_checks import build_scene, outside_frame, overlapping_texts, wrong_numbers  # noqa: E402
+
+OWNED = (SoftmaxSegment, WeightedSumSegment, MultiHeadSegment)
+NORMAL = [(12, True), (64, False)]
+MATRIX = [(n, causal) for n in (9, 12, 16, 24, 32, 64) for causal in (True, False)]
+
+
+def too_small_numbers(scene) -> list[str]:
+    """Numbers drawn smaller than the theme's "small" size (the least a 720p viewer reads)."""
+    from scenes.components.text import NumberText, label  # noqa: F401
+    from scenes.theme import current_theme
+
+    theme, problems = current_theme(), []
+    for record in scene.sections:
+        shown = {text for _, text, _, _ in record.numbers}
+        for name, (left, bottom, right, top) in record.text_boxes:
+            if name in shown:
+                least = label(name, "small", mono=True).height
+                if top - bottom < least * 0.95:
+                    problems.append(f"{record.name}: {name!r} is {top - bottom:.3f} tall, small is {least:.3f}")
+    return problems
+
+
+def check_segment(segment, n_tokens: int, causal: bool) -> None:
+    scene = build_scene(segment, Example(sentence_of(n_tokens), causal=causal))
+    assert all(record.caption for record in scene.sections)
+    assert sum(len(record.numbers) for record in scene.sections) > 0
+    assert wrong_numbers(scene) == []
+    assert outside_frame(scene) == []
+    assert overlapping_texts(scene) == []
+    assert too_small_numbers(scene) == []
+    texts = max(len(record.text_boxes) for record in scene.sections)
+    assert texts < 400, f"{texts} texts on one screen: numbers must be built only where shown"
+
+
+@pytest.mark.parametrize("n_tokens, causal", NORMAL, ids=lambda v: str(v))
+@pytest.mark.parametrize("segment", OWNED, ids=lambda s: s.segment)
+def test_long_sentences_build_true_readable_and_inside(segment, n_tokens, causal):
+    check_segment(segment, n_tokens, causal)
+
+
+@pytest.mark.skipif(os.environ.get("EXPLAINER_LONG_MATRIX") != "1", reason="set EXPLAINER_LONG_MATRIX=1")
+@pytest.mark.parametrize("n_tokens, causal", MATRIX, ids=lambda v: str(v))
+@pytest.mark.parametrize("segment", OWNED, ids=lambda s: s.segment)
+def test_long_matrix(segment, n_tokens, causal):
+    check_segment(segment, n_tokens, causal)
