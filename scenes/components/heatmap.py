@@ -55,12 +55,11 @@ def upright_keys(build: Callable[[float | None], NumberMatrix], tokens: tuple[st
 
 
 def marked_positions(n: int, cell: float, focus: int | None) -> list[int]:
-    """The token indices an axis labels with their 1-based position: every few tokens (1, then
-    multiples of a round step) so labels stay POSITION_GAP apart, the focus always, and none
-    crowding it."""
+    """The token indices an axis labels with their 1-based position: the focus always, the first
+    and the last, then multiples of a round step, none closer than POSITION_GAP to another."""
     step = next((s for s in POSITION_STEPS if s * cell >= POSITION_GAP), POSITION_STEPS[-1])
     kept = [] if focus is None else [focus]
-    for index in [0] + list(range(step - 1, n, step)):
+    for index in [0, n - 1] + list(range(step - 1, n, step)):
         if all(abs(index - other) * cell >= POSITION_GAP for other in kept):
             kept.append(index)
     return sorted(kept)

@@ -69,7 +69,7 @@ class WeightedSumSegment(ExplainerScene):
         trace, head = self.trace, self.head_trace
         row = head.blend_rows[i]
         table = BlendTable(trace.tokens, row, f"{self.head_source}.blend_rows[{i}]", head.v,
-                           f"{self.head_source}.v", trace.precision, self.presentation.entries(trace.d_k),
+                           f"{self.head_source}.v", trace.precision, self.presentation.worked_entries(trace.d_k),
                            top=self.presentation.worked_keys(row.rest.visible))
         return self.stage.fit(table, width=13.0, height=6.3, grow=1.4)
 

@@ -244,7 +244,8 @@ class MultiHeadSegment(ExplainerScene):
         w_name = r"W_O\;\;(+\,b_O)" if bias_of(trace, "b_o") is not None else "W_O"
         w_block = named_block(NumberMatrix(trace.w_o, self.input_precision, "w_o", max_rows=wide, max_cols=wide),
                               formula(w_name))
-        rows = self.presentation.numbered_ids
+        p = self.presentation
+        rows = p.compact_ids if self.presentation.bands else p.numbered_ids  # a real model's 384 columns
         output = NumberMatrix(trace.output, trace.precision, "output", frame_color=theme.output, max_cols=wide, rows=rows)
         out_block = named_block(output, label("output", "body", theme.output, weight="BOLD"))
         times, equals = operator("·"), operator("=")
