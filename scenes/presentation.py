@@ -149,10 +149,16 @@ class Presentation:
         return self.detail == "colour"
 
     @property
+    def colour_weights(self) -> bool:
+        """Weights grids (heatmap, weight maps, weights · V) as colour with the focus row's numbers
+        zoomed: past ALL_NUMBERS_UP_TO tokens a row cut by ellipses no longer shows it adds to 100 %."""
+        return self.detail != "all"
+
+    @property
     def weight_top(self) -> float:
         """The weight a colour-only weights grid gives its darkest colour: 64 weights average
         1/64, and on a 0–100 % scale every cell would look white. A round share near 6/n."""
-        if not self.colour_only:
+        if not self.colour_weights:
             return 1.0
         return next(top for top in (0.1, 0.2, 0.25, 0.5, 1.0) if top >= 6 / self.n_tokens)
 

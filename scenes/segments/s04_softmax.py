@@ -128,8 +128,8 @@ class SoftmaxSegment(ExplainerScene):
                                 percents=(self.head_trace.percentages, f"{self.head_source}.percentages"),
                                 title=f"attention weights · head {self.focus_head + 1}", title_color=self.theme.head_color(self.focus_head),
                                 note="softmax runs along each row: each row sums to 100 %",
-                                colour_only=p.colour_only, focus=query, ids=p.numbered_ids, weight_top=p.weight_top)
-        if not p.colour_only:
+                                colour_only=p.colour_weights, focus=query, weight_top=p.weight_top)
+        if not p.colour_weights:
             return self.stage.fit(heatmap, width=13.0, height=6.4, grow=1.4), None
         row = self.head_trace.softmax_rows[query]
         entries = weight_entries(trace.tokens, row, f"{self.head_source}.softmax_rows[{query}]",

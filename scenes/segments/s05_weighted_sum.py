@@ -57,7 +57,7 @@ class WeightedSumSegment(ExplainerScene):
 
         self.step("matrix", "All queries at once: weights times V gives every output in one matrix product. "
                             "Each output row is that token's blend of values.")
-        product = self.matrix_form(query) if self.presentation.detail == "all" else self.colour_form(query)
+        product = self.colour_form(query) if self.presentation.colour_weights else self.matrix_form(query)
         self.play(FadeOut(table, shift=UP * 0.3), FadeIn(product))
         self.play(*(Create(box) for box in product.highlights))
         if product.zoom is not None:

@@ -136,7 +136,7 @@ class MultiHeadSegment(ExplainerScene):
         side = min(MAP_SIDE, MAPS_WIDTH / min(trace.n_heads, MAX_HEADS_SHOWN))  # colour maps: as big as fit
 
         def weight_map(h: int, with_tokens: bool) -> NumberMatrix | WeightHeatmap:  # each built at most once
-            if (h, with_tokens) not in built and p.detail != "all":  # a long sentence: colour only
+            if (h, with_tokens) not in built and p.colour_weights:  # a long sentence: colour only
                 built[h, with_tokens] = WeightHeatmap(
                     trace.heads[h].weights, f"heads[{h}].weights", trace.tokens, mask=trace.mask, colour_only=True,
                     focus=p.focus_query if with_tokens else None, side=side, legend=False, note=None, axes=False,
@@ -168,7 +168,7 @@ class MultiHeadSegment(ExplainerScene):
         if count < trace.n_heads:
             more = label(f"+ {trace.n_heads - count} more heads", "body", self.theme.muted)
             maps.add(more.next_to(maps, RIGHT, buff=0.4))
-        key = "rows: queries · columns: keys" + ("" if p.detail == "all" else " · darker = higher weight"
+        key = "rows: queries · columns: keys" + ("" if not p.colour_weights else " · darker = higher weight"
                                                  + (f" (darkest: {round(p.weight_top * 100)} % or more)"
                                                     if p.weight_top < 1 else ""))
         maps.add(label(key, "small", self.theme.muted).next_to(maps, DOWN, buff=0.35))
