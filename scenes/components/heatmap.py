@@ -54,6 +54,18 @@ def upright_keys(build: Callable[[float | None], NumberMatrix], tokens: tuple[st
     return build(upright) if upright and upright > matrix.cell_width else matrix
 
 
+def chips_side(tokens: tuple[str, ...], side: float) -> tuple[float, bool]:
+    """A colour grid's side, and whether its axes carry chips: they do when the grid, shrunk by
+    its tallest (rotated) key chip to stay `side` tall, still has cells that hold a chip; else
+    the grid keeps `side` and the axes show position numbers."""
+    n = len(tokens)
+    if side / n < CHIP_CELL:
+        return side, False
+    longest = max(TokenChip(token, j, max_width=1.6, height=0.45, size="small").width for j, token in enumerate(tokens))
+    shrunk = side - longest - 0.12 if longest > side / n * 0.96 else side
+    return (shrunk, True) if shrunk / n >= CHIP_CELL else (side, False)
+
+
 def marked_positions(n: int, cell: float, focus: int | None) -> list[int]:
     """The token indices an axis labels with their 1-based position: the focus always, the first
     and the last, then multiples of a round step, none closer than POSITION_GAP to another."""
@@ -75,7 +87,8 @@ class WeightHeatmap(VGroup):
     legend: the colour bar (0 % … 100 %, darker = higher) to the right.
     note: a line under the grid (default "each row sums to 100 %"); None for none.
     axes: "keys →" above the columns and "queries ↓" above the row chips.
-    colour_only: a ColorGrid of side `side` and no numbers (for long sentences); `focus` is the
+    colour_only: a ColorGrid and no numbers (for long sentences), `side` tall with its column
+        chips (a grid with chips shrinks to leave them room, while they still fit); `focus` is the
         query whose chip and position stay named when the axes show position numbers;
         `coloring` "value" colours scores by sign instead (no legend then); `weight_top` is the
         weight given the darkest colour (Presentation.weight_top: 64 weights near 1/64 would
@@ -108,10 +121,11 @@ class WeightHeatmap(VGroup):
         weights = np.asarray(weights, dtype=np.float64)
         self.matrix, self.grid, self.focus_chip, self.coloring, self.focus = None, None, None, coloring, focus
         if colour_only:
+            side, chips = chips_side(tokens, side)
             self.grid = ColorGrid(weights, width=side, height=side, coloring=coloring, mask=mask,
                                   value_scale=weight_top if coloring == "weight" else None)
             super().__init__(self.grid)
-            self._colour_axes(tokens, focus)
+            self._colour_axes(tokens, focus, chips)
         else:
             super().__init__()
             self._numbers(weights, source, tokens, mask, percents, precision, cell_width, ids)
@@ -133,12 +147,12 @@ class WeightHeatmap(VGroup):
                         self.matrix.numbers[r][c].set_color(theme.muted)
         self.row_labels, self.col_labels = self.matrix.row_labels, self.matrix.col_labels
 
-    def _colour_axes(self, tokens, focus: int | None) -> None:
+    def _colour_axes(self, tokens, focus: int | None, chips: bool) -> None:
         """Chips on both axes when a cell holds one, else position numbers and the focus's chip."""
         theme, grid = current_theme(), self.grid
         n, cell = grid.n_rows, grid.frame.height / grid.n_rows
         self.row_labels, self.col_labels = VGroup(), VGroup()
-        if cell >= CHIP_CELL:
+        if chips:
             for j, token in enumerate(tokens):
                 self.row_labels.add(TokenChip(token, j, max_width=1.6, height=cell * 0.86, size="small")
                                     .next_to(self.row_rect(j), LEFT, buff=0.12))
