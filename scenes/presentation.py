@@ -162,6 +162,11 @@ class Presentation:
             return 1.0
         return next(top for top in (0.1, 0.2, 0.25, 0.5, 1.0) if top >= 6 / self.n_tokens)
 
+    def zoom_keys(self, visible: int) -> int:
+        """How many keys (largest weight first) a zoomed weights row lists before "the other keys":
+        a callout beside the grid has room for WORKED_TOP_KEYS lines and that one."""
+        return min(WORKED_TOP_KEYS, visible)
+
     def worked_entries(self, count: int) -> int | None:
         """max_cols for a worked row's value rows over `count` dimensions: narrower once the table
         is cut (its key chips and "other keys" line need the room)."""

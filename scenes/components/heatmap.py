@@ -215,6 +215,8 @@ class WeightHeatmap(VGroup):
         callout = ZoomCallout(self.row_rect(self.focus), entries, beside=self.frame, title=title)
         if self.legend is not None:
             self.legend.next_to(callout.frame, RIGHT, buff=0.35).align_to(callout.frame, UP)
+        if self.note is not None:  # under the callout too, when it reaches lower than the grid
+            self.note.next_to(VGroup(self.frame, callout.frame), DOWN, buff=0.2).match_x(self.frame)
         return callout
 
     @property

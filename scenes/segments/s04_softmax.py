@@ -133,7 +133,7 @@ class SoftmaxSegment(ExplainerScene):
             return self.stage.fit(heatmap, width=13.0, height=6.4, grow=1.4), None
         row = self.head_trace.softmax_rows[query]
         entries = weight_entries(trace.tokens, row, f"{self.head_source}.softmax_rows[{query}]",
-                                 top=p.worked_keys(row.rest.visible), weight_top=p.weight_top)
+                                 top=p.zoom_keys(row.rest.visible), weight_top=p.weight_top)
         zoom = heatmap.zoom(entries, title=f"row {query + 1}, zoomed")
         self.stage.fit(VGroup(heatmap, zoom), width=13.0, height=6.4, grow=1.4)
         return heatmap, zoom
