@@ -118,3 +118,19 @@ def test_long_sentences_build_true_readable_and_inside(segment, n_tokens, causal
 @pytest.mark.parametrize("segment", OWNED, ids=lambda s: s.segment)
 def test_long_matrix(segment, n_tokens, causal):
     check_segment(segment, n_tokens, causal)
+
+
+def test_pacing_and_graph_threshold_for_long_sentences():
+    from manim import FadeIn, Square
+
+    from scenes.components.attention_graph import AttentionGraph
+    from scenes.components.pacing import one_at_a_time
+
+    assert len(one_at_a_time([FadeIn(Square()) for _ in range(64)], 3).animations) == 4  # 3, then the rest at once
+    assert len(one_at_a_time([FadeIn(Square()) for _ in range(2)], 3).animations) == 2
+    head = LONG.heads[1]
+    graph = AttentionGraph(LONG.tokens, head.weights, threshold=0.1, focus=31)
+    assert set(graph.lines) == {(i, j) for i in range(64) for j in range(64) if head.weights[i, j] >= 0.1}
+    assert len(graph.draw_in(one_by_one=3).animations) == min(4, len({i for i, _ in graph.lines}))
+    assert any("≥ 10 %" in piece.text for piece in graph.legend)
+    assert graph.focus_chips[0].token == LONG.tokens[31] and len(graph.position_labels[0]) < 16

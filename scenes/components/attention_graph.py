@@ -8,10 +8,11 @@ position, and the `focus` token's chip named beside its square on both sides."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, LaggedStart, Line, ManimColor, Square, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, LaggedStart, Line, ManimColor, Square, VGroup, Wait
 
 from ..theme import current_theme
 from .heatmap import marked_positions
+from .pacing import one_at_a_time
 from .text import label
 from .tokens import TokenChip
 
@@ -168,6 +169,13 @@ class AttentionGraph(VGroup):
         return legend.next_to(chips, DOWN, buff=0.3)
 
     # Animations --------------------------------------------------------------
-    def draw_in(self, lag_ratio: float = 0.08, run_time: float = 1.6) -> LaggedStart:
-        """The lines drawn one after another, query by query (seed 001's staggered draw-in)."""
-        return LaggedStart(*(Create(line) for line in self.line_group), lag_ratio=lag_ratio, run_time=run_time)
+    def draw_in(self, lag_ratio: float = 0.08, run_time: float = 1.6, one_by_one: int | None = None) -> LaggedStart:
+        """The lines drawn one after another, query by query (seed 001's staggered draw-in); with
+        `one_by_one`, the lines of that many queries one after another, then all the rest at once."""
+        if not self.lines:  # every weight under the threshold: nothing to draw, the legend says why
+            return LaggedStart(Wait(run_time), run_time=run_time)
+        if one_by_one is None:
+            return LaggedStart(*(Create(line) for line in self.line_group), lag_ratio=lag_ratio, run_time=run_time)
+        queries = sorted({i for i, _ in self.lines})
+        by_query = [AnimationGroup(*(Create(line) for (i, _), line in self.lines.items() if i == q)) for q in queries]
+        return one_at_a_time(by_query, one_by_one, lag_ratio=0.3, run_time=run_time)

@@ -9,11 +9,12 @@ around ellipses; 17–64 colour-only grids with the focus row's percentages in a
 Past ~10 keys the worked row lists the largest weights, then all the other keys together."""
 from __future__ import annotations
 
-from manim import RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, TransformFromCopy, VGroup
+from manim import RIGHT, UP, Create, FadeIn, FadeOut, TransformFromCopy, VGroup
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, highlight_box
 from ..components.heatmap import WeightHeatmap, upright_keys
+from ..components.pacing import one_at_a_time
 from ..components.softmax_table import SoftmaxTable
 from ..components.zoom import ZoomCallout, weight_entries
 
@@ -39,8 +40,9 @@ class SoftmaxSegment(ExplainerScene):
         self.play(FadeOut(focus_box), FadeOut(scores), FadeIn(table.keys), FadeIn(table.header_of("keys")),
                   FadeIn(table.header_of("scores")), TransformFromCopy(self.scores_row(scores, query), table.scores.cells),
                   FadeIn(table.scores.frame), *([FadeIn(table.cut_note)] if table.cut_note else []))
-        self.play(FadeIn(table.header_of("exps")), LaggedStart(*(FadeIn(cell, shift=RIGHT * 0.2) for cell in table.exps.cells),
-                                                               lag_ratio=0.08), FadeIn(table.exps.frame), run_time=1.2)
+        self.play(FadeIn(table.header_of("exps")),
+                  one_at_a_time([FadeIn(cell, shift=RIGHT * 0.2) for cell in table.exps.cells], self.presentation.one_by_one),
+                  FadeIn(table.exps.frame), run_time=1.2)
         self.hold_for_caption(0.8)
 
         self.step("sum", "Add them up. This total is what every value gets divided by.")

@@ -7,13 +7,14 @@ keys together; past 8 tokens the matrix form is colour only, the focus output ro
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, TransformFromCopy, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, TransformFromCopy, VGroup
 
 from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenChip, highlight_box, operator, shape_label
 from ..components.blend_table import BlendTable
 from ..components.heatmap import ColorGrid, WeightHeatmap
 from ..components.matrix import kept_indices
+from ..components.pacing import one_at_a_time
 from ..components.parts import Parts
 from ..components.text import NumberText, label
 from ..components.zoom import ZoomCallout, ZoomEntry
@@ -44,8 +45,9 @@ class WeightedSumSegment(ExplainerScene):
         self.step("scale", "Each weight scales its key's value: a big weight keeps most of the value, "
                            "a small one shrinks it towards zero.")
         self.play(FadeIn(table.header_of("products")), FadeIn(table.equals), FadeIn(table.products.frame),
-                  LaggedStart(*(TransformFromCopy(table.values.row(j), table.products.row(j))
-                                for j in range(len(table.keys))), lag_ratio=0.1), run_time=1.5)
+                  one_at_a_time([TransformFromCopy(table.values.row(j), table.products.row(j))
+                                 for j in range(len(table.keys))], self.presentation.one_by_one, lag_ratio=0.1),
+                  run_time=1.5)
         self.hold_for_caption(0.8)
 
         self.step("sum", f"Add the scaled rows: the result is the output for “{token}”, "

@@ -61,7 +61,8 @@ class MultiHeadSegment(ExplainerScene):
         graph = self.graph(first)
         self.play(FadeOut(maps), FadeIn(VGroup(graph.query_chips, graph.key_chips, graph.position_labels,
                                                                  graph.focus_chips, graph.heading)), run_time=0.8)
-        self.play(graph.draw_in(), FadeIn(graph.legend), run_time=1.6)
+        self.play(graph.draw_in(one_by_one=None if self.presentation.detail == "all" else self.presentation.one_by_one),
+                  FadeIn(graph.legend), run_time=1.6)
         self.hold_for_caption(1.5)
         for h in maps.heads[1:]:
             self.step(f"graph-head-{h + 1}", f"Head {h + 1}: the same tokens, its own pattern of attention.")
