@@ -53,9 +53,9 @@ class LayerStack:
 
     @cached_property
     def pattern_counts(self) -> dict[str, int]:
-        """How many heads of the whole model each pattern class names (classes that occur, in check order)."""
+        """How many heads of the whole model each pattern class names (every class, in check order)."""
         kinds = [pattern.kind for row in self.head_patterns for pattern in row]
-        return {kind: kinds.count(kind) for kind in ALL_PATTERN_RULES if kind in kinds}
+        return {kind: kinds.count(kind) for kind in ALL_PATTERN_RULES}
 
     @cached_property
     def clearest_heads(self) -> dict[str, tuple[int, int]]:
