@@ -16,7 +16,7 @@ from ..theme import current_theme
 
 ROW = 0.38  # row pitch: 16 rows and the header fit the stage unscaled
 BAND = (2.0, 0.26)
-MAX_ROWS = 16  # more positions than this: the first HEAD_ROWS, "⋮", the last ones
+MAX_ROWS = 15  # more positions than this: the first HEAD_ROWS, "⋮", the last ones
 HEAD_ROWS = 4
 X = {"chip": -0.15, "k": 1.1, "v": 3.3, "bar": 4.5, "percent": 5.9}  # chip right edge, band centres, bar left, % right
 BAR_LENGTH = 0.8

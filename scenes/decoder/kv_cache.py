@@ -32,8 +32,8 @@ class KVCache(DecoderScene):
         self.step("cache", f"Reading the prompt, every layer keeps each token's key row and value row: the KV "
                            f"cache. Shown: layer {generation.layer + 1}, the key/value head that query head "
                            f"{generation.head + 1} reads (grouped-query attention: three query heads share it).")
-        table = KVCacheTable(generation, self.model).move_to([-6.7, 2.1, 0], aligned_edge=UP + LEFT)
-        table.shift(UP * (2.1 - table.rows[0].get_top()[1]))
+        table = KVCacheTable(generation, self.model).move_to([-6.7, 2.25, 0], aligned_edge=UP + LEFT)
+        table.shift(UP * (2.25 - table.rows[0].get_top()[1]))
         before = table.rows_before(0)
         intro = self.cache_note()
         self.play(FadeIn(table.header), FadeIn(table.gap), *(FadeIn(row) for row in before), FadeIn(intro),

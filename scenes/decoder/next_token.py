@@ -5,12 +5,13 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, Indicate, VGroup
 
 from ..base import corner_title
-from ..components import NumberText, TokenRow, highlight_box, label
+from ..components import NumberText, TokenChip, highlight_box, label
 from ..components.heatmap import ColorGrid, band_scale
 from .common import DecoderScene
 from .next_token_table import NextTokenTable
 
 BAND = (5.6, 0.34)  # a 576-number vector as a colour band
+PROMPT_WIDTH = 13.4  # the prompt's chips wrap beyond this
 
 
 class NextToken(DecoderScene):
@@ -63,10 +64,21 @@ class NextToken(DecoderScene):
         return MODEL_NAME
 
     def prompt_row(self) -> VGroup:
-        """The prompt as chips along the top, the last one boxed (box not added)."""
-        row = TokenRow(self.model.tokens, max_width=13.6, gap=0.1, size="small")
-        row.move_to([0, 2.35, 0])
-        row.box = highlight_box(row.chips[-1], buff=0.06)
+        """The prompt as chips along the top (wrapped onto a second line when long), the last one
+        boxed (box not added)."""
+        chips = [TokenChip(token, i, max_width=1.7, height=0.4, size="small") for i, token in enumerate(self.model.tokens)]
+        lines, line, width = VGroup(), VGroup(), 0.0
+        for chip in chips:
+            if len(line) and width + chip.width > PROMPT_WIDTH:
+                lines.add(line)
+                line, width = VGroup(), 0.0
+            line.add(chip)
+            width += chip.width + 0.1
+        lines.add(line)
+        for line in lines:
+            line.arrange(RIGHT, buff=0.1)
+        row = lines.arrange(DOWN, buff=0.1).move_to([0, 2.35 if len(lines) == 1 else 2.4, 0])
+        row.chips, row.box = chips, highlight_box(chips[-1], buff=0.06)
         return row
 
     def vector_rows(self) -> VGroup:

@@ -12,8 +12,8 @@ from ..components import NumberText, TokenChip, label
 from ..theme import current_theme
 
 ROW = 0.6  # row pitch
-BAR_LENGTH = 2.4  # a bar at 100 %
-COLUMNS = (0.0, 2.5, 2.85, 6.45)  # left of: token, logit (right edge), bar, percentage (right edge)
+BAR_LENGTH = 2.2  # a bar at 100 %
+COLUMNS = (0.0, 2.75, 3.05, 6.55)  # left of: token, logit (right edge), bar, percentage (right edge)
 
 
 class NextTokenTable(VGroup):
@@ -32,7 +32,7 @@ class NextTokenTable(VGroup):
         self.chips, self.logits, self.bars, self.percents = VGroup(), VGroup(), VGroup(), VGroup()
         for k, token in enumerate(model.next_tokens):
             y = -k * ROW
-            self.chips.add(TokenChip(token.token, position, max_width=1.9, height=0.42, size="label")
+            self.chips.add(TokenChip(token.token, position, max_width=1.55, height=0.42, size="label")
                            .move_to([COLUMNS[0], y, 0], aligned_edge=LEFT))
             self.logits.add(NumberText(token.logit, 2, f"model.next_tokens[{k}].logit", "cell")
                             .move_to([COLUMNS[1], y, 0], aligned_edge=RIGHT))
