@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from attention_math.generation import GENERATED_TOKENS, generation_trace
-from attention_math.gguf_weights import GGUF_NAME, gguf_path
 from attention_math.smollm2 import model_trace
+from tests.hf_smollm2 import load_hf_smollm2
 
 ANIMAL = "The animal didn't cross the street because it was too tired"
 PROMPTS = [ANIMAL, "def square(x):\n    return"]
@@ -69,15 +69,7 @@ def test_incremental_rows_equal_the_full_recomputation(generations, prompt, watc
 @pytest.fixture(scope="module")
 def hf_greedy():
     """transformers' greedy generate on the same GGUF (loaded once: ~15 s to dequantize)."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    pytest.importorskip("gguf")
-    folder = str(gguf_path().parent)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        model = transformers.AutoModelForCausalLM.from_pretrained(
-            folder, gguf_file=GGUF_NAME, attn_implementation="eager").eval()
-        tokenizer = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=GGUF_NAME)
+    torch, model, tokenizer = load_hf_smollm2()
     written = {}
     for prompt in PROMPTS:
         ids = tokenizer(prompt, return_tensors="pt")["input_ids"]
