@@ -16,6 +16,12 @@ from .common import DecoderScene
 # One letter per class beside each small square; the legend and the rules table spell them out.
 TAGS = {"previous token": "P", "next token": "N", "self": "S", "[CLS] sink": "C", "[SEP] sink": "E",
         "first-token sink": "F", "broad": "B", "mixed": "M"}
+# What each class looks like in a heatmap, for the examples' caption.
+LOOKS = {"previous token": "a line just below the diagonal follows the previous token",
+         "next token": "a line just above it, the next token", "self": "the diagonal itself stays on its own token",
+         "[CLS] sink": "a dark first column is [CLS]", "[SEP] sink": "a dark last column is [SEP]",
+         "first-token sink": "a dark first column is the sink", "broad": "an even wash is broad",
+         "mixed": "and a mixed head fits no rule"}
 LAYERS_PER_BLOCK = 15  # 30 layers as two blocks side by side: 15 rows fit 720p with room for a letter
 SQUARE = 0.36  # side of one head's heatmap
 PITCH = (0.62, 0.43)  # across (heads), down (layers)
@@ -36,9 +42,11 @@ class DecoderHeadsGrid(DecoderScene):
                   run_time=1.8)
         self.hold_for_caption(1.5)
 
+        sinks = model.pattern_counts["first-token sink"]
+        share = "Most" if 2 * sinks > model.n_layers * model.n_heads else "Many" if sinks else "None"
         self.step("labels", "Each head gets a letter from a simple rule about where its rows put their weight. "
-                            "Most are F: they park most of their attention on the very first token, the attention "
-                            "sink. A decoder has no [CLS]; its first token plays that part.")
+                            f"{share} are F: heads that park most of their attention on the very first token, the "
+                            "attention sink. A decoder has no [CLS]; its first token plays that part.")
         self.play(LaggedStart(*(FadeIn(tags) for tags in grid.tags), lag_ratio=0.05), FadeIn(grid.key),
                   run_time=1.6)
         self.hold_for_caption(1.5)
@@ -49,9 +57,8 @@ class DecoderHeadsGrid(DecoderScene):
         self.play(FadeOut(grid), FadeIn(rules, shift=UP * 0.2), run_time=1.0)
         self.hold_for_caption(2.0)
 
-        self.step("examples", "The clearest head of each kind, larger, with the score its rule measured: a dark "
-                              "first column is the sink, a line just below the diagonal the previous token, "
-                              "the diagonal itself a head that looks at its own token.")
+        looks = "; ".join(LOOKS[kind] for kind in pattern_rules(model.tokens) if kind in model.clearest_heads)
+        self.step("examples", f"The clearest head of each kind, larger, with the score its rule measured: {looks}.")
         examples = self.examples()
         self.play(FadeOut(rules), LaggedStart(*(FadeIn(card, shift=UP * 0.2) for card in examples), lag_ratio=0.15),
                   run_time=1.4)

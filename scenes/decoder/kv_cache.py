@@ -26,12 +26,13 @@ class KVCache(DecoderScene):
 
     def construct(self) -> None:
         generation = self.generation
+        sharing = len(self.model.layers[generation.layer].grouped_query.query_heads_of_kv[generation.kv_head])
         corner_title(self, "Generation with a KV cache",
                      f"layer {generation.layer + 1} · head {generation.head + 1}")
 
         self.step("cache", f"Reading the prompt, every layer keeps each token's key row and value row: the KV "
                            f"cache. Shown: layer {generation.layer + 1}, the key/value head that query head "
-                           f"{generation.head + 1} reads (grouped-query attention: three query heads share it).")
+                           f"{generation.head + 1} reads (grouped-query attention: {sharing} query heads share it).")
         table = KVCacheTable(generation, self.model).move_to([-6.7, 2.25, 0], aligned_edge=UP + LEFT)
         table.shift(UP * (2.25 - table.rows[0].get_top()[1]))
         before = table.rows_before(0)
@@ -91,7 +92,10 @@ class KVCache(DecoderScene):
                      TokenChip(step.fed_token, step.position, height=0.4, size="small")).arrange(RIGHT, buff=0.15)
         query = ColorGrid(step.attention.query, width=3.6, height=0.3, value_scale=band_scale(step.attention.query),
                           frame_color=theme.faint, stroke_width=1)
-        query_name = label(f"its query row q ({len(step.attention.query)} numbers)", "small", theme.query)
+        d_k = NumberText(self.model.layers[0].attention.d_k, 0, "model.layers[0].attention.d_k", "small",
+                         color=theme.query)
+        query_name = VGroup(label("its query row q:", "small", theme.query), d_k,
+                            label("numbers", "small", theme.query)).arrange(RIGHT, buff=0.1)
         rows = NumberText(step.attention.cached_rows, 0, f"{root}.attention.cached_rows", "small", weight="BOLD")
         meets = VGroup(VGroup(label("meets all", "small", theme.ink), rows, label("cached keys:", "small", theme.ink))
                        .arrange(RIGHT, buff=0.1), label("weights = softmax of q·k ÷ √d_k", "small", theme.ink))

@@ -22,7 +22,7 @@ class NextToken(DecoderScene):
         corner_title(self, "The next token", "what the last position predicts")
 
         self.step("last-output", f"Only the last token's output predicts what comes next. After all {model.n_layers} "
-                                 f"layers, the last token is a vector of {model.layers[-1].hidden.shape[1]} numbers.")
+                                 f"layers, the last token is a vector of {model.layers[0].attention.d_model} numbers.")
         prompt, vector = self.prompt_row(), self.vector_rows()
         note = label(f"{self.model_name()}: {model.quantisation}", "small", self.theme.muted)
         note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.4)
@@ -45,8 +45,9 @@ class NextToken(DecoderScene):
         self.hold_for_caption(1.0)
 
         self.step("probabilities", f"Softmax over all {model.next_token_shares.vocabulary_size:,} logits turns them into "
-                                   "probabilities. The top five do not add to 100 %: every other token gets a little, "
-                                   "and together they get the rest.")
+                                   "probabilities. " + ("The top five do not add to 100 %: every other token gets a "
+                                   "little, and together they get the rest." if model.next_token_shares.others_percentage
+                                   else "Here the top five take all but a sliver."))
         self.play(FadeIn(table.header[2]), FadeIn(table.bars), FadeIn(table.percents), FadeIn(table.others), FadeIn(table.total),
                   FadeIn(vector.softmax), run_time=1.4)
         self.hold_for_caption(1.0)
@@ -109,7 +110,9 @@ class NextToken(DecoderScene):
     def band_row(self, caption: str, values) -> VGroup:
         band = ColorGrid(values, width=BAND[0], height=BAND[1], value_scale=band_scale(values),
                          frame_color=self.theme.faint, stroke_width=1)
-        size = label(f"{len(values)} numbers", "small", self.theme.muted)
+        width = NumberText(self.model.layers[0].attention.d_model, 0, "model.layers[0].attention.d_model", "small",
+                           color=self.theme.muted)
+        size = VGroup(width, label("numbers", "small", self.theme.muted)).arrange(RIGHT, buff=0.1)
         name = label(caption, "small", self.theme.ink)
         return VGroup(name, band, size.next_to(band, DOWN, buff=0.08).align_to(band, RIGHT)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
 
