@@ -1,2 +1,4 @@
 """Scenes that only a real decoder (SmolLM2-135M) can tell: RoPE, grouped-query attention, the
 attention sink, all 30 × 9 heads, the next token and generation with a KV cache."""
+
+DECODER_SCENES: list = []  # filled in as the segments land (rotary, grouped-query, attention sink, …)
