@@ -1,4 +1,5 @@
 """Scenes that only a real decoder (SmolLM2-135M) can tell: RoPE, grouped-query attention, the
 attention sink, all 30 × 9 heads, the next token and generation with a KV cache."""
+from .rotary import RotaryPositions
 
-DECODER_SCENES: list = []  # filled in as the segments land (rotary, grouped-query, attention sink, …)
+DECODER_SCENES: list = [RotaryPositions]
