@@ -8,7 +8,7 @@ from ..theme import current_theme
 
 # Letters that reach below the baseline, and look-alikes that don't (same top): a word's depth
 # below its baseline is its height minus its look-alike's. Numbers have no descenders.
-_NO_DESCENDERS = str.maketrans("gjpqy,;()[]", "aioav.:llll")
+_NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]", "aioavO..:llll")
 OPERATORS = {"=", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
 
 
@@ -35,3 +35,19 @@ def phrase(*pieces: str | NumberText, size: str = "label", color=None) -> VGroup
         else:
             part.align_to([0, baseline - depth, 0], DOWN)
     return line
+
+
+def align_columns(rows: VGroup, buff: float = 0.12) -> VGroup:
+    """Phrases with the same number of pieces as a table: each piece in its column, numbers
+    flush right (so decimal points line up), words flush left. Rows keep their own height."""
+    widths = [max(row[c].width for row in rows) for c in range(len(rows[0]))]
+    left = rows[0][0].get_left()[0]
+    for row in rows:
+        x = left
+        for part, width in zip(row, widths):
+            if isinstance(part, NumberText):
+                part.set_x(x + width - part.width / 2)
+            else:
+                part.set_x(x + part.width / 2)
+            x += width + buff
+    return rows
