@@ -122,6 +122,10 @@ class AttentionSink:
     mean_percent: float  # over every head
     strongest: tuple[tuple[int, int], ...]  # (layer, head) of the largest shares, largest first
     weakest: tuple[int, int]  # (layer, head) of the smallest share
+    row_layer: int  # the last layer
+    row_head: int  # its head where the last token gives the first token the most
+    last_row_percentages: np.ndarray  # (n,) that head's last row, whole percentages adding to 100
+    last_row_total: int  # their sum: 100
 
 
 def attention_sink(trace, n_strongest: int = 3) -> AttentionSink:
@@ -133,10 +137,16 @@ def attention_sink(trace, n_strongest: int = 3) -> AttentionSink:
     shares = weights[:, :, 1:, 0].mean(axis=-1)
     order = np.argsort(-shares, axis=None, kind="stable")
     as_pairs = [tuple(int(x) for x in np.unravel_index(int(i), shares.shape)) for i in order]
+    # The example row: where the last token, which sees every key, parks most on the first one at
+    # the end of the model (a mean share of 100 % would leave nothing else to see in the row).
+    layer = len(trace.layers) - 1
+    head = int(np.argmax(weights[layer, :, -1, 0]))
+    last_row = trace.layers[layer].attention.heads[head].percentages[-1]
     return AttentionSink(
         shares=_frozen(shares), percent=_frozen(shares * 100.0), n_heads_total=int(shares.size),
         over_half=int((shares > 0.5).sum()), mean_percent=float(shares.mean() * 100.0),
         strongest=tuple(as_pairs[:n_strongest]), weakest=as_pairs[-1],
+        row_layer=layer, row_head=head, last_row_percentages=_frozen(np.array(last_row)), last_row_total=int(np.sum(last_row)),
     )
 
 

@@ -1,6 +1,7 @@
 """Scenes that only a real decoder (SmolLM2-135M) can tell: RoPE, grouped-query attention, the
 attention sink, all 30 × 9 heads, the next token and generation with a KV cache."""
+from .attention_sink import AttentionSink
 from .grouped_query import GroupedQuery
 from .rotary import RotaryPositions
 
-DECODER_SCENES: list = [RotaryPositions, GroupedQuery]
+DECODER_SCENES: list = [RotaryPositions, GroupedQuery, AttentionSink]
