@@ -12,28 +12,18 @@ from scenes.decoder.common import decoder_trace
 from scenes.decoder.grouped_query import GroupedQuery
 from scenes.decoder.rotary import RotaryPositions
 from scenes.segments import SEGMENTS
-from tests.screen_checks import build_scene, outside_frame, overlapping_texts, trace_namespace, wrong_numbers
+from tests.screen_checks import assert_shows_the_truth, build_scene
 
 PROMPTS = {"animal": "The animal didn't cross the street", "cat": "The cat sat on the warm mat"}
 CORE_SEGMENTS = SEGMENTS[:6]
 SCENES = [RotaryPositions, GroupedQuery, AttentionSink]
 
 
-def check(scene) -> None:
-    assert len(scene.sections) >= 2, "each scene has steps"
-    assert all(record.caption for record in scene.sections), "every step has a subcaption"
-    assert sum(len(record.numbers) for record in scene.sections) > 0
-    namespace = trace_namespace(scene.trace) | getattr(scene, "traces", {})
-    assert wrong_numbers(scene, namespace) == []
-    assert outside_frame(scene) == []
-    assert overlapping_texts(scene) == []
-
-
 @pytest.mark.parametrize("segment", CORE_SEGMENTS, ids=lambda s: s.segment)
 def test_core_segment_on_a_decoder_head(segment):
     # Layer 14, head 9 follows "street": a late head, past the first, so nothing can assume head 1.
     scene = build_scene(segment, Example(PROMPTS["animal"]), model="smollm2", layer=13, head=8, query=6, key=1)
-    check(scene)
+    assert_shows_the_truth(scene)
     assert scene.focus_head == 8 and scene.presentation.focus_query == 6
 
 
@@ -41,7 +31,7 @@ def test_core_segment_on_a_decoder_head(segment):
 @pytest.mark.parametrize("scene_class", SCENES, ids=lambda s: s.segment)
 def test_decoder_scene(scene_class, prompt):
     scene = build_scene(scene_class, Example(PROMPTS[prompt]), model="smollm2", layer=4, head=5)
-    check(scene)
+    assert_shows_the_truth(scene)
 
 
 def test_rope_scores_depend_only_on_the_distance():
