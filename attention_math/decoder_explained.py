@@ -115,7 +115,7 @@ def _pair_turn(i: int, half: int, frequency: float, positions, query, key, turne
 @dataclass(frozen=True)
 class AttentionSink:
     """How much attention goes to the first token, in every layer and head."""
-    shares: np.ndarray  # (layers, heads) the mean over query rows 2 … n of weights[row, 0]
+    shares: np.ndarray  # (layers, heads) the mean over query rows 2 … n of weights[row, 0] (row 1 if n = 1)
     percent: np.ndarray  # (layers, heads) shares × 100
     n_heads_total: int  # layers × heads
     over_half: int  # heads whose share is more than 50 %
@@ -129,12 +129,10 @@ class AttentionSink:
 
 
 def attention_sink(trace, n_strongest: int = 3) -> AttentionSink:
-    """The first token's share of attention per head. The first query row is left out: it sees only
-    the first token, so its 100 % says nothing about a choice."""
+    """The first token's share of attention per head. The first query row is left out (unless it is
+    the only one): it sees only the first token, so its 100 % says nothing about a choice."""
     weights = trace.attention_weights  # (layers, heads, n, n)
-    if weights.shape[-1] < 2:
-        raise ExampleError("the attention sink needs a sentence of at least 2 tokens")
-    shares = weights[:, :, 1:, 0].mean(axis=-1)
+    shares = weights[:, :, min(1, weights.shape[-1] - 1):, 0].mean(axis=-1)
     order = np.argsort(-shares, axis=None, kind="stable")
     as_pairs = [tuple(int(x) for x in np.unravel_index(int(i), shares.shape)) for i in order]
     # The example row: where the last token, which sees every key, parks most on the first one at

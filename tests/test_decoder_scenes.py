@@ -10,6 +10,7 @@ from attention_math.decoder_explained import attention_sink, kv_cache_saving, ro
 from scenes.decoder.attention_sink import AttentionSink
 from scenes.decoder.common import decoder_trace
 from scenes.decoder.grouped_query import GroupedQuery
+from scenes.decoder.pair_plane import PairPlane
 from scenes.decoder.rotary import RotaryPositions
 from scenes.segments import SEGMENTS
 from tests.screen_checks import assert_shows_the_truth, build_scene
@@ -58,3 +59,19 @@ def test_sink_and_cache_values():
     cache = kv_cache_saving(trace)
     assert (cache.floats_per_token_per_layer, cache.floats_per_token_per_layer_without_sharing) == (384, 1152)
     assert cache.times_smaller == 3.0 and cache.floats_per_token == 30 * 384
+
+
+def test_rope_arrows_end_where_the_turned_pairs_point():
+    scene = build_scene(RotaryPositions, Example(PROMPTS["cat"]), model="smollm2", layer=2, head=4)
+    planes = scene.shown_planes
+    assert all(isinstance(plane, PairPlane) for plane in planes)
+    assert len(planes) == len(scene.rotary.pairs)
+    for plane in planes:
+        for arrow, turned in ((plane.query_arrow, plane.pair.query_turned[2]), (plane.key_arrow, plane.pair.key_turned[2])):
+            direction = arrow.get_end() - arrow.get_start()
+            assert np.arctan2(direction[1], direction[0]) == pytest.approx(np.arctan2(turned[1], turned[0]), abs=1e-3)
+
+
+def test_a_one_token_prompt_still_has_a_sink_grid():
+    sink = attention_sink(decoder_trace("Hello"))
+    assert np.all(sink.shares == 1.0) and sink.last_row_total == 100

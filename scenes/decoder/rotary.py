@@ -35,7 +35,7 @@ class RotaryPositions(DecoderScene):
         rotary = self.rotary
         corner_title(self, "Rotary positions", f"RoPE, θ = {rotary.theta:.0f}")
         who = self.who()
-        planes = self.planes()
+        planes = self.shown_planes = self.planes()
         self.angle_text = VGroup()  # the lines under the planes, for the placement shown
 
         self.step("pairs", f"A decoder like this one adds no position vector to the tokens. Instead, each head "
