@@ -69,10 +69,17 @@ def _turn(vector: np.ndarray, position: int, frequencies: np.ndarray) -> np.ndar
                            second * np.cos(angles) + first * np.sin(angles)])
 
 
+# Where the drawn pairs are picked: one fast (about 57°–20° a step) and one slow (about 5°–1°).
+FAST_PAIRS = range(0, 4)
+SLOW_PAIRS = range(7, 12)
+
+
 def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: int, shift: int = 20,
-                    pairs: tuple[int, ...] = (0, 8)) -> RotaryDistance:
+                    pairs: tuple[int, ...] | None = None) -> RotaryDistance:
     """The query of `query_token` and key of `key_token` in one head, before RoPE, placed as in the
-    sentence, both `shift` later, and with only the query moved: the first two scores are equal."""
+    sentence, both `shift` later, and with only the query moved: the first two scores are equal.
+    `pairs` are the pairs to draw (default: the fast and the slow pair where both vectors are longest,
+    so that neither arrow is a dot)."""
     if key_token > query_token:
         raise ExampleError(f"the key token {key_token} comes after the query token {query_token}")
     rotary, grouping = trace.rotary, trace.layers[layer].grouped_query
@@ -81,6 +88,8 @@ def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: i
     key = np.array(trace.layers[layer].rope.k[kv_head, key_token])
     positions = ((query_token, key_token), (query_token + shift, key_token + shift), (query_token + shift, key_token))
     frequencies = rotary.frequencies
+    if pairs is None:
+        pairs = tuple(_longest_pair(query, key, candidates) for candidates in (FAST_PAIRS, SLOW_PAIRS))
     turned = [(_turn(query, p, frequencies), _turn(key, r, frequencies)) for p, r in positions]
     placements = tuple(Placement(p, r, p - r, float(q @ k)) for (p, r), (q, k) in zip(positions, turned))
     half = len(frequencies)
@@ -90,6 +99,13 @@ def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: i
         placements=placements,
         pairs=tuple(_pair_turn(i, half, frequencies[i], positions, query, key, turned) for i in pairs),
     )
+
+
+def _longest_pair(query: np.ndarray, key: np.ndarray, candidates: range) -> int:
+    """Among `candidates`, the pair whose shorter piece (of q's and k's) is longest: both arrows show."""
+    half = len(query) // 2
+    length = lambda v, i: float(np.hypot(v[i], v[i + half]))
+    return max(candidates, key=lambda i: min(length(query, i), length(key, i)))
 
 
 def _pair_turn(i: int, half: int, frequency: float, positions, query, key, turned) -> PairTurn:

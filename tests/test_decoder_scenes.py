@@ -15,7 +15,8 @@ from scenes.decoder.rotary import RotaryPositions
 from scenes.segments import SEGMENTS
 from tests.screen_checks import assert_shows_the_truth, build_scene
 
-PROMPTS = {"animal": "The animal didn't cross the street", "cat": "The cat sat on the warm mat"}
+# 7 tokens, and 8 (the layout's most) with words split into pieces: Token|ization, unbelie|vable.
+PROMPTS = {"animal": "The animal didn't cross the street", "pieces": "Tokenization splits unbelievable words into pieces"}
 CORE_SEGMENTS = SEGMENTS[:6]
 SCENES = [RotaryPositions, GroupedQuery, AttentionSink]
 
@@ -62,7 +63,7 @@ def test_sink_and_cache_values():
 
 
 def test_rope_arrows_end_where_the_turned_pairs_point():
-    scene = build_scene(RotaryPositions, Example(PROMPTS["cat"]), model="smollm2", layer=2, head=4)
+    scene = build_scene(RotaryPositions, Example(PROMPTS["pieces"]), model="smollm2", layer=2, head=4)
     planes = scene.shown_planes
     assert all(isinstance(plane, PairPlane) for plane in planes)
     assert len(planes) == len(scene.rotary.pairs)

@@ -102,8 +102,9 @@ class AttentionSink(DecoderScene):
             .arrange(DOWN, buff=0.15)
             for i, token in enumerate(tokens)))
         columns.arrange(RIGHT, buff=0.15, aligned_edge=UP)
-        title = label(f"“{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1}:", "small", self.theme.muted)
-        total = phrase("together", NumberText(sink.last_row_total, 0, "sink.last_row_total", "small", suffix=" %",
-                                              weight="BOLD"), size="small")
-        row = VGroup(title, columns, total).arrange(RIGHT, buff=0.3)
-        return row.move_to([self.stage.centre[0], self.stage.bottom + 0.6, 0])
+        title = phrase(f"the row of “{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1}: its shares add up to",
+                       NumberText(sink.last_row_total, 0, "sink.last_row_total", "small", suffix=" %", weight="BOLD"),
+                       size="small", color=self.theme.muted)
+        row = VGroup(title, columns).arrange(DOWN, buff=0.2)
+        row.scale(self.stage.fit_scale(row, width=self.stage.width - 0.4))
+        return row.move_to([self.stage.centre[0], self.stage.bottom + 0.55, 0])

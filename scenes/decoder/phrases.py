@@ -9,12 +9,12 @@ from ..theme import current_theme
 # Letters that reach below the baseline, and look-alikes that don't (same top): a word's depth
 # below its baseline is its height minus its look-alike's. Numbers have no descenders.
 _NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]", "aioavO..:llll")
-OPERATORS = {"=", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
+OPERATORS = {"=", "≈", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
 
 
-def phrase(*pieces: str | NumberText, size: str = "label", color=None) -> VGroup:
-    """Words (str) and NumberTexts side by side on one baseline, read left to right; words in
-    `color` (ink by default)."""
+def phrase(*pieces: str | NumberText, size: str = "label", color=None, buff: float = 0.12) -> VGroup:
+    """Words (str) and NumberTexts side by side on one baseline, read left to right, `buff` apart
+    (a word space; 0.04 sets a number inside a formula); words in `color` (ink by default)."""
     theme = current_theme()
     parts, depths = [], []
     for piece in pieces:
@@ -26,7 +26,7 @@ def phrase(*pieces: str | NumberText, size: str = "label", color=None) -> VGroup
         level = piece.translate(_NO_DESCENDERS)
         depths.append(word.height - label(level, size).height if level != piece else 0.0)
         parts.append(word)
-    line = VGroup(*parts).arrange(RIGHT, buff=0.12)
+    line = VGroup(*parts).arrange(RIGHT, buff=buff)
     baseline = parts[0].get_bottom()[1] + depths[0]
     middle = baseline + label("x", size).height / 2
     for piece, part, depth in zip(pieces, parts, depths):

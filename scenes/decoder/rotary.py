@@ -33,7 +33,7 @@ class RotaryPositions(DecoderScene):
 
     def construct(self) -> None:
         rotary = self.rotary
-        corner_title(self, "Rotary positions", f"RoPE, θ = {rotary.theta:.0f}")
+        corner_title(self, "Rotary positions", "RoPE")
         who = self.who()
         planes = self.shown_planes = self.planes()
         self.angle_text = VGroup()  # the lines under the planes, for the placement shown
@@ -96,6 +96,10 @@ class RotaryPositions(DecoderScene):
                    NumberText(rotary.placements[0].key_position, 0, "rotary.placements[0].key_position", "small"),
                    size="small", color=theme.key),
             label("positions count from 0", "small", theme.muted),
+            phrase("speed of pair i: θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"),
+                   ")", size="small", color=theme.muted, buff=0.04),
+            phrase("radians per position, θ =", NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small",
+                   color=theme.muted),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return lines.move_to([RIGHT_COLUMN, self.stage.top - 0.1, 0], aligned_edge=UP + LEFT)
 
@@ -110,17 +114,17 @@ class RotaryPositions(DecoderScene):
         groups = VGroup()
         for k, pair in enumerate(self.rotary.pairs):
             src, at = f"rotary.pairs[{k}]", f"rotary.placements[{placement}]"
-            speed = NumberText(pair.degrees_per_position, 1, f"{src}.degrees_per_position", "small", suffix="°")
+            speed = NumberText(pair.degrees_per_position, 2, f"{src}.degrees_per_position", "small", suffix="°")
             lines = VGroup(phrase("turns", speed, "per position", size="small", color=self.theme.muted))
             for role, color in (("query", self.theme.query), ("key", self.theme.key)):
                 letter = role[0]
                 lines.add(phrase(
                     f"{letter}:", NumberText(getattr(self.rotary.placements[placement], f"{role}_position"), 0,
                                              f"{at}.{role}_position", "small"),
-                    "×", NumberText(pair.degrees_per_position, 1, f"{src}.degrees_per_position", "small", suffix="°"),
-                    "=", NumberText(getattr(pair, f"{role}_degrees")[placement], 1, f"{src}.{role}_degrees[{placement}]",
+                    "×", NumberText(pair.degrees_per_position, 2, f"{src}.degrees_per_position", "small", suffix="°"),
+                    "≈", NumberText(getattr(pair, f"{role}_degrees")[placement], 0, f"{src}.{role}_degrees[{placement}]",
                                     "small", suffix="°"), size="small", color=color))
-            lines.add(phrase("angle from k to q:", NumberText(pair.gap_degrees[placement], 1,
+            lines.add(phrase("angle from k to q:", NumberText(pair.gap_degrees[placement], 0,
                                                               f"{src}.gap_degrees[{placement}]", "small", suffix="°"),
                              size="small", color=self.theme.highlight))
             lines.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
