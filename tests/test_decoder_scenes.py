@@ -46,7 +46,10 @@ def test_rope_scores_depend_only_on_the_distance():
     for pair in rotary.pairs:
         assert pair.gap_degrees[1] == pytest.approx(pair.gap_degrees[0], abs=1e-9)
         assert pair.query_degrees[0] == pytest.approx(6 * pair.degrees_per_position)
-    assert rotary.pairs[0].degrees_per_position == pytest.approx(np.degrees(1.0))  # pair 1 turns 1 radian a step
+        assert pair.degrees_per_position == pytest.approx(np.degrees(100000.0 ** (-pair.pair / 32)))
+    fast, slow = (pair.pair for pair in rotary.pairs)
+    assert fast < 4 <= 7 <= slow < 12  # one fast pair and one slow one are drawn
+    assert rotary_distance(trace, 13, 8, 6, 1, pairs=(0,)).pairs[0].degrees_per_position == pytest.approx(np.degrees(1.0))
 
 
 def test_sink_and_cache_values():

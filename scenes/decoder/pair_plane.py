@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from manim import UP, Arc, Arrow, Circle, Line, Rotate, VGroup
 
-from ..components import label
+from ..components import fit_width, label
 from ..theme import current_theme
 
 RADIUS = 1.2  # the longer of the two arrows reaches this far (scene units)
@@ -33,7 +33,7 @@ class PairPlane(VGroup):
         self.key_arrow = self._arrow(pair.key, theme.key)
         self.turned = {"query": 0.0, "key": 0.0}  # radians each arrow has been turned so far
         self.gap = self.gap_arc()
-        self.title = label(title, "small", theme.muted).next_to(self.circle, UP, buff=0.25)
+        self.title = fit_width(label(title, "small", theme.muted), 2 * RADIUS + 0.6).next_to(self.circle, UP, buff=0.25)
         super().__init__(self.circle, self.axes, self.gap, self.key_arrow, self.query_arrow, self.title)
 
     @property
