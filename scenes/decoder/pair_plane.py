@@ -6,9 +6,9 @@ No numbers on the plane itself (they go in the lines under it), so arrows can tu
 from __future__ import annotations
 
 import numpy as np
-from manim import UP, Arc, Arrow, Circle, Line, Rotate, VGroup
+from manim import DOWN, UP, Arc, Arrow, Circle, Line, Rotate, VGroup
 
-from ..components import fit_width, label
+from ..components import label
 from ..theme import current_theme
 
 RADIUS = 1.2  # the longer of the two arrows reaches this far (scene units)
@@ -22,7 +22,7 @@ def _angle(vector: np.ndarray) -> float:
 class PairPlane(VGroup):
     """A pair's plane with q and k arrows; `turn_to(placement)` rotates them to that placement."""
 
-    def __init__(self, pair, title: str) -> None:
+    def __init__(self, pair, title: str, subtitle: str) -> None:
         theme = current_theme()
         self.pair = pair
         self.unit = RADIUS / max(np.linalg.norm(pair.query), np.linalg.norm(pair.key))
@@ -33,7 +33,8 @@ class PairPlane(VGroup):
         self.key_arrow = self._arrow(pair.key, theme.key)
         self.turned = {"query": 0.0, "key": 0.0}  # radians each arrow has been turned so far
         self.gap = self.gap_arc()
-        self.title = fit_width(label(title, "small", theme.muted), 2 * RADIUS + 0.6).next_to(self.circle, UP, buff=0.25)
+        self.title = VGroup(label(title, "label", theme.ink), label(subtitle, "small", theme.muted))
+        self.title.arrange(DOWN, buff=0.1).next_to(self.circle, UP, buff=0.25)
         super().__init__(self.circle, self.axes, self.gap, self.key_arrow, self.query_arrow, self.title)
 
     @property

@@ -17,6 +17,7 @@ from .pair_plane import PairPlane
 from .phrases import phrase
 
 SHIFT = 10  # both tokens this many positions later: the same distance, other angles
+PLANE_PITCH = 3.75  # from one plane's centre to the next
 RIGHT_COLUMN = 0.9  # where the text column right of the two planes starts
 KEY_BACK = 5  # without KEY=, the key this many tokens before the query (or the first token)
 
@@ -104,10 +105,11 @@ class RotaryPositions(DecoderScene):
         return lines.move_to([RIGHT_COLUMN, self.stage.top - 0.1, 0], aligned_edge=UP + LEFT)
 
     def planes(self) -> VGroup:
-        pairs = VGroup(*(PairPlane(pair, f"pair {pair.pair + 1} · dimensions {pair.dimensions[0] + 1}, "
+        pairs = VGroup(*(PairPlane(pair, f"pair {pair.pair + 1}", f"dimensions {pair.dimensions[0] + 1} and "
                                          f"{pair.dimensions[1] + 1}") for pair in self.rotary.pairs))
-        pairs.arrange(RIGHT, buff=0.7)
-        return pairs.move_to([self.stage.left, self.stage.top - 0.35, 0], aligned_edge=UP + LEFT)
+        for k, plane in enumerate(pairs):  # at a fixed pitch: the lines under each plane need the room
+            plane.shift([self.stage.left + PLANE_PITCH * (k + 0.5) - plane.origin[0], 0, 0])
+        return pairs.align_to([0, self.stage.top - 0.1, 0], UP)
 
     def angle_lines(self, planes: VGroup, placement: int) -> VGroup:
         """Under each plane: the pair's speed, both turns as position × speed, and the angle between."""
@@ -128,7 +130,7 @@ class RotaryPositions(DecoderScene):
                                                               f"{src}.gap_degrees[{placement}]", "small", suffix="°"),
                              size="small", color=self.theme.highlight))
             lines.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-            groups.add(lines.next_to(planes[k], DOWN, buff=0.3).align_to(planes[k], LEFT))
+            groups.add(lines.next_to(planes[k], DOWN, buff=0.3).align_to(planes[k].axes, LEFT))
         return groups
 
     def placements_table(self) -> VGroup:
