@@ -10,6 +10,7 @@ KEY ?=
 LAYER ?=
 HEAD ?=
 JOBS ?= 2
+NARRATE ?=
 
 # Flags shared by every render target; empty variables add nothing.
 RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
@@ -30,7 +31,7 @@ test: setup
 	@$(PYTHON) -m pytest -q
 
 render: setup
-	@$(PYTHON) -m scenes render $(RENDER_FLAGS)
+	@$(PYTHON) -m scenes render $(RENDER_FLAGS) $(if $(filter 1 yes true,$(NARRATE)),--narrate)
 
 stills: setup
 	@$(PYTHON) -m scenes stills $(RENDER_FLAGS)

@@ -86,6 +86,7 @@ class ExplainerScene(Scene):
         # a cached one, so waits computed from it made a re-render one frame longer.
         self.frames_played = 0
         self._section_start_frame = 0
+        self._speech = None  # classroom: the current step's narration (NARRATE=1)
 
     # Storyboard vocabulary -------------------------------------------------
     def step(self, name: str, caption: str) -> None:
@@ -96,6 +97,17 @@ class ExplainerScene(Scene):
         self.next_section(name)
         self.sections.append(SectionRecord(name, caption))
         self._section_start_frame = self.frames_played
+        self._speech = self._speak(caption)
+
+    def _speak(self, caption: str):
+        """classroom: with NARRATE=1 the caption is spoken from the step's start; else None."""
+        if not getattr(self.context, "narration_dir", None):
+            return None
+        from .pipeline.narration import speak
+
+        speech = speak(caption, Path(self.context.narration_dir))
+        self.add_sound(speech.wav)
+        return speech
 
     def perform(self, *beats: Beat) -> None:
         """Play beats in order (a helper builds them; the storyboard says when)."""
@@ -111,7 +123,11 @@ class ExplainerScene(Scene):
         had time to be read (counted from the step's start), in whole frames."""
         fps = config.frame_rate
         elapsed = self.frames_played - self._section_start_frame
-        reading = math.ceil(len(self.sections[-1].caption.split()) / WORDS_PER_SECOND * fps)
+        reading_seconds = len(self.sections[-1].caption.split()) / WORDS_PER_SECOND
+        if self._speech:  # classroom: a narrated step lasts as long as its speech
+            from .pipeline.narration import TAIL_SECONDS
+            reading_seconds = self._speech.seconds + TAIL_SECONDS
+        reading = math.ceil(reading_seconds * fps)
         frames = max(round(minimum * fps), reading - elapsed)
         if frames >= 1:  # shorter waits warn
             # A still wait writes int(duration × fps) frames, a moving one len(arange(0, duration,
@@ -145,15 +161,19 @@ class ExplainerScene(Scene):
         record = self.sections[-1]
         fps = config.frame_rate
         duration = (self.frames_played - self._section_start_frame) / fps
-        if duration > 0:  # placed by frame count, whatever Manim's clock says
-            self.add_subcaption(record.caption, duration=duration,
-                                offset=self._section_start_frame / fps - self.renderer.time)
+        cues = [(record.caption, 0.0, duration)]
+        if self._speech:  # classroom: narrated, each sentence's subtitle follows its speech
+            from .pipeline.narration import subtitle_cues
+            cues = subtitle_cues(self._speech, record.caption, duration)
+        section_offset = self._section_start_frame / fps - self.renderer.time  # placed by frame count
+        for text, start, end in cues if duration > 0 else []:
+            self.add_subcaption(text, duration=end - start, offset=section_offset + start)
         self._record_screen(record)
         if self.context.stills_dir:
             self.renderer.update_frame(self)
             path = Path(self.context.stills_dir) / f"{self.segment}-{len(self.sections):02d}-{record.name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.camera.get_image().save(path)
+            self.camera.get_image().convert("RGB").save(path)  # RGB: img2pdf keeps it lossless
             record.still = str(path)
 
     def _record_screen(self, record: SectionRecord) -> None:
@@ -182,6 +202,7 @@ def corner_title(scene: ExplainerScene, heading: str, subtitle: str | None = Non
     from .components import title_bar
 
     bar = title_bar(heading, subtitle)
+    scene.title = scene.title or heading  # names the segment's slides
     bar.to_corner(UL, buff=0.35)
     scene.add(bar)
     return bar

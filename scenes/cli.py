@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--key", help="with --query: a key token; picks the head (and layer) where the query "
                                            "gives it the most weight, unless --layer/--head say")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
+        if name == "render":  # classroom
+            sub.add_argument("--narrate", action="store_true", help="speak every caption (offline voice) into the videos")
     from explorer.cli import add_explore_arguments
     add_explore_arguments(commands.add_parser("explore", help="explorer.html: one interactive offline page (seed 003)"))
     return parser
@@ -58,6 +60,13 @@ def _example(args) -> Example:
     default = DEFAULT_FIGURE_EXAMPLE if args.command == "figure" else DEFAULT_EXAMPLE
     example = load_example(args.example or default)
     return example.with_changes(layout=layout) if example.layout != layout else example
+
+
+def _narration_dir(args, example: Example) -> str | None:
+    """classroom: the speech cache of a narrated render (media/<name>/.narration)."""
+    if not getattr(args, "narrate", False):
+        return None
+    return str(args.media_dir.resolve() / example.name / ".narration")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
 
         context = resolve_context(example, args.model, args.layer, args.head, args.query, args.key)
         # Its own folder per model, layer, head, query and key: other renders of the sentence stay.
-        context = replace(context, example=example.with_changes(name=folder_name(context)))
+        example = example.with_changes(name=folder_name(context))
+        context = replace(context, example=example, narration_dir=_narration_dir(args, example))
     except (ExampleError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ class RenderContext:
     head: int = 0
     query: int | None = None  # 0-based token the segments follow (QUERY=); None: the layout policy's choice
     key: int | None = None  # 0-based token whose share of the query's attention the focus note gives (KEY=)
+    narration_dir: str | None = None  # classroom: NARRATE=1 speaks captions, cached here
 
 
 _active: list[RenderContext] = []

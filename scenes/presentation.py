@@ -6,6 +6,10 @@ or a colour band, which query row and head are followed, which heads are shown s
 what the captions say about the model, and where on the frame a figure goes (the Stage).
 
 Sizes it decides by (designed for 1–64 tokens and 4–576 dimensions):
+- tokens: up to ALL_NUMBERS_UP_TO every number is drawn ("all"); up to FOCUS_NUMBERS_UP_TO the
+  focus rows and columns keep their numbers around ellipses and the rest is colour ("focus");
+  beyond, grids are colour only and the focus row's numbers go in a zoomed callout ("colour").
+  Pacing follows: no step reveals more than a few cells or rows one by one;
 - an axis of up to LARGE_AXIS entries is drawn whole; a longer one keeps SHOWN_ENTRIES
   (its first ones, "⋯", the last), a spelled-out product SHOWN_TERMS terms;
 - Q, K, V and concat wider than LARGE_AXIS are colour bands cut into head slices;
@@ -22,6 +26,10 @@ LARGE_AXIS = 16
 SHOWN_ENTRIES = 6  # a NumberMatrix on a large axis: 4 entries, "⋯", the last
 SHOWN_TERMS = 5  # a spelled-out product on a large axis: 3 terms, "+ … +", the last
 MAX_HEADS_SHOWN = 4
+ALL_NUMBERS_UP_TO = 8  # tokens: every number on screen
+FOCUS_NUMBERS_UP_TO = 16  # tokens: numbers on the focus rows and columns, colour elsewhere
+MAX_TOKENS = 64  # the most tokens a segment lays out
+ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at a time, then the rest at once
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,41 @@ class Presentation:
     def long_products(self) -> bool:
         """Spelled-out products over d_model or d_k terms show a few terms and "(n terms)"."""
         return self.d_k > LARGE_AXIS
+
+    @property
+    def detail(self) -> str:
+        """"all" numbers, numbers on the "focus" rows and columns, or "colour" only grids."""
+        if self.n_tokens <= ALL_NUMBERS_UP_TO:
+            return "all"
+        return "focus" if self.n_tokens <= FOCUS_NUMBERS_UP_TO else "colour"
+
+    def token_ids(self, focus: int | None = None) -> list[int | None]:
+        """The token rows (or columns) drawn with numbers, None for an ellipsis: every token up to
+        ALL_NUMBERS_UP_TO, beyond that the first, the focus and its neighbours, and the last."""
+        n = self.n_tokens
+        if n <= ALL_NUMBERS_UP_TO:
+            return list(range(n))
+        focus = self.focus_query if focus is None else focus
+        kept = sorted({0, focus - 1, focus, focus + 1, n - 1} & set(range(n)))
+        drawn: list[int | None] = []
+        for index in kept:
+            if drawn and index - drawn[-1] > 1:
+                drawn.append(None)
+            drawn.append(index)
+        return drawn
+
+    @property
+    def one_by_one(self) -> int:
+        """How many cells (or rows) a step reveals one at a time before showing the rest at once."""
+        return self.n_tokens if self.n_tokens <= ALL_NUMBERS_UP_TO else ONE_BY_ONE
+
+    @property
+    def graph_threshold(self) -> float:
+        """Attention graphs draw only lines whose weight reaches this (said on screen when > 0):
+        64 tokens have 4,096 pairs, most of them near 1/64."""
+        if self.n_tokens <= ALL_NUMBERS_UP_TO:
+            return 0.0
+        return 0.05 if self.n_tokens <= FOCUS_NUMBERS_UP_TO else 0.1
 
     def heads_shown(self, patterns) -> tuple[list[int], list[str] | None]:
         """Heads side by side: the focus head first; with more heads than fit, one head of each other

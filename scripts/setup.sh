@@ -11,10 +11,14 @@ DEBIAN_PACKAGES=(
   texlive-latex-base texlive-latex-recommended        # MathTex
   texlive-fonts-recommended texlive-latex-extra dvisvgm
   fonts-dejavu-core fonts-noto-core                   # Latin + many scripts for user sentences
-  chromium                                            # explorer: browser tests (tests/test_explorer.py)
+  chromium                                            # explorer + classroom: browser tests
   fonts-noto-cjk                                      # intl: Han, kana, Hangul glyphs
   fonts-symbola                                       # intl: outline emoji (colour emoji vanish in Manim's SVG path)
 )
+# classroom: LibreOffice opens slides.pptx in the tests (libreoffice-impress, no recommends:
+# ~20 s, ~200 MB on Debian 12), so only a set-up with the test extra installs it.
+TEST_DEBIAN_PACKAGES=(libreoffice-impress)
+if [[ ",$EXTRAS," == *",test,"* ]]; then DEBIAN_PACKAGES+=("${TEST_DEBIAN_PACKAGES[@]}"); fi
 
 missing=()
 if command -v dpkg-query >/dev/null; then

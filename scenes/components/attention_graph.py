@@ -3,7 +3,7 @@ per (query, key) pair the mask lets through, thicker and more opaque for a large
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, LaggedStart, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, LaggedStart, Line, ManimColor, VGroup
 
 from ..theme import current_theme
 from .text import label
@@ -25,6 +25,15 @@ def line_opacity(weight: float) -> float:
     return 0.3 + 0.6 * min(max(weight, 0.0), 1.0)
 
 
+class WeightLine(Line):
+    """A query–key line that knows the attention `weight` it stands for (its width and opacity show it)."""
+    weight: float
+
+    def __init__(self, weight: float, start, end, **style) -> None:
+        super().__init__(start, end, **style)
+        self.weight = weight
+
+
 class AttentionGraph(VGroup):
     """tokens × tokens attention of one head drawn as lines.
 
@@ -33,6 +42,15 @@ class AttentionGraph(VGroup):
     structure, so `ReplacementTransform(graph_a, graph_b)` morphs one head into another line
     by line.
     """
+    weights: np.ndarray
+    mask: np.ndarray
+    head_color: ManimColor
+    query_chips: VGroup
+    key_chips: VGroup
+    lines: dict[tuple[int, int], WeightLine]
+    line_group: VGroup
+    heading: VGroup
+    legend: VGroup
 
     def __init__(
         self, tokens, weights, mask=None, head_color=None, head_label: str = "head 1", *,
@@ -51,20 +69,19 @@ class AttentionGraph(VGroup):
         self.query_chips = self._chip_column(tokens, indices, pitch, chip_width, RIGHT * -gap / 2, RIGHT)
         self.key_chips = self._chip_column(tokens, indices, pitch, chip_width, RIGHT * gap / 2, LEFT)
 
-        self.lines: dict[tuple[int, int], Line] = {}
+        self.lines: dict[tuple[int, int], WeightLine] = {}
         self.line_group = VGroup()
         for i in range(n):
             for j in range(n):
                 if not self.mask[i, j]:
                     continue
                 weight = float(self.weights[i, j])
-                line = Line(
-                    self.query_chips[i].get_right() + RIGHT * ENDPOINT_GAP,
+                line = WeightLine(
+                    weight, self.query_chips[i].get_right() + RIGHT * ENDPOINT_GAP,
                     self.key_chips[j].get_left() + LEFT * ENDPOINT_GAP,
                     color=self.head_color, stroke_width=line_stroke(weight, max_stroke),
                     stroke_opacity=line_opacity(weight),
                 )
-                line.weight = weight
                 self.lines[(i, j)] = line
                 self.line_group.add(line)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from manim import DOWN, RIGHT, UP, Arrow, DashedVMobject, Line, RoundedRectangle, SurroundingRectangle, VGroup
 
 from ..theme import current_theme
-from .text import fit_width, label
+from .text import FlatText, fit_width, label
 from .tokens import TokenChip
 
 STAGES = (("embed", "Embeddings + positional encoding"), ("attention", "Multi-head attention"),
@@ -23,6 +23,12 @@ class EncoderBlock(VGroup):
     """Bottom to top. `boxes[name]` is a stage (box and text); `flow` the upward arrows;
     `residuals` the skip paths on the left; `layer` the dashed frame of the repeated layer
     with its "× N"; `inputs` the word chips; `output` the label on top."""
+    inputs: VGroup
+    boxes: dict[str, VGroup]
+    output: FlatText
+    flow: VGroup
+    layer: VGroup
+    residuals: VGroup
 
     def __init__(self, tokens: tuple[str, ...], width: float = 5.2) -> None:
         theme = current_theme()

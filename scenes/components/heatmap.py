@@ -20,6 +20,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, VGroup, VMobject
 from ..theme import current_theme
 from .labels import weight_legend
 from .matrix import NumberMatrix
+from .parts import Parts
 from .text import label
 from .tokens import TokenChip
 
@@ -50,6 +51,11 @@ class WeightHeatmap(VGroup):
     note: a line under the grid (default "each row sums to 100 %"); None for none.
     axes: "keys →" above the columns and "queries ↓" above the row chips.
     """
+    matrix: NumberMatrix
+    axis_labels: VGroup
+    title: FlatText | None
+    legend: VGroup | None
+    note: FlatText | None
 
     def __init__(
         self, weights, source: str, tokens: tuple[str, ...], *, mask=None,
@@ -129,6 +135,11 @@ class ColorGrid(VGroup):
     the masked fill. `column_span(a, b)` gives the rectangle over columns a … b−1 (a head's
     slice), wherever the grid has been moved or scaled to.
     """
+    values: np.ndarray
+    n_rows: int
+    n_cols: int
+    buckets: VGroup
+    frame: Rectangle
 
     def __init__(self, values, *, width: float, height: float, coloring: str = "value", mask=None,
                  value_scale: float | None = None, frame_color=None, stroke_width: float = 2.0) -> None:
@@ -177,26 +188,34 @@ class ColorGrid(VGroup):
         return span.move_to([self.frame.get_x(), top - cell * (first + stop) / 2, 0])
 
 
-def head_marks(grid: ColorGrid, n_heads: int, *, focus: int | None = None, numbers: bool = False) -> VGroup:
+class HeadMarks(Parts):
+    """A d_model-wide colour grid's head slices, drawn cuts, frames, numbers.
+    Parts: `cuts` (thin muted lines between slices), `frames` (head h's frame at index h, None
+    where not drawn), `numbers` (each head's number above its slice; empty unless numbered)."""
+    cuts: VGroup
+    frames: list[Rectangle | None]
+    numbers: VGroup
+
+
+def head_marks(grid: ColorGrid, n_heads: int, *, focus: int | None = None, numbers: bool = False) -> HeadMarks:
     """A d_model-wide colour grid cut into the heads' column slices: thin muted cuts between
     slices, each head's slice framed in its colour (only `focus`'s, when given), and with
-    `numbers` each head's number above its slice. `frames[h]` is head h's frame (None if not drawn)."""
+    `numbers` each head's number above its slice."""
     theme = current_theme()
     width = grid.n_cols // n_heads
-    marks = VGroup()
-    marks.cuts = VGroup(*(
+    cuts = VGroup(*(
         Line(grid.column_span(0, h * width).get_corner(UP + RIGHT), grid.column_span(0, h * width).get_corner(DOWN + RIGHT),
              color=theme.muted, stroke_width=1.5)
         for h in range(1, n_heads)))
-    marks.frames = [grid.column_span(h * width, (h + 1) * width).set_stroke(theme.head_color(h), width=4)
-                    if focus is None or h == focus else None for h in range(n_heads)]
-    marks.numbers = VGroup()
+    frames = [grid.column_span(h * width, (h + 1) * width).set_stroke(theme.head_color(h), width=4)
+              if focus is None or h == focus else None for h in range(n_heads)]
+    names = VGroup()
     if numbers:
         for h in range(n_heads):
             number = label(str(h + 1), "small", theme.head_color(h), weight="BOLD")
-            marks.numbers.add(number.next_to(grid.column_span(h * width, (h + 1) * width), UP, buff=0.1))
-    marks.add(marks.cuts, *(frame for frame in marks.frames if frame is not None), marks.numbers)
-    return marks
+            names.add(number.next_to(grid.column_span(h * width, (h + 1) * width), UP, buff=0.1))
+    return HeadMarks(cuts, *(frame for frame in frames if frame is not None), names, cuts=cuts, frames=frames,
+                     numbers=names)
 
 
 def band_scale(values) -> float:

@@ -9,7 +9,7 @@ import numpy as np
 from manim import DOWN, LEFT, PI, RIGHT, UP, Rectangle, SurroundingRectangle, VGroup
 
 from ..theme import current_theme
-from .text import NumberText, label
+from .text import FlatText, NumberText, label
 from .tokens import TokenChip
 
 CELL_HEIGHT = 0.5
@@ -33,8 +33,25 @@ class NumberMatrix(VGroup):
     max_rows / max_cols: elide the middle of a long axis. Methods take display positions;
     `row_ids` / `col_ids` map them to data indices (None = the ellipsis).
     Parts: `cells` (each a VGroup of rect and text), `rects`, `numbers`, `frame`,
-    `row_labels`, `col_labels`, `title` (or None).
+    `row_labels`, `col_labels`, `title` (or None); `cell_colors[r][c]` is the colour the
+    rule gave each cell (what `products.reveal` fills a blanked cell with).
     """
+    values: np.ndarray
+    value_scale: float
+    row_ids: list[int | None]
+    col_ids: list[int | None]
+    numbers: list[list[NumberText]]
+    cell_width: float
+    cell_height: float
+    cells: VGroup
+    rects: list[list[Rectangle]]
+    cell_colors: list[list]
+    n_rows: int
+    n_cols: int
+    frame: SurroundingRectangle
+    row_labels: VGroup
+    col_labels: VGroup
+    title: FlatText | None
 
     def __init__(
         self, values, precision: int, source: str, *, coloring: str = "value",
@@ -44,7 +61,7 @@ class NumberMatrix(VGroup):
         title: str | None = None, title_color=None, frame_color=None, cell_width: float | None = None,
         cell_height: float = CELL_HEIGHT, value_scale: float | None = None, token_indices=None,
         col_token_indices=None, show_numbers: bool = True, size: str = "cell", source_of=None,
-        max_rows: int | None = None, max_cols: int | None = None,
+        max_rows: int | None = None, max_cols: int | None = None, rows=None, cols=None,
     ) -> None:
         theme = current_theme()
         values = np.asarray(values, dtype=np.float64)
@@ -54,8 +71,10 @@ class NumberMatrix(VGroup):
         mask = np.ones(values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).reshape(values.shape)
         finite = values[mask & np.isfinite(values)]
         self.value_scale = value_scale or (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
-        self.row_ids = kept_indices(values.shape[0], max_rows)
-        self.col_ids = kept_indices(values.shape[1], max_cols)
+        # rows / cols: the layout policy's own choice of drawn indices (None = an ellipsis), e.g.
+        # the first rows, the focus row and its neighbours, the last (Presentation.token_ids).
+        self.row_ids = list(rows) if rows is not None else kept_indices(values.shape[0], max_rows)
+        self.col_ids = list(cols) if cols is not None else kept_indices(values.shape[1], max_cols)
         source_of = source_of or (lambda i, j: f"{source}[{i}, {j}]")
         self.numbers = [[self._cell_text(i, j, mask, precision, source_of, percents, masked_text, size, show_numbers)
                          for j in self.col_ids] for i in self.row_ids]
@@ -91,7 +110,7 @@ class NumberMatrix(VGroup):
     def _grid(self, mask, coloring: str, show_numbers: bool) -> VGroup:
         """The cells, each a rectangle filled by the colouring rule with its text on top."""
         theme = current_theme()
-        self.rects: list[list[Rectangle]] = []
+        self.rects = []
         cells = VGroup()
         for r, i in enumerate(self.row_ids):
             rect_row = []
@@ -117,6 +136,7 @@ class NumberMatrix(VGroup):
                 rect_row.append(rect)
                 cells.add(VGroup(rect, text))
             self.rects.append(rect_row)
+        self.cell_colors = [[rect.get_fill_color() for rect in row] for row in self.rects]
         return cells
 
     def _add_row_labels(self, row_tokens, token_indices, cell_height: float) -> None:

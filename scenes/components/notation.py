@@ -10,6 +10,7 @@ from ..theme import current_theme
 class CodeLine(Text):
     """One line of code in the mono font. `spans` colours slices of the line
     ({(start, end): colour}, indices into `code`); `part(start, end)` gives those glyphs."""
+    code: str
 
     def __init__(self, code: str, spans: dict[tuple[int, int], object] | None = None, size: str = "body",
                  color=None) -> None:

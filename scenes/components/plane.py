@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from manim import DOWN, ORIGIN, RIGHT, UP, Arrow, Line, VGroup
 
 from ..theme import current_theme
+from .parts import Parts
 from .text import NumberText, label
 
 Coordinate = tuple[float, int, str]  # (value, decimals shown, source)
@@ -30,8 +31,16 @@ def coordinates(parts: Sequence[Coordinate], size: str = "cell", color=None) -> 
     return group
 
 
+class VectorArrow(Parts):
+    """A vector drawn from a plane's origin. Parts: `arrow`, `coordinates` (its numbers, beside the tip)."""
+    arrow: Arrow
+    coordinates: VGroup
+
+
 class VectorPlane(VGroup):
     """A faint unit grid from (0, 0) to (width, height) in data units, `unit` scene units each."""
+    unit: float
+    origin_mob: Line
 
     def __init__(self, width: int, height: int, unit: float = 0.6) -> None:
         theme = current_theme()
@@ -47,13 +56,11 @@ class VectorPlane(VGroup):
     def point(self, x: float, y: float):
         return self.origin_mob.get_start() + RIGHT * x * self.unit + UP * y * self.unit
 
-    def arrow(self, vector, color, parts: Sequence[Coordinate], label_side=RIGHT) -> VGroup:
+    def arrow(self, vector, color, parts: Sequence[Coordinate], label_side=RIGHT) -> VectorArrow:
         """The vector as an arrow from the origin, its coordinates beside the tip."""
         arrow = Arrow(self.point(0, 0), self.point(*vector), buff=0, color=color, stroke_width=5,
                       max_tip_length_to_length_ratio=0.12)
         text = coordinates(parts, "cell", color=current_theme().ink)
         text.next_to(arrow.get_end(), label_side, buff=0.12)
-        group = VGroup(arrow, text)
-        group.arrow, group.coordinates = arrow, text
-        return group
+        return VectorArrow(arrow, text, arrow=arrow, coordinates=text)
 

@@ -60,6 +60,11 @@ class SpelledProduct(VGroup):
     and a note "(384 terms)"; `term_ids` lists the terms drawn, in order, matching
     `left_numbers` / `right_numbers`. `bias`: a learned bias added at the end ("+ b").
     """
+    left_numbers: list[NumberText]
+    right_numbers: list[NumberText]
+    term_ids: list[int]
+    bias: NumberText | None
+    result: NumberText
 
     def __init__(self, left: Sequence[Factor], right: Sequence[Factor], result: Factor, *,
                  left_color=None, right_color=None, prefix: Mobject | None = None,
@@ -126,7 +131,6 @@ def place_product(left: NumberMatrix, top: NumberMatrix, result: NumberMatrix, g
 def hide_values(matrix: NumberMatrix) -> NumberMatrix:
     """Empty white cells that `reveal` fills in later, so the grid is there before its numbers."""
     blank = current_theme().cell_fill
-    matrix.filled_colors = [[rect.get_fill_color() for rect in row] for row in matrix.rects]
     for row in matrix.rects:
         for rect in row:
             rect.set_fill(blank, opacity=1)
@@ -140,7 +144,7 @@ def reveal(matrix: NumberMatrix, cells) -> list[Animation]:
     """Animations that colour the given (i, j) cells of a `hide_values` matrix and show their numbers."""
     animations = []
     for i, j in cells:
-        animations.append(matrix.rects[i][j].animate.set_fill(matrix.filled_colors[i][j], opacity=1))
+        animations.append(matrix.rects[i][j].animate.set_fill(matrix.cell_colors[i][j], opacity=1))
         animations.append(matrix.numbers[i][j].animate.set_opacity(1))
     return animations
 

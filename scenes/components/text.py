@@ -9,6 +9,7 @@ from attention_math.tokenizer import graphemes
 
 from ..theme import current_theme
 from .fonts import for_pango, is_right_to_left
+from .parts import Parts
 
 _OUTLINES: dict[tuple, np.ndarray] = {}  # (text, font, size, weight) → glyph outlines at the origin
 
@@ -21,6 +22,7 @@ class FlatText(VMobject):
     faster and renders the same (glyph outlines keep their own sub-paths and holes).
     Outlines are parsed once per (text, font, size, weight) and reused.
     """
+    text: str
 
     def __init__(self, text: str, font: str, font_size: float, color, weight: str = "NORMAL") -> None:
         super().__init__(fill_color=color, fill_opacity=1.0, stroke_width=0)
@@ -45,6 +47,11 @@ class NumberText(FlatText):
     `source` is an expression over the trace (e.g. "heads[0].weights[1, 2]"); tests
     evaluate it on the trace and check the drawn text equals its formatted value.
     """
+    value: float
+    precision: int
+    source: str
+    suffix: str
+    shown_text: str
 
     def __init__(self, value: float, precision: int, source: str, size: str = "cell", color=None,
                  suffix: str = "", weight: str = "NORMAL") -> None:
@@ -64,10 +71,15 @@ def fit_width(mobject: Mobject, max_width: float) -> Mobject:
     return mobject
 
 
+class TwoLineToken(Parts):
+    """A long token split over two lines, "first half-" above the rest. Parts: `token` (the whole token)."""
+    token: str
+
+
 def token_text(token: str, max_width: float, size: str = "label", color=None) -> Mobject:
     """A token's text fitted to a width: shrink, and split a long word over two lines
     (with a hyphen) when that keeps it larger."""
-    from manim import VGroup, DOWN
+    from manim import DOWN
 
     one_line = label(token, size, color)
     if one_line.width <= max_width:
@@ -78,12 +90,10 @@ def token_text(token: str, max_width: float, size: str = "label", color=None) ->
     if len(letters) >= 8 and not is_right_to_left(token):
         cut = (len(letters) + 1) // 2
         first, second = "".join(letters[:cut]), "".join(letters[cut:])
-        two_lines = VGroup(label(first + "-", size, color), label(second, size, color))
+        two_lines = TwoLineToken(label(first + "-", size, color), label(second, size, color), token=token)
         two_lines.arrange(DOWN, buff=0.04)
         shrink_two = min(max_width / two_lines.width, 1.0)
         if shrink_two > shrink_one * 1.25:
-            two_lines.scale(shrink_two)
-            two_lines.token = token
-            return two_lines
+            return two_lines.scale(shrink_two)
     one_line.scale(shrink_one)
     return one_line

@@ -1,13 +1,19 @@
 """Token chips: a token in its own colour, the same colour in every segment."""
 from __future__ import annotations
 
-from manim import RIGHT, RoundedRectangle, VGroup
+from manim import DOWN, RIGHT, Mobject, RoundedRectangle, VGroup
 
 from ..theme import current_theme
 from .text import token_text
 
 
 class TokenChip(VGroup):
+    """A token in a rounded box of its colour. Parts: `token`, `index` (its colour's index), `box`, `text`."""
+    token: str
+    index: int
+    box: RoundedRectangle
+    text: Mobject
+
     def __init__(self, token: str, index: int, max_width: float = 1.8, height: float = 0.5,
                  size: str = "label") -> None:
         theme = current_theme()
@@ -24,12 +30,44 @@ class TokenChip(VGroup):
         super().__init__(self.box, text)
 
 
+MIN_CHIP_WIDTH = 1.0  # narrower, a word's chip stops being readable: the row wraps instead
+
+
 class TokenRow(VGroup):
-    """The sentence as chips in a row, fitted to `max_width` (long words shrink or wrap)."""
+    """The sentence as chips in a row, fitted to `max_width` (long words shrink or wrap); a long
+    sentence wraps onto lines like text, at most `max_lines` of them (then the chips shrink).
+    Parts: `chips` (in token order), `lines` (the chips of each line)."""
+    chips: list[TokenChip]
+    lines: list[VGroup]
 
     def __init__(self, tokens: tuple[str, ...], max_width: float = 12.0, gap: float = 0.18,
-                 size: str = "label") -> None:
-        per_chip = min(2.2, (max_width - gap * (len(tokens) - 1)) / max(len(tokens), 1))
-        self.chips = [TokenChip(token, i, max_width=per_chip, size=size) for i, token in enumerate(tokens)]
-        super().__init__(*self.chips)
-        self.arrange(RIGHT, buff=gap)
+                 size: str = "label", max_lines: int = 6, line_gap: float = 0.16) -> None:
+        n = max(len(tokens), 1)
+        per_chip = min(2.2, (max_width - gap * (n - 1)) / n)
+        if per_chip >= MIN_CHIP_WIDTH or n == 1:
+            self.chips = [TokenChip(token, i, max_width=per_chip, size=size) for i, token in enumerate(tokens)]
+            self.lines = [VGroup(*self.chips).arrange(RIGHT, buff=gap)]
+        else:
+            self.chips = [TokenChip(token, i, max_width=2.2, size=size) for i, token in enumerate(tokens)]
+            self.lines = self._wrapped(max_width, gap, max_lines)
+        super().__init__(*self.lines)
+        self.arrange(DOWN, buff=line_gap)
+        if self.width > max_width:
+            self.scale_to_fit_width(max_width)
+
+    def _wrapped(self, max_width: float, gap: float, max_lines: int) -> list[VGroup]:
+        """Chips in reading order, a new line when the next would pass `max_width`; with more than
+        `max_lines` lines, the width each line may take grows until they fit."""
+        width = max_width
+        while True:
+            lines, current, used = [], [], 0.0
+            for chip in self.chips:
+                if current and used + gap + chip.width > width:
+                    lines.append(current)
+                    current, used = [], 0.0
+                used += (gap if current else 0.0) + chip.width
+                current.append(chip)
+            lines.append(current)
+            if len(lines) <= max_lines:
+                return [VGroup(*line).arrange(RIGHT, buff=gap) for line in lines]
+            width *= 1.15

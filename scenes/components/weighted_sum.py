@@ -25,6 +25,10 @@ class WeightedSum(VGroup):
     `weights` holds the weight NumberTexts, `chips` the word chips, `lead` the lead and
     `pieces` each term with its "+".
     """
+    lead: Mobject
+    weights: list[NumberText]
+    chips: list[TokenChip]
+    pieces: list[VGroup]
 
     def __init__(self, lead: Mobject, terms: Sequence[Term], *, layout: str = "row", max_width: float = 13.0,
                  size: str = "cell", chip_size: str = "small", chip_width: float = 1.8) -> None:

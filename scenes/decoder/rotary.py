@@ -10,7 +10,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
 
 from attention_math.decoder_explained import rotary_distance
 
-from ..base import corner_title
+from ..base import Beat, corner_title
 from ..components import NumberText, label
 from .common import DecoderScene
 from .pair_plane import PairPlane
@@ -47,7 +47,7 @@ class RotaryPositions(DecoderScene):
 
         self.step("turn", "RoPE turns each pair by an angle: its position times the pair's speed. The first "
                           "token, at position 0, is not turned. Fast pairs spin, slow pairs barely move.")
-        self.perform_turn(planes, 0)
+        self.perform(*self.turn_beats(planes, 0))
         self.hold_for_caption(1.0)
 
         table = self.placements_table()
@@ -55,33 +55,32 @@ class RotaryPositions(DecoderScene):
                                    "by the same extra angle, so the angle between them stays the same, and so "
                                    "does their dot product q·k.")
         self.play(FadeIn(table.header), FadeIn(table.rows[0]))
-        self.perform_turn(planes, 1)
+        self.perform(*self.turn_beats(planes, 1))
         self.play(FadeIn(table.rows[1], shift=DOWN * 0.1))
         self.hold_for_caption(1.0)
 
         self.step("other-distance", "Move only the query: the distance changes, the angles between the pairs "
                                     "change, and so does the score. Attention sees how far apart two tokens are, "
                                     "not where they are.")
-        self.perform_turn(planes, 2)
+        self.perform(*self.turn_beats(planes, 2))
         self.play(FadeIn(table.rows[2], shift=DOWN * 0.1))
         self.hold_for_caption(1.5)
 
-    def perform_turn(self, planes: VGroup, placement: int) -> None:
-        """Both planes' arrows turn to `placement`; the angle lines under the planes follow."""
-        turns, arcs = [], []
+    def turn_beats(self, planes: VGroup, placement: int) -> tuple[Beat, ...]:
+        """Both planes' arrows turn to `placement`: the old angle arcs and lines go, the arrows turn,
+        the new arcs and lines come."""
+        turns, old_arcs, new_arcs = [], [], []
         for plane in planes:
             animations, arc = plane.turn_to(placement)
             turns += animations
-            arcs.append((plane.gap, arc))
-        lines = self.angle_lines(planes, placement)
-        self.play(*(FadeOut(gap) for gap, _ in arcs), FadeOut(self.angle_text), run_time=0.4)
-        self.play(*turns, run_time=2.0)
-        for plane, (gap, arc) in zip(planes, arcs):
-            plane.remove(gap)
+            old_arcs.append(plane.gap)
+            new_arcs.append(arc)
             plane.gap = arc
-            plane.add(arc)
-        self.play(*(Create(arc) for _, arc in arcs), FadeIn(lines), run_time=0.8)
+        lines, old_lines = self.angle_lines(planes, placement), self.angle_text
         self.angle_text = lines
+        return (Beat(tuple(FadeOut(arc) for arc in old_arcs) + (FadeOut(old_lines),), run_time=0.4),
+                Beat(tuple(turns), run_time=2.0),
+                Beat(tuple(Create(arc) for arc in new_arcs) + (FadeIn(lines),), run_time=0.8))
 
     # Figures ------------------------------------------------------------------------------------
     def who(self) -> VGroup:

@@ -6,12 +6,13 @@ from `model` ("model.layers[2].attention.heads[4].percentages[1, 3]", "model.rol
 """
 from __future__ import annotations
 
-from manim import LEFT, RIGHT, Rectangle, VGroup
+from manim import LEFT, RIGHT, Mobject, Rectangle, VGroup
 
 from attention_math.minilm import model_trace
 
 from ..base import ExplainerScene
 from ..components import label
+from ..theme import Theme
 
 class ModelScene(ExplainerScene):
     """An ExplainerScene holding the whole real-model trace of the example's sentence."""
@@ -28,6 +29,9 @@ class ModelScene(ExplainerScene):
 
 class LayerStepper(VGroup):
     """"layer 1 2 3 4 5 6" with a box around the current layer: where we are in the model."""
+    theme: Theme
+    numbers: VGroup
+    marker: Mobject
 
     def __init__(self, n_layers: int, theme) -> None:
         self.theme = theme

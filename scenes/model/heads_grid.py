@@ -10,6 +10,7 @@ from ..base import corner_title
 from ..components import NumberText, TokenChip, fit_width, label
 from ..components.heatmap import ColorGrid
 from ..components.labels import weight_legend
+from ..components.parts import Parts
 from .common import ModelScene
 
 # Short tags under the small squares (a square is ~1 unit wide); the rules table spells them out.
@@ -50,11 +51,10 @@ class HeadsGrid(ModelScene):
                   run_time=1.4)
         self.hold_for_caption(2.0)
 
-    def grid(self) -> VGroup:
+    def grid(self) -> HeadSquares:
         """Squares at fixed pitch, "layer k" left of each row, head numbers above, a tag under each square."""
         model, theme = self.model, self.theme
-        grid = VGroup()
-        grid.rows, grid.tags = VGroup(), VGroup()
+        rows, all_tags = VGroup(), VGroup()
         for l, layer in enumerate(model.layers):
             row, tags = VGroup(), VGroup()
             for h, head in enumerate(layer.attention.heads):
@@ -66,14 +66,14 @@ class HeadsGrid(ModelScene):
                 tag = fit_width(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink), PITCH[0] - 0.1)
                 tags.add(tag.next_to(square, DOWN, buff=0.05))
             row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
-            grid.rows.add(row)
-            grid.tags.add(tags)
-        grid.headers = VGroup(*(label(f"{h + 1}", "small", theme.muted).next_to(grid.rows[0][h], UP, buff=0.1)
-                                for h in range(model.n_heads)))
-        grid.headers.add(label("head", "small", theme.muted).next_to(grid.headers[0], LEFT, buff=0.3))
-        legend = weight_legend(height=2.0).next_to(grid.rows, RIGHT, buff=0.3).align_to(grid.rows, UP)
-        grid.add(grid.rows, grid.tags, grid.headers, legend)
-        grid.rows.add(legend)  # appears with the squares
+            rows.add(row)
+            all_tags.add(tags)
+        headers = VGroup(*(label(f"{h + 1}", "small", theme.muted).next_to(rows[0][h], UP, buff=0.1)
+                           for h in range(model.n_heads)))
+        headers.add(label("head", "small", theme.muted).next_to(headers[0], LEFT, buff=0.3))
+        legend = weight_legend(height=2.0).next_to(rows, RIGHT, buff=0.3).align_to(rows, UP)
+        grid = HeadSquares(rows, all_tags, headers, legend, rows=rows, tags=all_tags, headers=headers)
+        rows.add(legend)  # appears with the squares
         return self.stage.fit(grid)
 
     def rules_table(self) -> VGroup:
@@ -119,3 +119,13 @@ class HeadsGrid(ModelScene):
                          .move_to(first.get_corner(UP + LEFT) + DOWN * 0.4 * (i + 0.5) + LEFT * 0.12, aligned_edge=RIGHT)
                          for i, token in enumerate(model.tokens)))
         return self.stage.fit(VGroup(chips, *cards))
+
+
+# Parts of the pictures ------------------------------------------------------------
+class HeadSquares(Parts):
+    """Every head's weights as a small square, a row per layer. Parts: `rows` (each layer's
+    squares and "layer k"; the legend joins them), `tags` (each square's pattern tag, a group per
+    layer), `headers` (the head numbers above the first row)."""
+    rows: VGroup
+    tags: VGroup
+    headers: VGroup

@@ -10,6 +10,7 @@ from ..components import TokenChip, label
 from ..components.attention_graph import AttentionGraph
 from ..components.heatmap import ColorGrid, WeightHeatmap
 from ..components.labels import weight_legend
+from ..components.parts import Parts
 from .common import ModelScene, LayerStepper
 
 
@@ -51,26 +52,24 @@ class LayerEvolution(ModelScene):
         text = f"Layer {layer + 1}, head {head}: a different head with its own weights, reading layer {layer}'s output."
         return text + (" The same number is all it shares with head " f"{head} of layer 1." if layer == 1 else "")
 
-    def view(self, layer: int) -> VGroup:
+    def view(self, layer: int) -> HeadView:
         """Graph left, heatmap (percentages) right, a title naming the head and its pattern class."""
         model, h = self.model, self.focus_head
         attention = model.layers[layer].attention
         weights = attention.heads[h].weights
         color = self.theme.head_color(h)
-        view = VGroup()
-        view.graph = AttentionGraph(model.tokens, weights, attention.mask, color, f"layer {layer + 1} · head {h + 1}",
-                                    height=min(4.6, 0.6 * len(model.tokens)), gap=3.0, chip_width=1.5)
+        graph = AttentionGraph(model.tokens, weights, attention.mask, color, f"layer {layer + 1} · head {h + 1}",
+                               height=min(4.6, 0.6 * len(model.tokens)), gap=3.0, chip_width=1.5)
         source = self.model_head_source(layer, h)
-        view.heatmap = WeightHeatmap(weights, f"{source}.weights", model.tokens, mask=attention.mask,
-                                     percents=(attention.heads[h].percentages, f"{source}.percentages"), note=None)
-        pair = VGroup(view.graph, view.heatmap).arrange(RIGHT, buff=0.8)
+        heatmap = WeightHeatmap(weights, f"{source}.weights", model.tokens, mask=attention.mask,
+                                percents=(attention.heads[h].percentages, f"{source}.percentages"), note=None)
+        pair = VGroup(graph, heatmap).arrange(RIGHT, buff=0.8)
         kind = model.head_patterns[layer][h].kind
-        view.title = VGroup(label(f"layer {layer + 1} · head {h + 1}", "heading", color, weight="BOLD"),
-                            label(f"pattern: {kind}", "label", self.theme.muted)).arrange(RIGHT, buff=0.4)
-        view.title.next_to(pair, UP, buff=0.3)
-        self.stage.fit(VGroup(pair, view.title))
-        view.add(view.graph, view.heatmap, view.title)
-        return view
+        title = VGroup(label(f"layer {layer + 1} · head {h + 1}", "heading", color, weight="BOLD"),
+                       label(f"pattern: {kind}", "label", self.theme.muted)).arrange(RIGHT, buff=0.4)
+        title.next_to(pair, UP, buff=0.3)
+        self.stage.fit(VGroup(pair, title))
+        return HeadView(graph, heatmap, title, graph=graph, heatmap=heatmap, title=title)
 
     def means(self) -> VGroup:
         """The layers' head-averaged weights as colour-only squares, two rows of three, tokens on
@@ -97,3 +96,12 @@ class LayerEvolution(ModelScene):
         note = label("rows: queries · columns: keys · darker = more attention", "label", self.theme.muted)
         note.next_to(group, DOWN, buff=0.35)
         return self.stage.fit(VGroup(group, note))
+
+
+# Parts of the pictures ------------------------------------------------------------
+class HeadView(Parts):
+    """One head of one layer. Parts: `graph` (AttentionGraph, left), `heatmap` (its percentages,
+    right), `title` (the layer and head, and its pattern class)."""
+    graph: AttentionGraph
+    heatmap: WeightHeatmap
+    title: VGroup

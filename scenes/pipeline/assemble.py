@@ -1,36 +1,65 @@
 """Joining segment outputs: the full video, merged subtitles, the storyboard and slides."""
 from __future__ import annotations
 
+import subprocess
 from datetime import timedelta
+from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 import av
 import srt
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+from ..theme import current_theme
+from .slides import slides_pdf, slides_pptx  # noqa: F401  (slides_pdf: run.py calls it from here)
+from .steps import read_manifest
+
+CLASSROOM_FILES = ("presentation.html", "slides.pptx")  # and slides-animated.pptx after a video render
+
+
+@lru_cache(maxsize=4)
+def font_file(family: str) -> str:
+    """The file fontconfig picks for a theme font family (no hard-coded Debian path)."""
+    found = subprocess.run(["fc-match", "--format=%{file}", family], capture_output=True, text=True, check=True)
+    return found.stdout.strip()
+
+
+def _has_audio(path: Path) -> bool:
+    with av.open(str(path)) as container:
+        return bool(container.streams.audio)
 
 
 def concat_videos(parts: list[Path], output: Path) -> None:
-    """Stream-copy MP4 segments (same codec and size) into one file, no re-encoding."""
+    """Stream-copy MP4 segments (same codec and size) into one file, no re-encoding. Their
+    audio comes along when every part has some (a narrated render): each part's audio is
+    shifted to where its video starts, and cut where its video ends, so it never drifts."""
+    kinds = ("video", "audio") if parts and all(_has_audio(part) for part in parts) else ("video",)
     with av.open(str(output), "w", format="mp4") as out:
-        out_stream = None
-        offset = 0  # in the output stream's time base
+        outputs: dict[str, av.stream.Stream] = {}
+        start = Fraction(0)  # seconds: where the part begins in the output
         for part in parts:
             with av.open(str(part)) as source:
-                in_stream = source.streams.video[0]
-                if out_stream is None:
-                    out_stream = out.add_stream_from_template(in_stream)
-                last_end = 0
-                for packet in source.demux(in_stream):
-                    if packet.dts is None:
+                inputs = [getattr(source.streams, kind)[0] for kind in kinds]
+                for stream in inputs:
+                    outputs.setdefault(stream.type, out.add_stream_from_template(stream))
+                video = inputs[0]
+                cut = Fraction(video.duration) * video.time_base if video.duration else None
+                video_end = start
+                for packet in source.demux(inputs):
+                    if packet.dts is None or packet.pts is None:
                         continue
-                    packet.pts += offset
-                    packet.dts += offset
-                    last_end = max(last_end, packet.pts + (packet.duration or 0))
-                    packet.stream = out_stream
+                    time_base = packet.stream.time_base
+                    if packet.stream.type == "audio" and cut is not None and packet.pts * time_base >= cut:
+                        continue
+                    shift = int(start / time_base)
+                    packet.pts += shift
+                    packet.dts += shift
+                    if packet.stream.type == "video":
+                        video_end = max(video_end, (packet.pts + (packet.duration or 0)) * time_base)
+                    packet.stream = outputs[packet.stream.type]
                     out.mux(packet)
-                offset = last_end
+                start = video_end
 
 
 def video_seconds(path: Path) -> float:
@@ -57,26 +86,35 @@ def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: 
     """All stills on one labelled sheet, in playing order."""
     if not stills:
         return
-    font = ImageFont.truetype(FONT_PATH, 18)
+    theme = current_theme()
+    font = ImageFont.truetype(font_file(theme.font), 18)
     first = Image.open(stills[0])
     thumb_height = round(first.height * thumb_width / first.width)
     label_height, pad = 30, 12
     rows = -(-len(stills) // columns)
     sheet = Image.new("RGB", (columns * (thumb_width + pad) + pad, rows * (thumb_height + label_height + pad) + pad),
-                      "white")
+                      theme.background)
     draw = ImageDraw.Draw(sheet)
     for index, path in enumerate(stills):
         x = pad + (index % columns) * (thumb_width + pad)
         y = pad + (index // columns) * (thumb_height + label_height + pad)
         image = Image.open(path).convert("RGB").resize((thumb_width, thumb_height), Image.LANCZOS)
         sheet.paste(image, (x, y))
-        draw.rectangle([x, y, x + thumb_width - 1, y + thumb_height - 1], outline="#D1D5DB")
-        draw.text((x, y + thumb_height + 5), path.stem.replace("-", " ", 1), fill="#1F2937", font=font)
+        draw.rectangle([x, y, x + thumb_width - 1, y + thumb_height - 1], outline=theme.faint)
+        draw.text((x, y + thumb_height + 5), path.stem.replace("-", " ", 1), fill=theme.ink, font=font)
     sheet.save(output)
 
 
-def slides_pdf(stills: list[Path], output: Path) -> None:
-    """One still a page, for teachers who present from a PDF."""
-    pages = [Image.open(path).convert("RGB") for path in stills]
-    if pages:
-        pages[0].save(output, "PDF", save_all=True, append_images=pages[1:], resolution=150)
+def classroom(out_dir: Path, names: list[str]) -> None:
+    """presentation.html and slides.pptx from the segments' step manifests."""
+    from .files import writing
+    from .presentation import write_presentation
+
+    segments = [seg for seg in (read_manifest(out_dir, name) for name in names) if seg is not None]
+    with writing(out_dir / "presentation.html") as tmp:
+        write_presentation(segments, tmp, title=out_dir.name)
+    with writing(out_dir / "slides.pptx") as tmp:
+        slides_pptx(segments, out_dir, tmp)
+    if segments and all(step.video for segment in segments for step in segment.steps):
+        with writing(out_dir / "slides-animated.pptx") as tmp:
+            slides_pptx(segments, out_dir, tmp, animated=True)

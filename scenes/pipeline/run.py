@@ -14,6 +14,7 @@ from pathlib import Path
 from . import assemble
 from .files import example_lock, make_staging, publish, remove_dead_run_leftovers, writing
 from .interrupt import Interrupted, remove_written_since, signals_deferred, stop_on_signals, stop_workers, worker_started
+from .steps import publish_steps
 from .worker import SegmentJob, SegmentResult, render_segment
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -33,7 +34,8 @@ def _code_fingerprint() -> str:
     """Changes whenever any code that draws or computes changes, so stale outputs re-render."""
     digest = hashlib.sha256()
     for folder in ("scenes", "attention_math"):
-        for path in sorted((PROJECT / folder).rglob("*.py")):
+        # The fontconfig file decides which glyphs are drawn, so it counts as code too.
+        for path in sorted(p for pattern in ("*.py", "*.conf") for p in (PROJECT / folder).rglob(pattern)):
             digest.update(path.read_bytes())
     import manim
     digest.update(manim.__version__.encode())
@@ -112,7 +114,8 @@ def _render_into(request: RenderRequest, out_dir: Path, staging: Path, log) -> i
 
 
 def _assembled(out_dir: Path, write_video: bool) -> bool:
-    wanted = ["storyboard.png", "slides.pdf"] + (["explainer.mp4", "explainer.srt"] if write_video else [])
+    wanted = ["storyboard.png", "slides.pdf", *assemble.CLASSROOM_FILES]  # classroom: + presentation, pptx
+    wanted += ["explainer.mp4", "explainer.srt"] if write_video else []
     return all((out_dir / name).exists() for name in wanted)
 
 
@@ -164,6 +167,7 @@ def _publish_segment(result: SegmentResult, name: str, out_dir: Path, write_vide
         publish(Path(result.video), out_dir / f"{name}.mp4")
         if result.subtitles:
             publish(Path(result.subtitles), out_dir / f"{name}.srt")
+    publish_steps(result, name, out_dir, write_video)  # classroom: step videos + captions
 
 
 def _assemble(out_dir: Path, names: list[str], write_video: bool, log) -> None:
@@ -172,6 +176,7 @@ def _assemble(out_dir: Path, names: list[str], write_video: bool, log) -> None:
         assemble.storyboard(stills, tmp)
     with writing(out_dir / "slides.pdf") as tmp:
         assemble.slides_pdf(stills, tmp)
+    assemble.classroom(out_dir, names)  # classroom: presentation.html, slides.pptx
     videos = [out_dir / f"{name}.mp4" for name in names]
     if write_video and all(v.exists() for v in videos):
         with writing(out_dir / "explainer.mp4") as tmp:

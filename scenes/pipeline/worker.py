@@ -30,6 +30,10 @@ class SegmentResult:
     stills: list[tuple[str, str]] = field(default_factory=list)  # (png path, section name)
     error: str | None = None
     frames: int = 0  # as the scene counted them; the video has exactly these
+    # classroom: what presentation.html and slides.pptx need (see steps.py)
+    title: str = ""
+    captions: list[str] = field(default_factory=list)  # one per still, in order
+    step_videos: list[tuple[str, str]] = field(default_factory=list)  # (section name, MP4)
 
 
 def render_segment(job: SegmentJob) -> SegmentResult:
@@ -38,12 +42,13 @@ def render_segment(job: SegmentJob) -> SegmentResult:
     from manim import logger, tempconfig
 
     from .. import context
+    from . import steps, stills_pass
 
     logger.setLevel(logging.WARNING)
     use_deterministic_frames()
     started = time.perf_counter()
     scene_class = getattr(importlib.import_module(job.scene_module), job.scene_class)
-    context.use(job.context)
+    context.use(stills_pass.video_pass_context(job))  # classroom: stills come from the ≥1080p pass
     settings = {
         "quality": QUALITIES[job.quality], "media_dir": job.manim_media_dir, "write_to_movie": job.write_video,
         "verbosity": "WARNING", "progress_bar": "none", "disable_caching": False,
@@ -51,16 +56,20 @@ def render_segment(job: SegmentJob) -> SegmentResult:
         "text_dir": f"{job.manim_media_dir}/texts/{job.scene_class}",
         "tex_dir": f"{job.manim_media_dir}/Tex/{job.scene_class}",
     }
+    settings.update(stills_pass.video_settings(job))  # classroom: one MP4 per step
     try:
         with tempconfig(settings):
             scene = scene_class(skip_animations=not job.write_video)
             scene.render()
+        step_videos, shown = stills_pass.after_video(scene, scene_class, job, settings)  # classroom
     except Exception as error:  # one line for the user; the pipeline keeps the last good outputs
         first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
         return SegmentResult(scene_class.segment, time.perf_counter() - started,
                              error=f"{type(error).__name__}: {first_line}")
     result = SegmentResult(scene_class.segment, time.perf_counter() - started,
-                           stills=[(r.still, r.name) for r in scene.sections if r.still], frames=scene.frames_played)
+                           stills=[(r.still, r.name) for r in shown.sections if r.still], frames=scene.frames_played,
+                           title=steps.segment_title(shown), step_videos=step_videos,  # classroom
+                           captions=[r.caption for r in shown.sections if r.still])
     if job.write_video:
         movie = Path(scene.renderer.file_writer.movie_file_path)
         result.video = str(movie)

@@ -5,6 +5,8 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Replaceme
 
 from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenRow, label, operator, shape_label
+from ..components.parts import Parts
+from ..components.text import FlatText
 
 
 class EmbeddingSegment(ExplainerScene):
@@ -61,7 +63,7 @@ class EmbeddingSegment(ExplainerScene):
         return (f"Layer {model.layer + 1} starts from layer {model.layer}'s output, not from the "
                 f"word vectors: {shown} They already mix in the other tokens.")
 
-    def embedding_columns(self, tokens: TokenRow) -> VGroup:
+    def embedding_columns(self, tokens: TokenRow) -> EmbeddingColumns:
         """One vertical vector per token, each centred under where its chip moves to."""
         columns = VGroup(*(
             NumberMatrix(self.trace.embeddings[i][:, None], self.input_precision, "embeddings",
@@ -72,25 +74,22 @@ class EmbeddingSegment(ExplainerScene):
         gap = 0.3
         scale = min(1.0, 13.0 / (sum(slots) + gap * (len(slots) - 1)))
         x = -(sum(slots) + gap * (len(slots) - 1)) * scale / 2
-        columns.chip_targets = []
+        chip_targets = []
         for chip, column, slot in zip(tokens.chips, columns, slots):
             column.scale(scale)
             centre = x + slot * scale / 2
             column.move_to([centre, 0, 0]).next_to(tokens, DOWN, buff=0.3, coor_mask=[0, 1, 0])
-            columns.chip_targets.append([centre, chip.get_y(), 0])
+            chip_targets.append([centre, chip.get_y(), 0])
             x += (slot + gap) * scale
-        return columns
+        return EmbeddingColumns(*columns, chip_targets=chip_targets)
 
-    def x_matrix(self) -> NumberMatrix:
+    def x_matrix(self) -> ShapedMatrix:
         trace = self.trace
         source = "embeddings" if trace.positional.any() else "x"
-        matrix = NumberMatrix(getattr(trace, source), self.input_precision, source, row_tokens=trace.tokens,
+        matrix = ShapedMatrix(getattr(trace, source), self.input_precision, source, row_tokens=trace.tokens,
                               title="X", col_headers=[f"d{j + 1}" for j in range(trace.d_model)],
                               max_cols=self.presentation.entries(trace.d_model))
-        matrix.shape = shape_label(trace.n_tokens, trace.d_model).next_to(matrix.frame, DOWN, buff=0.15)
-        matrix.add(matrix.shape)
-        matrix.move_to(DOWN * 0.3)
-        return matrix
+        return matrix.move_to(DOWN * 0.3)
 
     def positional_sum(self, embeddings: NumberMatrix) -> list[Beat]:
         """X becomes "embeddings + positions = X", each part joining in turn."""
@@ -105,3 +104,20 @@ class EmbeddingSegment(ExplainerScene):
         row.scale_to_fit_width(min(row.width, 13.2)).move_to(DOWN * 0.3)
         return [Beat((embeddings.animate.become(row[0]),)), Beat((FadeIn(plus), FadeIn(positions, shift=LEFT * 0.3))),
                 Beat((FadeIn(equals), FadeIn(total, shift=LEFT * 0.3)), wait=1.2)]
+
+
+# Parts of the pictures ------------------------------------------------------------
+class EmbeddingColumns(Parts):
+    """One vertical embedding vector per token (the members, in token order).
+    Parts: `chip_targets` (where each token's chip moves to, above its vector)."""
+    chip_targets: list[list[float]]
+
+
+class ShapedMatrix(NumberMatrix):
+    """A NumberMatrix with its data's shape "[rows × cols]" under the frame: the part `shape`."""
+    shape: FlatText
+
+    def __init__(self, values, precision: int, source: str, **options) -> None:
+        super().__init__(values, precision, source, **options)
+        self.shape = shape_label(*self.values.shape).next_to(self.frame, DOWN, buff=0.15)
+        self.add(self.shape)

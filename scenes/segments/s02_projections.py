@@ -5,12 +5,15 @@ A real model's 384 dimensions show their first entries, an ellipsis and the last
 biases appear as "+ b"; Q, K and V then appear as colour bands cut into the heads' slices."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTransform, LaggedStart,
-                   ReplacementTransform, SurroundingRectangle, TransformFromCopy, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTransform, LaggedStart, MathTex,
+                   ReplacementTransform, TransformFromCopy, VGroup, VMobject, Write)
 
 from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
+from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
+from ..components.parts import Parts
+from ..components.text import FlatText
 from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide_values, into_cell, place_product,
                                    reveal, shown_position)
 
@@ -42,10 +45,12 @@ class ProjectionsSegment(ExplainerScene):
         self.hold_for_caption(0.8)
 
         self.step("keys", "A second learned matrix, W_K, turns the same rows into keys: what do I contain?")
-        self.perform(*self.swap_weights(grid, self.projection("k", revealed=True)))
+        grid, beats = self.swap_weights(grid, self.projection("k", revealed=True))
+        self.perform(*beats)
         self.hold_for_caption(0.8)
         self.step("values", "A third, W_V, gives the values: what I pass on to the tokens that attend to me.")
-        self.perform(*self.swap_weights(grid, self.projection("v", revealed=True)))
+        grid, beats = self.swap_weights(grid, self.projection("v", revealed=True))
+        self.perform(*beats)
         self.hold_for_caption(0.8)
 
         self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
@@ -85,7 +90,7 @@ class ProjectionsSegment(ExplainerScene):
                 f"of Q, K and V; the next steps follow head {h + 1}.")
 
     # Building the pictures ------------------------------------------------------
-    def projection(self, role: str, revealed: bool = False) -> VGroup:
+    def projection(self, role: str, revealed: bool = False) -> Projection:
         """X on the left, W on top, their product where X's rows meet W's columns, with titles
         and the equation in the free corner; below, Q's first number spelled out."""
         trace, theme = self.trace, self.theme
@@ -94,49 +99,47 @@ class ProjectionsSegment(ExplainerScene):
         width = cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=self.input_precision)
         width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
         wide = self.presentation.entries(trace.d_model)
-        g = VGroup()
-        g.x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide)
-        g.w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
-                           cell_width=width, max_rows=wide, max_cols=wide)
-        g.result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width,
-                                max_cols=wide)
+        x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide)
+        w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
+                         cell_width=width, max_rows=wide, max_cols=wide)
+        result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width,
+                              max_cols=wide)
         if not revealed:
-            hide_values(g.result)
-        place_product(g.x, g.w, g.result)
-        g.x_title = VGroup(formula("X", "heading"), shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
-        g.x_title.next_to(g.x.frame, UP, buff=0.15)
-        g.w_title = VGroup(formula(w_name, "heading", color), shape_label(trace.d_model, trace.d_model))
-        g.w_title.arrange(DOWN, buff=0.12).next_to(g.w.frame, LEFT, buff=0.3)
-        g.result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_model))
-        g.result_title.arrange(RIGHT, buff=0.25).next_to(g.result.frame, DOWN, buff=0.15)
+            hide_values(result)
+        place_product(x, w, result)
+        x_title = VGroup(formula("X", "heading"), shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
+        x_title.next_to(x.frame, UP, buff=0.15)
+        w_title = VGroup(formula(w_name, "heading", color), shape_label(trace.d_model, trace.d_model))
+        w_title.arrange(DOWN, buff=0.12).next_to(w.frame, LEFT, buff=0.3)
+        result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_model))
+        result_title.arrange(RIGHT, buff=0.25).next_to(result.frame, DOWN, buff=0.15)
         bias = f" + b_{name}" if bias_of(trace, f"b_{role}") is not None else ""
-        g.equation = formula(f"{name} = X\\,{w_name}{bias}", "heading")
-        g.equation.next_to(g.w_title, LEFT, buff=0.5).align_to(g.w.frame, UP)
-        g.equation.set_x(max(g.equation.get_x(), g.x.get_left()[0] + g.equation.width / 2))
+        equation = formula(f"{name} = X\\,{w_name}{bias}", "heading")
+        equation.next_to(w_title, LEFT, buff=0.5).align_to(w.frame, UP)
+        equation.set_x(max(equation.get_x(), x.get_left()[0] + equation.width / 2))
         # Always Q's first number: only it is spelled out, and every role's layout must reserve
         # the same room for it, so W_K and W_V land exactly where W_Q was.
         b_q = bias_of(trace, "b_q")
-        g.product = SpelledProduct(
+        product = SpelledProduct(
             [(trace.x[0, k], self.input_precision, f"x[0, {k}]") for k in range(trace.d_model)],
             [(trace.w_q[k, 0], self.input_precision, f"w_q[{k}, 0]") for k in range(trace.d_model)],
             (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=self.stage.width,
             bias=None if b_q is None else (b_q[0], self.input_precision, "b_q[0]"),
         )
-        g.add(g.x, g.w, g.result, g.x_title, g.w_title, g.result_title, g.equation)
-        product_height = g.product.height + 0.35
+        g = VGroup(x, w, result, x_title, w_title, result_title, equation)
+        product_height = product.height + 0.35
         scale = min(1.0, self.stage.width / g.width, self.stage.height / (g.height + product_height))
         g.scale(scale)
-        g.product.scale(scale).next_to(g, DOWN, buff=0.35 * scale)
-        whole = VGroup(g, g.product)
-        whole.move_to(self.stage.centre)
-        return g
+        product.scale(scale).next_to(g, DOWN, buff=0.35 * scale)
+        VGroup(g, product).move_to(self.stage.centre)
+        boxes = VGroup(highlight_box(x.row_rect(0)), highlight_box(w.column_rect(0)), highlight_box(result.rects[0][0]))
+        return Projection(*g, x=x, w=w, result=result, x_title=x_title, w_title=w_title, result_title=result_title,
+                          equation=equation, product=product, boxes=boxes)
 
-    def spell_out(self, grid: VGroup) -> list[Beat]:
+    def spell_out(self, grid: Projection) -> list[Beat]:
         """Row 0 of X and column 0 of W light up; their numbers fly down into the product,
         and its result flies into cell (0, 0)."""
         x, w, product = grid.x, grid.w, grid.product
-        grid.boxes = VGroup(highlight_box(x.row_rect(0)), highlight_box(w.column_rect(0)),
-                            highlight_box(grid.result.rects[0][0]))
         lit = Beat(tuple(Create(box) for box in grid.boxes))
         # An elided product draws some of the terms: each flies from where its number is shown.
         at_x = [shown_position(x.col_ids, k) for k in product.term_ids]
@@ -149,32 +152,34 @@ class ProjectionsSegment(ExplainerScene):
         return [lit, factors, result, Beat(tuple(animations), remove=(flying,))]
 
     @staticmethod
-    def swap_weights(grid: VGroup, other: VGroup) -> list[Beat]:
-        """Same X, another learned matrix: the weights, then the result, change in place (`grid`
-        then names the new parts)."""
+    def swap_weights(grid: Projection, other: Projection) -> tuple[Projection, list[Beat]]:
+        """Same X, another learned matrix: the weights, then the result, change in place. Returns
+        the projection now on screen (grid's X, other's weights and result) and the beats."""
         # Cross-fades: morphing one digit into another reads as noise, not as "new numbers".
         beats = [Beat(tuple(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("w", "w_title", "equation"))),
                  Beat(tuple(FadeTransform(getattr(grid, p), getattr(other, p)) for p in ("result", "result_title")))]
-        for part in ("w", "w_title", "equation", "result", "result_title"):
-            setattr(grid, part, getattr(other, part))
-        return beats
+        shown = Projection(grid.x, other.w, other.result, grid.x_title, other.w_title, other.result_title,
+                           other.equation, x=grid.x, w=other.w, result=other.result, x_title=grid.x_title,
+                           w_title=other.w_title, result_title=other.result_title, equation=other.equation,
+                           product=grid.product, boxes=grid.boxes)
+        return shown, beats
 
-    def qkv_row(self) -> VGroup:
+    def qkv_row(self) -> QKV:
         """Q, K and V side by side (or stacked, when side by side would shrink the numbers too
         much), each titled, with the focus head's columns boxed and braced."""
         wide = self._qkv(stacked=False)
-        if wide.fit_scale >= 0.75:
+        wide_scale = self.stage.fit_scale(wide, grow=float("inf"))
+        if wide_scale >= 0.75:
             return self.stage.fit(wide)
         tall = self._qkv(stacked=True)
-        return self.stage.fit(tall if tall.fit_scale > wide.fit_scale else wide)
+        return self.stage.fit(tall if self.stage.fit_scale(tall, grow=float("inf")) > wide_scale else wide)
 
-    def qkv_bands(self) -> VGroup:
+    def qkv_bands(self) -> QKV:
         """Q, K and V stacked as colour bands, thin lines between the heads' slices, the focus
         head's slice framed in its colour and braced under V."""
         trace, theme, h = self.trace, self.theme, self.focus_head
         head = theme.head_color(h)
-        group = VGroup()
-        group.matrices, group.head_boxes = [], []
+        matrices, head_boxes, rows = [], [], VGroup()
         for role in "qkv":
             color = theme.role_color(role)
             values = getattr(trace, role)
@@ -184,24 +189,23 @@ class ProjectionsSegment(ExplainerScene):
                            shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
             title.next_to(band.frame, LEFT, buff=0.3)
             marks = head_marks(band, trace.n_heads, focus=h)
-            group.matrices.append(VGroup(band, marks.cuts, title))
-            group.head_boxes.append(marks.frames[h])
-            group.add(VGroup(group.matrices[-1], group.head_boxes[-1]))
-        group.arrange(DOWN, buff=0.35, aligned_edge=RIGHT)
-        group.braces = VGroup(Brace(group.head_boxes[-1], DOWN, color=head, buff=0.08))
+            matrices.append(VGroup(band, marks.cuts, title))
+            head_boxes.append(marks.frames[h])
+            rows.add(VGroup(matrices[-1], head_boxes[-1]))
+        rows.arrange(DOWN, buff=0.35, aligned_edge=RIGHT)
+        braces = VGroup(Brace(head_boxes[-1], DOWN, color=head, buff=0.08))
         first = h * trace.d_k + 1
-        group.head_label = label(f"head {h + 1}: columns {first}–{first + trace.d_k - 1}", "small", head)
-        group.head_label.next_to(group.braces, DOWN, buff=0.1)
-        group.add(group.braces, group.head_label)
-        return self.stage.fit(group)
+        head_label = label(f"head {h + 1}: columns {first}–{first + trace.d_k - 1}", "small", head)
+        head_label.next_to(braces, DOWN, buff=0.1)
+        return self.stage.fit(QKV(*rows, braces, head_label, matrices=matrices, head_boxes=head_boxes, braces=braces,
+                                  head_label=head_label))
 
-    def _qkv(self, stacked: bool) -> VGroup:
+    def _qkv(self, stacked: bool) -> QKV:
         trace, theme = self.trace, self.theme
         h = self.focus_head
         head = theme.head_color(h)
         width = cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision)
-        group = VGroup()
-        group.matrices, group.head_boxes, group.braces = [], [], VGroup()
+        matrices, head_boxes, rows = [], [], VGroup()
         for index, role in enumerate("qkv"):
             color = theme.role_color(role)
             tokens = trace.tokens if stacked or index == 0 else None
@@ -210,18 +214,40 @@ class ProjectionsSegment(ExplainerScene):
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
                            shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
             title.next_to(matrix.frame, UP, buff=0.15)
-            columns = VGroup(*(matrix.column_rect(h * trace.d_k + j) for j in range(trace.d_k)))
-            matrix.head_box = SurroundingRectangle(columns, color=head, buff=0.03, stroke_width=4)
-            group.matrices.append(VGroup(matrix, title))
-            group.head_boxes.append(matrix.head_box)
-            group.add(VGroup(group.matrices[-1], matrix.head_box))
+            matrices.append(VGroup(matrix, title))
+            head_boxes.append(HeadColumns(matrix, trace.d_k, [h], buff=0.03).frames[0])
+            rows.add(VGroup(matrices[-1], head_boxes[-1]))
         # Stacked, the matrices' right edges line up so their columns (and head boxes) do too.
-        group.arrange(DOWN, buff=0.35, aligned_edge=RIGHT) if stacked else group.arrange(RIGHT, buff=0.5)
-        braced = group.matrices[-1:] if stacked else group.matrices
-        for pair in braced:
-            group.braces.add(Brace(pair[0].head_box, DOWN, color=head, buff=0.08))
-        middle = group.braces[len(group.braces) // 2]
-        group.head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
-        group.add(group.braces, group.head_label)
-        group.fit_scale = self.stage.fit_scale(group, grow=float("inf"))
-        return group
+        rows.arrange(DOWN, buff=0.35, aligned_edge=RIGHT) if stacked else rows.arrange(RIGHT, buff=0.5)
+        braces = VGroup(*(Brace(box, DOWN, color=head, buff=0.08) for box in (head_boxes[-1:] if stacked else head_boxes)))
+        middle = braces[len(braces) // 2]
+        head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
+        return QKV(*rows, braces, head_label, matrices=matrices, head_boxes=head_boxes, braces=braces,
+                   head_label=head_label)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Projection(Parts):
+    """X times W (on top) gives the result where X's rows meet W's columns, drawn with their
+    titles and the equation. Parts: `x`, `w`, `result` (NumberMatrix), `x_title`, `w_title`,
+    `result_title`, `equation`; not drawn with them: `product` (Q's first number spelled out,
+    below) and `boxes` (X's row 0, W's column 0 and the result's cell (0, 0), lit)."""
+    x: NumberMatrix
+    w: NumberMatrix
+    result: NumberMatrix
+    x_title: VGroup
+    w_title: VGroup
+    result_title: VGroup
+    equation: MathTex
+    product: SpelledProduct
+    boxes: VGroup
+
+
+class QKV(Parts):
+    """Q, K and V (numbers or colour bands), the focus head's columns boxed and braced.
+    Parts: `matrices` (each with its title), `head_boxes` (the head's frame on each),
+    `braces`, `head_label`."""
+    matrices: list[VGroup]
+    head_boxes: list[VMobject]
+    braces: VGroup
+    head_label: FlatText

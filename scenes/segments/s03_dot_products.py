@@ -3,11 +3,13 @@ row, scaled by 1/√d_k, and, when causal, masked above the diagonal. A real mod
 heads show their first entries, an ellipsis and the last."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, Transform,
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, MathTex, Transform,
                    TransformFromCopy, VGroup)
 
 from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, NumberText, formula, highlight_box, label
+from ..components.parts import Parts
+from ..components.text import FlatText
 from ..components.products import (SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal,
                                    shown_position)
 WORK_GAP = 0.35  # between the grid and the working line below it
@@ -39,22 +41,21 @@ class DotProductsSegment(ExplainerScene):
 
         self.step("scale", "Longer vectors give larger dot products, so every score is divided by the square root "
                            f"of d_k, the length of a query. Here d_k is {trace.d_k}.")
-        scaled = self.grid("scaled_scores", board.scores)
+        scaled, line = self.grid("scaled_scores", board.scores), board.scale_line
         self.play(FadeIn(board.scale_line))
         self.play(FadeTransform(board.scores, scaled), run_time=1.2)
-        board.scores = scaled
         self.hold_for_caption(1.0)
 
         if trace.causal:
             self.step("mask", self.mask_caption())
-            masked = self.grid("masked_scores", board.scores, mask=trace.mask)
-            self.play(FadeTransform(board.scale_line, board.mask_line), FadeTransform(board.scores, masked), run_time=1.2)
-            board.scores, board.scale_line = masked, board.mask_line
+            masked = self.grid("masked_scores", scaled, mask=trace.mask)
+            self.play(FadeTransform(board.scale_line, board.mask_line), FadeTransform(scaled, masked), run_time=1.2)
+            line = board.mask_line
             self.hold_for_caption(1.2)
 
         self.step("formula", "In one line: the scores are Q times K transposed, divided by √d_k. "
                              "Next, softmax turns each row into attention weights.")
-        self.play(FadeTransform(board.scale_line, board.formula_line))
+        self.play(FadeTransform(line, board.formula_line))
         self.hold_for_caption(1.5)
 
     def mask_caption(self) -> str:
@@ -76,30 +77,29 @@ class DotProductsSegment(ExplainerScene):
             grid.scale(like.frame.width / grid.frame.width).move_to(like.frame)
         return grid
 
-    def board(self) -> VGroup:
+    def board(self) -> Board:
         """Q₁ on the left, K₁ᵀ on top, the empty scores grid where they meet, and the working
         line below (sized for its tallest content), scaled to fit the frame."""
         trace, theme, head = self.trace, self.theme, self.head_trace
         self.cell_width = cell_width_for(head.k, head.scores, head.scaled_scores, precision=trace.precision)
-        b = VGroup()
-        b.q = NumberMatrix(head.q, trace.precision, f"{self.head_source}.q", row_tokens=trace.tokens, frame_color=theme.query,
+        q = NumberMatrix(head.q, trace.precision, f"{self.head_source}.q", row_tokens=trace.tokens, frame_color=theme.query,
                            max_cols=self.presentation.entries(trace.d_k))
-        b.kt = NumberMatrix(head.k.T, trace.precision, f"{self.head_source}.k", col_tokens=trace.tokens, frame_color=theme.key,
+        kt = NumberMatrix(head.k.T, trace.precision, f"{self.head_source}.k", col_tokens=trace.tokens, frame_color=theme.key,
                             cell_width=self.cell_width, source_of=lambda r, c: f"{self.head_source}.k[{c}, {r}]",
                             max_rows=self.presentation.entries(trace.d_k))
-        b.scores = hide_values(self.grid("scores"))
-        place_product(b.q, b.kt, b.scores, gap=0.35)
-        b.q_title = formula("Q", "heading", theme.query).next_to(b.q.frame, UP, buff=0.12)
-        b.kt_title = formula(r"K^{\top}", "heading", theme.key).next_to(b.kt.frame, LEFT, buff=0.3)
-        b.add(b.q, b.kt, b.scores, b.q_title, b.kt_title)
+        scores = hide_values(self.grid("scores"))
+        place_product(q, kt, scores, gap=0.35)
+        q_title = formula("Q", "heading", theme.query).next_to(q.frame, UP, buff=0.12)
+        kt_title = formula(r"K^{\top}", "heading", theme.key).next_to(kt.frame, LEFT, buff=0.3)
+        b = VGroup(q, kt, scores, q_title, kt_title)
 
-        b.note = label("rows = queries,  columns = keys", "label", theme.muted)
-        b.products = [self.product(0, j) for j in range(trace.n_tokens)]
-        b.scale_line = self.scale_line()
-        b.mask_line = label("grey −∞: a token may not look at later tokens", "label", theme.muted)
-        b.formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}"), self.scale_line(with_factor=False))
-        b.formula_line.arrange(RIGHT, buff=0.6)
-        lines = [b.note, *b.products, b.scale_line, b.mask_line, b.formula_line]
+        note = label("rows = queries,  columns = keys", "label", theme.muted)
+        products = [self.product(0, j) for j in range(trace.n_tokens)]
+        scale_line = self.scale_line()
+        mask_line = label("grey −∞: a token may not look at later tokens", "label", theme.muted)
+        formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}"), self.scale_line(with_factor=False))
+        formula_line.arrange(RIGHT, buff=0.6)
+        lines = [note, *products, scale_line, mask_line, formula_line]
         work_height = max(line.height for line in lines)
         stage = self.stage
         scale = min(1.0, stage.width / b.width, (stage.height - WORK_GAP) / (b.height + work_height))
@@ -112,7 +112,9 @@ class DotProductsSegment(ExplainerScene):
         shift = (stage.height - whole_height) / 2
         for mob in (b, *lines):
             mob.shift(DOWN * shift)
-        return b
+        lit = VGroup(highlight_box(q.row_rect(0)), highlight_box(kt.column_rect(0)), highlight_box(scores.rects[0][0]))
+        return Board(*b, q=q, kt=kt, scores=scores, q_title=q_title, kt_title=kt_title, note=note, products=products,
+                     scale_line=scale_line, mask_line=mask_line, formula_line=formula_line, lit=lit)
 
     def product(self, i: int, j: int) -> SpelledProduct:
         """q·k = q₀×k₀ + q₁×k₁ + … = score, from the focus head's shown queries and keys."""
@@ -136,11 +138,10 @@ class DotProductsSegment(ExplainerScene):
                       root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
 
     # Filling the grid ------------------------------------------------------------
-    def first_row(self, board: VGroup):
+    def first_row(self, board: Board):
         """Beats, cell by cell: the query row stays lit, the key column moves, the product is spelled out.
-        Leaves the lit row's box and what is still shown in `board.row_box` and `board.done`."""
-        q, kt, scores = board.q, board.kt, board.scores
-        boxes = VGroup(highlight_box(q.row_rect(0)), highlight_box(kt.column_rect(0)), highlight_box(scores.rects[0][0]))
+        Leaves `board.lit[0]` (the query row's box) lit and the last product with its boxes shown."""
+        q, kt, scores, boxes = board.q, board.kt, board.scores, board.lit
         yield Beat((FadeOut(board.note), *(Create(box) for box in boxes)))
         shown = None
         for j, product in enumerate(board.products):
@@ -155,14 +156,34 @@ class DotProductsSegment(ExplainerScene):
             animations, flying = into_cell(product.result, scores, 0, j)
             yield Beat(tuple(animations), run_time=0.8 if j == 0 else 0.5, remove=(flying,))
             shown = product
-        board.row_box, board.done = boxes[0], VGroup(shown, boxes[1:])
 
-    def other_rows(self, board: VGroup):
+    def other_rows(self, board: Board):
         """Beats, a row at a time: each query against every key at once."""
         n = self.trace.n_tokens
         keys_box = highlight_box(board.kt.body())
-        yield Beat((FadeOut(board.done), Create(keys_box)), run_time=0.6)
+        row_box, done = board.lit[0], VGroup(board.products[-1], board.lit[1:])  # what first_row left shown
+        yield Beat((FadeOut(done), Create(keys_box)), run_time=0.6)
         for i in range(1, n):
-            yield Beat((Transform(board.row_box, highlight_box(board.q.row_rect(i))),
+            yield Beat((Transform(row_box, highlight_box(board.q.row_rect(i))),
                         *reveal(board.scores, [(i, j) for j in range(n)])), run_time=0.6)
-        yield Beat((FadeOut(board.row_box), FadeOut(keys_box)), run_time=0.5)
+        yield Beat((FadeOut(row_box), FadeOut(keys_box)), run_time=0.5)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Board(Parts):
+    """Q on the left, Kᵀ on top, the scores grid where they meet (the members, with the titles),
+    and the working lines shown one at a time below. Parts: `q`, `kt`, `scores` (NumberMatrix),
+    `q_title`, `kt_title`, `note` (rows and columns), `products` (query 0 with each key, spelled
+    out), `scale_line` (× 1/√d_k), `mask_line`, `formula_line`, `lit` (boxes on Q's row 0, Kᵀ's
+    column 0 and the scores' cell (0, 0))."""
+    q: NumberMatrix
+    kt: NumberMatrix
+    scores: NumberMatrix
+    q_title: MathTex
+    kt_title: MathTex
+    note: FlatText
+    products: list[SpelledProduct]
+    scale_line: VGroup
+    mask_line: FlatText
+    formula_line: VGroup
+    lit: VGroup

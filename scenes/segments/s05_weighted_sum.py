@@ -10,6 +10,7 @@ from ..base import ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenChip, highlight_box, operator, shape_label
 from ..components.blend_table import BlendTable
 from ..components.heatmap import WeightHeatmap
+from ..components.parts import Parts
 
 MIN_SCALE = 0.7  # the matrix form drops V's key chips rather than shrink below this
 
@@ -59,7 +60,7 @@ class WeightedSumSegment(ExplainerScene):
                            f"{self.head_source}.v", trace.precision, self.presentation.entries(trace.d_k))
         return self.stage.fit(table, width=13.0, height=6.3, grow=1.4)
 
-    def matrix_form(self, i: int) -> VGroup:
+    def matrix_form(self, i: int) -> MatrixForm:
         """Weights (n × n) · V (n × d_k) = Output (n × d_k), shapes below, query i's row lit in
         the weights and the output and all of V (every value row feeds that one output row)."""
         trace, head, theme = self.trace, self.head_trace, self.theme
@@ -92,9 +93,12 @@ class WeightedSumSegment(ExplainerScene):
                                                          (weights.matrix.frame, values.frame, output.frame))))
         highlights = VGroup(highlight_box(weights.row_rect(i)), highlight_box(values.frame, buff=0.06),
                             highlight_box(output.row_rect(i)))
-        group = VGroup(parts, shapes, highlights)
-        self.stage.fit(group, width=13.0, height=6.3, grow=1.4)
-        group.highlights = highlights
-        group.remove(highlights)  # drawn in their own step
-        return group
+        self.stage.fit(VGroup(parts, shapes, highlights), width=13.0, height=6.3, grow=1.4)
+        return MatrixForm(parts, shapes, highlights=highlights)  # the highlights are drawn in their own step
 
+
+# Parts of the pictures ------------------------------------------------------------
+class MatrixForm(Parts):
+    """weights · V = output with the shapes under them (the members). Parts: `highlights`
+    (query i's row of the weights and the output, and all of V; not drawn with the rest)."""
+    highlights: VGroup

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from manim import (
     DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, FadeTransform, LaggedStart, MoveToTarget, ReplacementTransform,
-    Rectangle, VGroup, Write,
+    VGroup, Write,
 )
 
-from ..base import ExplainerScene, corner_title
-from ..components import NumberMatrix, fit_width, formula, label, operator, shape_label
+from ..base import Beat, ExplainerScene, corner_title
+from ..components import NumberMatrix, formula, label, operator, shape_label
 from ..components.attention_graph import AttentionGraph
+from ..components.head_columns import HeadColumns, head_columns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
+from ..components.parts import Parts
+from ..components.text import FlatText
 from ..components.products import bias_of
 from ..presentation import MAX_HEADS_SHOWN
 
@@ -64,12 +67,15 @@ class MultiHeadSegment(ExplainerScene):
 
         self.step("concat", f"Each head gives {trace.d_k} numbers per token. Their outputs are joined side by "
                             f"side into one matrix again, {trace.d_model} numbers wide.")
-        concat = self.concat_bands(graph) if self.bands else self.concat_from_heads(graph)
+        concat, beats = self.concat_bands(graph) if self.bands else self.concat_from_heads(graph)
+        self.perform(*beats)
+        self.hold_for_caption(1.2)
 
         self.step("mix", f"A last weight matrix, W_O, mixes the heads' numbers back into {trace.d_model} numbers "
                          "per token: the output of multi-head attention."
                   + (" The real model also adds a learned bias, b_O." if bias_of(trace, "b_o") is not None else ""))
-        self.mix(concat)
+        self.perform(*self.mix(concat))
+        self.hold_for_caption(2.0)
 
     @property
     def bands(self) -> bool:
@@ -77,7 +83,7 @@ class MultiHeadSegment(ExplainerScene):
         return self.presentation.bands
 
     # Step 1: the split ------------------------------------------------------------
-    def split_bands(self) -> VGroup:
+    def split_bands(self) -> SplitView:
         """Q, K and V stacked as colour bands, every head's slice framed in its colour, numbered above Q."""
         trace, theme = self.trace, self.theme
         blocks = []
@@ -87,60 +93,32 @@ class MultiHeadSegment(ExplainerScene):
                              value_scale=band_scale(values))
             name = label(role.upper(), "body", color, weight="BOLD")
             caption = VGroup(name, shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
-            block = VGroup(band, caption.next_to(band.frame, LEFT, buff=0.3))
-            block.matrix, block.caption = band, caption
-            block.marks = head_marks(band, trace.n_heads, numbers=role == "q")
-            blocks.append(block)
+            blocks.append(NamedBlock(band, caption.next_to(band.frame, LEFT, buff=0.3), matrix=band, caption=caption,
+                                     marks=head_marks(band, trace.n_heads, numbers=role == "q")))
         row = VGroup(*(VGroup(b, b.marks) for b in blocks)).arrange(DOWN, buff=0.4, aligned_edge=RIGHT)
         note = label(f"{trace.n_heads} heads · {trace.d_k} columns each · blue positive, red negative",
                      "body", theme.muted)
-        view = self.fit(VGroup(row, note.next_to(row, DOWN, buff=0.45)))
-        view.matrices = VGroup(*(VGroup(b.matrix, b.caption) for b in blocks))
-        view.marks, view.note = VGroup(*(b.marks for b in blocks)), note
-        return view
+        return self.fit(SplitView.of(blocks, row, note.next_to(row, DOWN, buff=0.45)))
 
-    def split_view(self) -> VGroup:
+    def split_view(self) -> SplitView:
         trace, theme = self.trace, self.theme
         q = NumberMatrix(trace.q, trace.precision, "q", row_tokens=trace.tokens)
-        blocks = [self.named_block(q, label("Q", "body", theme.query, weight="BOLD"), self.head_marks(q))]
+        blocks = [named_block(q, label("Q", "body", theme.query, weight="BOLD"), self.head_marks(q, named=True))]
         for source, color in (("k", theme.key), ("v", theme.value)):
             compact = NumberMatrix(getattr(trace, source), trace.precision, source, cell_width=COMPACT_CELL,
                                    cell_height=COMPACT_CELL, show_numbers=False)
             name = label(source.upper(), "body", color, weight="BOLD")
-            blocks.append(self.named_block(compact, name, self.head_marks(compact, with_labels=False)))
+            blocks.append(named_block(compact, name, self.head_marks(compact)))
         row = VGroup(*blocks).arrange(RIGHT, buff=0.8)
         note = label("each head runs the same attention on its own slice", "body", theme.muted)
-        view = self.fit(VGroup(row, note.next_to(row, DOWN, buff=0.5)))
-        view.matrices = VGroup(*(VGroup(b.matrix, b.caption) for b in blocks))
-        view.marks, view.note = VGroup(*(b.marks for b in blocks)), note
-        return view
+        return self.fit(SplitView.of(blocks, row, note.next_to(row, DOWN, buff=0.5)))
 
-    def head_marks(self, matrix: NumberMatrix, with_labels: bool = True) -> VGroup:
-        """A frame in the head's colour around each head's column slice, "head k" above it."""
-        marks = VGroup()
-        for h in range(self.trace.n_heads):
-            columns, color = self.head_columns(matrix, h), self.theme.head_color(h)
-            frame = Rectangle(width=columns.width, height=columns.height, color=color, stroke_width=4)
-            marks.add(frame.move_to(columns))
-            if with_labels:
-                name = fit_width(label(f"head {h + 1}", "small", color), columns.width - 0.04)
-                marks.add(name.next_to(frame, UP, buff=0.1))
-        return marks
-
-    def head_columns(self, matrix: NumberMatrix, h: int) -> VGroup:
-        """The cells of head h's column slice in a d_model-wide matrix."""
-        return VGroup(*(matrix.column_rect(h * self.trace.d_k + j) for j in range(self.trace.d_k)))
-
-    @staticmethod
-    def named_block(matrix: NumberMatrix, name, marks: VGroup | None = None) -> VGroup:
-        """Matrix, optional head marks above, and "name [rows × cols]" under it."""
-        caption = VGroup(name, shape_label(*matrix.values.shape)).arrange(RIGHT, buff=0.2)  # the data's shape, not the shown cells
-        block = VGroup(matrix, caption.next_to(matrix.frame, DOWN, buff=0.2), *([marks] if marks else []))
-        block.matrix, block.caption, block.marks = matrix, caption, marks or VGroup()
-        return block
+    def head_marks(self, matrix: NumberMatrix, named: bool = False) -> HeadColumns:
+        """A frame in the head's colour around each head's column slice, "head k" above it when named."""
+        return HeadColumns(matrix, self.trace.d_k, range(self.trace.n_heads), named=named)
 
     # Step 2: each head's weights --------------------------------------------------
-    def weight_maps(self) -> VGroup:
+    def weight_maps(self) -> WeightMaps:
         """Up to four heads side by side (or 2 × 2): as many as fit with readable numbers."""
         trace, built = self.trace, {}
         order, kinds = self.presentation.heads_shown(trace.head_patterns)
@@ -170,8 +148,7 @@ class MultiHeadSegment(ExplainerScene):
             more = label(f"+ {trace.n_heads - count} more heads", "body", self.theme.muted)
             maps.add(more.next_to(maps, RIGHT, buff=0.4))
         maps.add(label("rows: queries · columns: keys", "small", self.theme.muted).next_to(maps, DOWN, buff=0.35))
-        maps.heads = order[:count]
-        return self.fit(maps)
+        return self.fit(WeightMaps(*maps.submobjects, heads=order[:count]))
 
     # Step 3: one graph per head ---------------------------------------------------
     def graph(self, h: int) -> AttentionGraph:
@@ -180,42 +157,40 @@ class MultiHeadSegment(ExplainerScene):
                                        f"head {h + 1}", height=min(5.0, 0.95 * trace.n_tokens)))
 
     # Steps 4 and 5: concat and W_O ------------------------------------------------
-    def concat_from_heads(self, graph: AttentionGraph) -> VGroup:
-        """Head outputs, spread apart in their colours, slide together into concat."""
+    def concat_from_heads(self, graph: AttentionGraph) -> tuple[NamedBlock, list[Beat]]:
+        """Head outputs, spread apart in their colours, slide together into concat: the block and its beats."""
         trace = self.trace
         concat = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens)
-        block = self.named_block(concat, label("concat", "body", weight="BOLD"), self.head_marks(concat))
+        block = named_block(concat, label("concat", "body", weight="BOLD"), self.head_marks(concat, named=True))
+        at_head = [head_columns(concat, h, trace.d_k).get_center() for h in range(trace.n_heads)]
         outputs = VGroup()
         for h, head in enumerate(trace.heads):
             out = NumberMatrix(head.output, trace.precision, f"heads[{h}].output", cell_width=concat.cell_width,
                                frame_color=self.theme.head_color(h), title=f"head {h + 1}",
                                value_scale=abs(trace.concat).max())  # concat's colour scale, so cells match
-            out.shift(self.head_columns(concat, h).get_center() - out.cells.get_center())
+            out.shift(at_head[h] - out.cells.get_center())
             outputs.add(VGroup(out, shape_label(trace.n_tokens, trace.d_k).next_to(out.frame, DOWN, buff=0.2)))
         gap = max(0.6, max(o[0].title.width - o[0].frame.width for o in outputs) + 0.3)  # titles never touch
         for h, out in enumerate(outputs):
             out.shift(RIGHT * h * gap)  # spread rightwards, clear of the token chips
         self.fit(VGroup(block, outputs))
-        self.play(FadeOut(graph), FadeIn(concat.row_labels),
-                  LaggedStart(*(FadeIn(o, shift=DOWN * 0.2) for o in outputs), lag_ratio=0.2), run_time=1.4)
-        self.wait(0.8)
-        self.play(*(o[0].animate.shift(self.head_columns(concat, h).get_center() - o[0].cells.get_center())
-                    for h, o in enumerate(outputs)), *(FadeOut(o[1]) for o in outputs), run_time=1.0)
-        # The slid-in cells look exactly like concat's (same numbers, size, colours): swap them unseen.
-        self.remove(*outputs.get_family())
-        self.add(concat.cells, concat.row_labels)
-        self.play(FadeOut(VGroup(*(VGroup(o[0].frame, o[0].title) for o in outputs))),
-                  FadeIn(VGroup(concat.frame, block.caption, block.marks)), run_time=0.8)
-        self.add(block)
-        self.hold_for_caption(1.2)
-        return block
+        at_head = [head_columns(concat, h, trace.d_k).get_center() for h in range(trace.n_heads)]  # fitted
+        return block, [
+            Beat((FadeOut(graph), FadeIn(concat.row_labels),
+                  LaggedStart(*(FadeIn(o, shift=DOWN * 0.2) for o in outputs), lag_ratio=0.2)), run_time=1.4, wait=0.8),
+            # The slid-in cells look exactly like concat's (same numbers, size, colours): swap them unseen.
+            Beat((*(o[0].animate.shift(at_head[h] - o[0].cells.get_center()) for h, o in enumerate(outputs)),
+                  *(FadeOut(o[1]) for o in outputs)), run_time=1.0,
+                 remove=tuple(outputs.get_family()), add=(concat.cells, concat.row_labels)),
+            Beat((FadeOut(VGroup(*(VGroup(o[0].frame, o[0].title) for o in outputs))),
+                  FadeIn(VGroup(concat.frame, block.caption, block.marks))), run_time=0.8, add=(block,)),
+        ]
 
-    def concat_bands(self, graph: AttentionGraph) -> VGroup:
+    def concat_bands(self, graph: AttentionGraph) -> tuple[VGroup, list[Beat]]:
         """Each head's output as a small band in its colour, spread apart, sliding together into concat."""
         trace = self.trace
         scale = band_scale(trace.concat)  # one colour scale, so the slid-in slices match concat
-        height = 0.2 * trace.n_tokens
-        concat = ColorGrid(trace.concat, width=BAND_WIDTH, height=height, value_scale=scale)
+        concat = ColorGrid(trace.concat, width=BAND_WIDTH, height=0.2 * trace.n_tokens, value_scale=scale)
         caption = VGroup(label("concat", "body", weight="BOLD"), shape_label(trace.n_tokens, trace.d_model))
         block = VGroup(concat, caption.arrange(DOWN, buff=0.1).next_to(concat.frame, LEFT, buff=0.3))
         marks = head_marks(concat, trace.n_heads, numbers=True)
@@ -225,43 +200,39 @@ class MultiHeadSegment(ExplainerScene):
         for h, head in enumerate(trace.heads):
             out = ColorGrid(head.output, width=slice_width, height=concat.frame.height, value_scale=scale,
                             frame_color=self.theme.head_color(h), stroke_width=3)
-            out.move_to(concat.column_span(h * trace.d_k, (h + 1) * trace.d_k))
-            outputs.add(out)
-        spread = outputs.copy().arrange(RIGHT, buff=0.22).match_y(concat)
-        spread.set_x(concat.get_x())
-        self.play(FadeOut(graph), FadeIn(caption), FadeIn(marks.numbers),
-                  LaggedStart(*(FadeIn(s, shift=DOWN * 0.2) for s in spread), lag_ratio=0.1), run_time=1.4)
-        self.wait(0.8)
-        self.play(*(ReplacementTransform(s, o) for s, o in zip(spread, outputs)), run_time=1.0)
-        self.remove(*outputs)
-        self.add(concat)
-        self.play(FadeIn(concat.frame), FadeIn(marks), run_time=0.8)
-        result = VGroup(block, marks)
-        self.hold_for_caption(1.2)
-        return result
+            outputs.add(out.move_to(concat.column_span(h * trace.d_k, (h + 1) * trace.d_k)))
+        spread = outputs.copy().arrange(RIGHT, buff=0.22).match_y(concat).set_x(concat.get_x())
+        return VGroup(block, marks), [
+            Beat((FadeOut(graph), FadeIn(caption), FadeIn(marks.numbers),
+                  LaggedStart(*(FadeIn(s, shift=DOWN * 0.2) for s in spread), lag_ratio=0.1)), run_time=1.4, wait=0.8),
+            Beat(tuple(ReplacementTransform(s, o) for s, o in zip(spread, outputs)), run_time=1.0,
+                 remove=tuple(outputs), add=(concat,)),
+            Beat((FadeIn(concat.frame), FadeIn(marks)), run_time=0.8),
+        ]
 
-    def mix(self, concat: VGroup) -> None:
+    def mix(self, concat: VGroup) -> list[Beat]:
+        """Beats: concat moves aside (a band gives way to its numbers), "· W_O" and "= output" join it."""
         trace, theme = self.trace, self.theme
         wide = self.presentation.entries(trace.d_model)
         w_name = r"W_O\;\;(+\,b_O)" if bias_of(trace, "b_o") is not None else "W_O"
-        w_block = self.named_block(NumberMatrix(trace.w_o, self.input_precision, "w_o", max_rows=wide, max_cols=wide),
-                                   formula(w_name))
+        w_block = named_block(NumberMatrix(trace.w_o, self.input_precision, "w_o", max_rows=wide, max_cols=wide),
+                              formula(w_name))
         output = NumberMatrix(trace.output, trace.precision, "output", frame_color=theme.output, max_cols=wide)
-        out_block = self.named_block(output, label("output", "body", theme.output, weight="BOLD"))
+        out_block = named_block(output, label("output", "body", theme.output, weight="BOLD"))
         times, equals = operator("·"), operator("=")
         if self.bands:  # the band gives way to concat's numbers, first entries and the last
             numbers = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens, max_cols=wide)
-            numbers = self.named_block(numbers, label("concat", "body", weight="BOLD"))
+            numbers = named_block(numbers, label("concat", "body", weight="BOLD"))
             self.fit(self.product_layout(numbers, times, w_block, equals, out_block))
-            self.play(FadeTransform(concat, numbers), run_time=1.0)
+            arrive = FadeTransform(concat, numbers)
         else:
             concat.generate_target()
             concat.target.scale(concat.matrix.cell_height / concat.matrix.rects[0][0].height)  # back to full size
             self.fit(self.product_layout(concat.target, times, w_block, equals, out_block))
-            self.play(MoveToTarget(concat), run_time=1.0)
-        self.play(FadeIn(times), FadeIn(w_block, shift=LEFT * 0.3), run_time=0.9)
-        self.play(FadeIn(equals), FadeIn(out_block, shift=LEFT * 0.3), run_time=0.9)
-        self.hold_for_caption(2.0)
+            arrive = MoveToTarget(concat)
+        return [Beat((arrive,), run_time=1.0),
+                Beat((FadeIn(times), FadeIn(w_block, shift=LEFT * 0.3)), run_time=0.9),
+                Beat((FadeIn(equals), FadeIn(out_block, shift=LEFT * 0.3)), run_time=0.9)]
 
     def product_layout(self, left, times, right, equals, result) -> VGroup:
         """"left · right = result" in one row, or "= result" under `left` when that keeps it larger."""
@@ -291,3 +262,38 @@ class MultiHeadSegment(ExplainerScene):
     def fit(self, group):
         """Shrink (never grow) onto the stage."""
         return self.stage.fit(group, AREA_WIDTH, AREA_HEIGHT)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class NamedBlock(Parts):
+    """A matrix (or colour band) with its caption ("name [rows × cols]").
+    Parts: `matrix`, `caption`, `marks` (its heads' slices; an empty group when unmarked)."""
+    matrix: NumberMatrix | ColorGrid
+    caption: VGroup
+    marks: VGroup
+
+
+def named_block(matrix: NumberMatrix, name, marks: VGroup | None = None) -> NamedBlock:
+    """Matrix, optional head marks above, and "name [rows × cols]" under it."""
+    caption = VGroup(name, shape_label(*matrix.values.shape)).arrange(RIGHT, buff=0.2)  # the data's shape, not the shown cells
+    return NamedBlock(matrix, caption.next_to(matrix.frame, DOWN, buff=0.2), *([marks] if marks else []),
+                      matrix=matrix, caption=caption, marks=marks or VGroup())
+
+
+class SplitView(Parts):
+    """Q, K and V cut into the heads' slices, and a note under them.
+    Parts: `matrices` (each matrix with its caption), `marks` (each one's head slices), `note`."""
+    matrices: VGroup
+    marks: VGroup
+    note: FlatText
+
+    @classmethod
+    def of(cls, blocks: list[NamedBlock], row: VGroup, note) -> SplitView:
+        return cls(row, note, matrices=VGroup(*(VGroup(b.matrix, b.caption) for b in blocks)),
+                   marks=VGroup(*(b.marks for b in blocks)), note=note)
+
+
+class WeightMaps(Parts):
+    """Some heads' weight matrices side by side (or 2 × 2), "+ n more heads", the axes' legend.
+    Parts: `heads` (the heads shown, in order)."""
+    heads: list[int]

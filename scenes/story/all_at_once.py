@@ -9,6 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, R
 from ..base import corner_title
 from ..components import NumberMatrix, NumberText, formula, label, shape_label
 from ..components.heatmap import upright_width
+from ..components.parts import Parts
 from .common import MAX_VECTOR_CELLS, StoryScene
 
 LOOP_CELL = 0.5  # the smallest cell of the grid the loop fills (token chips on its edges)
@@ -52,31 +53,28 @@ class AllAtOnce(StoryScene):
         self.hold_for_caption(1.5)
 
     # Pictures ------------------------------------------------------------------------
-    def loop(self) -> VGroup:
+    def loop(self) -> Loop:
         """Left: the loop as code and its count; right: the S grid it fills cell by cell."""
         trace, theme = self.trace, self.theme
-        group = VGroup()
         code = VGroup(*(label(line, "label", theme.ink, mono=True) for line in (
             "for i in words:", "for j in words:", "S[i, j] = x[i] · x[j]")))
         code.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         code[1].shift(RIGHT * 0.6)  # indentation by shifting: Text drops leading spaces
         code[2].shift(RIGHT * 1.2)
-        group.code = code
         # Square cells wide enough for upright key chips when the words are short, at most 5 units in all.
         cell = min(max(upright_width(trace.tokens, limit=1.2) or LOOP_CELL, LOOP_CELL), 5.0 / trace.n_tokens)
-        group.grid = NumberMatrix(self.active_plain.similarity, trace.precision, "", show_numbers=False,
-                                  row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=cell, cell_height=cell)
+        grid = NumberMatrix(self.active_plain.similarity, trace.precision, "", show_numbers=False,
+                           row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=cell, cell_height=cell)
         n = lambda: NumberText(trace.n_tokens, 0, "trace.n_tokens", "body", color=theme.highlight)
-        group.count = VGroup(n(), label("×", "body", theme.muted), n(), label("=", "body", theme.muted),
-                             NumberText(trace.n_pairs, 0, "trace.n_pairs", "body", color=theme.highlight,
-                                        weight="BOLD"),
-                             label("dot products", "body", theme.ink)).arrange(RIGHT, buff=0.15)
-        left = VGroup(code, group.count).arrange(DOWN, buff=0.7, aligned_edge=LEFT)
-        group.add(left, group.grid)
+        count = VGroup(n(), label("×", "body", theme.muted), n(), label("=", "body", theme.muted),
+                       NumberText(trace.n_pairs, 0, "trace.n_pairs", "body", color=theme.highlight, weight="BOLD"),
+                       label("dot products", "body", theme.ink)).arrange(RIGHT, buff=0.15)
+        left = VGroup(code, count).arrange(DOWN, buff=0.7, aligned_edge=LEFT)
+        group = Loop(left, grid, code=code, grid=grid, count=count)
         group.arrange(RIGHT, buff=1.2)
         return self.stage.fit(group, width=13.0, height=6.2, grow=1.0)
 
-    def chain(self) -> VGroup:
+    def chain(self) -> Chain:
         """X → S = X·Xᵀ → W = softmax(S) → Y = W·X: grids with formulas above and shapes below."""
         trace, plain, theme = self.trace, self.active_plain, self.theme
         n, d = trace.n_tokens, trace.d_model
@@ -100,10 +98,9 @@ class AllAtOnce(StoryScene):
         for arrow, part in zip(arrows, parts[1:]):
             part.add(arrow)
         self.stage.fit(chain, width=13.0, height=3.6, grow=1.6).shift(UP * 0.9)
-        chain.grids, chain.parts = grids, parts
-        return chain
+        return Chain(*chain, grids=grids, parts=parts)
 
-    def comparison(self, chain: VGroup) -> VGroup:
+    def comparison(self, chain: Chain) -> VGroup:
         """Loop against matrix form, in words, under the chain."""
         trace, theme = self.trace, self.theme
         lines = VGroup(
@@ -120,3 +117,19 @@ class AllAtOnce(StoryScene):
         if lines.width > 13.0:
             lines.scale_to_fit_width(13.0)
         return lines.set_x(0)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Loop(Parts):
+    """The double loop as code with its count (left) and the grid it fills (right).
+    Parts: `code` (three lines), `grid` (NumberMatrix, colour only), `count` ("n × n = n² dot products")."""
+    code: VGroup
+    grid: NumberMatrix
+    count: VGroup
+
+
+class Chain(Parts):
+    """X → S → W → Y, each grid with its formula and shape (the members: a group per grid).
+    Parts: `grids` (the four NumberMatrix), `parts` (each grid's formula and shape, and the arrow into it)."""
+    grids: list[NumberMatrix]
+    parts: list[VGroup]

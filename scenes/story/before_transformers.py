@@ -5,12 +5,14 @@ at "The". Every number comes from attention_math.rnn's record (sources `rnn.…`
 from __future__ import annotations
 
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, ArcBetweenPoints, Create, FadeIn, FadeOut, GrowArrow,
-                   GrowFromEdge, LaggedStart, Rectangle, VGroup)
+                   GrowFromEdge, LaggedStart, MathTex, Rectangle, VGroup)
 
 from attention_math import format_number
 
 from ..base import corner_title
 from ..components import NumberMatrix, NumberText, TokenChip, formula, label
+from ..components.parts import Parts
+from ..components.text import FlatText
 from .common import StoryScene
 from .learning_pictures import AttentionStrip, number_line
 
@@ -24,8 +26,7 @@ class BeforeTransformers(StoryScene):
     segment = "before-transformers"
 
     def construct(self) -> None:
-        rnn = self.names["rnn"]
-        self.rnn = rnn
+        rnn = self.rnn = self.names["rnn"]  # the pictures' builders read it too
         corner_title(self, "Before transformers", "one word at a time")
         chips = self.chips()
 
@@ -89,53 +90,50 @@ class BeforeTransformers(StoryScene):
         tag = label(text, "small", self.theme.muted)
         return tag.move_to([ROW_LABEL_X, y, 0])
 
-    def reading(self) -> VGroup:
+    def reading(self) -> Reading:
         """One hidden state per word (a column of numbers), an arrow down from its word and one
         across from the state before; the update rule under them."""
-        theme, rnn, group = self.theme, self.rnn, VGroup()
-        group.states = VGroup(*(NumberMatrix(
+        theme, rnn = self.theme, self.rnn
+        states = VGroup(*(NumberMatrix(
             rnn.hidden[t][:, None], 2, "", source_of=lambda i, j, t=t: f"rnn.hidden[{t}, {i}]", cell_width=1.1,
             cell_height=0.38, frame_color=theme.output).move_to([self.column_x(t), STATE_Y, 0])
             for t in range(len(rnn.tokens))))
-        group.inputs = VGroup(*(Arrow([self.column_x(t), CHIP_Y - 0.3, 0], state.get_top(), buff=0.08,
-                                      color=theme.muted, stroke_width=3) for t, state in enumerate(group.states)))
-        group.links = VGroup(*(Arrow(a.get_right(), b.get_left(), buff=0.08, color=theme.highlight, stroke_width=4)
-                               for a, b in zip(group.states, group.states[1:])))
-        group.row_label = self.row_label("hidden\nstate", STATE_Y)
-        group.step_labels = VGroup(*(label(f"step {t + 1}", "small", theme.muted).next_to(state, DOWN, buff=0.15)
-                                     for t, state in enumerate(group.states)))
-        group.rule = formula(r"h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)", "label").move_to([-2.4, -1.6, 0])
-        group.add(group.states, group.inputs, group.links, group.row_label, group.step_labels, group.rule)
-        return group
+        inputs = VGroup(*(Arrow([self.column_x(t), CHIP_Y - 0.3, 0], state.get_top(), buff=0.08,
+                                color=theme.muted, stroke_width=3) for t, state in enumerate(states)))
+        links = VGroup(*(Arrow(a.get_right(), b.get_left(), buff=0.08, color=theme.highlight, stroke_width=4)
+                         for a, b in zip(states, states[1:])))
+        row_label = self.row_label("hidden\nstate", STATE_Y)
+        step_labels = VGroup(*(label(f"step {t + 1}", "small", theme.muted).next_to(state, DOWN, buff=0.15)
+                               for t, state in enumerate(states)))
+        rule = formula(r"h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)", "label").move_to([-2.4, -1.6, 0])
+        return Reading(states, inputs, links, row_label, step_labels, rule, states=states, inputs=inputs, links=links,
+                       row_label=row_label, step_labels=step_labels, rule=rule)
 
-    def reach_bars(self) -> VGroup:
+    def reach_bars(self) -> ReachBars:
         """A bar per step, its height the norm of ∂h_t/∂x_1 (the first bar full height), its number below."""
-        theme, rnn, group = self.theme, self.rnn, VGroup()
-        group.bars = VGroup(*(Rectangle(width=0.7, height=max(BAR_MAX * reach / rnn.reach[0], 0.02),
-                                        fill_color=theme.highlight, fill_opacity=0.85, stroke_width=0)
-                              .move_to([self.column_x(t), BAR_BASE, 0], aligned_edge=DOWN)
-                              for t, reach in enumerate(rnn.reach)))
-        group.numbers = VGroup(*(NumberText(reach, 3, f"rnn.reach[{t}]", "cell")
-                                 .next_to(bar, DOWN, buff=0.15) for t, (reach, bar) in enumerate(zip(rnn.reach,
-                                                                                                      group.bars))))
-        group.row_label = self.row_label(f"how much\nof “{rnn.tokens[0]}”\nreaches", BAR_BASE + BAR_MAX / 2)
-        group.add(group.bars, group.numbers, group.row_label)
-        return group
+        theme, rnn = self.theme, self.rnn
+        bars = VGroup(*(Rectangle(width=0.7, height=max(BAR_MAX * reach / rnn.reach[0], 0.02),
+                                  fill_color=theme.highlight, fill_opacity=0.85, stroke_width=0)
+                        .move_to([self.column_x(t), BAR_BASE, 0], aligned_edge=DOWN)
+                        for t, reach in enumerate(rnn.reach)))
+        numbers = VGroup(*(NumberText(reach, 3, f"rnn.reach[{t}]", "cell").next_to(bar, DOWN, buff=0.15)
+                           for t, (reach, bar) in enumerate(zip(rnn.reach, bars))))
+        row_label = self.row_label(f"how much\nof “{rnn.tokens[0]}”\nreaches", BAR_BASE + BAR_MAX / 2)
+        return ReachBars(bars, numbers, row_label, bars=bars, numbers=numbers, row_label=row_label)
 
-    def attention_look(self, chips: VGroup) -> VGroup:
+    def attention_look(self, chips: VGroup) -> AttentionLook:
         """Arcs from the last word to every word (thicker for more weight) and its attention row."""
-        theme, rnn, group = self.theme, self.rnn, VGroup()
+        theme, rnn = self.theme, self.rnn
         start = chips[-1].get_bottom() + DOWN * 0.05
-        group.arcs = VGroup(*(ArcBetweenPoints(start, chip.get_bottom() + DOWN * 0.05, angle=-0.9,
-                                               color=theme.weight_high, stroke_width=1.5 + 14 * float(weight))
-                              for chip, weight in zip(chips[:-1], rnn.attention_row[:-1])))
-        group.strip = AttentionStrip(rnn.tokens, rnn.attention_row, rnn.attention_percentages,
-                                     "rnn.attention_percentages", cell_width=PITCH, chips=False)
-        group.strip.move_to([(self.column_x(0) + self.column_x(len(rnn.tokens) - 1)) / 2, STRIP_Y, 0])
-        group.strip.label = self.row_label(f"“{rnn.tokens[-1]}”\nattends", STRIP_Y)
-        group.strip.add(group.strip.label)
-        group.add(group.arcs, group.strip)
-        return group
+        arcs = VGroup(*(ArcBetweenPoints(start, chip.get_bottom() + DOWN * 0.05, angle=-0.9,
+                                         color=theme.weight_high, stroke_width=1.5 + 14 * float(weight))
+                        for chip, weight in zip(chips[:-1], rnn.attention_row[:-1])))
+        strip = AttentionStrip(rnn.tokens, rnn.attention_row, rnn.attention_percentages,
+                               "rnn.attention_percentages", cell_width=PITCH, chips=False)
+        strip.move_to([(self.column_x(0) + self.column_x(len(rnn.tokens) - 1)) / 2, STRIP_Y, 0])
+        strip_label = self.row_label(f"“{rnn.tokens[-1]}”\nattends", STRIP_Y)
+        strip.add(strip_label)  # appears with the strip
+        return AttentionLook(arcs, strip, arcs=arcs, strip=strip, strip_label=strip_label)
 
     def comparison(self) -> VGroup:
         """A table, RNN against attention: sequential steps, and how much of the first word reaches the last."""
@@ -165,3 +163,31 @@ class BeforeTransformers(StoryScene):
                 x += widths[c] + 0.6
             table.add(VGroup(*row))
         return table.move_to([0, -2.35, 0])
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Reading(Parts):
+    """The recurrent network reading word by word. Parts: `states` (a hidden-state column per
+    word), `inputs` (arrows down from the words), `links` (arrows from state to state),
+    `row_label`, `step_labels` ("step t" under each state), `rule` (the update formula)."""
+    states: VGroup
+    inputs: VGroup
+    links: VGroup
+    row_label: FlatText
+    step_labels: VGroup
+    rule: MathTex
+
+
+class ReachBars(Parts):
+    """How much of the first word reaches each step. Parts: `bars`, `numbers` (under each bar), `row_label`."""
+    bars: VGroup
+    numbers: VGroup
+    row_label: FlatText
+
+
+class AttentionLook(Parts):
+    """Attention's one look from the last word. Parts: `arcs` (to every earlier word, thicker for
+    more weight), `strip` (its attention row, with `strip_label` added to it)."""
+    arcs: VGroup
+    strip: AttentionStrip
+    strip_label: FlatText

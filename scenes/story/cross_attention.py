@@ -10,6 +10,7 @@ from ..base import corner_title
 from ..components import NumberMatrix, highlight_box, label, shape_label
 from ..components.heatmap import WeightHeatmap, upright_width
 from ..components.notation import coloured_formula
+from ..components.parts import Parts
 from .common import StoryScene
 
 HEAD = 0  # both grids show head 1
@@ -43,19 +44,17 @@ class CrossAttention(StoryScene):
         self.play(Create(highlight_box(board.cross_matrix.rects[row][best], buff=0.03)))
         self.hold_for_caption(1.5)
 
-    def board(self) -> VGroup:
+    def board(self) -> CrossBoard:
         """Self-attention's n × n grid beside cross-attention's m × n grid, the formulas below."""
         cross, french, theme = self.names["cross"], self.traces["french"], self.theme
-        board = VGroup()
         # One cell width for both grids, wide enough for every key chip to stand upright.
         width = max(upright_width(french.tokens, limit=1.6) or 1.0, upright_width(cross.key_tokens, limit=1.6) or 1.0)
-        board.self_grid = WeightHeatmap(french.heads[HEAD].weights, f"traces['french'].heads[{HEAD}].weights",
-                                        french.tokens, percents=(french.heads[HEAD].percentages,
-                                                                 f"traces['french'].heads[{HEAD}].percentages"),
-                                        legend=False, note=None, title="self-attention",
-                                        cell_width=width)
-        board.self_grid.add(self.under(board.self_grid.matrix, french.n_tokens, french.n_tokens,
-                                       "head 1 · queries, keys, values: French"))
+        self_grid = WeightHeatmap(french.heads[HEAD].weights, f"traces['french'].heads[{HEAD}].weights",
+                                  french.tokens, percents=(french.heads[HEAD].percentages,
+                                                           f"traces['french'].heads[{HEAD}].percentages"),
+                                  legend=False, note=None, title="self-attention", cell_width=width)
+        self_grid.add(self.under(self_grid.matrix, french.n_tokens, french.n_tokens,
+                                 "head 1 · queries, keys, values: French"))
         # The English words take colours after the French ones: two sentences, no shared colours.
         offset = len(cross.query_tokens)
         matrix = NumberMatrix(cross.heads[HEAD].weights, 0, f"cross.heads[{HEAD}].weights", coloring="weight",
@@ -63,27 +62,38 @@ class CrossAttention(StoryScene):
                               row_tokens=cross.query_tokens, col_tokens=cross.key_tokens,
                               col_token_indices=[offset + j for j in range(len(cross.key_tokens))],
                               title="cross-attention", cell_width=width)
-        board.cross_matrix = matrix
         keys = label("keys →", "small", theme.muted).next_to(matrix.col_labels, UP, buff=0.1).align_to(matrix.frame, LEFT)
         queries = label("queries ↓", "small", theme.muted).next_to(matrix.rects[0][0], UP, buff=0.1)
         queries.align_to(matrix.row_labels, RIGHT).shift(LEFT * 0.12)
         matrix.title.next_to(keys, UP, buff=0.12).match_x(matrix.frame)
         matrix.add(keys, queries)
-        board.cross_grid = VGroup(matrix, self.under(matrix, *cross.heads[HEAD].weights.shape,
-                                                     "head 1 · queries: French · keys, values: English"))
-        grids = VGroup(board.self_grid, board.cross_grid).arrange(RIGHT, buff=1.2, aligned_edge=DOWN)
-        board.formula = VGroup(
+        cross_grid = VGroup(matrix, self.under(matrix, *cross.heads[HEAD].weights.shape,
+                                               "head 1 · queries: French · keys, values: English"))
+        grids = VGroup(self_grid, cross_grid).arrange(RIGHT, buff=1.2, aligned_edge=DOWN)
+        formulas = VGroup(
             coloured_formula((r"\mathrm{softmax}\!\left(", None), ("Q", theme.query), (r"\,", None),
                              ("K", theme.key), (r"^{\top} / \sqrt{d_k}\right)", None), ("V", theme.value)),
             coloured_formula(("Q", theme.query), (r"= X_{\text{French}} W_Q \qquad", None), ("K", theme.key),
                              (r"= X_{\text{English}} W_K \qquad", None), ("V", theme.value),
                              (r"= X_{\text{English}} W_V", None), size="label"),
         ).arrange(DOWN, buff=0.3)
-        board.formula.next_to(grids, DOWN, buff=0.6)
-        board.add(grids, board.formula)
+        formulas.next_to(grids, DOWN, buff=0.6)
+        board = CrossBoard(grids, formulas, self_grid=self_grid, cross_matrix=matrix, cross_grid=cross_grid,
+                           formula=formulas)
         return self.stage.fit(board, width=13.0, height=6.2, grow=1.2)
 
     def under(self, matrix: NumberMatrix, rows: int, cols: int, text: str) -> VGroup:
         """Shape and sources under a grid."""
         lines = VGroup(shape_label(rows, cols), label(text, "small", self.theme.muted)).arrange(DOWN, buff=0.1)
         return lines.next_to(matrix.frame, DOWN, buff=0.15)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class CrossBoard(Parts):
+    """Self-attention beside cross-attention, the formulas below. Parts: `self_grid` (the
+    French sentence's weights), `cross_matrix` (French queries × English keys), `cross_grid`
+    (that matrix with its shape and sources), `formula` (two lines)."""
+    self_grid: WeightHeatmap
+    cross_matrix: NumberMatrix
+    cross_grid: VGroup
+    formula: VGroup

@@ -5,7 +5,7 @@ comes from attention_math.learning's run (sources `learning.…`)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, FadeOut, LaggedStart, ReplacementTransform,
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, FadeOut, ReplacementTransform,
                    VGroup, VMobject)
 
 from attention_math import format_number
@@ -13,6 +13,7 @@ from attention_math.learning import FEATURES, SENSES, TRAINING
 
 from ..base import corner_title
 from ..components import NumberMatrix, NumberText, label
+from ..components.parts import Parts
 from .common import StoryScene
 from .learning_pictures import AttentionStrip, number_line
 
@@ -76,7 +77,7 @@ class Learning(StoryScene):
         return format_number(self.training.checkpoints[k].sentences[0].percentages[j], 0) + "%"
 
     # Pictures ------------------------------------------------------------------------
-    def task(self) -> VGroup:
+    def task(self) -> Task:
         """The six training sentences with their senses; the shown sentence's inputs and the targets."""
         theme, first = self.theme, self.training.checkpoints[0].sentences[0]
         lines = VGroup(*(VGroup(label(text, "label", theme.ink), label(sense, "label", self.sense_color(sense),
@@ -98,9 +99,8 @@ class Learning(StoryScene):
         inputs = VGroup(x_heading, x, t_heading, targets).arrange(DOWN, buff=0.3)
         inputs[2].shift(DOWN * 0.25)
         inputs[3].shift(DOWN * 0.25)
-        group = VGroup(sentences, inputs).arrange(RIGHT, buff=0.9, aligned_edge=UP).move_to([0, -0.4, 0])
-        group.sentences, group.inputs = sentences, inputs
-        return group
+        return Task(sentences, inputs, sentences=sentences, inputs=inputs).arrange(
+            RIGHT, buff=0.9, aligned_edge=UP).move_to([0, -0.4, 0])
 
     def sense_color(self, sense: str):
         return self.theme.head_color(2 if sense == "tech" else 5)
@@ -139,7 +139,7 @@ class Learning(StoryScene):
         line = number_line("Apple's output", output, "  target", target)
         return VGroup(line, number_line("reads as", reading)).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
 
-    def loss_plot(self) -> VGroup:
+    def loss_plot(self) -> LossPlot:
         """log10(loss) against step, drawn in pieces between checkpoints, with a dot at each checkpoint."""
         theme, run = self.theme, self.training
         axes = Axes(x_range=[0, run.steps, 100], y_range=[0, LOSS_DECADES, 1], x_length=3.8, y_length=3.8,
@@ -157,11 +157,9 @@ class Learning(StoryScene):
         dots = [Dot(point(step), radius=0.08, color=theme.highlight) for step in steps]
         axes_group = VGroup(axes, ticks, title, x_name)
         VGroup(axes_group, pieces, *dots).shift(RIGHT * PLOT_X + UP * PANEL_Y - axes.get_center())
-        plot = VGroup(axes_group, pieces)
-        plot.axes_group, plot.pieces, plot.dots = axes_group, pieces, dots
-        return plot
+        return LossPlot(axes_group, pieces, axes_group=axes_group, pieces=pieces, dots=dots)
 
-    def held_out_panel(self) -> VGroup:
+    def held_out_panel(self) -> HeldOut:
         """"Apple pie recipe" under the random and the trained weights, and the trained output."""
         theme, first, last = self.theme, 0, len(self.training.checkpoints) - 1
         rows = []
@@ -177,6 +175,28 @@ class Learning(StoryScene):
         view = self.training.checkpoints[last].sentences[1]
         output = self.output_line(f"learning.checkpoints[{last}].sentences[1]", view)
         output.next_to(rows[1], DOWN, buff=0.6).align_to(rows[1].caption, LEFT)
-        group = self.place_left(VGroup(before, rows[1], output))
-        group.before, group.after, group.output = before, rows[1], output
-        return group
+        return self.place_left(HeldOut(before, rows[1], output, before=before, after=rows[1], output=output))
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Task(Parts):
+    """The training task. Parts: `sentences` (the training sentences, left), `inputs` (each
+    word's three numbers and the targets Apple's output must reach, right)."""
+    sentences: VGroup
+    inputs: VGroup
+
+
+class LossPlot(Parts):
+    """log10(loss) against step (the members: axes and the curve). Parts: `axes_group` (axes,
+    ticks, titles), `pieces` (the curve between checkpoints), `dots` (one per checkpoint, shown one at a time)."""
+    axes_group: VGroup
+    pieces: VGroup
+    dots: list[Dot]
+
+
+class HeldOut(Parts):
+    """A sentence never trained on. Parts: `before` (heading and its attention at step 0),
+    `after` (its attention after training), `output` (the trained output and its reading)."""
+    before: VGroup
+    after: AttentionStrip
+    output: VGroup

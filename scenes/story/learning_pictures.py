@@ -6,6 +6,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup
 
 from ..components import NumberText, TokenChip, label
+from ..components.text import FlatText
 from ..theme import current_theme
 
 CELL_HEIGHT = 0.6
@@ -15,6 +16,10 @@ class AttentionStrip(VGroup):
     """Token chips over one cell each: the cell's colour is the weight (darker = higher), its text
     the whole percentage (the row adds to 100). `source` names the percentages array: cell j shows
     `source[j]`. `caption` (optional) sits left of the cells."""
+    cells: VGroup
+    numbers: VGroup
+    chips: VGroup
+    caption: FlatText | None
 
     def __init__(self, tokens, weights, shares, source: str, *, cell_width: float = 1.25,
                  caption: str | None = None, caption_color=None, chips: bool = True) -> None:

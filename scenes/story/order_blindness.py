@@ -8,6 +8,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Line, VGroup, 
 
 from ..base import corner_title
 from ..components import NumberMatrix, formula, label
+from ..components.parts import Parts
+from ..components.text import FlatText
 from .common import StoryScene, chip_row
 
 PAIRS = {"plain": ("money", "reversed"), "positions": ("money_pos", "reversed_pos")}
@@ -55,7 +57,7 @@ class OrderBlindness(StoryScene):
     def sentence(self, name: str, side: int) -> VGroup:
         return chip_row(self.traces[name].tokens, self.word_colours(name), gap=0.25).move_to([side * SIDE_X, 2.2, 0])
 
-    def outputs(self, pair: str, y: float) -> VGroup:
+    def outputs(self, pair: str, y: float) -> Outputs:
         """The two orders' outputs side by side, a line joining each word's rows, and a verdict."""
         theme = self.theme
         names = PAIRS[pair]
@@ -77,9 +79,7 @@ class OrderBlindness(StoryScene):
         text = "same rows, new order" if same else "different rows"
         verdict = label(text, "label", theme.ink if same else theme.highlight)
         verdict.next_to(matrices, DOWN, buff=0.3)  # the gap between the matrices is too narrow for words
-        group = VGroup(matrices, links, verdict)
-        group.matrices, group.links, group.verdict = matrices, links, verdict
-        return group
+        return Outputs(matrices, links, verdict, matrices=matrices, links=links, verdict=verdict)
 
     def encoding(self) -> VGroup:
         """The positions added to the embeddings, one row per position, and their formula."""
@@ -94,3 +94,12 @@ class OrderBlindness(StoryScene):
         equations.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         group = VGroup(matrix, equations).arrange(RIGHT, buff=0.9)
         return group.move_to([0, 1.45, 0])
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Outputs(Parts):
+    """One sentence's attention outputs beside its reordering's. Parts: `matrices` (the two
+    output matrices), `links` (each word's row to its row on the right), `verdict` (same or different rows)."""
+    matrices: VGroup
+    links: VGroup
+    verdict: FlatText

@@ -4,14 +4,17 @@ query: per word the score, the scaled score and the softmax percentage, the larg
 and the weighted sum written out, all from the trace."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowArrow, LaggedStart, TransformFromCopy, VGroup
+from dataclasses import dataclass
+
+from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, LaggedStart, MathTex, TransformFromCopy,
+                   VGroup)
 
 from attention_math import format_number
 
 from ..base import corner_title
 from ..components import TokenChip, formula, highlight_box, label
 from ..components.key_table import KeyTable, key_column
-from ..components.plane import VectorPlane
+from ..components.plane import VectorArrow, VectorPlane
 from ..components.products import SpelledProduct
 from ..components.weighted_sum import WeightedSum
 from .common import StoryScene
@@ -31,7 +34,7 @@ class Similarity(StoryScene):
         self.step("plane", "How do we find the weights? Words that are alike should count more, and the simplest "
                            "measure of alike is the dot product: multiply two vectors number by number, then add.")
         plane = self.plane()
-        self.play(FadeIn(plane))
+        self.play(FadeIn(plane.grid))
         self.play(GrowArrow(plane.vectors[0].arrow), FadeIn(VGroup(*plane.vectors[0][1:])))
         self.play(FadeIn(plane.rule, shift=LEFT * 0.2))
         self.hold_for_caption(0.6)
@@ -52,7 +55,7 @@ class Similarity(StoryScene):
                            "it compares learned versions of the words, and it divides each score by √d_k. "
                            "Softmax then turns the scores into percentages.")
         table, total = self.focus_table(query)
-        self.play(FadeOut(plane), *(FadeOut(v) for v in plane.vectors), FadeOut(plane.products), FadeOut(plane.rule), FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.headers))
+        self.play(FadeOut(plane.grid), *(FadeOut(v) for v in plane.vectors), FadeOut(plane.products), FadeOut(plane.rule), FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.headers))
         self.play(LaggedStart(*(FadeIn(column) for column in table.columns), lag_ratio=0.4), run_time=1.5)
         self.hold_for_caption(0.6)
 
@@ -72,16 +75,16 @@ class Similarity(StoryScene):
         self.hold_for_caption(1.5)
 
     # Pictures ------------------------------------------------------------------------
-    def plane(self) -> VGroup:
+    def plane(self) -> DotPlane:
         """The grid with [6, 1], [4, 2] and [1, 5] as arrows; each dot product spelled out to the right."""
         dot, theme = self.names["dot"], self.theme
         plane = VectorPlane(7, 6, unit=0.68)
         names = ("query", "alike", "unlike")
         colors = [theme.token_color(k) for k in range(3)]
-        plane.vectors = [plane.arrow(getattr(dot, name), color, [(v, 0, f"dot.{name}[{k}]")
-                                                                  for k, v in enumerate(getattr(dot, name))])
-                         for name, color in zip(names, colors)]
-        ours = plane.vectors[0]
+        vectors = [plane.arrow(getattr(dot, name), color, [(v, 0, f"dot.{name}[{k}]")
+                                                           for k, v in enumerate(getattr(dot, name))])
+                   for name, color in zip(names, colors)]
+        ours = vectors[0]
         ours.add(label("our word", "small", theme.muted).next_to(ours.coordinates, DOWN, buff=0.1))
         products = VGroup(*(
             VGroup(SpelledProduct([(v, 0, f"dot.query[{k}]") for k, v in enumerate(dot.query)],
@@ -94,9 +97,8 @@ class Similarity(StoryScene):
         rule = formula(r"a \cdot b = a_1 b_1 + a_2 b_2", "body")
         right = VGroup(rule, products).arrange(DOWN, buff=0.8, aligned_edge=LEFT)
         right.next_to(plane, RIGHT, buff=1.6)
-        self.stage.fit(VGroup(plane, *plane.vectors, right), width=13.0, height=6.4, grow=1.3)
-        plane.products, plane.rule = products, rule  # drawn step by step, not with the grid
-        return plane
+        self.stage.fit(VGroup(plane, *vectors, right), width=13.0, height=6.4, grow=1.3)
+        return DotPlane(plane, vectors, products, rule)  # drawn step by step, not as one group
 
     def focus_table(self, i: int) -> tuple[KeyTable, WeightedSum]:
         """One line per key: chip | score | scaled score | softmax %; under it the weighted sum
@@ -123,3 +125,15 @@ class Similarity(StoryScene):
         total.next_to(table, DOWN, buff=0.45)
         self.stage.fit(VGroup(table, total), width=13.0, height=6.3, grow=1.15)
         return table, total
+
+
+# Parts of the pictures ------------------------------------------------------------
+@dataclass(frozen=True)
+class DotPlane:
+    """The plane of the dot-product steps, each piece shown in its own step: `grid` (the
+    VectorPlane), `vectors` (ours, an alike and an unlike one), `products` (each spelled out with
+    its verdict), `rule` (a·b = a₁b₁ + a₂b₂)."""
+    grid: VectorPlane
+    vectors: list[VectorArrow]
+    products: VGroup
+    rule: MathTex

@@ -5,13 +5,14 @@ projections segment. The focus word's x, q, k and v come from the active trace."
 from __future__ import annotations
 
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, LaggedStart, Line,
-                   RoundedRectangle, VGroup)
+                   MathTex, RoundedRectangle, VGroup)
 
 from attention_math.story import DICTIONARY, DICTIONARY_QUERY
 
 from ..base import corner_title
 from ..components import TokenChip, formula, label
 from ..components.notation import CodeLine, coloured_formula
+from ..components.parts import Parts
 from .common import StoryScene, row_vector
 
 ROLES = (("q", "query", "what am I looking for?"), ("k", "key", "what do I contain?"),
@@ -66,31 +67,30 @@ class ThreeRoles(StoryScene):
         chip = TokenChip(trace.tokens[i], i, max_width=3.0, size="label")
         return VGroup(chip, row_vector(trace.x[i], self.input_precision, f"x[{i}]")).arrange(RIGHT, buff=0.3)
 
-    def jobs(self, i: int) -> VGroup:
+    def jobs(self, i: int) -> Jobs:
         """The word on top, an arrow to each role's box, and weight-free attention with x in each role's colour."""
         theme = self.theme
-        group = VGroup()
-        group.word = self.word(i).move_to([0, 2.1, 0])
-        group.boxes = VGroup()
+        word = self.word(i).move_to([0, 2.1, 0])
+        boxes = VGroup()
         for role, name, question in ROLES:
             colour = theme.role_color(role)
             text = VGroup(label(name, "body", colour, weight="BOLD"), label(question, "small", theme.ink))
             text.arrange(DOWN, buff=0.15)
             box = RoundedRectangle(corner_radius=0.12, width=text.width + 0.5, height=text.height + 0.4,
                                    stroke_color=colour, stroke_width=3)
-            group.boxes.add(VGroup(box, text.move_to(box)))
-        group.boxes.arrange(RIGHT, buff=0.6).move_to([0, -0.15, 0])
-        group.arrows = VGroup(*(Arrow(group.word.get_bottom(), box.get_top(), buff=0.15, color=theme.muted,
-                                      stroke_width=3) for box in group.boxes))
-        group.formula = coloured_formula(
+            boxes.add(VGroup(box, text.move_to(box)))
+        boxes.arrange(RIGHT, buff=0.6).move_to([0, -0.15, 0])
+        arrows = VGroup(*(Arrow(word.get_bottom(), box.get_top(), buff=0.15, color=theme.muted,
+                                      stroke_width=3) for box in boxes))
+        equation = coloured_formula(
             (r"s_{ij} =", None), (r"x_i", theme.query), (r"\cdot", None), (r"x_j", theme.key),
             (r"\qquad w_{ij} = \mathrm{softmax}_j(s_{ij}) \qquad y_i = \sum_j w_{ij}\,", None),
             (r"x_j", theme.value))
-        group.formula.move_to([0, -2.3, 0])
-        group.add(group.word, group.arrows, group.boxes, group.formula)
+        equation.move_to([0, -2.3, 0])
+        group = Jobs(word, arrows, boxes, equation, word=word, boxes=boxes, arrows=arrows, formula=equation)
         return self.stage.fit(group, width=13.0, height=6.0, grow=1.25)
 
-    def dictionary(self) -> VGroup:
+    def dictionary(self) -> Dictionary:
         """Seed 002's lookup as code, the role colours on its parts, a legend, and the soft contrast."""
         theme = self.theme
         entries = [f'"{key}": {value}' for key, value in DICTIONARY.items()]
@@ -121,39 +121,67 @@ class ThreeRoles(StoryScene):
             label("dictionary: one key matches exactly, you get its one value", "label", theme.muted),
             label("attention: every key matches a little, you get a blend of all the values", "label", theme.ink))
         contrast.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        group = VGroup(VGroup(code, legend).arrange(RIGHT, buff=1.0), contrast).arrange(DOWN, buff=0.9)
-        group.code, group.legend, group.contrast = code, legend, contrast
+        group = Dictionary(VGroup(code, legend).arrange(RIGHT, buff=1.0), contrast, code=code, legend=legend,
+                           contrast=contrast).arrange(DOWN, buff=0.9)
         return self.stage.fit(group, width=13.0, height=6.0, grow=1.0)
 
-    def projections(self, i: int) -> VGroup:
+    def projections(self, i: int) -> RoleProjections:
         """The word and its x on top; a line down from it branches into three learned matrices
         (W_Q, W_K, W_V as boxes), each passing on to its role's vector for this word. Stacked,
         so even 8 numbers per vector stay large."""
         trace, theme = self.trace, self.theme
-        group = VGroup()
-        group.word = self.word(i)
-        group.results, group.matrices = VGroup(), VGroup()
+        word = self.word(i)
+        results, matrices = VGroup(), VGroup()
         for role, name, _ in ROLES:
             colour = theme.role_color(role)
             vector = row_vector(getattr(trace, role)[i], trace.precision, f"{role}[{i}]", frame_color=colour)
-            group.results.add(VGroup(label(name, "label", colour, weight="BOLD"), vector).arrange(RIGHT, buff=0.25))
+            results.add(VGroup(label(name, "label", colour, weight="BOLD"), vector).arrange(RIGHT, buff=0.25))
             name_tex = formula(f"W_{role.upper()}", "label", colour)
             box = RoundedRectangle(corner_radius=0.1, width=0.95, height=0.6, stroke_color=colour, stroke_width=3)
-            group.matrices.add(VGroup(box, name_tex.move_to(box)))
-        group.results.arrange(DOWN, buff=0.45, aligned_edge=RIGHT)
-        for result in group.results:  # the tags in one column, right next to their vectors
+            matrices.add(VGroup(box, name_tex.move_to(box)))
+        results.arrange(DOWN, buff=0.45, aligned_edge=RIGHT)
+        for result in results:  # the tags in one column, right next to their vectors
             result[0].next_to(result[1], LEFT, buff=0.25)
-        for box, result in zip(group.matrices, group.results):  # one column of boxes, each level with its vector
-            box.next_to(group.results, LEFT, buff=1.0).match_y(result)
-        bus_x = group.matrices.get_left()[0] - 0.6
-        group.word.next_to(VGroup(group.matrices, group.results), UP, buff=0.8)
-        group.word.shift(RIGHT * (bus_x - group.word[0].get_x()))  # the chip sits over the line
-        top, bottom = group.word.get_bottom()[1] - 0.12, group.matrices[-1].get_y()
+        for box, result in zip(matrices, results):  # one column of boxes, each level with its vector
+            box.next_to(results, LEFT, buff=1.0).match_y(result)
+        bus_x = matrices.get_left()[0] - 0.6
+        word.next_to(VGroup(matrices, results), UP, buff=0.8)
+        word.shift(RIGHT * (bus_x - word[0].get_x()))  # the chip sits over the line
+        top, bottom = word.get_bottom()[1] - 0.12, matrices[-1].get_y()
         bus = Line([bus_x, top, 0], [bus_x, bottom, 0], color=theme.muted, stroke_width=3)
-        group.arrows = VGroup(
+        arrows = VGroup(
             bus, *(Arrow([bus_x, box.get_y(), 0], box.get_left(), buff=0, color=theme.muted, stroke_width=3,
-                         max_tip_length_to_length_ratio=0.3) for box in group.matrices),
+                         max_tip_length_to_length_ratio=0.3) for box in matrices),
             *(Arrow(box.get_right(), result.get_left(), buff=0.15, color=theme.muted, stroke_width=3)
-              for box, result in zip(group.matrices, group.results)))
-        group.add(group.word, group.arrows, group.matrices, group.results)
+              for box, result in zip(matrices, results)))
+        group = RoleProjections(word, arrows, matrices, results, word=word, results=results, matrices=matrices,
+                                arrows=arrows)
         return self.stage.fit(group, width=13.0, height=5.8, grow=1.2)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class Jobs(Parts):
+    """The word and its three jobs. Parts: `word` (chip and x, on top), `boxes` (a box per role:
+    its name and question), `arrows` (word to each box), `formula` (attention without weights,
+    x in each role's colour)."""
+    word: VGroup
+    boxes: VGroup
+    arrows: VGroup
+    formula: MathTex
+
+
+class Dictionary(Parts):
+    """A dictionary lookup beside attention's. Parts: `code` (the lookup, role-coloured),
+    `legend` (query, keys, values), `contrast` (exact match against a blend)."""
+    code: VGroup
+    legend: VGroup
+    contrast: VGroup
+
+
+class RoleProjections(Parts):
+    """The word's x branching into W_Q, W_K, W_V. Parts: `word` (chip and x), `results` (its
+    q, k and v, tagged), `matrices` (the three weight boxes), `arrows` (the line down and its branches)."""
+    word: VGroup
+    results: VGroup
+    matrices: VGroup
+    arrows: VGroup

@@ -9,6 +9,7 @@ from ..base import corner_title
 from ..components import formula, label
 from ..components.block_diagram import EncoderBlock
 from ..components.notation import coloured_formula
+from ..components.parts import Parts
 from .common import StoryScene
 
 DIAGRAM_X, NOTES_X = -3.3, 3.4
@@ -23,26 +24,14 @@ STORY_LINES = (("static", "one vector per word, any context", "muted"), ("attent
                ("Q, K, V", "learned: what to compare, what to pass on", "query"),
                ("positions", "keep the word order", "muted"), ("heads", "many views at once", "muted"))
 
+
 class WhereItSits(StoryScene):
     segment = "where-it-sits"
     closing = False  # True: the closing frame, with the formula recap
 
     def construct(self) -> None:
-        if self.closing:
-            corner_title(self, "Recap", "attention in one line")
-        else:
-            corner_title(self, "Where it sits", "the Transformer encoder block")
-        block = EncoderBlock(self.trace.tokens)
-        # Closing, the block steps back to leave room for the formula.
-        block.scale(min(1.0, (5.6 if self.closing else 6.3) / block.height))
-        block.move_to([DIAGRAM_X - (0.4 if self.closing else 0.0), -0.45, 0])
-        lit = block.highlight("attention")
-        if self.closing:
-            self.recap(block, lit)
-        else:
-            self.opening(block, lit)
-
-    def opening(self, block: EncoderBlock, lit) -> None:
+        corner_title(self, "Where it sits", "the Transformer encoder block")
+        block, lit = self.encoder_block()
         self.step("block", "Language models are built from stacks of blocks like this one, the Transformer encoder. "
                            "Words come in at the bottom as vectors and leave at the top, each reshaped by its context.")
         self.play(FadeIn(block.inputs, shift=UP * 0.2))
@@ -66,27 +55,13 @@ class WhereItSits(StoryScene):
         self.play(LaggedStart(*(FadeIn(line, shift=LEFT * 0.2) for line in plan), lag_ratio=0.3), run_time=1.6)
         self.hold_for_caption(1.5)
 
-    def recap(self, block: EncoderBlock, lit) -> None:
-        block.boxes["attention"][0].become(lit)
-        self.step("block", "Back to the block we started from. We have now seen every number inside the "
-                           "highlighted box.")
-        self.play(FadeIn(block))
-        self.hold_for_caption(0.8)
-
-        self.step("formula", "All of it fits in one line: compare every query with every key, scale the scores, "
-                             "softmax each row into weights, and blend the values with them.")
-        parts = self.formula_parts()
-        self.play(Write(parts.equation))
-        self.play(LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in parts.rows), lag_ratio=0.3), run_time=1.6)
-        self.hold_for_caption(1.0)
-
-        self.step("story", "A static embedding gave each word one meaning; attention mixes in its context. Learned "
-                           "projections choose what to compare and what to pass on, positions keep the order, and "
-                           "many heads look in parallel.")
-        story = self.story_lines().move_to(parts.rows, aligned_edge=UP)
-        self.play(FadeOut(parts.rows, shift=UP * 0.2), LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in story),
-                                                                    lag_ratio=0.25), run_time=1.6)
-        self.hold_for_caption(1.5)
+    def encoder_block(self) -> tuple[EncoderBlock, VGroup]:
+        """The block, placed left of the notes, and its attention box lit (not yet shown lit)."""
+        block = EncoderBlock(self.trace.tokens)
+        # Closing, the block steps back to leave room for the formula.
+        block.scale(min(1.0, (5.6 if self.closing else 6.3) / block.height))
+        block.move_to([DIAGRAM_X - (0.4 if self.closing else 0.0), -0.45, 0])
+        return block, block.highlight("attention")
 
     # Pictures ------------------------------------------------------------------------
     def notes(self, block: EncoderBlock) -> VGroup:
@@ -120,23 +95,22 @@ class WhereItSits(StoryScene):
         self.two_columns(lines)
         return lines
 
-    def formula_parts(self) -> VGroup:
+    def formula_parts(self) -> FormulaParts:
         """The attention formula on two lines, and under it one row per piece: the piece, what it does."""
         theme = self.theme
-        group = VGroup()
-        group.equation = VGroup(
+        equation = VGroup(
             formula(r"\mathrm{Attention}(Q, K, V) =", "body"),
             coloured_formula((r"\mathrm{softmax}\!\left(", None), ("Q", theme.query), (r"\,", None), ("K", theme.key),
                              (r"^{\top} / \sqrt{d_k}\right)", None), ("V", theme.value)))
-        group.equation.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
-        group.equation[1].shift(RIGHT * 0.6)
+        equation.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+        equation[1].shift(RIGHT * 0.6)
         rows = [(r"Q K^{\top}", "how well each query matches each key"),
                 (r"/\sqrt{d_k}", "keeps the scores in range"),
                 (r"\mathrm{softmax}", "each row: weights adding up to 1"),
                 (r"\cdot\, V", "a weighted sum of the values")]
-        group.rows = VGroup(*(VGroup(formula(tex, "label"), label(text, "label", theme.ink)) for tex, text in rows))
-        self.two_columns(group.rows)
-        group.add(group.equation, group.rows)
+        rows = VGroup(*(VGroup(formula(tex, "label"), label(text, "label", theme.ink)) for tex, text in rows))
+        self.two_columns(rows)
+        group = FormulaParts(equation, rows, equation=equation, rows=rows)
         group.arrange(DOWN, buff=0.6, aligned_edge=LEFT)
         group.scale(min(1.0, 6.8 / group.width)).move_to([NOTES_X, -0.3, 0])
         return group
@@ -160,3 +134,35 @@ class WhereItSits(StoryScene):
 class Recap(WhereItSits):
     segment = "recap"
     closing = True
+
+    def construct(self) -> None:
+        corner_title(self, "Recap", "attention in one line")
+        block, lit = self.encoder_block()
+        block.boxes["attention"][0].become(lit)
+        self.step("block", "Back to the block we started from. We have now seen every number inside the "
+                           "highlighted box.")
+        self.play(FadeIn(block))
+        self.hold_for_caption(0.8)
+
+        self.step("formula", "All of it fits in one line: compare every query with every key, scale the scores, "
+                             "softmax each row into weights, and blend the values with them.")
+        parts = self.formula_parts()
+        self.play(Write(parts.equation))
+        self.play(LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in parts.rows), lag_ratio=0.3), run_time=1.6)
+        self.hold_for_caption(1.0)
+
+        self.step("story", "A static embedding gave each word one meaning; attention mixes in its context. Learned "
+                           "projections choose what to compare and what to pass on, positions keep the order, and "
+                           "many heads look in parallel.")
+        story = self.story_lines().move_to(parts.rows, aligned_edge=UP)
+        self.play(FadeOut(parts.rows, shift=UP * 0.2), LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in story),
+                                                                    lag_ratio=0.25), run_time=1.6)
+        self.hold_for_caption(1.5)
+
+
+# Parts of the pictures ------------------------------------------------------------
+class FormulaParts(Parts):
+    """The recap's formula and its pieces. Parts: `equation` (Attention(Q, K, V) = softmax(QKᵀ/√d_k)·V
+    on two lines), `rows` (one row per piece: the piece, what it does)."""
+    equation: VGroup
+    rows: VGroup

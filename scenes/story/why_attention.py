@@ -10,7 +10,9 @@ from manim import DOWN, RIGHT, UP, Create, FadeIn, LaggedStart, TransformFromCop
 from attention_math import format_number
 
 from ..base import corner_title
-from ..components import NumberText, TokenChip, highlight_box, label
+from ..components import NumberMatrix, NumberText, TokenChip, highlight_box, label
+from ..components.parts import Parts
+from ..components.text import FlatText
 from ..components.weighted_sum import WeightedSum
 from .common import StoryScene, chip_row, row_vector
 
@@ -66,32 +68,31 @@ class WhyAttention(StoryScene):
         self.hold_for_caption(1.5)
 
     # Pictures ------------------------------------------------------------------------
-    def panel(self, name: str, side: int) -> VGroup:
+    def panel(self, name: str, side: int) -> SentencePanel:
         """One sentence: its chips; "static" and bank's embedding; the weighted sum of the
         sentence with bank's weights; "contextual" and the sum's result."""
         trace, plain, theme = self.traces[name], self.plain[name], self.theme
         i = self.bank
         scale = float(np.abs(np.concatenate([plain.output[i], trace.embeddings[i]])).max())  # one colour scale
-        p = VGroup()
-        p.chips = chip_row(trace.tokens, gap=0.25).move_to([side * PANEL_X, 2.25, 0])
-        p.chips.shift(UP * (2.0 - p.chips.get_bottom()[1]))  # both rows on one baseline
-        p.static = row_vector(trace.embeddings[i], self.input_precision, f"traces['{name}'].embeddings[{i}]",
-                              value_scale=scale)
-        p.static_label = label("static", "small", theme.muted)
-        p.contextual = row_vector(plain.output[i], trace.precision, f"plain['{name}'].output[{i}]",
-                                  value_scale=scale, frame_color=theme.output)
-        p.contextual_label = label("contextual", "small", theme.output)
+        chips = chip_row(trace.tokens, gap=0.25).move_to([side * PANEL_X, 2.25, 0])
+        chips.shift(UP * (2.0 - chips.get_bottom()[1]))  # both rows on one baseline
+        static = row_vector(trace.embeddings[i], self.input_precision, f"traces['{name}'].embeddings[{i}]",
+                            value_scale=scale)
+        static_label = label("static", "small", theme.muted)
+        contextual = row_vector(plain.output[i], trace.precision, f"plain['{name}'].output[{i}]",
+                                value_scale=scale, frame_color=theme.output)
+        contextual_label = label("contextual", "small", theme.output)
         lead = VGroup(label("new", "label", theme.muted), TokenChip(trace.tokens[i], i, height=0.42, size="small"),
                       label("=", "cell", theme.muted))
-        p.total = WeightedSum(lead.arrange(RIGHT, buff=0.12), [
+        total = WeightedSum(lead.arrange(RIGHT, buff=0.12), [
             ((plain.weights[i, j], trace.precision, f"plain['{name}'].weights[{i}, {j}]"), token, j)
             for j, token in enumerate(trace.tokens)], layout="column")
-        for vector, caption, y in ((p.static, p.static_label, 1.25), (p.contextual, p.contextual_label, -1.95)):
+        for vector, caption, y in ((static, static_label, 1.25), (contextual, contextual_label, -1.95)):
             vector.move_to([side * PANEL_X, y, 0])
             caption.next_to(vector, UP, buff=0.12)
-        p.total.move_to([side * PANEL_X, -0.3, 0])
-        p.add(p.chips, p.static, p.static_label, p.total, p.contextual, p.contextual_label)
-        return p
+        total.move_to([side * PANEL_X, -0.3, 0])
+        return SentencePanel(chips, static, static_label, total, contextual, contextual_label, chips=chips, static=static,
+                     static_label=static_label, contextual=contextual, contextual_label=contextual_label, total=total)
 
     def static_distance_text(self) -> str:
         return format_number(self.names["bank_static_shift"].length, self.traces[SENTENCES[0]].precision)
@@ -112,3 +113,16 @@ class WhyAttention(StoryScene):
         line[-1].next_to(line[-2], RIGHT, buff=0.03)
         line[-3:].next_to(line[3], RIGHT, buff=0.4)
         return line.move_to([0, -3.15, 0])
+
+
+# Parts of the pictures ------------------------------------------------------------
+class SentencePanel(Parts):
+    """One sentence and what attention does to "bank" in it. Parts: `chips` (its tokens),
+    `static` and `static_label` (bank's embedding), `total` (the weighted sum with bank's
+    weights), `contextual` and `contextual_label` (the sum's result)."""
+    chips: VGroup
+    static: NumberMatrix
+    static_label: FlatText
+    total: WeightedSum
+    contextual: NumberMatrix
+    contextual_label: FlatText

@@ -1,0 +1,75 @@
+"""Stills at ≥ 1920×1080 whatever the video quality, and one MP4 per step.
+
+A video render below 1080p saves its step videos (Manim's `save_sections`) but no stills; a
+second pass of the same scene at 1080p (2160p for 4k) with animations skipped saves them.
+That pass only draws each step's last frame, so it costs a few seconds a segment."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from manim import Scene
+
+    from ..context import RenderContext
+    from .worker import SegmentJob
+
+from .steps import section_videos
+
+STILLS_AT_VIDEO_QUALITY = ("high", "4k")  # already ≥ 1080p: the video pass saves the stills
+
+
+def stills_quality(quality: str) -> str:
+    return "fourk_quality" if quality == "4k" else "high_quality"
+
+
+def video_pass_context(job: "SegmentJob") -> "RenderContext":
+    """The context for the first pass: without a stills folder when a stills pass follows."""
+    if job.write_video and job.quality not in STILLS_AT_VIDEO_QUALITY:
+        return replace(job.context, stills_dir=None)
+    return job.context
+
+
+def video_settings(job: "SegmentJob") -> dict:
+    if job.write_video:
+        return {"save_sections": True}
+    return {"quality": stills_quality(job.quality)}  # a stills-only render is the stills pass
+
+
+def after_video(scene: "Scene", scene_class: type, job: "SegmentJob",
+                settings: dict) -> tuple[list[tuple[str, str]], "Scene"]:
+    """((section name, step MP4) in order, the scene whose sections carry the stills)."""
+    if not job.write_video:
+        return [], scene
+    index = Path(scene.renderer.file_writer.output_plan.section_index)
+    steps = [(name, str(path)) for name, path in section_videos(index)]
+    if job.context.narration_dir:
+        steps = _narrated(steps, scene, Path(job.context.narration_dir))
+    if job.quality in STILLS_AT_VIDEO_QUALITY:
+        return steps, scene
+    from manim import tempconfig
+
+    from .. import context
+
+    context.use(job.context)
+    with tempconfig({**settings, "quality": stills_quality(job.quality), "write_to_movie": False,
+                     "save_sections": False}):
+        stills = scene_class(skip_animations=True)
+        stills.render()
+    return steps, stills
+
+
+def _narrated(steps: list[tuple[str, str]], scene, cache: Path) -> list[tuple[str, str]]:
+    """Each step video with its own speech (a cache hit: the scene made it), so the
+    presentation of a narrated render speaks too."""
+    from .narration import speak, with_speech
+
+    captions = iter(record for record in scene.sections)
+    narrated = []
+    for name, path in steps:
+        record = next(r for r in captions if r.name == name)  # Manim drops empty sections
+        output = Path(path).with_name(f"{Path(path).stem}-narrated.mp4")
+        with_speech(Path(path), Path(speak(record.caption, cache).wav), output)
+        narrated.append((name, str(output)))
+    return narrated
