@@ -46,7 +46,8 @@ class AttentionSink(DecoderScene):
                          "somewhere, even when no other token is useful to it. The first token, which every "
                          "token can see, becomes the place to park it: an attention sink.")
         row = self.last_row()
-        self.play(FadeIn(row, shift=UP * 0.1))
+        row_head = self.head_box(grid.cells, sink.row_layer, sink.row_head, self.theme.query)
+        self.play(FadeIn(row, shift=UP * 0.1), Create(row_head))
         self.hold_for_caption(2.0)
 
     def grid(self) -> VGroup:
@@ -71,14 +72,17 @@ class AttentionSink(DecoderScene):
         left, top = cells.frame.get_left()[0], cells.frame.get_top()[1]
         return [left + (layer + 0.5) * CELL, top - (head + 0.5) * CELL, 0]
 
+    def head_box(self, cells: ColorGrid, layer: int, head: int, color) -> Rectangle:
+        """A frame around one head's square of the grid."""
+        return Rectangle(width=CELL, height=CELL, stroke_color=color, stroke_width=4).move_to(
+            self.cell_centre(cells, layer, head))
+
     def marked_heads(self, cells: ColorGrid) -> tuple[VGroup, VGroup]:
         """A box on the strongest heads and the weakest, their shares, and how many heads pass 50 %."""
         sink, theme = self.sink, self.theme
         marks, lines = VGroup(), VGroup()
-        chosen = [(pair, f"sink.strongest[{k}]") for k, pair in enumerate(sink.strongest)] + [(sink.weakest, "sink.weakest")]
-        for (layer, head), _ in chosen:
-            box = Rectangle(width=CELL, height=CELL, stroke_color=theme.highlight, stroke_width=4)
-            marks.add(box.move_to(self.cell_centre(cells, layer, head)))
+        for layer, head in (*sink.strongest, sink.weakest):
+            marks.add(self.head_box(cells, layer, head, theme.highlight))
             lines.add(phrase(f"layer {layer + 1} · head {head + 1}:",
                              NumberText(sink.percent[layer, head], 0, f"sink.percent[{layer}, {head}]", "small",
                                         suffix=" %", weight="BOLD"), size="small"))
@@ -102,7 +106,7 @@ class AttentionSink(DecoderScene):
             .arrange(DOWN, buff=0.15)
             for i, token in enumerate(tokens)))
         columns.arrange(RIGHT, buff=0.15, aligned_edge=UP)
-        title = phrase(f"the row of “{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1}: its shares add up to",
+        title = phrase(f"the row of “{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1} (blue frame): its shares add up to",
                        NumberText(sink.last_row_total, 0, "sink.last_row_total", "small", suffix=" %", weight="BOLD"),
                        size="small", color=self.theme.muted)
         row = VGroup(title, columns).arrange(DOWN, buff=0.2)
