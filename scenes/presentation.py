@@ -75,6 +75,8 @@ class ModelFacts:
     tokenizer: str  # how it splits a sentence, for the tokens caption
     layer: int  # 0-based layer the core segments show
     trained_causal: bool  # False: a causal mask here is ours, not the model's
+    quantisation: str | None = None  # say once on screen, e.g. "numbers are those of the 4-bit Q4_1 file"
+    positions: str | None = None  # how word order enters, when it is not a position vector (RoPE)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,11 @@ class Presentation:
     focus_query: int  # the query row segments 4–6 work through
     focus_head: int  # the head segments 3–5 follow
     model: ModelFacts | None  # None: the toy model, every input shown exactly
+    # QUERY= KEY=: the key followed, and what the chosen head does with it, e.g. 'layer 14, head 9:
+    # “it” gives 75 % to “animal”', with the field path of that percentage (for a NumberText).
+    focus_key: int | None = None
+    focus_note: str | None = None
+    focus_note_source: str | None = None
 
     def entries(self, count: int, limit: int = SHOWN_ENTRIES) -> int | None:
         """The max_rows / max_cols NumberMatrix gets for an axis of `count` entries (None: all)."""
@@ -156,7 +163,8 @@ def default_focus_query(n_tokens: int, causal: bool) -> int:
 
 
 def presentation_for(trace, focus_head: int = 0, model: ModelFacts | None = None,
-                     focus_query: int | None = None) -> Presentation:
+                     focus_query: int | None = None, focus_key: int | None = None, focus_note: str | None = None,
+                     focus_note_source: str | None = None) -> Presentation:
     query = default_focus_query(trace.n_tokens, trace.causal) if focus_query is None else focus_query
     return Presentation(trace.n_tokens, trace.d_model, trace.d_k, trace.n_heads, trace.causal, query, focus_head,
-                        model)
+                        model, focus_key=focus_key, focus_note=focus_note, focus_note_source=focus_note_source)
