@@ -12,9 +12,9 @@ from ..components.parts import Parts
 from ..components.products import SpelledProduct, cell_width_for, hide_values, into_cell, reveal
 from ..components.text import FlatText
 
-GRID_SIDE = 4.6  # the n × n grid, before fitting: 64 cells of 0.07 units each, colour only
+GRID_SIDE = 4.0  # the n × n grid, before fitting: 64 cells of 0.06 units (6 px at 720p), colour only
 QK_DEPTH = 0.9  # Q's width and Kᵀ's height (d_k columns or rows of colour)
-CALLOUT_GAP = 0.8  # between the grid and the callout (room for the zoom lines)
+CALLOUT_GAP = 0.6  # between the grid and the callout (room for the zoom lines)
 
 
 class ColourScores:
@@ -72,7 +72,7 @@ class ColourScores:
         """The focus row's numbers, boxed to the right of the grid, lines from the row to the box."""
         theme, n = self.theme, self.trace.n_tokens
         matrix = hide_values(self.callout_row("scores"))
-        heading = label(f"query {f + 1} of {n}: its scores, zoomed in", "label", theme.muted)
+        heading = label(f"query {f + 1} of {n}, zoomed in", "small", theme.muted)
         inner = VGroup(heading, matrix).arrange(DOWN, buff=0.25)
         room = self.stage.right - (empty.get_right()[0] + CALLOUT_GAP) - 0.3
         inner.scale(min(1.0, room / inner.width))
