@@ -7,9 +7,10 @@ from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, TokenRow, label, operator, shape_label
 from ..components.parts import Parts
 from ..components.text import FlatText
+from ..components.matrix import CELL_HEIGHT, kept_indices
 from ..components.tokens import TokenChip
 
-VECTORS_HEIGHT = 3.6  # with many tokens: the room kept under the wrapped sentence for the vectors
+VECTORS_MARGIN = 1.6  # with many tokens: kept under the wrapped sentence beside the vectors' cells (chips, gaps)
 
 
 class EmbeddingSegment(ExplainerScene):
@@ -26,7 +27,10 @@ class EmbeddingSegment(ExplainerScene):
 
         self.step("tokens", self.tokens_caption())
         tokens = self.token_row()
-        self.play(ReplacementTransform(sentence, tokens), run_time=1.0)
+        if self.presentation.detail == "all":
+            self.play(ReplacementTransform(sentence, tokens), run_time=1.0)
+        else:  # morphing six lines of text into 64 chips costs seconds and reads as noise
+            self.play(FadeOut(sentence, shift=UP * 0.3), FadeIn(tokens, shift=UP * 0.3), run_time=1.0)
         self.wait(0.6)
 
         self.step("vectors", self.vectors_caption())
@@ -87,7 +91,8 @@ class EmbeddingSegment(ExplainerScene):
         tokens = TokenRow(self.trace.tokens, max_width=12.5)
         if self.presentation.detail == "all":
             return tokens.shift(UP * 1.9)
-        room = self.stage.height - 0.15 - VECTORS_HEIGHT
+        shown = len(kept_indices(self.trace.d_model, self.presentation.entries(self.trace.d_model)))
+        room = self.stage.height - 0.15 - (shown * CELL_HEIGHT + VECTORS_MARGIN)
         if tokens.height > room:
             tokens.scale(room / tokens.height)
         return tokens.move_to([0, self.stage.top - 0.15 - tokens.height / 2, 0])
@@ -164,16 +169,24 @@ class EmbeddingColumns(Parts):
 
 def sentence_lines(text: str, max_width: float) -> VGroup:
     """The sentence as heading-size lines of whole words, each at most `max_width` wide
-    (a long sentence wraps like a paragraph instead of shrinking to an unreadable line)."""
-    lines, words = [], []
-    for word in text.split():
-        trial = label(" ".join([*words, word]), "heading")
-        if words and trial.width > max_width:
-            lines.append(label(" ".join(words), "heading"))
-            words = []
-        words.append(word)
-    lines.append(label(" ".join(words), "heading"))
-    group = VGroup(*lines).arrange(DOWN, buff=0.2)
+    (a long sentence wraps like a paragraph instead of shrinking to an unreadable line).
+    Lines are planned from the font's mean width per character (a text costs ~1 ms per glyph:
+    measuring 60 words one by one took seconds), then fitted exactly."""
+    sample = "The quick brown fox jumps over the lazy dog"  # built once, then cached (FlatText)
+    per_char = label(sample, "heading").width / len(sample)
+    if len(text) * per_char <= max_width * 0.9:
+        return VGroup(label(text, "heading"))
+    words = text.split()
+    widths, space = [len(word) * per_char for word in words], per_char
+    lines, current, used = [], [], 0.0
+    for word, width in zip(words, widths):
+        if current and used + space + width > max_width:
+            lines.append(current)
+            current, used = [], 0.0
+        used += (space if current else 0.0) + width
+        current.append(word)
+    lines.append(current)
+    group = VGroup(*(label(" ".join(line), "heading") for line in lines)).arrange(DOWN, buff=0.2)
     if group.width > max_width:
         group.scale_to_fit_width(max_width)
     return group

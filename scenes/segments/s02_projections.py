@@ -14,6 +14,7 @@ from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.parts import Parts
 from ..components.text import FlatText
+from ..presentation import SHOWN_TERMS
 from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide_values, into_cell, place_product,
                                    reveal, shown_position)
 
@@ -101,8 +102,11 @@ class ProjectionsSegment(ExplainerScene):
         width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
         wide, ids = self.presentation.entries(trace.d_model), self.presentation.token_ids()
         x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide, rows=ids)
+        # With many tokens X keeps 7 rows: W's rows then keep only the spelled terms', so the numbers
+        # stay at least the small size.
+        w_rows = wide if self.presentation.detail == "all" else self.presentation.entries(trace.d_model, SHOWN_TERMS)
         w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
-                         cell_width=width, max_rows=wide, max_cols=wide)
+                         cell_width=width, max_rows=w_rows, max_cols=wide)
         result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width,
                               max_cols=wide, rows=ids)
         if not revealed:

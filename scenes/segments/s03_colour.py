@@ -30,7 +30,7 @@ class ColourScores:
         values = getattr(self.head_trace, field)[f:f + 1]
         return NumberMatrix(values, trace.precision, "", cell_width=self.cell_width,
                             mask=None if mask is None else mask[f:f + 1], col_tokens=trace.tokens,
-                            cols=self.presentation.token_ids(),
+                            cols=self.presentation.token_ids(), ellipsis_width=0.45,
                             source_of=lambda i, j: f"{self.head_source}.{field}[{f}, {j}]")
 
     def colour_board(self) -> ColourBoard:
@@ -39,7 +39,8 @@ class ColourScores:
         lines under the callout. Fitted to the stage."""
         trace, theme, head, n = self.trace, self.theme, self.head_trace, self.trace.n_tokens
         f = self.presentation.focus_query
-        self.cell_width = cell_width_for(head.scores, head.scaled_scores, precision=trace.precision)
+        # Only the focus row's numbers are drawn (in the callout): its widest sets the cells.
+        self.cell_width = cell_width_for(head.scores[f], head.scaled_scores[f], precision=trace.precision)
         empty = Rectangle(width=GRID_SIDE, height=GRID_SIDE, fill_color=theme.cell_fill, fill_opacity=1,
                           stroke_color=theme.ink, stroke_width=2)
         q = ColorGrid(head.q, width=QK_DEPTH, height=GRID_SIDE, frame_color=theme.query)
@@ -57,7 +58,7 @@ class ColourScores:
         board.scale(min(1.0, (self.stage.height - 0.1) / board.height)).move_to(self.stage.centre)
         board.align_to([self.stage.left + 0.1, 0, 0], LEFT)
 
-        callout = self.callout(empty, f)
+        callout = self.callout(empty, q, f)
         keys = self.spelled_keys()
         products = [self.product(f, j, max_width=self.work_width(empty)) for j in keys]
         key_box = highlight_box(kt.column_span(keys[0], keys[0] + 1), buff=0.02)
@@ -68,7 +69,7 @@ class ColourScores:
                            mask_line=work[-2], formula_line=work[-1], key_box=key_box,
                            strips=[])
 
-    def callout(self, empty: Rectangle, f: int) -> Callout:
+    def callout(self, empty: Rectangle, q: ColorGrid, f: int) -> Callout:
         """The focus row's numbers, boxed to the right of the grid, lines from the row to the box."""
         theme, n = self.theme, self.trace.n_tokens
         matrix = hide_values(self.callout_row("scores"))
@@ -82,8 +83,8 @@ class ColourScores:
         row_y = empty.get_top()[1] - empty.height * (f + 0.5) / n
         box.set_y(min(max(row_y, self.stage.bottom + 2.2 + box.height / 2), self.stage.top - box.height / 2))
         inner.move_to(box)
-        row = highlight_box(Rectangle(width=empty.width, height=empty.height / n).move_to([empty.get_x(), row_y, 0]),
-                            buff=0.02)
+        span = Rectangle(width=empty.get_right()[0] - q.get_left()[0], height=empty.height / n)
+        row = highlight_box(span.move_to([(empty.get_right()[0] + q.get_left()[0]) / 2, row_y, 0]), buff=0.02)
         lines = VGroup(Line(row.get_corner(UP + RIGHT), box.get_corner(UP + LEFT)),
                        Line(row.get_corner(DOWN + RIGHT), box.get_corner(DOWN + LEFT)))
         lines.set_stroke(theme.highlight, width=2)
@@ -164,7 +165,7 @@ class ColourScores:
 
 class Callout(Parts):
     """The focus query's scores as numbers in a box beside the colour grid. Parts: `matrix`
-    (its drawn key columns), `heading`, `box`, `row_box` (the row on the grid), `lines` (row → box)."""
+    (its drawn key columns), `heading`, `box`, `row_box` (the row on Q and the grid), `lines` (row → box)."""
     matrix: NumberMatrix
     heading: FlatText
     box: Rectangle
