@@ -1,10 +1,10 @@
 """Segment 1 · Embedding: sentence → tokens → one vector per token → stacked into X."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, Write
 
 from ..base import Beat, ExplainerScene, corner_title
-from ..components import NumberMatrix, TokenRow, label, operator, shape_label
+from ..components import NumberMatrix, TokenRow, highlight_box, label, operator, shape_label
 from ..components.parts import Parts
 from ..components.text import FlatText
 from ..components.matrix import CELL_HEIGHT, kept_indices
@@ -35,7 +35,10 @@ class EmbeddingSegment(ExplainerScene):
 
         self.step("vectors", self.vectors_caption())
         vectors = self.embedding_columns(tokens)
-        self.play(*(chip.animate.move_to(target) for chip, target in zip(vectors.chips, vectors.chip_targets)))
+        # With many tokens, the followed one is boxed in the sentence (the caption names it).
+        focus = [] if self.presentation.detail == "all" else [highlight_box(tokens.chips[self.presentation.focus_query])]
+        self.play(*(chip.animate.move_to(target) for chip, target in zip(vectors.chips, vectors.chip_targets)),
+                  *map(Create, focus))
         self.play(LaggedStart(*(FadeIn(v, shift=DOWN * 0.3) for v in vectors), lag_ratio=0.15), run_time=1.5)
         self.wait(1.0)
 
@@ -43,7 +46,7 @@ class EmbeddingSegment(ExplainerScene):
         x_matrix = self.x_matrix()
         rows = [r for r, i in enumerate(x_matrix.row_ids) if i is not None]
         copies = [] if self.presentation.detail == "all" else [FadeOut(VGroup(*vectors.chips))]  # left the sentence
-        self.play(FadeOut(tokens), *copies,
+        self.play(FadeOut(tokens), *copies, *map(FadeOut, focus),
                   *(TransformFromCopy(v.body(), x_matrix.row(r)) for r, v in zip(rows, vectors.columns)),
                   FadeOut(vectors), run_time=1.5)
         elided = [x_matrix.row(r) for r, i in enumerate(x_matrix.row_ids) if i is None]  # the ⋮ rows
