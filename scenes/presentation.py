@@ -29,6 +29,9 @@ MAX_HEADS_SHOWN = 4
 ALL_NUMBERS_UP_TO = 8  # tokens: every number on screen
 FOCUS_NUMBERS_UP_TO = 16  # tokens: numbers on the focus rows and columns, colour elsewhere
 MAX_TOKENS = 64  # the most tokens a segment lays out
+# long-b (issue 10): worked rows of long sentences list their largest keys, then "all other keys"
+WORKED_ALL_KEYS_UP_TO = 10  # keys: a worked row (softmax, weighted sum) lists every key up to this
+WORKED_TOP_KEYS = 6  # beyond: this many keys of largest weight, then one line for the others
 ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at a time, then the rest at once
 
 
@@ -136,6 +139,32 @@ class Presentation:
         if self.n_tokens <= ALL_NUMBERS_UP_TO:
             return 0.0
         return 0.05 if self.n_tokens <= FOCUS_NUMBERS_UP_TO else 0.1
+
+    # --- long-b (issue 10): worked rows, colour-only heatmaps and callouts -----------------------
+    def worked_keys(self, visible: int) -> int | None:
+        """How many keys (largest weight first) a worked row lists by name before one "the other
+        keys" line, for a query that sees `visible` keys; None: every key, in key order."""
+        if self.n_tokens <= WORKED_ALL_KEYS_UP_TO:
+            return None
+        return min(WORKED_TOP_KEYS, visible)
+
+    @property
+    def colour_only(self) -> bool:
+        """Token × token grids (scores, weights) drawn as colour, the focus row's numbers zoomed."""
+        return self.detail == "colour"
+
+    @property
+    def weight_top(self) -> float:
+        """The weight a colour-only weights grid gives its darkest colour: 64 weights average
+        1/64, and on a 0–100 % scale every cell would look white. A round share near 6/n."""
+        if not self.colour_only:
+            return 1.0
+        return next(top for top in (0.1, 0.2, 0.25, 0.5, 1.0) if top >= 6 / self.n_tokens)
+
+    @property
+    def numbered_ids(self) -> list[int | None] | None:
+        """The rows and columns a numbered token × token grid draws (None: all of them)."""
+        return None if self.detail == "all" else self.token_ids()
 
     def heads_shown(self, patterns) -> tuple[list[int], list[str] | None]:
         """Heads side by side: the focus head first; with more heads than fit, one head of each other
