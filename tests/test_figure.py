@@ -76,9 +76,9 @@ def test_numbers_are_true_inside_the_frame_and_never_overlap(name, default_figur
     assert overlapping_texts(screen) == []
 
 
-def test_more_than_six_tokens_is_a_clear_error(tmp_path):
-    with pytest.raises(ExampleError, match="at most 6 tokens"):
-        render_figure(Example("one two three four five six seven"), tmp_path)
+def test_more_than_twelve_tokens_is_a_clear_error(tmp_path):
+    with pytest.raises(ExampleError, match="at most 12 tokens"):
+        render_figure(Example(" ".join(["word"] * 13)), tmp_path)
 
 
 @pytest.mark.parametrize("flag", [["--model", "minilm"], ["--quality", "high"], ["--head", "2"]])
