@@ -8,6 +8,7 @@ from functools import lru_cache
 import pytest
 
 from attention_math import Example, tokenize
+from scenes.segments import ThreePanelSegment
 from scenes.story import STORY
 
 from tests.screen_checks import build_scene, outside_frame, overlapping_texts, wrong_numbers
@@ -18,7 +19,8 @@ RIVER = ("She sat on the river bank and watched the water flow past the old mill
          "internationalization and how the long afternoon light made every ripple shine.")
 TEXT = f"{ANIMAL} {RIVER} {ANIMAL} The river kept flowing past the bank and the animal slept there all day"
 # Story segments that draw the active sentence (the others show only their own story traces).
-ACTIVE = ("where-it-sits", "similarity", "all-at-once", "three-roles", "recap")
+ACTIVE = ("where-it-sits", "similarity", "all-at-once", "three-roles", "recap", "three-panel")
+SCENES = {**STORY, "three-panel": ThreePanelSegment}
 MATRIX = (9, 12, 16, 24, 32, 64)
 
 
@@ -38,7 +40,7 @@ def sentence(n_tokens: int) -> str:
 def built(name: str, n_tokens: int, causal: bool):
     example = Example(sentence(n_tokens), causal=causal)
     assert len(example.tokens) == n_tokens
-    return build_scene(STORY[name], example)
+    return build_scene(SCENES[name], example)
 
 
 def problems(scene) -> list[str]:
@@ -65,6 +67,15 @@ def test_all_at_once_grids_are_a_few_mobjects_at_64_tokens():
     scene = built("all-at-once", 64, False)
     drawn = sum(len(top.get_family()) for top in scene.mobjects)
     assert drawn < 2000, f"{drawn} mobjects on screen: n² cells?"
+
+
+def test_three_panel_lists_the_focus_row_only_at_64_tokens():
+    scene = built("three-panel", 64, False)
+    sources = {source for record in scene.sections if record.name == "softmax" for source, *_ in record.numbers}
+    focus = scene.presentation.focus_query
+    listed = [s for s in sources if "softmax_rows" in s]
+    assert listed and all(f"softmax_rows[{focus}]" in s for s in listed) and len(listed) <= 8
+    assert len(sources) < 80  # the focus rows and columns, not 64 × 64 numbers
 
 
 @pytest.mark.skipif(not os.environ.get("EXPLAINER_LONG_MATRIX"), reason="EXPLAINER_LONG_MATRIX=1 runs 9–64 tokens")
