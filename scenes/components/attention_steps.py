@@ -69,7 +69,7 @@ class AttentionSteps(VGroup):
         self.steps = VGroup(*(label(step, "small", theme.ink) for step in texts))
         self.scores = self._scores(trace, h, widths, color, ids)
         self.bars = PercentBarTable(head, f"heads[{h}]", trace.mask, color, trace.tokens) if top is None else \
-            FocusBars(head, f"heads[{h}]", focus, top, int(trace.mask[focus].sum()), color, trace.tokens)
+            FocusBars(head, f"heads[{h}]", focus, top, color, trace.tokens)
         vector = NumberMatrix(head.output[focus], trace.precision, "", frame_color=theme.output,
                               cell_width=widths.output, max_cols=5,
                               source_of=lambda r, c: f"heads[{h}].output[{focus}, {c}]")

@@ -79,14 +79,13 @@ class FocusBars(VGroup):
     bars: VGroup
     numbers: VGroup
 
-    def __init__(self, head: HeadTrace, head_path: str, focus: int, top: int, visible: int, color,
-                 tokens: tuple[str, ...]) -> None:
+    def __init__(self, head: HeadTrace, head_path: str, focus: int, top: int, color, tokens: tuple[str, ...]) -> None:
         theme, row = current_theme(), head.softmax_rows[focus]
         source = f"{head_path}.softmax_rows[{focus}]"
         keys = list(row.rest.order[:top])
         lines = [(TokenChip(tokens[j], j, max_width=1.6, height=BAR_CELL[1] * 0.86, size="small"), row.weights[j],
                   NumberText(row.percentages[j], 0, f"{source}.percentages[{j}]", "cell", suffix="%")) for j in keys]
-        if top < visible:  # the others the query sees, together
+        if top < row.rest.visible:  # the others the query sees, together
             lines.append((label(f"other {row.rest.counts[top]}", "small", theme.muted), row.rest.weights[top],
                           NumberText(row.rest.percentages[top], 0, f"{source}.rest.percentages[{top}]", "cell",
                                      suffix="%")))

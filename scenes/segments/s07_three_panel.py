@@ -98,7 +98,8 @@ def head_view(trace: AttentionTrace, h: int, p: Presentation, widths: CellWidths
     selector = HeadSelector(trace.n_heads, h)
     selector.scale(min(1.0, room.width / selector.width)).move_to(room.corner, aligned_edge=UP + LEFT)
     long = p.detail != "all"  # a long sentence: the focus rows and columns, the focus row's largest keys
-    top = (p.worked_keys(int(trace.mask[focus].sum())) or int(trace.mask[focus].sum())) if long else None
+    visible = trace.heads[h].softmax_rows[focus].rest.visible  # the keys the focus query sees
+    top = (p.worked_keys(visible) or visible) if long else None
     steps = AttentionSteps(trace, h, focus, widths, panels.rooms[1], ids=p.token_ids() if long else None, top=top)
     return HeadView(h, HeadSlices(trace, h, focus, column, widths.slice), steps, panels.head_tag(h), selector,
                     head_graph(trace, h, p, room, below=selector))
@@ -143,6 +144,11 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
     return parts.next_to(graph, DOWN, buff=0.35).set_x(room.centre_x)
 
 
+def softmax_caption(word: str, p: Presentation) -> str:
+    shown = "" if p.detail == "all" else f" Shown: the row of “{word}”, its largest shares first."
+    return "Step 2: softmax turns each row into percentages that add up to 100." + shown
+
+
 def head_caption(h: int) -> str:
     if h == 1:
         return "Head 2 has its own weights, so it attends differently: heads can learn different patterns."
@@ -167,13 +173,11 @@ class ThreePanelSegment(ExplainerScene):
     segment = "07-three-panel"
 
     def construct(self) -> None:
-        trace, focus = self.trace, self.presentation.focus_query
+        trace, p, focus = self.trace, self.presentation, self.presentation.focus_query
         word, heads = trace.tokens[focus], min(trace.n_heads, MAX_HEAD_STEPS)
         corner_title(self, "Three panels", "mechanism → behaviour")
         panels, widths = ThreePanels(), CellWidths.for_heads(trace, heads, focus)
-        p = self.presentation
-        column = TokenColumn(trace, focus, widths.slice, panels.rooms[0],
-                             ids=None if p.detail == "all" else p.token_ids())
+        column = TokenColumn(trace, focus, widths.slice, panels.rooms[0], ids=None if p.detail == "all" else p.token_ids())
         views = [head_view(trace, h, p, widths, column, panels) for h in range(heads)]
         view, calc, branch = views[0], views[0].calculation, column.branch
         chain = concat_chain(trace, focus, panels.rooms[2], view.graph)
@@ -196,8 +200,7 @@ class ThreePanelSegment(ExplainerScene):
         self.play(FadeIn(view.tag), FadeIn(calc.steps[0]), FadeIn(calc.scores, shift=DOWN * 0.2), run_time=1.0)
         self.hold_for_caption(1.0)
 
-        self.step("softmax", "Step 2: softmax turns each row into percentages that add up to 100."
-                  + ("" if p.detail == "all" else f" Shown: the row of “{word}”, its largest shares first."))
+        self.step("softmax", softmax_caption(word, p))
         self.play(FadeIn(calc.steps[1]), FadeIn(VGroup(calc.bars.cells, calc.bars.chips)))
         self.play(LaggedStart(*(GrowFromEdge(bar, LEFT) for bar in calc.bars.bars), lag_ratio=0.02),
                   FadeIn(calc.bars.numbers), run_time=1.2)

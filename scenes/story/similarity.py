@@ -107,7 +107,7 @@ class Similarity(StoryScene):
         the keys of largest weight (the layout policy says how many) and one line for the others."""
         trace, head, source, theme = self.trace, self.head_trace, self.head_source, self.theme
         precision, blend, row = trace.precision, f"{source}.blend_rows[{i}]", head.softmax_rows[i]
-        top = self.presentation.worked_keys(int(trace.mask[i].sum()))
+        top = self.presentation.worked_keys(row.rest.visible)
         keys = list(range(trace.n_tokens)) if top is None else list(row.rest.order[:top])
         extra = [] if top is None else [top]  # the "others" line: its share is the trace's rest sum
         shown = [bool(trace.mask[i, j]) for j in keys] + [False] * len(extra)
@@ -142,7 +142,7 @@ class Similarity(StoryScene):
 
     def cut_note(self, i: int) -> str:
         """What a cut-down table lists, for the caption ("" when it lists every word)."""
-        top = self.presentation.worked_keys(int(self.trace.mask[i].sum()))
+        top = self.presentation.worked_keys(self.head_trace.softmax_rows[i].rest.visible)
         return "" if top is None else f" The table lists the {top} largest shares, then all the other words together."
 
     def others_term(self, i: int, top: int) -> VGroup:
