@@ -38,6 +38,20 @@ def per_line(make, count: int) -> VGroup:
     return VGroup(*(make() for _ in range(count)))
 
 
+def others_label(row, top: int) -> VGroup:
+    """The last line's name in a cut-down worked row: "other 58 keys"."""
+    return label(f"other {row.rest.counts[top]} keys", "small", current_theme().muted)
+
+
+def worked_column(row, source: str, field: str, keys: list[int], top: int | None, precision: int,
+                  **options) -> NumberMatrix:
+    """A worked row's `field` for the listed keys, and with `top` a last line from `rest.<field>[top]`."""
+    full = getattr(row, field)
+    values = [full[j] for j in keys] + ([getattr(row.rest, field)[top]] if top is not None else [])
+    path = lambda r: f"{source}.{field}[{keys[r]}]" if r < len(keys) else f"{source}.rest.{field}[{top}]"
+    return key_column(values, precision, path, **options)
+
+
 class KeyTable(VGroup):
     """Columns side by side, top-aligned; a column is a NumberMatrix whose rows are the keys, or a
     VGroup with one mobject per key (operators, divisions), which is moved to its key's line.
