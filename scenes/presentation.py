@@ -29,6 +29,14 @@ MAX_HEADS_SHOWN = 4
 ALL_NUMBERS_UP_TO = 8  # tokens: every number on screen
 FOCUS_NUMBERS_UP_TO = 16  # tokens: numbers on the focus rows and columns, colour elsewhere
 MAX_TOKENS = 64  # the most tokens a segment lays out
+# long-b (issue 10): worked rows of long sentences list their largest keys, then "all other keys"
+WORKED_ALL_KEYS_UP_TO = 10  # keys: a worked row (softmax, weighted sum) lists every key up to this
+WORKED_TOP_KEYS = 6  # beyond: this many keys of largest weight, then one line for the others
+WORKED_ENTRIES = 4  # a cut worked row's wide value rows: 2 entries, "⋯", the last
+# long-d: colour-only axes, attention graphs and callouts of the real-model scenes
+TICK_STEP = 8  # a colour-only axis of many tokens numbers every 8th position
+GRAPH_WINDOW = 12  # an attention graph draws at most this many tokens' chips, around the focus query
+CALLOUT_KEYS = 5  # a colour-only heatmap's callout: the focus row's strongest keys
 ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at a time, then the rest at once
 
 
@@ -123,13 +131,7 @@ class Presentation:
         if n <= ALL_NUMBERS_UP_TO:
             return list(range(n))
         focus = self.focus_query if focus is None else focus
-        kept = sorted({0, focus - 1, focus, focus + 1, n - 1} & set(range(n)))
-        drawn: list[int | None] = []
-        for index in kept:
-            if drawn and index - drawn[-1] > 1:
-                drawn.append(None)
-            drawn.append(index)
-        return drawn
+        return with_ellipses({0, focus - 1, focus, focus + 1, n - 1} & set(range(n)))
 
     @property
     def one_by_one(self) -> int:
@@ -144,6 +146,57 @@ class Presentation:
             return 0.0
         return 0.05 if self.n_tokens <= FOCUS_NUMBERS_UP_TO else 0.1
 
+    # --- long-b (issue 10): worked rows, colour-only heatmaps and callouts -----------------------
+    def worked_keys(self, visible: int) -> int | None:
+        """How many keys (largest weight first) a worked row lists by name before one "the other
+        keys" line, for a query that sees `visible` keys; None: every key, in key order."""
+        if self.n_tokens <= WORKED_ALL_KEYS_UP_TO:
+            return None
+        return min(WORKED_TOP_KEYS, visible)
+
+    @property
+    def colour_only(self) -> bool:
+        """Token × token grids (scores, weights) drawn as colour, the focus row's numbers zoomed."""
+        return self.detail == "colour"
+
+    @property
+    def colour_weights(self) -> bool:
+        """Weights grids (heatmap, weight maps, weights · V) as colour with the focus row's numbers
+        zoomed: past ALL_NUMBERS_UP_TO tokens a row cut by ellipses no longer shows it adds to 100 %."""
+        return self.detail != "all"
+
+    @property
+    def weight_top(self) -> float:
+        """The weight a colour-only weights grid gives its darkest colour: 64 weights average
+        1/64, and on a 0–100 % scale every cell would look white. A round share near 6/n."""
+        if not self.colour_weights:
+            return 1.0
+        return next(top for top in (0.1, 0.2, 0.25, 0.5, 1.0) if top >= 6 / self.n_tokens)
+
+    def zoom_keys(self, visible: int) -> int:
+        """How many keys (largest weight first) a zoomed weights row lists before "the other keys":
+        a callout beside the grid has room for WORKED_TOP_KEYS lines and that one."""
+        return min(WORKED_TOP_KEYS, visible)
+
+    def worked_entries(self, count: int) -> int | None:
+        """max_cols for a worked row's value rows over `count` dimensions: narrower once the table
+        is cut (its key chips and "other keys" line need the room)."""
+        limit = WORKED_ENTRIES if self.n_tokens > WORKED_ALL_KEYS_UP_TO else SHOWN_ENTRIES
+        return self.entries(count, limit)
+
+    @property
+    def compact_ids(self) -> list[int | None] | None:
+        """Rows for a figure of several tall matrices (multi-head's mix on a real model): the first,
+        the focus and the last token around ellipses (None: all rows, up to ALL_NUMBERS_UP_TO)."""
+        if self.detail == "all":
+            return None
+        return with_ellipses({0, self.focus_query, self.n_tokens - 1})
+
+    @property
+    def numbered_ids(self) -> list[int | None] | None:
+        """The rows and columns a numbered token × token grid draws (None: all of them)."""
+        return None if self.detail == "all" else self.token_ids()
+
     def heads_shown(self, patterns) -> tuple[list[int], list[str] | None]:
         """Heads side by side: the focus head first; with more heads than fit, one head of each other
         pattern class next, then the rest in order. Also each head's class to title it with (None
@@ -155,6 +208,44 @@ class Presentation:
                 if kinds[h] not in {kinds[g] for g in order}:
                     order.append(h)
         return order + [h for h in range(self.n_heads) if h not in order], kinds
+
+    # --- long-d (issue 10): the real-model scenes (layer evolution, heads grid, rollout) ---------
+    @property
+    def model_numbers(self) -> bool:
+        """Whole-layer heatmaps print every percentage; beyond ALL_NUMBERS_UP_TO tokens they are
+        colour only, the focus row marked and its strongest keys' percentages in a callout."""
+        return self.detail == "all"
+
+    def axis_ticks(self, every: int = TICK_STEP) -> list[int]:
+        """The 0-based positions numbered along a colour-only axis: the first, every `every`-th
+        (half as often on short axes), the last."""
+        n = self.n_tokens
+        step = every if n > 2 * every else max(1, every // 2)
+        return sorted({0, n - 1} | set(range(step - 1, n - 1, step)))
+
+    def graph_tokens(self) -> list[int]:
+        """The tokens an attention graph draws as chips: all up to GRAPH_WINDOW, else GRAPH_WINDOW
+        consecutive tokens around the focus query (said on screen)."""
+        n, size = self.n_tokens, GRAPH_WINDOW
+        if n <= size:
+            return list(range(n))
+        start = min(max(self.focus_query - size // 2, 0), n - size)
+        return list(range(start, start + size))
+
+    def strongest_keys(self, row, count: int = CALLOUT_KEYS) -> list[int]:
+        """The keys a callout shows for one weights row: its `count` largest, in sentence order."""
+        ranked = sorted(range(len(row)), key=lambda j: (-float(row[j]), j))
+        return sorted(ranked[:count])
+
+
+def with_ellipses(kept: set[int]) -> list[int | None]:
+    """The kept indices in order, None (an ellipsis) wherever some are skipped."""
+    drawn: list[int | None] = []
+    for index in sorted(kept):
+        if drawn and index - drawn[-1] > 1:
+            drawn.append(None)
+        drawn.append(index)
+    return drawn
 
 
 def default_focus_query(n_tokens: int, causal: bool) -> int:
