@@ -33,6 +33,10 @@ MAX_TOKENS = 64  # the most tokens a segment lays out
 WORKED_ALL_KEYS_UP_TO = 10  # keys: a worked row (softmax, weighted sum) lists every key up to this
 WORKED_TOP_KEYS = 6  # beyond: this many keys of largest weight, then one line for the others
 WORKED_ENTRIES = 4  # a cut worked row's wide value rows: 2 entries, "⋯", the last
+# long-d: colour-only axes, attention graphs and callouts of the real-model scenes
+TICK_STEP = 8  # a colour-only axis of many tokens numbers every 8th position
+GRAPH_WINDOW = 12  # an attention graph draws at most this many tokens' chips, around the focus query
+CALLOUT_KEYS = 5  # a colour-only heatmap's callout: the focus row's strongest keys
 ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at a time, then the rest at once
 
 
@@ -79,6 +83,8 @@ class ModelFacts:
     tokenizer: str  # how it splits a sentence, for the tokens caption
     layer: int  # 0-based layer the core segments show
     trained_causal: bool  # False: a causal mask here is ours, not the model's
+    quantisation: str | None = None  # say once on screen, e.g. "numbers are those of the 4-bit Q4_1 file"
+    positions: str | None = None  # how word order enters, when it is not a position vector (RoPE)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,11 @@ class Presentation:
     focus_query: int  # the query row segments 4–6 work through
     focus_head: int  # the head segments 3–5 follow
     model: ModelFacts | None  # None: the toy model, every input shown exactly
+    # QUERY= KEY=: the key followed, and what the chosen head does with it, e.g. 'layer 14, head 9:
+    # “it” gives 75 % to “animal”', with the field path of that percentage (for a NumberText).
+    focus_key: int | None = None
+    focus_note: str | None = None
+    focus_note_source: str | None = None
 
     def entries(self, count: int, limit: int = SHOWN_ENTRIES) -> int | None:
         """The max_rows / max_cols NumberMatrix gets for an axis of `count` entries (None: all)."""
@@ -198,6 +209,44 @@ class Presentation:
                     order.append(h)
         return order + [h for h in range(self.n_heads) if h not in order], kinds
 
+    # --- long-d (issue 10): the real-model scenes (layer evolution, heads grid, rollout) ---------
+    @property
+    def model_numbers(self) -> bool:
+        """Whole-layer heatmaps print every percentage; beyond ALL_NUMBERS_UP_TO tokens they are
+        colour only, the focus row marked and its strongest keys' percentages in a callout."""
+        return self.detail == "all"
+
+    def axis_ticks(self, every: int = TICK_STEP) -> list[int]:
+        """The 0-based positions numbered along a colour-only axis: the first, every `every`-th
+        (half as often on short axes), the last."""
+        n = self.n_tokens
+        step = every if n > 2 * every else max(1, every // 2)
+        return sorted({0, n - 1} | set(range(step - 1, n - 1, step)))
+
+    def graph_tokens(self) -> list[int]:
+        """The tokens an attention graph draws as chips: all up to GRAPH_WINDOW, else GRAPH_WINDOW
+        consecutive tokens around the focus query (said on screen)."""
+        n, size = self.n_tokens, GRAPH_WINDOW
+        if n <= size:
+            return list(range(n))
+        start = min(max(self.focus_query - size // 2, 0), n - size)
+        return list(range(start, start + size))
+
+    def strongest_keys(self, row, count: int = CALLOUT_KEYS) -> list[int]:
+        """The keys a callout shows for one weights row: its `count` largest, in sentence order."""
+        ranked = sorted(range(len(row)), key=lambda j: (-float(row[j]), j))
+        return sorted(ranked[:count])
+
+
+def with_ellipses(kept: set[int]) -> list[int | None]:
+    """The kept indices in order, None (an ellipsis) wherever some are skipped."""
+    drawn: list[int | None] = []
+    for index in sorted(kept):
+        if drawn and index - drawn[-1] > 1:
+            drawn.append(None)
+        drawn.append(index)
+    return drawn
+
 
 def with_ellipses(kept: set[int]) -> list[int | None]:
     """The kept indices in order, None (an ellipsis) wherever some are skipped."""
@@ -215,7 +264,8 @@ def default_focus_query(n_tokens: int, causal: bool) -> int:
 
 
 def presentation_for(trace, focus_head: int = 0, model: ModelFacts | None = None,
-                     focus_query: int | None = None) -> Presentation:
+                     focus_query: int | None = None, focus_key: int | None = None, focus_note: str | None = None,
+                     focus_note_source: str | None = None) -> Presentation:
     query = default_focus_query(trace.n_tokens, trace.causal) if focus_query is None else focus_query
     return Presentation(trace.n_tokens, trace.d_model, trace.d_k, trace.n_heads, trace.causal, query, focus_head,
-                        model)
+                        model, focus_key=focus_key, focus_note=focus_note, focus_note_source=focus_note_source)
