@@ -248,16 +248,6 @@ def with_ellipses(kept: set[int]) -> list[int | None]:
     return drawn
 
 
-def with_ellipses(kept: set[int]) -> list[int | None]:
-    """The kept indices in order, None (an ellipsis) wherever some are skipped."""
-    drawn: list[int | None] = []
-    for index in sorted(kept):
-        if drawn and index - drawn[-1] > 1:
-            drawn.append(None)
-        drawn.append(index)
-    return drawn
-
-
 def default_focus_query(n_tokens: int, causal: bool) -> int:
     """With a causal mask the last token (the only one that sees every key), otherwise the middle one."""
     return n_tokens - 1 if causal else (n_tokens - 1) // 2
