@@ -98,3 +98,19 @@ def test_toy_key_picks_the_head_and_query_alone_only_moves_the_focus():
     only_query = context.resolve_context(example, "toy", query="5")
     context.use(only_query)
     assert context.active_presentation().focus_query == 4 and context.active_presentation().focus_note is None
+
+
+def test_softmax_shows_the_share_key_asked_about_as_a_true_number():
+    from attention_math import Example
+    from scenes.context import resolve_context
+    from scenes.segments import SoftmaxSegment
+    from tests.screen_checks import build_scene, outside_frame, overlapping_texts, wrong_numbers
+
+    example = Example("The animal didn't cross the street because it was too tired")
+    context = resolve_context(example, "minilm", query="it", key="animal")
+    scene = build_scene(SoftmaxSegment, context.example, model=context.model, layer=context.layer, head=context.head,
+                        query=context.query, key=context.key)
+    last = scene.sections[-1]
+    assert f"heads[{context.head}].percentages[{context.query}, {context.key}]" in {s for s, *_ in last.numbers}
+    assert "gives" in last.caption and "“animal”" in last.caption
+    assert wrong_numbers(scene) == [] and outside_frame(scene) == [] and overlapping_texts(scene) == []

@@ -83,6 +83,8 @@ class EmbeddingSegment(ExplainerScene):
             return (f"Each token looks up its embedding: {d} numbers. "
                     "The same word always gets the same vector, whatever its neighbours.")
         shown = f"{d} numbers; we show the first four and the last."
+        if model.layer == 0 and model.positions:  # SmolLM2: RoPE, so the word vector alone, RMS-normalised
+            return f"Each token gets its learned word vector, normalised ({model.positions}): {shown}"
         if model.layer == 0:
             return f"Each token gets its learned word vector plus a position vector, normalised: {shown}"
         return (f"Layer {model.layer + 1} starts from layer {model.layer}'s output, not from the "

@@ -9,10 +9,10 @@ around ellipses; 17–64 colour-only grids with the focus row's percentages in a
 Past ~10 keys the worked row lists the largest weights, then all the other keys together."""
 from __future__ import annotations
 
-from manim import RIGHT, UP, Create, FadeIn, FadeOut, TransformFromCopy, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, TransformFromCopy, VGroup
 
 from ..base import ExplainerScene, corner_title
-from ..components import NumberMatrix, highlight_box
+from ..components import NumberMatrix, NumberText, highlight_box, label
 from ..components.heatmap import WeightHeatmap, upright_keys
 from ..components.pacing import one_at_a_time
 from ..components.softmax_table import SoftmaxTable
@@ -23,7 +23,7 @@ class SoftmaxSegment(ExplainerScene):
     segment = "04-softmax"
 
     def construct(self) -> None:
-        corner_title(self, "Softmax", "scores become weights")
+        title = corner_title(self, "Softmax", "scores become weights")
         query = self.presentation.focus_query
         token = self.trace.tokens[query]
 
@@ -64,6 +64,8 @@ class SoftmaxSegment(ExplainerScene):
             self.play(Create(highlight_box(heatmap.row_rect(query))))
         else:  # colour only: the focus row's percentages magnified beside the grid
             self.play(Create(zoom.highlight), Create(zoom.lines), FadeIn(zoom.frame), FadeIn(zoom.panel))
+        if self.presentation.focus_note:  # QUERY= and KEY= given: how much the one gives the other, here
+            self.play(FadeIn(self.focus_note_line(title)))
         self.hold_for_caption(1.5)
 
     def exp_caption(self, token: str, shifted: bool) -> str:
@@ -115,9 +117,24 @@ class SoftmaxSegment(ExplainerScene):
             caption += " Grey cells are keys a token may not see: their score is −∞."
         return caption
 
+    def focus_note_line(self, title) -> VGroup:
+        """"layer 14, head 9: “it” gives 75 % to “animal”" beside the title; the share is the
+        trace's percentage (presentation.focus_note_source)."""
+        p, theme = self.presentation, self.theme
+        share = self.head_trace.percentages[p.focus_query, p.focus_key]
+        before, _, after = p.focus_note.partition(f" {share:.0f} % ")
+        line = VGroup(label(before, "small", theme.highlight),
+                      NumberText(share, 0, p.focus_note_source, "small", theme.highlight, suffix=" %"),
+                      label(after, "small", theme.highlight)).arrange(RIGHT, buff=0.12)
+        line.next_to(title, RIGHT, buff=0.5).align_to(title, DOWN)
+        room = 7.0 - line.get_left()[0] - 0.15  # up to the frame's right edge
+        return line.scale(min(1.0, room / line.width), about_edge=LEFT)
+
     def heatmap_caption(self) -> str:
         caption = ("Softmax does the same for every row at once. Rows are queries, columns are keys, "
                    "and each row sums to 100 %.")
+        if self.presentation.focus_note:
+            caption += f" In this head, {self.presentation.focus_note.split(': ', 1)[1]}."
         if self.trace.causal:
             caption += " Hidden keys score −∞, and e to the −∞ is 0: a token gives later tokens no weight."
         return caption
