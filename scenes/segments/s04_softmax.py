@@ -124,7 +124,7 @@ class SoftmaxSegment(ExplainerScene):
         share = self.head_trace.percentages[p.focus_query, p.focus_key]
         before, _, after = p.focus_note.partition(f" {share:.0f} % ")
         line = VGroup(label(before, "small", theme.highlight),
-                      NumberText(share, 0, p.focus_note_source, "small", theme.highlight, suffix=" %"),
+                      NumberText(share, 0, p.focus_note_source, "small", theme.highlight, suffix="%"),
                       label(after, "small", theme.highlight)).arrange(RIGHT, buff=0.12)
         line.next_to(title, RIGHT, buff=0.5).align_to(title, DOWN)
         room = 7.0 - line.get_left()[0] - 0.15  # up to the frame's right edge
