@@ -29,6 +29,10 @@ MAX_HEADS_SHOWN = 4
 ALL_NUMBERS_UP_TO = 8  # tokens: every number on screen
 FOCUS_NUMBERS_UP_TO = 16  # tokens: numbers on the focus rows and columns, colour elsewhere
 MAX_TOKENS = 64  # the most tokens a segment lays out
+# long-d: colour-only axes, attention graphs and callouts of the real-model scenes
+TICK_STEP = 8  # a colour-only axis of many tokens numbers every 8th position
+GRAPH_WINDOW = 12  # an attention graph draws at most this many tokens' chips, around the focus query
+CALLOUT_KEYS = 5  # a colour-only heatmap's callout: the focus row's strongest keys
 ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at a time, then the rest at once
 
 
@@ -148,6 +152,34 @@ class Presentation:
                 if kinds[h] not in {kinds[g] for g in order}:
                     order.append(h)
         return order + [h for h in range(self.n_heads) if h not in order], kinds
+
+    # --- long-d (issue 10): the real-model scenes (layer evolution, heads grid, rollout) ---------
+    @property
+    def model_numbers(self) -> bool:
+        """Whole-layer heatmaps print every percentage; beyond ALL_NUMBERS_UP_TO tokens they are
+        colour only, the focus row marked and its strongest keys' percentages in a callout."""
+        return self.detail == "all"
+
+    def axis_ticks(self, every: int = TICK_STEP) -> list[int]:
+        """The 0-based positions numbered along a colour-only axis: the first, every `every`-th
+        (half as often on short axes), the last."""
+        n = self.n_tokens
+        step = every if n > 2 * every else max(1, every // 2)
+        return sorted({0, n - 1} | set(range(step - 1, n - 1, step)))
+
+    def graph_tokens(self) -> list[int]:
+        """The tokens an attention graph draws as chips: all up to GRAPH_WINDOW, else GRAPH_WINDOW
+        consecutive tokens around the focus query (said on screen)."""
+        n, size = self.n_tokens, GRAPH_WINDOW
+        if n <= size:
+            return list(range(n))
+        start = min(max(self.focus_query - size // 2, 0), n - size)
+        return list(range(start, start + size))
+
+    def strongest_keys(self, row, count: int = CALLOUT_KEYS) -> list[int]:
+        """The keys a callout shows for one weights row: its `count` largest, in sentence order."""
+        ranked = sorted(range(len(row)), key=lambda j: (-float(row[j]), j))
+        return sorted(ranked[:count])
 
 
 def default_focus_query(n_tokens: int, causal: bool) -> int:
