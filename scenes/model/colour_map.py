@@ -21,6 +21,7 @@ from ..presentation import Presentation
 from ..theme import current_theme
 
 CALLOUT_CELL = (0.9, 0.42)  # a magnified cell: width, height
+WIDE_GRID = 4.0  # narrower grids number every 16th position, not every 8th (room for "64")
 
 
 class ColourMap(Parts):
@@ -39,19 +40,19 @@ class ColourMap(Parts):
 
 def colour_map(presentation: Presentation, weights, percents: tuple[np.ndarray, str], tokens, *, mask=None,
                side: float = 3.8, title: str | None = None, legend: bool = True,
-               note: str | None = "each row sums to 100 %") -> ColourMap:
-    """`weights` (n × n) as a colour-only grid of `side` units with the focus row's callout;
-    `percents` = (the trace's whole percentages, their field path)."""
+               note: str | None = "each row sums to 100 %", callout: bool = True) -> ColourMap:
+    """`weights` (n × n) as a colour-only grid of `side` units with the focus row's callout (an
+    empty group with `callout` False); `percents` = (the trace's whole percentages, their path)."""
     theme = current_theme()
     weights = np.asarray(weights, dtype=np.float64)
     grid = ColorGrid(weights, width=side, height=side, coloring="weight", mask=mask, frame_color=theme.faint,
                      stroke_width=1)
     query = presentation.focus_query
     focus = focus_row(grid, tokens, query)
-    axis_labels = position_axes(grid, presentation.axis_ticks(), beside=focus.chip)
-    callout = row_callout(grid, focus.frame, tokens, weights[query], percents, query, presentation)
-    members: list[Mobject] = [grid, axis_labels, focus, callout]
-    right_edge = callout
+    axis_labels = position_axes(grid, presentation.axis_ticks(every=8 if side >= WIDE_GRID else 16), beside=focus.chip)
+    panel = row_callout(grid, focus.frame, tokens, weights[query], percents, query, presentation) if callout else VGroup()
+    members: list[Mobject] = [grid, axis_labels, focus, panel]
+    right_edge = panel if callout else grid
     legend_mob = None
     if legend:
         legend_mob = weight_legend(height=min(side, 2.4)).next_to(right_edge, RIGHT, buff=0.35).align_to(grid, UP)
@@ -65,7 +66,7 @@ def colour_map(presentation: Presentation, weights, percents: tuple[np.ndarray, 
     if note:
         note_mob = label(note, "label", theme.muted).next_to(grid, DOWN, buff=0.25).match_x(grid)
         members.append(note_mob)
-    return ColourMap(*members, grid=grid, axis_labels=axis_labels, focus=focus, callout=callout, title=title_mob,
+    return ColourMap(*members, grid=grid, axis_labels=axis_labels, focus=focus, callout=panel, title=title_mob,
                      legend=legend_mob, note=note_mob)
 
 
@@ -123,7 +124,7 @@ def row_callout(grid: ColorGrid, frame: Rectangle, tokens, row_weights, percents
         line[0].move_to([0, -k * 0.5, 0], aligned_edge=RIGHT)
         line[1].next_to([0, -k * 0.5, 0], RIGHT, buff=0.1)
         line[2].move_to([0.75 + CALLOUT_CELL[0] / 2, -k * 0.5, 0])
-    heading = label(f"row #{query + 1}: its {len(lines)} largest weights", "small", theme.ink)
+    heading = label(f"row #{query + 1}, largest:", "small", theme.ink)
     heading.next_to(lines, UP, buff=0.15).align_to(lines, LEFT)
     panel = VGroup(heading, lines)
     box = SurroundingRectangle(panel, buff=0.15, color=theme.highlight, stroke_width=2)

@@ -111,7 +111,9 @@ class HeadsGrid(ModelScene):
             square = ColorGrid(attention.heads[h].weights, width=side, height=side, coloring="weight",
                                mask=attention.mask, frame_color=theme.faint, stroke_width=1)
             marks = VGroup() if chips else position_axes(square, self.presentation.axis_ticks(every=16), words=False)
-            name = label(f"layer {l + 1} · head {h + 1}", "label", theme.ink, weight="BOLD")
+            # Long sentences: narrow squares, so the name takes two lines instead of widening the card.
+            name = label(f"layer {l + 1} · head {h + 1}" if chips else f"layer {l + 1}\nhead {h + 1}", "label",
+                         theme.ink, weight="BOLD")
             score = VGroup(label("score", "small", theme.muted),
                            NumberText(model.head_patterns[l][h].score, 2, f"model.head_patterns[{l}][{h}].score",
                                       "small")).arrange(RIGHT, buff=0.15)

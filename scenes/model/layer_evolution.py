@@ -71,7 +71,7 @@ class LayerEvolution(ModelScene):
                                     note=None)
         else:
             heatmap = colour_map(self.presentation, weights, percents, model.tokens, mask=attention.mask, side=3.6,
-                                 note=None)
+                                 note=None, legend=False)
         lines = VGroup(graph, *([note] if note else []))
         pair = VGroup(lines, heatmap).arrange(RIGHT, buff=0.6)
         kind = model.head_patterns[layer][h].kind
@@ -91,7 +91,7 @@ class LayerEvolution(ModelScene):
         weights = attention.heads[h].weights[np.ix_(shown, shown)]
         drawn = attention.mask[np.ix_(shown, shown)] & (weights >= p.graph_threshold)
         graph = AttentionGraph([model.tokens[i] for i in shown], weights, drawn, self.theme.head_color(h),
-                               f"layer {layer + 1} · head {h + 1}", height=min(4.6, 0.6 * len(shown)), gap=3.0,
+                               f"layer {layer + 1} · head {h + 1}", height=min(4.6, 0.6 * len(shown)), gap=2.4,
                                chip_width=1.5, token_indices=shown)
         notes = []
         if len(shown) < len(model.tokens):
@@ -100,7 +100,7 @@ class LayerEvolution(ModelScene):
             notes.append(f"lines only for weights ≥ {p.graph_threshold:.0%}")
         if not notes:
             return graph, None
-        return graph, label(" · ".join(notes), "small", self.theme.muted).next_to(graph, DOWN, buff=0.2)
+        return graph, label("\n".join(notes), "small", self.theme.muted).next_to(graph, DOWN, buff=0.2)
 
     def means(self) -> VGroup:
         """The layers' head-averaged weights as colour-only squares, two rows of three, tokens on

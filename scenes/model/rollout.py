@@ -43,14 +43,15 @@ class Rollout(ModelScene):
         self.play(FadeIn(pair[1], shift=LEFT * 0.3), run_time=1.0)
         self.hold_for_caption(2.0)
 
-    def heatmap(self, source: str, mean, title: str, legend: bool = True, side: float = 4.6) -> WeightHeatmap | ColourMap:
+    def heatmap(self, source: str, mean, title: str, legend: bool = True, side: float = 4.6,
+                callout: bool = True) -> WeightHeatmap | ColourMap:
         """A MeanWeights record (`source` its field path) as a heatmap of percentages (colour only,
         with the focus row's callout, for a long sentence: the layout policy decides)."""
         model = self.model
         if not self.presentation.model_numbers:
             return colour_map(self.presentation, mean.weights, (mean.percentages, f"{source}.percentages"),
                               model.tokens, mask=model.layers[0].attention.mask, side=side, title=title,
-                              legend=legend)
+                              legend=legend, callout=callout)
         return WeightHeatmap(mean.weights, f"{source}.weights", model.tokens, mask=model.layers[0].attention.mask,
                              percents=(mean.percentages, f"{source}.percentages"), title=title, legend=legend,
                              note="each row sums to 100 %")
@@ -71,7 +72,7 @@ class Rollout(ModelScene):
     def comparison(self, last: int) -> VGroup:
         model = self.model
         raw = self.heatmap(f"model.layer_means[{last}]", model.layer_means[last], f"layer {last + 1} alone",
-                           legend=False, side=3.4)
+                           legend=False, side=3.4, callout=False)  # its row's callout was the first step
         rolled = self.heatmap(f"model.rollout[{last}]", model.rollout[last], f"rolled out, layers 1–{last + 1}",
                               side=3.4)
         pair = VGroup(raw, rolled).arrange(RIGHT, buff=0.6, aligned_edge=UP)
