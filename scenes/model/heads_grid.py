@@ -62,18 +62,21 @@ class HeadsGrid(ModelScene):
             for h, head in enumerate(layer.attention.heads):
                 square = ColorGrid(head.weights, width=SQUARE, height=SQUARE, coloring="weight",
                                    mask=layer.attention.mask, frame_color=theme.faint, stroke_width=1)
-                square.move_to([h * PITCH[0], -l * PITCH[1], 0])
+                # A ColorGrid is built centred on the origin: shift it, and place things by its frame,
+                # not by its 64 × 64 cells' points (bounding boxes over them cost most of the build).
+                square.shift([h * PITCH[0], -l * PITCH[1], 0])
                 row.add(square)
                 kind = model.head_patterns[l][h].kind
                 tag = fit_width(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink), PITCH[0] - 0.1)
-                tags.add(tag.next_to(square, DOWN, buff=0.05))
-            row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
+                tags.add(tag.next_to(square.frame, DOWN, buff=0.05))
+            row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0].frame, LEFT, buff=0.2))
             rows.add(row)
             all_tags.add(tags)
-        headers = VGroup(*(label(f"{h + 1}", "small", theme.muted).next_to(rows[0][h], UP, buff=0.1)
+        headers = VGroup(*(label(f"{h + 1}", "small", theme.muted).next_to(rows[0][h].frame, UP, buff=0.1)
                            for h in range(model.n_heads)))
         headers.add(label("head", "small", theme.muted).next_to(headers[0], LEFT, buff=0.3))
-        legend = weight_legend(height=2.0).next_to(rows, RIGHT, buff=0.3).align_to(rows, UP)
+        frames = VGroup(*(square.frame for row in rows for square in row[:-1]))
+        legend = weight_legend(height=2.0).next_to(frames, RIGHT, buff=0.3).align_to(frames, UP)
         grid = HeadSquares(rows, all_tags, headers, legend, rows=rows, tags=all_tags, headers=headers)
         rows.add(legend)  # appears with the squares
         return self.stage.fit(grid)
