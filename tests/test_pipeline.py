@@ -89,7 +89,7 @@ def test_a_failed_render_keeps_the_last_good_outputs(rendered, monkeypatch):
 
 @pytest.mark.parametrize("args,message", [
     (["--sentence", ""], "error: sentence: must not be empty"),
-    (["--sentence", "one two three four five six seven eight nine ten"], "at most 8"),
+    (["--sentence", " ".join(["word"] * 65)], "at most 64"),
     (["--scenes", "42"], "error: no segment '42'"),
     (["--example", "missing.toml"], "error: example file not found"),
 ])
