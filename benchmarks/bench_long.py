@@ -7,11 +7,14 @@
 - minilm: the model scenes (layer evolution, heads grid, rollout) at 64 WordPiece tokens vs 6
   (target ≤ 3×, the brief's per-segment bound).
 Every run starts from an empty media folder (cold caches on both sides). A segment that fails
-on the long sentence is named and left out of the ratio (it is not long-ready yet).
+on the long sentence is named and left out of the ratio (it is not long-ready yet); a stills run
+is stopped after BENCH_LONG_TIMEOUT seconds (default 900) and its unfinished segments named.
 """
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +32,7 @@ LONG_64_MODEL = ("Our teacher explained that the river bank, unlike the bank in 
                  "is the land along the edge of the water. After a heavy storm the water rises, covers the bank and "
                  "carries mud and branches downstream, and the path beside it stays uncharacteristically slippery "
                  "for days")  # 64 WordPiece tokens with [CLS] and [SEP]
+TIMEOUT = float(os.environ.get("BENCH_LONG_TIMEOUT", 900))  # seconds one stills run may take
 SEGMENT_LINE = re.compile(r"\[\d+/\d+\] (\S+): (done|FAILED) in ([\d.]+) s")
 
 
@@ -37,25 +41,34 @@ class Run:
     seconds: float  # wall time of the whole command
     segments: dict[str, float]  # segment → its own seconds, as the pipeline printed them
     failed: tuple[str, ...]  # segments that failed
+    timed_out: bool = False  # stopped after TIMEOUT seconds: the segments not listed never finished
 
 
 def stills(source: list[str], scenes: str | None, jobs: int, model: str = "toy") -> Run:
-    """`python -m scenes stills` into a fresh media folder; a failing segment does not stop it."""
+    """`python -m scenes stills` into a fresh media folder; a failing segment does not stop it,
+    and a run longer than TIMEOUT seconds is stopped (its process group: the workers too)."""
     with tempfile.TemporaryDirectory(prefix="bench-long-") as media:
         command = [sys.executable, "-m", "scenes", "stills", *source, "--model", model, "--jobs", str(jobs),
                    "--media-dir", media] + (["--scenes", scenes] if scenes else [])
         started = time.perf_counter()
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        timed_out = False
+        try:
+            output, _ = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)
+            output, _ = process.communicate()
+            timed_out = True
         seconds = time.perf_counter() - started
-    output = result.stdout + result.stderr
     segments, failed = {}, []
     for name, status, took in SEGMENT_LINE.findall(output):
         segments[name] = float(took)
         if status == "FAILED":
             failed.append(name)
-    if result.returncode != 0 and not failed:
+    if process.returncode != 0 and not failed and not timed_out:
         sys.exit(f"benchmark command failed: {' '.join(command)}\n{output[-2000:]}")
-    return Run(seconds, segments, tuple(failed))
+    return Run(seconds, segments, tuple(failed), timed_out)
 
 
 def compare(what: str, short: Run, long: Run, target: float) -> list[str]:
@@ -69,6 +82,10 @@ def compare(what: str, short: Run, long: Run, target: float) -> list[str]:
     rows += [f"    {name:24} {short.segments[name]:6.1f} s → {long.segments[name]:6.1f} s "
              f"({long.segments[name] / short.segments[name]:4.2f}×)" for name in both]
     rows += [f"    {name:24} FAILED on the long sentence (not long-ready yet)" for name in long.failed]
+    if long.timed_out:
+        unfinished = [name for name in short.segments if name not in long.segments]
+        rows.append(f"    stopped after {TIMEOUT:.0f} s; never finished on the long sentence: {', '.join(unfinished)}")
+    print("\n".join(rows), flush=True)  # as each comparison ends: a long run may be stopped later
     return rows
 
 
@@ -92,8 +109,10 @@ def main() -> None:
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
     if which not in ("toy", "minilm", "all"):
         sys.exit("error: bench_long takes toy, minilm or all")
-    rows = (toy() if which in ("toy", "all") else []) + (minilm() if which in ("minilm", "all") else [])
-    print("\n".join(rows))
+    if which in ("toy", "all"):
+        toy()
+    if which in ("minilm", "all"):
+        minilm()
 
 
 if __name__ == "__main__":
