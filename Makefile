@@ -6,6 +6,7 @@ QUALITY ?= medium
 SCENES ?=
 MODEL ?=
 QUERY ?=
+KEY ?=
 LAYER ?=
 HEAD ?=
 JOBS ?= 2
@@ -14,11 +15,13 @@ NARRATE ?=
 # Flags shared by every render target; empty variables add nothing.
 RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model $(MODEL)) \
-	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS)
+	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS) \
+	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
 # The figure takes only these (MODEL=minilm etc. are refused, not silently ignored).
 FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 	$(if $(MODEL),--model $(MODEL)) $(if $(QUALITY:medium=),--quality $(QUALITY)) $(if $(SCENES),--scenes "$(SCENES)") \
-	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD))
+	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) \
+	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
 
 .PHONY: setup test render stills figure explore bench bench-render bench-long clean
 setup:

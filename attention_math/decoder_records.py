@@ -6,6 +6,7 @@ H = query heads (9), G = key/value heads (3). Rows are tokens throughout.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -87,6 +88,28 @@ class NextToken:
 
 
 @dataclass(frozen=True)
+class NextTokenShares:
+    """The top next tokens as shown: percentages with one decimal, and "all others" the rest, so
+    the shown values add to exactly 100.0 (the top 5 alone never do: the other 49,147 tokens
+    share what is left)."""
+    tokens: tuple[str, ...]  # the top tokens, best first
+    percentages: tuple[float, ...]  # each probability × 100, rounded to 0.1
+    others_percentage: float  # 100.0 − the shown percentages, exact in tenths
+    others_count: int  # how many tokens "all others" is
+    vocabulary_size: int  # 49,152
+    total_percentage: float  # the shown values' sum: 100.0
+
+
+def next_token_shares(next_tokens: tuple[NextToken, ...], vocabulary_size: int) -> NextTokenShares:
+    tenths = [int(round(token.probability * 1000)) for token in next_tokens]  # whole tenths of a percent
+    others = 1000 - sum(tenths)
+    return NextTokenShares(tokens=tuple(token.token for token in next_tokens),
+                           percentages=tuple(t / 10 for t in tenths), others_percentage=others / 10,
+                           others_count=vocabulary_size - len(next_tokens), vocabulary_size=vocabulary_size,
+                           total_percentage=(sum(tenths) + others) / 10)
+
+
+@dataclass(frozen=True)
 class DecoderTrace(LayerStack):
     sentence: str  # the prompt
     tokens: tuple[str, ...]  # decoded token texts, no BOS
@@ -101,3 +124,7 @@ class DecoderTrace(LayerStack):
     quantisation: str  # to be shown once: the numbers are those of the 4-bit file
     causal: bool = True
 
+    @cached_property
+    def next_token_shares(self) -> NextTokenShares:
+        """next_tokens as the next-token segment shows them (percentages adding to 100.0)."""
+        return next_token_shares(self.next_tokens, len(self.logits))

@@ -10,9 +10,9 @@ from .tokenizer import character_problem, is_slug, slugify, tokenize
 # How many tokens each on-screen layout can show with every number readable.
 # "explorer": the interactive page (explorer/) zooms and pans, so it takes long sentences.
 # "trace": `python -m attention_math trace` (JSON; 512 tokens is ~35 MB, 2,000 was 525 MB).
-LAYOUT_MAX_TOKENS = {"full": 64, "figure": 6, "explorer": 512, "trace": 512, "unlimited": 10**9}
+LAYOUT_MAX_TOKENS = {"full": 64, "figure": 12, "explorer": 512, "trace": 512, "unlimited": 10**9}
 POSITIONAL_CHOICES = ("none", "sinusoidal")
-# Characters the video layouts accept: far more than their 8 tokens need; keeps messages short.
+# Characters the video layouts accept: far more than their 64 tokens need; keeps messages short.
 MAX_SHOWN_CHARS = {"full": 500, "figure": 500}
 
 

@@ -5,6 +5,7 @@ Every score is a mean over query rows of one head's (n, n) softmax weights:
   next token      W[i, i+1] over rows that have a next token
   self            W[i, i]
   [CLS] / [SEP] sink   mass on that token (summed over its columns), all rows
+  first-token sink     mass on token 0, all rows (a decoder has no [CLS]: its sink is token 0)
   broad           entropy of row i / log(keys row i may see), rows seeing ≥ 2 keys
 The labels are checked in PATTERN_RULES order and the first whose score reaches
 its threshold wins: the specific positional patterns first, then the sinks, then
@@ -46,6 +47,29 @@ _THRESHOLDS = {
     "[CLS] sink": SINK_THRESHOLD, "[SEP] sink": SINK_THRESHOLD, "broad": BROAD_THRESHOLD,
 }
 
+# A decoder (SmolLM2) has no [CLS], yet most of its heads park their weight on token 0, the
+# attention sink. It is checked right after the named sinks, with their threshold; when token 0
+# is [CLS] its mass is the [CLS] sink's, checked first, so MiniLM's labels and scores never change.
+FIRST_TOKEN_SINK = "first-token sink"
+# Every label in the order of the checks: PATTERN_RULES with the first-token sink before "broad".
+ALL_PATTERN_RULES = {**{k: v for k, v in PATTERN_RULES.items() if k not in ("broad", "mixed")},
+                     FIRST_TOKEN_SINK: f"on average ≥ {SINK_THRESHOLD:.0%} of each row goes to the first token",
+                     "broad": PATTERN_RULES["broad"], "mixed": PATTERN_RULES["mixed"]}
+_THRESHOLDS = {**{k: v for k, v in _THRESHOLDS.items() if k != "broad"}, FIRST_TOKEN_SINK: SINK_THRESHOLD,
+               "broad": BROAD_THRESHOLD}
+_NAMED_SINKS = {"[CLS] sink": "[CLS]", "[SEP] sink": "[SEP]"}
+
+
+def pattern_rules(tokens: tuple[str, ...]) -> dict[str, str]:
+    """The rules that can name a head of this sentence, in the order of the checks: a named sink
+    only if its token occurs, the first-token sink only if token 0 is not [CLS] (so a MiniLM
+    sentence gets exactly PATTERN_RULES, SmolLM2's the first-token sink instead of the named ones)."""
+    def applies(kind: str) -> bool:
+        if kind in _NAMED_SINKS:
+            return _NAMED_SINKS[kind] in tokens
+        return kind != FIRST_TOKEN_SINK or not tokens or tokens[0] != "[CLS]"
+    return {kind: rule for kind, rule in ALL_PATTERN_RULES.items() if applies(kind)}
+
 
 def _mean_offset(weights: np.ndarray, offset: int) -> float:
     """Mean of W[i, i+offset] over the rows where that key exists (0 for a single token)."""
@@ -82,6 +106,7 @@ def pattern_scores(
         "self": _mean_offset(weights, 0),
         "[CLS] sink": _mean_sink(weights, tokens, "[CLS]"),
         "[SEP] sink": _mean_sink(weights, tokens, "[SEP]"),
+        FIRST_TOKEN_SINK: float(weights[:, 0].mean()) if weights.size else 0.0,
         "broad": _mean_normalised_entropy(weights, mask),
     }
 
@@ -89,7 +114,7 @@ def pattern_scores(
 def classify_head(
     weights: np.ndarray, tokens: tuple[str, ...], mask: np.ndarray | None = None
 ) -> tuple[str, float]:
-    """(label, score): the first label in PATTERN_RULES order whose score reaches its threshold.
+    """(label, score): the first label in ALL_PATTERN_RULES order whose score reaches its threshold.
 
     A "mixed" head's score is its largest positional or sink share, so a viewer
     sees how far the strongest pattern is from the threshold.

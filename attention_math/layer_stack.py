@@ -9,6 +9,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .head_patterns import ALL_PATTERN_RULES
 from .rollout import attention_rollout
 from .worked import HeadPattern, MeanWeights, clearest_heads, mean_weights
 
@@ -49,6 +50,12 @@ class LayerStack:
     @cached_property
     def head_patterns(self) -> tuple[tuple[HeadPattern, ...], ...]:
         return tuple(layer.attention.head_patterns for layer in self.layers)
+
+    @cached_property
+    def pattern_counts(self) -> dict[str, int]:
+        """How many heads of the whole model each pattern class names (every class, in check order)."""
+        kinds = [pattern.kind for row in self.head_patterns for pattern in row]
+        return {kind: kinds.count(kind) for kind in ALL_PATTERN_RULES}
 
     @cached_property
     def clearest_heads(self) -> dict[str, tuple[int, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from .cli import trained_model_sentence
-from .head_patterns import PATTERN_RULES
+from .head_patterns import pattern_rules
 from .minilm import MODEL_NAME, model_trace
 
 
@@ -37,6 +37,6 @@ def model_trace_for_cli(args: argparse.Namespace) -> dict:
         "embeddings": trace.embeddings.tolist(),
         "layers": layers,
         "omitted": f"each layer's {', '.join(_OMITTED_WEIGHTS)}: fixed weights, read them from model.safetensors",
-        "pattern_rules": dict(PATTERN_RULES),
+        "pattern_rules": pattern_rules(trace.tokens),
         "rollout": [rolled.weights.tolist() for rolled in trace.rollout],
     }

@@ -23,6 +23,39 @@ SHIFT_ABOVE = 6.0
 Record = TypeVar("Record")
 
 
+# --- long-b (issue 10): a worked row cut to its largest keys plus one "all other keys" line ---------
+@dataclass(frozen=True)
+class RestOfRow:
+    """One query's keys ranked by weight, and for every cut k the keys ranked k and later taken
+    together. A table of a 64-token row shows the keys order[:k], then one line "the other
+    counts[k] keys" with exponentials[k], weights[k], percentages[k]: the column still adds up
+    to the row's total and to 100 %. Arrays have n + 1 entries (index n: nothing left, 0)."""
+    order: tuple[int, ...]  # keys by decreasing weight (ties by position); hidden keys (weight 0) last
+    visible: int  # keys with a weight above 0: the ones the query may see
+    counts: tuple[int, ...]  # counts[k]: keys ranked k or later (n − k; hidden ones among them weigh 0)
+    weights: np.ndarray  # (n + 1,) weights[k]: the sum of the weights of the keys ranked k or later
+    percentages: np.ndarray  # (n + 1,) the same over the shown whole percentages
+    exponentials: np.ndarray | None  # (n + 1,) softmax rows: the same over the exponentials
+    scaled_values: np.ndarray | None  # (n + 1, d_k) blend rows: the same over the scaled value rows
+
+
+def _from_rank(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Suffix sums in rank order: entry k sums the values of the keys ranked k or later."""
+    ranked = values[order]
+    sums = np.cumsum(ranked[::-1], axis=0)[::-1]
+    return frozen(np.concatenate([sums, np.zeros((1,) + values.shape[1:])]))
+
+
+def rest_of_row(weights_row: np.ndarray, shown: np.ndarray, *, exponentials: np.ndarray | None = None,
+                scaled_values: np.ndarray | None = None) -> RestOfRow:
+    order = np.argsort(-weights_row, kind="stable")
+    n = len(order)
+    return RestOfRow(tuple(int(j) for j in order), int((weights_row > 0).sum()), tuple(range(n, -1, -1)), _from_rank(weights_row, order),
+                     _from_rank(np.asarray(shown, dtype=np.float64), order),
+                     None if exponentials is None else _from_rank(exponentials, order),
+                     None if scaled_values is None else _from_rank(scaled_values, order))
+
+
 def frozen(array) -> np.ndarray:
     view = np.asarray(array).view()
     view.setflags(write=False)
@@ -64,6 +97,7 @@ class SoftmaxRow:
     percentages: np.ndarray  # (n,) whole percentages adding to exactly 100
     percent_total: float  # 100
     largest: tuple[int, ...]  # the keys with the largest shown percentage (ties as shown together)
+    rest: RestOfRow  # keys by weight, and "all other keys" together for any cut (long sentences)
 
 
 def softmax_row(masked_scores: np.ndarray, weights: np.ndarray, query: int, shifted: bool) -> SoftmaxRow:
@@ -73,7 +107,7 @@ def softmax_row(masked_scores: np.ndarray, weights: np.ndarray, query: int, shif
     shown = percentages(weights[query])
     return SoftmaxRow(query, frozen(scores), shifted, row_max, frozen(exponentials), float(exponentials.sum()),
                       frozen(weights[query]), float(weights[query].sum()), frozen(shown), float(shown.sum()),
-                      largest_shares(shown))
+                      largest_shares(shown), rest_of_row(weights[query], shown, exponentials=exponentials))
 
 
 def needs_shift(masked_scores: np.ndarray) -> bool:
@@ -90,12 +124,14 @@ class BlendRow:
     scaled_values: np.ndarray  # (n, d_k) weights[j] · v[j]
     total: np.ndarray  # (d_k,) the sum of the scaled rows
     shares: np.ndarray  # (n,) the weights as shown percentages / 100: a weighted sum a viewer redoes
+    rest: RestOfRow  # keys by weight, and "all other keys" together for any cut (long sentences)
 
 
 def blend_row(weights: np.ndarray, values: np.ndarray, query: int) -> BlendRow:
     scaled = weights[query][:, None] * values
-    return BlendRow(query, frozen(weights[query]), frozen(scaled), frozen(scaled.sum(axis=0)),
-                    frozen(percentages(weights[query]) / 100))
+    shown = percentages(weights[query])
+    return BlendRow(query, frozen(weights[query]), frozen(scaled), frozen(scaled.sum(axis=0)), frozen(shown / 100),
+                    rest_of_row(weights[query], shown, scaled_values=scaled))
 
 
 @dataclass(frozen=True)

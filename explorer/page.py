@@ -8,7 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from attention_math.head_patterns import PATTERN_RULES
+from attention_math.head_patterns import pattern_rules
 
 from .payload import PayloadBuilder
 from .theme_colors import theme_colors
@@ -39,7 +39,7 @@ def page_meta(trace: dict, cross: dict | None, payload: PayloadBuilder, *, title
                                     list(cross["key_tokens"]), payload, always_shift=False, patterns=False))
     return {
         "title": title, "model": trace.get("model", "toy model"), "views": views, "theme": theme_colors(),
-        "rules": dict(PATTERN_RULES), "percentDecimals": PERCENT_DECIMALS, "start": start,
+        "rules": pattern_rules(tuple(tokens)), "percentDecimals": PERCENT_DECIMALS, "start": start,
         "blob": payload.directory,
     }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from attention_math import Example, ExampleError, load_example
@@ -22,8 +23,9 @@ def _parser() -> argparse.ArgumentParser:
                             ("list", "the segments in playing order")]:
         sub = commands.add_parser(name, help=help_text)
         if name != "figure":  # the figure draws the toy model, one size: it takes no render flags
-            sub.add_argument("--model", choices=("toy", "minilm"), default="toy",
-                             help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2")
+            sub.add_argument("--model", choices=("toy", "minilm", "smollm2"), default="toy",
+                             help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2; "
+                                  "smollm2: the real SmolLM2-135M decoder")
         if name == "list":
             continue
         sub.add_argument("--sentence", help="your own sentence (gets the default settings)")
@@ -34,8 +36,13 @@ def _parser() -> argparse.ArgumentParser:
                              help="low 480p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
             sub.add_argument("--scenes", help="a subset: numbers or names, e.g. '1,3' or 'softmax'")
             sub.add_argument("--jobs", type=int, default=2, help="parallel render processes (default 2)")
-            sub.add_argument("--layer", type=int, default=1, help="with --model minilm: layer 1–6")
-            sub.add_argument("--head", type=int, default=1, help="with --model minilm: head 1–12")
+            sub.add_argument("--layer", type=int, help="with a real model: layer 1–6 (minilm), 1–30 (smollm2); "
+                                                       "default 1, or the strongest for --key")
+            sub.add_argument("--head", type=int, help="head 1–12 (minilm), 1–9 (smollm2); default 1, or the "
+                                                      "strongest for --key")
+            sub.add_argument("--query", help="the token to follow: a word of the sentence or a 1-based position")
+            sub.add_argument("--key", help="with --query: a key token; picks the head (and layer) where the query "
+                                           "gives it the most weight, unless --layer/--head say")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
         if name == "render":  # classroom
             sub.add_argument("--narrate", action="store_true", help="speak every caption (offline voice) into the videos")
@@ -77,7 +84,6 @@ def main(argv: list[str] | None = None) -> int:
         for cls in playlist(args.model):
             print(numbered_name(cls, args.model))
         return 0
-    from .context import RenderContext
     from .pipeline.run import RenderRequest, render
 
     try:
@@ -91,16 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         scene_classes = select(args.scenes, args.model)
         if args.jobs < 1:
             raise ExampleError("--jobs must be at least 1")
-        if args.model == "minilm":  # its own folder: the toy render of this sentence stays
-            example = example.with_changes(name=f"{example.name}-minilm-l{args.layer}-h{args.head}")
-        context = RenderContext(example, model=args.model, layer=args.layer - 1, head=args.head - 1,
-                                narration_dir=_narration_dir(args, example))
-        if args.model == "minilm":
-            from .context import validate_model_context
-            validate_model_context(context)
-        else:
+        if args.model == "toy":
             from attention_math import trace_example
             trace_example(example)  # fail here, in one line, not inside a worker
+        from .context import folder_name, resolve_context
+
+        context = resolve_context(example, args.model, args.layer, args.head, args.query, args.key)
+        # Its own folder per model, layer, head, query and key: other renders of the sentence stay.
+        example = example.with_changes(name=folder_name(context))
+        context = replace(context, example=example, narration_dir=_narration_dir(args, example))
     except (ExampleError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -3,11 +3,12 @@ reads EXPLAINER_EXAMPLE (a TOML path) or EXPLAINER_SENTENCE from the environment
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
-from attention_math import AttentionTrace, Example, load_example, trace_example
+from attention_math import AttentionTrace, Example, ExampleError, load_example, trace_example
 
 DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat-sat.toml"
 
@@ -16,9 +17,11 @@ DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat
 class RenderContext:
     example: Example
     stills_dir: str | None = None  # where section-end stills go (None: don't save)
-    model: str = "toy"  # "toy" | "minilm"
+    model: str = "toy"  # "toy" | "minilm" | "smollm2"
     layer: int = 0
     head: int = 0
+    query: int | None = None  # 0-based token the segments follow (QUERY=); None: the layout policy's choice
+    key: int | None = None  # 0-based token whose share of the query's attention the focus note gives (KEY=)
     narration_dir: str | None = None  # classroom: NARRATE=1 speaks captions, cached here
 
 
@@ -48,26 +51,71 @@ def active_trace() -> AttentionTrace:
 
 def active_presentation():
     """The layout policy's decisions for the active trace (scenes/presentation.py)."""
-    from .presentation import ModelFacts, presentation_for
+    from .presentation import presentation_for
 
     context = active()
-    facts = None
+    trace = active_trace()
+    note, note_source = _focus_note(context, trace)
+    return presentation_for(trace, focus_head=context.head, model=model_facts(context), focus_query=context.query,
+                            focus_key=context.key, focus_note=note, focus_note_source=note_source)
+
+
+def model_facts(context: RenderContext):
+    """What captions say about the real model of `context` (None for the toy model)."""
+    from .presentation import ModelFacts
+
     if context.model == "minilm":
-        facts = ModelFacts("all-MiniLM-L6-v2", "WordPiece tokens, with [CLS] at the start and [SEP] at the end",
-                           context.layer, trained_causal=False)
-    return presentation_for(active_trace(), focus_head=context.head, model=facts)
+        return ModelFacts("all-MiniLM-L6-v2", "WordPiece tokens, with [CLS] at the start and [SEP] at the end",
+                          context.layer, trained_causal=False)
+    if context.model == "smollm2":
+        from attention_math.smollm2 import MODEL_NAME, QUANTISATION_NOTE
+
+        return ModelFacts(MODEL_NAME, "byte-level BPE tokens: a token is a word with its leading space, "
+                                      "or a piece of one", context.layer, trained_causal=True,
+                          quantisation=QUANTISATION_NOTE,
+                          positions="no position vector is added: RoPE turns each head's queries and keys by position")
+    return None
+
+
+def _focus_note(context: RenderContext, trace: AttentionTrace) -> tuple[str | None, str | None]:
+    """'layer 14, head 9: “it” gives 75 % to “animal”' and the field path of its percentage."""
+    if context.query is None or context.key is None:
+        return None, None
+    source = f"heads[{context.head}].percentages[{context.query}, {context.key}]"
+    percent = int(trace.heads[context.head].percentages[context.query, context.key])
+    where = f"head {context.head + 1}" if context.model == "toy" else f"layer {context.layer + 1}, head {context.head + 1}"
+    query, key = (_shown_token(trace.tokens[i]) for i in (context.query, context.key))
+    return f"{where}: “{query}” gives {percent} % to “{key}”", source
+
+
+def _shown_token(token: str) -> str:
+    """A token as its chip reads, for a caption: no word marker, no leading space."""
+    return token.replace("Ġ", " ").replace("▁", " ").removeprefix("##").strip() or token
+
+
+TOKENS_NAMED = {"minilm": "WordPiece tokens (with [CLS] and [SEP])", "smollm2": "byte-level BPE tokens"}
+
+
+def full_trace(example: Example, model: str):
+    """The whole real-model trace (every layer) of the example's sentence."""
+    if model == "smollm2":
+        from .decoder.common import decoder_trace
+
+        return decoder_trace(example.sentence)
+    from attention_math.minilm import model_trace
+
+    return model_trace(example.sentence, causal=example.causal)
 
 
 def validate_model_context(context: RenderContext) -> None:
     """Fail early, in one line, for a sentence or layer/head the real-model layout can't show."""
-    from attention_math import ExampleError, LAYOUT_MAX_TOKENS
-    from attention_math.minilm import model_trace
+    from attention_math import LAYOUT_MAX_TOKENS
 
-    trace = model_trace(context.example.sentence, causal=context.example.causal)
+    trace = full_trace(context.example, context.model)
     limit = LAYOUT_MAX_TOKENS[context.example.layout]
     if len(trace.tokens) > limit:
-        raise ExampleError(f"the model splits this sentence into {len(trace.tokens)} WordPiece tokens "
-                           f"(with [CLS] and [SEP]); the {context.example.layout!r} layout shows at most {limit}")
+        raise ExampleError(f"the model splits this sentence into {len(trace.tokens)} {TOKENS_NAMED[context.model]}; "
+                           f"the {context.example.layout!r} layout shows at most {limit}")
     if not 0 <= context.layer < trace.n_layers:
         raise ExampleError(f"LAYER must be 1–{trace.n_layers}, got {context.layer + 1}")
     if not 0 <= context.head < trace.n_heads:
@@ -76,8 +124,72 @@ def validate_model_context(context: RenderContext) -> None:
 
 @lru_cache(maxsize=8)
 def _trace_for(example: Example, model: str, layer: int) -> AttentionTrace:
-    if model == "minilm":
-        from attention_math.minilm import model_trace
-
-        return model_trace(example.sentence, causal=example.causal).layers[layer].attention
+    if model in TOKENS_NAMED:
+        return full_trace(example, model).layers[layer].attention
     return trace_example(example)
+
+
+def resolve_context(example: Example, model: str, layer: int | None = None, head: int | None = None,
+                    query: str | None = None, key: str | None = None) -> RenderContext:
+    """The render context for the CLI's choices. LAYER and HEAD are 1-based (None: not given);
+    QUERY and KEY are words or 1-based positions of the model's tokens. With KEY, what LAYER/HEAD
+    leave open is chosen: the head (and layer) where QUERY gives KEY the most weight."""
+    if key is not None and query is None:
+        raise ExampleError("KEY needs QUERY: the key is the token the followed query attends to")
+    context = RenderContext(example, model=model, layer=0 if layer is None else layer - 1,
+                            head=0 if head is None else head - 1)
+    if model in TOKENS_NAMED:
+        validate_model_context(context)
+    if query is None:
+        return context
+    from attention_math.focus import find_token
+
+    stack = _layer_stack(context)
+    query_index = find_token(stack.tokens, query, "QUERY")
+    if key is None:
+        return replace(context, query=query_index)
+    key_index = find_token(stack.tokens, key, "KEY")
+    if stack.causal and key_index > query_index:
+        raise ExampleError(f"KEY={key!r} comes after QUERY={query!r}: with the causal mask a query sees only "
+                           "itself and earlier tokens")
+    context = replace(context, query=query_index, key=key_index)
+    if model == "toy":
+        layer = 1  # one layer: only the head is chosen
+    if layer is None or head is None:
+        context = replace(context, **_strongest(stack, query_index, key_index, layer, head))
+    return context
+
+
+def _layer_stack(context: RenderContext):
+    """What strongest_head reads (tokens, causal, layers[l].attention): the real model's trace,
+    or the toy trace as a one-layer stack."""
+    if context.model in TOKENS_NAMED:
+        return full_trace(context.example, context.model)
+    trace = trace_example(context.example)
+    return SimpleNamespace(tokens=trace.tokens, causal=trace.causal, layers=(SimpleNamespace(attention=trace),))
+
+
+def _strongest(stack, query: int, key: int, layer: int | None, head: int | None) -> dict[str, int]:
+    """The 0-based layer and head strongest_head picks, within the given (1-based) layer or head if any."""
+    from attention_math.head_finder import strongest_head
+
+    layers = range(len(stack.layers)) if layer is None else [layer - 1]
+    candidates = SimpleNamespace(tokens=stack.tokens, causal=stack.causal, layers=tuple(
+        SimpleNamespace(attention=SimpleNamespace(heads=stack.layers[l].attention.heads if head is None else
+                                                  (stack.layers[l].attention.heads[head - 1],)))
+        for l in layers))
+    best = strongest_head(candidates, query, key)
+    return {"layer": layers[best.layer], "head": best.head if head is None else head - 1}
+
+
+def folder_name(context: RenderContext) -> str:
+    """media/<folder>: the example's name, then the model, layer and head, query and key chosen
+    (1-based), so that renders with other choices stay."""
+    parts = [context.example.name]
+    if context.model != "toy":
+        parts.append(f"{context.model}-l{context.layer + 1}-h{context.head + 1}")
+    if context.query is not None:
+        parts.append(f"q{context.query + 1}")
+    if context.key is not None:
+        parts.append(f"k{context.key + 1}")
+    return "-".join(parts)

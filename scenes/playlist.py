@@ -48,6 +48,10 @@ def playlist(model: str = "toy") -> list:
         from .model import MODEL_SCENES
 
         return [classes[name] for name in CORE_ORDER] + list(MODEL_SCENES)
+    if model == "smollm2":  # then what only a real decoder has: RoPE, shared K/V, the sink, …
+        from .decoder import DECODER_SCENES
+
+        return [classes[name] for name in CORE_ORDER] + list(DECODER_SCENES)
     return [classes[name] for name in PLAYLIST_ORDER]
 
 

@@ -29,6 +29,10 @@ MAX_HEADS_SHOWN = 4
 ALL_NUMBERS_UP_TO = 8  # tokens: every number on screen
 FOCUS_NUMBERS_UP_TO = 16  # tokens: numbers on the focus rows and columns, colour elsewhere
 MAX_TOKENS = 64  # the most tokens a segment lays out
+# long-b (issue 10): worked rows of long sentences list their largest keys, then "all other keys"
+WORKED_ALL_KEYS_UP_TO = 10  # keys: a worked row (softmax, weighted sum) lists every key up to this
+WORKED_TOP_KEYS = 6  # beyond: this many keys of largest weight, then one line for the others
+WORKED_ENTRIES = 4  # a cut worked row's wide value rows: 2 entries, "⋯", the last
 # long-d: colour-only axes, attention graphs and callouts of the real-model scenes
 TICK_STEP = 8  # a colour-only axis of many tokens numbers every 8th position
 GRAPH_WINDOW = 12  # an attention graph draws at most this many tokens' chips, around the focus query
@@ -79,6 +83,8 @@ class ModelFacts:
     tokenizer: str  # how it splits a sentence, for the tokens caption
     layer: int  # 0-based layer the core segments show
     trained_causal: bool  # False: a causal mask here is ours, not the model's
+    quantisation: str | None = None  # say once on screen, e.g. "numbers are those of the 4-bit Q4_1 file"
+    positions: str | None = None  # how word order enters, when it is not a position vector (RoPE)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,11 @@ class Presentation:
     focus_query: int  # the query row segments 4–6 work through
     focus_head: int  # the head segments 3–5 follow
     model: ModelFacts | None  # None: the toy model, every input shown exactly
+    # QUERY= KEY=: the key followed, and what the chosen head does with it, e.g. 'layer 14, head 9:
+    # “it” gives 75 % to “animal”', with the field path of that percentage (for a NumberText).
+    focus_key: int | None = None
+    focus_note: str | None = None
+    focus_note_source: str | None = None
 
     def entries(self, count: int, limit: int = SHOWN_ENTRIES) -> int | None:
         """The max_rows / max_cols NumberMatrix gets for an axis of `count` entries (None: all)."""
@@ -120,13 +131,7 @@ class Presentation:
         if n <= ALL_NUMBERS_UP_TO:
             return list(range(n))
         focus = self.focus_query if focus is None else focus
-        kept = sorted({0, focus - 1, focus, focus + 1, n - 1} & set(range(n)))
-        drawn: list[int | None] = []
-        for index in kept:
-            if drawn and index - drawn[-1] > 1:
-                drawn.append(None)
-            drawn.append(index)
-        return drawn
+        return with_ellipses({0, focus - 1, focus, focus + 1, n - 1} & set(range(n)))
 
     @property
     def one_by_one(self) -> int:
@@ -140,6 +145,57 @@ class Presentation:
         if self.n_tokens <= ALL_NUMBERS_UP_TO:
             return 0.0
         return 0.05 if self.n_tokens <= FOCUS_NUMBERS_UP_TO else 0.1
+
+    # --- long-b (issue 10): worked rows, colour-only heatmaps and callouts -----------------------
+    def worked_keys(self, visible: int) -> int | None:
+        """How many keys (largest weight first) a worked row lists by name before one "the other
+        keys" line, for a query that sees `visible` keys; None: every key, in key order."""
+        if self.n_tokens <= WORKED_ALL_KEYS_UP_TO:
+            return None
+        return min(WORKED_TOP_KEYS, visible)
+
+    @property
+    def colour_only(self) -> bool:
+        """Token × token grids (scores, weights) drawn as colour, the focus row's numbers zoomed."""
+        return self.detail == "colour"
+
+    @property
+    def colour_weights(self) -> bool:
+        """Weights grids (heatmap, weight maps, weights · V) as colour with the focus row's numbers
+        zoomed: past ALL_NUMBERS_UP_TO tokens a row cut by ellipses no longer shows it adds to 100 %."""
+        return self.detail != "all"
+
+    @property
+    def weight_top(self) -> float:
+        """The weight a colour-only weights grid gives its darkest colour: 64 weights average
+        1/64, and on a 0–100 % scale every cell would look white. A round share near 6/n."""
+        if not self.colour_weights:
+            return 1.0
+        return next(top for top in (0.1, 0.2, 0.25, 0.5, 1.0) if top >= 6 / self.n_tokens)
+
+    def zoom_keys(self, visible: int) -> int:
+        """How many keys (largest weight first) a zoomed weights row lists before "the other keys":
+        a callout beside the grid has room for WORKED_TOP_KEYS lines and that one."""
+        return min(WORKED_TOP_KEYS, visible)
+
+    def worked_entries(self, count: int) -> int | None:
+        """max_cols for a worked row's value rows over `count` dimensions: narrower once the table
+        is cut (its key chips and "other keys" line need the room)."""
+        limit = WORKED_ENTRIES if self.n_tokens > WORKED_ALL_KEYS_UP_TO else SHOWN_ENTRIES
+        return self.entries(count, limit)
+
+    @property
+    def compact_ids(self) -> list[int | None] | None:
+        """Rows for a figure of several tall matrices (multi-head's mix on a real model): the first,
+        the focus and the last token around ellipses (None: all rows, up to ALL_NUMBERS_UP_TO)."""
+        if self.detail == "all":
+            return None
+        return with_ellipses({0, self.focus_query, self.n_tokens - 1})
+
+    @property
+    def numbered_ids(self) -> list[int | None] | None:
+        """The rows and columns a numbered token × token grid draws (None: all of them)."""
+        return None if self.detail == "all" else self.token_ids()
 
     def heads_shown(self, patterns) -> tuple[list[int], list[str] | None]:
         """Heads side by side: the focus head first; with more heads than fit, one head of each other
@@ -182,13 +238,24 @@ class Presentation:
         return sorted(ranked[:count])
 
 
+def with_ellipses(kept: set[int]) -> list[int | None]:
+    """The kept indices in order, None (an ellipsis) wherever some are skipped."""
+    drawn: list[int | None] = []
+    for index in sorted(kept):
+        if drawn and index - drawn[-1] > 1:
+            drawn.append(None)
+        drawn.append(index)
+    return drawn
+
+
 def default_focus_query(n_tokens: int, causal: bool) -> int:
     """With a causal mask the last token (the only one that sees every key), otherwise the middle one."""
     return n_tokens - 1 if causal else (n_tokens - 1) // 2
 
 
 def presentation_for(trace, focus_head: int = 0, model: ModelFacts | None = None,
-                     focus_query: int | None = None) -> Presentation:
+                     focus_query: int | None = None, focus_key: int | None = None, focus_note: str | None = None,
+                     focus_note_source: str | None = None) -> Presentation:
     query = default_focus_query(trace.n_tokens, trace.causal) if focus_query is None else focus_query
     return Presentation(trace.n_tokens, trace.d_model, trace.d_k, trace.n_heads, trace.causal, query, focus_head,
-                        model)
+                        model, focus_key=focus_key, focus_note=focus_note, focus_note_source=focus_note_source)

@@ -62,3 +62,15 @@ def overlapping_texts(scene) -> list[str]:
 
 def outside_frame(scene) -> list[str]:
     return [f"{record.name}: {item}" for record in scene.sections for item in record.outside_frame]
+
+
+def assert_shows_the_truth(scene) -> None:
+    """A real-model scene's checks: steps with subcaptions, some numbers, every one true, nothing
+    outside the frame, no overlapping text (its extra roots, e.g. `model`, in `scene.traces`)."""
+    assert len(scene.sections) >= 2, "each scene has steps"
+    assert all(record.caption for record in scene.sections), "every step has a subcaption"
+    assert sum(len(record.numbers) for record in scene.sections) > 0
+    namespace = trace_namespace(scene.trace) | getattr(scene, "traces", {})
+    assert wrong_numbers(scene, namespace) == []
+    assert outside_frame(scene) == []
+    assert overlapping_texts(scene) == []

@@ -37,7 +37,7 @@ def test_shipped_examples_show_a_spread_of_attention(path):
     [
         ({"sentence": ""}, "sentence: must not be empty"),
         ({"sentence": "   "}, "sentence: must not be empty"),
-        ({"sentence": " ".join(["word"] * 65)}, "65 tokens.*at most 64"),
+        ({"sentence": " ".join(["word"] * 65)}, "at most 64"),
         ({"d_model": 0}, "d_model: must be a whole number > 0"),
         ({"d_k": -2}, "d_k: must be a whole number > 0"),
         ({"heads": 0}, "heads: must be a whole number > 0"),

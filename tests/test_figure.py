@@ -11,6 +11,7 @@ from attention_math import Example, ExampleError, load_example, trace_example
 from scenes.base import ExplainerScene, SectionRecord
 from scenes.context import DEFAULT_EXAMPLE
 from scenes.figure import build_figure
+from scenes.figure.main_flow import SQUARE_NUMBERS_UP_TO
 from scenes.pipeline.figure_export import figure_config, render_figure, write_pngs
 
 from tests.screen_checks import TEST_MEDIA, outside_frame, overlapping_texts, wrong_numbers
@@ -19,6 +20,9 @@ EXAMPLES = {
     "4 tokens": Example("The cat sat down"),
     "ayam: causal, 4 heads, d_model 8": load_example(DEFAULT_EXAMPLE.parent / "ayam-makan-taufik.toml"),
     "6 tokens long word causal": Example("Researchers found internationalization rules quite hard", causal=True),
+    # long-c (issue 10): up to 12 tokens, the n × n grids colour only past 6
+    "7 tokens": Example("The animal didn't cross the street"),
+    "12 tokens causal": Example("The animal didn't cross the street because it was too", causal=True),
 }
 
 
@@ -69,16 +73,17 @@ def test_numbers_are_true_inside_the_frame_and_never_overlap(name, default_figur
     screen = default_figure[1] if name == "4 tokens" else built(EXAMPLES[name])[1]
     record = screen.sections[0]
     sources = {source for source, *_ in record.numbers}
-    assert any(s.startswith("x[") for s in sources) and any("percentages" in s for s in sources)
-    assert any("masked_scores" in s for s in sources) and any(s.startswith("heads[0].output") for s in sources)
+    assert any(s.startswith("x[") for s in sources) and any(s.startswith("heads[0].output") for s in sources)
+    squares = {any(".percentages[" in s for s in sources), any("masked_scores" in s for s in sources)}
+    assert squares == {screen.trace.n_tokens <= SQUARE_NUMBERS_UP_TO}  # past 6 tokens: colour only
     assert wrong_numbers(screen) == []
     assert outside_frame(screen) == []
     assert overlapping_texts(screen) == []
 
 
-def test_more_than_six_tokens_is_a_clear_error(tmp_path):
-    with pytest.raises(ExampleError, match="at most 6 tokens"):
-        render_figure(Example("one two three four five six seven"), tmp_path)
+def test_more_than_twelve_tokens_is_a_clear_error(tmp_path):
+    with pytest.raises(ExampleError, match="at most 12 tokens"):
+        render_figure(Example(" ".join(["word"] * 13)), tmp_path)
 
 
 @pytest.mark.parametrize("flag", [["--model", "minilm"], ["--quality", "high"], ["--head", "2"]])

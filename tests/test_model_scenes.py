@@ -9,28 +9,17 @@ from attention_math import Example  # noqa: E402
 from scenes.model import MODEL_SCENES  # noqa: E402
 from scenes.segments import SEGMENTS  # noqa: E402
 
-from tests.screen_checks import (build_scene, outside_frame, overlapping_texts, trace_namespace,  # noqa: E402
-                                 wrong_numbers)
+from tests.screen_checks import assert_shows_the_truth, build_scene  # noqa: E402
 
 SENTENCES = {"river": "The bank of the river flooded", "money": "She deposited money at the bank"}
 CORE_SEGMENTS = SEGMENTS[:6]  # 01–06; the three-panel figure has its own tests
-
-
-def check(scene) -> None:
-    assert len(scene.sections) >= 2, "each scene has steps"
-    assert all(record.caption for record in scene.sections), "every step has a subcaption"
-    assert sum(len(record.numbers) for record in scene.sections) > 0
-    namespace = trace_namespace(scene.trace) | getattr(scene, "traces", {})
-    assert wrong_numbers(scene, namespace) == []
-    assert outside_frame(scene) == []
-    assert overlapping_texts(scene) == []
 
 
 @pytest.mark.parametrize("segment", CORE_SEGMENTS, ids=lambda s: s.segment)
 def test_core_segment_on_a_real_head(segment):
     # Layer 3, head 11: a middle layer and a head past the first, so nothing can assume head 1.
     scene = build_scene(segment, Example(SENTENCES["money"]), model="minilm", layer=2, head=10)
-    check(scene)
+    assert_shows_the_truth(scene)
     assert scene.focus_head == 10
     sources = {source for record in scene.sections for source, *_ in record.numbers}
     if segment.segment in ("03-dot-products", "04-softmax", "05-weighted-sum", "06-multi-head"):
@@ -43,4 +32,4 @@ def test_core_segment_on_a_real_head(segment):
 @pytest.mark.parametrize("scene_class", MODEL_SCENES, ids=lambda s: s.segment)
 def test_model_scene(scene_class, sentence):
     scene = build_scene(scene_class, Example(SENTENCES[sentence]), model="minilm", layer=0, head=4)
-    check(scene)
+    assert_shows_the_truth(scene)

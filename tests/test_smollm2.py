@@ -6,11 +6,12 @@ import pytest
 
 from attention_math import ExampleError
 from attention_math.focus import find_token
-from attention_math.gguf_weights import GGUF_NAME, gguf_path, hf_row_order, per_query_head
+from attention_math.gguf_weights import gguf_path, hf_row_order, per_query_head
 from attention_math.head_finder import strongest_head
 from attention_math.rope import rotary_angles
 from attention_math.smollm2 import MAX_TOKENS, QUANTISATION_NOTE, load_model, model_trace, tokenize_for_model
 from tests.cli_run import run_cli
+from tests.hf_smollm2 import load_hf_smollm2
 
 ANIMAL = "The animal didn't cross the street because it was too tired"
 PROMPTS = [
@@ -29,16 +30,7 @@ HIDDEN_RELATIVE_TOLERANCE = 1e-4
 @pytest.fixture(scope="module")
 def hf():
     """transformers' Llama and tokenizer from the same GGUF (about 15 s to dequantize: once per module)."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    pytest.importorskip("gguf")
-    folder = str(gguf_path().parent)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        model = transformers.AutoModelForCausalLM.from_pretrained(
-            folder, gguf_file=GGUF_NAME, attn_implementation="eager").eval()
-        tokenizer = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=GGUF_NAME)
-    return torch, model, tokenizer
+    return load_hf_smollm2()
 
 
 @pytest.fixture(scope="module")

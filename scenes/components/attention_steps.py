@@ -17,7 +17,7 @@ from ..theme import current_theme
 from .labels import formula
 from .matrix import NumberMatrix
 from .panel import Room
-from .percent_bars import PercentBarTable
+from .percent_bars import FocusBars, PercentBarTable
 from .products import cell_width_for
 from .text import label
 from .tokens import TokenChip
@@ -54,15 +54,22 @@ class AttentionSteps(VGroup):
     PercentBarTable), output (“output of <token>” and its vector) and formula."""
     steps: VGroup
     scores: VGroup
-    bars: PercentBarTable
+    bars: PercentBarTable | FocusBars
     output: VGroup
     formula: Mobject
 
-    def __init__(self, trace: AttentionTrace, h: int, focus: int, widths: CellWidths, room: Room) -> None:
+    def __init__(self, trace: AttentionTrace, h: int, focus: int, widths: CellWidths, room: Room,
+                 ids: list[int | None] | None = None, top: int | None = None) -> None:
+        """`ids`: the scores grid's drawn rows and columns (None: all); `top`: softmax shows only the
+        focus row, its `top` largest keys and the others together (None: a bar row per query)."""
         theme, head, color = current_theme(), trace.heads[h], current_theme().head_color(h)
-        self.steps = VGroup(*(label(step, "small", theme.ink) for step in STEP_TEXTS))
-        self.scores = self._scores(trace, h, widths, color)
-        self.bars = PercentBarTable(head, f"heads[{h}]", trace.mask, color, trace.tokens)
+        texts = list(STEP_TEXTS)
+        if top is not None:
+            texts[1] = f"2  softmax: the row of “{trace.tokens[focus]}” → % (adds to 100)"
+        self.steps = VGroup(*(label(step, "small", theme.ink) for step in texts))
+        self.scores = self._scores(trace, h, widths, color, ids)
+        self.bars = PercentBarTable(head, f"heads[{h}]", trace.mask, color, trace.tokens) if top is None else \
+            FocusBars(head, f"heads[{h}]", focus, top, color, trace.tokens)
         vector = NumberMatrix(head.output[focus], trace.precision, "", frame_color=theme.output,
                               cell_width=widths.output, max_cols=5,
                               source_of=lambda r, c: f"heads[{h}].output[{focus}, {c}]")
@@ -80,11 +87,12 @@ class AttentionSteps(VGroup):
         self.move_to(room.corner, aligned_edge=UP + LEFT)
 
     @staticmethod
-    def _scores(trace: AttentionTrace, h: int, widths: CellWidths, color) -> VGroup:
+    def _scores(trace: AttentionTrace, h: int, widths: CellWidths, color, ids) -> VGroup:
         """Head h's scaled scores, a key's colour swatch over each column."""
         grid = NumberMatrix(trace.heads[h].scaled_scores, trace.precision, f"heads[{h}].scaled_scores",
                             mask=trace.mask, masked_text="·", row_tokens=trace.tokens, cell_width=widths.score,
-                            cell_height=GRID_CELL_HEIGHT, max_cols=widths.score_cols, frame_color=color)
+                            cell_height=GRID_CELL_HEIGHT, max_cols=widths.score_cols, frame_color=color,
+                            rows=ids, cols=ids)
         keys = VGroup(*(RoundedRectangle(corner_radius=0.04, width=0.24, height=0.24, stroke_width=0, fill_opacity=1,
                                          fill_color=current_theme().token_color(j))
                         .next_to(grid.rects[0][c], UP, buff=0.08) for c, j in enumerate(grid.col_ids) if j is not None))

@@ -7,7 +7,7 @@ from manim import DOWN, RIGHT, UP, Arrow, DashedVMobject, Line, RoundedRectangle
 
 from ..theme import current_theme
 from .text import FlatText, fit_width, label
-from .tokens import TokenChip
+from .tokens import TokenChip, TokenRow
 
 STAGES = (("embed", "Embeddings + positional encoding"), ("attention", "Multi-head attention"),
           ("norm1", "Add & Norm"), ("feed", "Feed-forward"), ("norm2", "Add & Norm"))
@@ -30,9 +30,10 @@ class EncoderBlock(VGroup):
     layer: VGroup
     residuals: VGroup
 
-    def __init__(self, tokens: tuple[str, ...], width: float = 5.2) -> None:
+    def __init__(self, tokens: tuple[str, ...], width: float = 5.2, row_width: float | None = None) -> None:
+        """`row_width`: how wide the word chips may spread (default 1.3 × the boxes' width)."""
         theme = current_theme()
-        self.inputs = self._chips(tokens, width * 1.3)  # may reach past the boxes: nothing else is down there
+        self.inputs = self._chips(tokens, row_width or width * 1.3)  # may reach past the boxes: nothing else is down there
         self.boxes: dict[str, VGroup] = {}
         column = VGroup(self.inputs)
         for name, text in STAGES:
@@ -60,6 +61,8 @@ class EncoderBlock(VGroup):
         one would have to shrink them by more than a quarter, then fitted to `max_width`."""
         chips = [TokenChip(token, i, max_width=1.7, height=0.45, size="small") for i, token in enumerate(tokens)]
         row = VGroup(*chips).arrange(RIGHT, buff=0.12)
+        if VGroup(*chips).width * 0.75 > 2 * max_width:  # a long sentence: wrapped like text
+            return TokenRow(tokens, max_width=max_width, size="small", max_lines=5, line_gap=0.12)
         if row.width * 0.75 > max_width and len(chips) > 1:
             half = (len(chips) + 1) // 2
             row = VGroup(VGroup(*chips[:half]).arrange(RIGHT, buff=0.12),

@@ -8,6 +8,9 @@ table are all this table with different columns:
     table.keys[j]      # key j's chip
     table.columns[1]   # the weights column (a one-column NumberMatrix)
     table.headers[0]   # "key"; headers[c + 1] is column c's header
+
+A long sentence's table lists a few keys: `tokens` then holds only their lines, `indices` their
+positions (for the chips' colours), and a line may be a ready mobject ("other 58 keys").
 """
 from __future__ import annotations
 
@@ -35,6 +38,20 @@ def per_line(make, count: int) -> VGroup:
     return VGroup(*(make() for _ in range(count)))
 
 
+def others_label(row, top: int) -> VGroup:
+    """The last line's name in a cut-down worked row: "other 58 keys"."""
+    return label(f"other {row.rest.counts[top]} keys", "small", current_theme().muted)
+
+
+def worked_column(row, source: str, field: str, keys: list[int], top: int | None, precision: int,
+                  **options) -> NumberMatrix:
+    """A worked row's `field` for the listed keys, and with `top` a last line from `rest.<field>[top]`."""
+    full = getattr(row, field)
+    values = [full[j] for j in keys] + ([getattr(row.rest, field)[top]] if top is not None else [])
+    path = lambda r: f"{source}.{field}[{keys[r]}]" if r < len(keys) else f"{source}.rest.{field}[{top}]"
+    return key_column(values, precision, path, **options)
+
+
 class KeyTable(VGroup):
     """Columns side by side, top-aligned; a column is a NumberMatrix whose rows are the keys, or a
     VGroup with one mobject per key (operators, divisions), which is moved to its key's line.
@@ -47,9 +64,11 @@ class KeyTable(VGroup):
     columns: list[Mobject]
     query_label: VGroup | None
 
-    def __init__(self, tokens: Sequence[str], columns: Sequence[tuple[Header, Mobject]], *, gap: float = 0.3,
+    def __init__(self, tokens: Sequence[str | Mobject], columns: Sequence[tuple[Header, Mobject]], *, gap: float = 0.3,
                  chip_width: float = 2.0, key_header: Header = "key", query: int | None = None,
-                 query_word: str = "query") -> None:
+                 query_word: str = "query", indices: Sequence[int] | None = None,
+                 query_token: str | None = None) -> None:
+        """`query`: the query's position, named above the table as `query_token` (default tokens[query])."""
         theme = current_theme()
         self.columns = [body for _, body in columns]
         VGroup(*self.columns).arrange(RIGHT, buff=gap, aligned_edge=UP)
@@ -59,8 +78,10 @@ class KeyTable(VGroup):
             if not isinstance(body, NumberMatrix):
                 for item, line in zip(body, lines):
                     item.match_y(line)
-        self.keys = VGroup(*(TokenChip(token, j, max_width=chip_width, height=0.43, size="small")
-                             .next_to(line, LEFT, buff=0.3) for j, (token, line) in enumerate(zip(tokens, lines))))
+        indices = list(indices) if indices is not None else list(range(len(tokens)))
+        self.keys = VGroup(*((TokenChip(token, j, max_width=chip_width, height=0.43, size="small")
+                              if isinstance(token, str) else token).next_to(line, LEFT, buff=0.3)
+                             for j, token, line in zip(indices, tokens, lines)))
         header = lambda h: label(h, "small", theme.muted) if isinstance(h, str) else (h or VGroup())
         self.headers = VGroup(header(key_header), *(header(h) for h, _ in columns))
         for head, above in zip(self.headers, (self.keys, *self.columns)):
@@ -70,7 +91,7 @@ class KeyTable(VGroup):
         self.query_label = None
         if query is not None:
             self.query_label = VGroup(label(query_word, "label", theme.muted),
-                                      TokenChip(tokens[query], query, max_width=3.0, size="small"))
+                                      TokenChip(query_token or tokens[query], query, max_width=3.0, size="small"))
             self.query_label.arrange(RIGHT, buff=0.2).next_to(self.headers, UP, buff=0.3).align_to(self.keys, LEFT)
             self.add(self.query_label)
 

@@ -30,7 +30,7 @@ class NumberMatrix(VGroup):
     higher), or "none". percents=(shown, path): the cells show the trace's whole percentages
     `shown` (field `path`, e.g. "heads[0].percentages") instead of the values, rows adding to 100.
     mask: False cells are greyed and show `masked_text` instead of a number.
-    max_rows / max_cols: elide the middle of a long axis. Methods take display positions;
+    max_rows / max_cols: elide the middle of a long axis; ellipsis_width: narrower "⋯" columns. Methods take display positions;
     `row_ids` / `col_ids` map them to data indices (None = the ellipsis).
     Parts: `cells` (each a VGroup of rect and text), `rects`, `numbers`, `frame`,
     `row_labels`, `col_labels`, `title` (or None); `cell_colors[r][c]` is the colour the
@@ -40,6 +40,7 @@ class NumberMatrix(VGroup):
     value_scale: float
     row_ids: list[int | None]
     col_ids: list[int | None]
+    col_widths: list[float]
     numbers: list[list[NumberText]]
     cell_width: float
     cell_height: float
@@ -62,6 +63,7 @@ class NumberMatrix(VGroup):
         cell_height: float = CELL_HEIGHT, value_scale: float | None = None, token_indices=None,
         col_token_indices=None, show_numbers: bool = True, size: str = "cell", source_of=None,
         max_rows: int | None = None, max_cols: int | None = None, rows=None, cols=None,
+        ellipsis_width: float | None = None,
     ) -> None:
         theme = current_theme()
         values = np.asarray(values, dtype=np.float64)
@@ -80,6 +82,9 @@ class NumberMatrix(VGroup):
                          for j in self.col_ids] for i in self.row_ids]
         widest = max((t.width for row in self.numbers for t in row), default=0.0)
         self.cell_width, self.cell_height = cell_width or max(0.56, widest + 0.2), cell_height
+        # ellipsis_width: "⋯" columns narrower than number columns (a zoomed row keeps its numbers large).
+        narrow = min(ellipsis_width or self.cell_width, self.cell_width)
+        self.col_widths = [self.cell_width if j is not None else narrow for j in self.col_ids]
         self.cells = self._grid(mask, coloring, show_numbers)
         self.n_rows, self.n_cols = len(self.row_ids), len(self.col_ids)
         self.frame = SurroundingRectangle(self.cells, buff=0.0, color=frame_color or theme.ink, stroke_width=2.5)
@@ -126,9 +131,11 @@ class NumberMatrix(VGroup):
                     fill = theme.value_color(self.values[i, j], self.value_scale)
                 else:
                     fill = theme.cell_fill
-                rect = Rectangle(width=self.cell_width, height=self.cell_height, fill_color=fill, fill_opacity=1.0,
+                width = self.col_widths[c]
+                rect = Rectangle(width=width, height=self.cell_height, fill_color=fill, fill_opacity=1.0,
                                  stroke_color=theme.faint, stroke_width=1)
-                rect.move_to(RIGHT * c * self.cell_width + DOWN * r * self.cell_height)
+                left = sum(self.col_widths[:c])
+                rect.move_to(RIGHT * (left + width / 2) + DOWN * r * self.cell_height)
                 text = self.numbers[r][c]
                 text.move_to(rect)
                 if show_numbers and not elided and mask[i, j] and coloring != "none":

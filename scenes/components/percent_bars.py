@@ -11,7 +11,7 @@ from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup
 from attention_math import HeadTrace
 
 from ..theme import current_theme
-from .text import NumberText
+from .text import NumberText, label
 from .tokens import TokenChip
 
 BAR_CELL = (0.92, 0.44)  # width, height of a key's cell
@@ -64,3 +64,43 @@ class PercentBarTable(VGroup):
         self.bars = VGroup(*(bar for row in self.rows for bar in row.bars))
         self.numbers = VGroup(*(number for row in self.rows for number in row.numbers))
         super().__init__(*self.rows, self.chips)
+
+
+LONG_BAR = 2.6  # a listed key's bar at 100 % (FocusBars)
+
+
+class FocusBars(VGroup):
+    """A long sentence's softmax step: only the focus query's row, its `top` keys of largest
+    weight one per line (chip, a bar as long as the weight, the trace's percentage), then one
+    line for all the other keys the query sees (the trace's rest sums). Same parts as
+    PercentBarTable: `chips`, `cells`, `bars`, `numbers`."""
+    chips: VGroup
+    cells: VGroup
+    bars: VGroup
+    numbers: VGroup
+
+    def __init__(self, head: HeadTrace, head_path: str, focus: int, top: int, color, tokens: tuple[str, ...]) -> None:
+        theme, row = current_theme(), head.softmax_rows[focus]
+        source = f"{head_path}.softmax_rows[{focus}]"
+        keys = list(row.rest.order[:top])
+        lines = [(TokenChip(tokens[j], j, max_width=1.6, height=BAR_CELL[1] * 0.86, size="small"), row.weights[j],
+                  NumberText(row.percentages[j], 0, f"{source}.percentages[{j}]", "cell", suffix="%")) for j in keys]
+        if top < row.rest.visible:  # the others the query sees, together
+            lines.append((label(f"other {row.rest.counts[top]}", "small", theme.muted), row.rest.weights[top],
+                          NumberText(row.rest.percentages[top], 0, f"{source}.rest.percentages[{top}]", "cell",
+                                     suffix="%")))
+        self.chips, self.cells, self.bars, self.numbers = VGroup(), VGroup(), VGroup(), VGroup()
+        for k, (chip, weight, number) in enumerate(lines):
+            # Outline only: a head switch fades the new cells in over the morphing bars.
+            box = Rectangle(width=LONG_BAR, height=BAR_CELL[1], stroke_color=theme.faint, stroke_width=1.5,
+                            fill_opacity=0).move_to(DOWN * k * BAR_CELL[1])
+            bar = Rectangle(width=max(float(weight) * (LONG_BAR - 2 * INSET), 0.01), height=BAR_CELL[1] - 0.08,
+                            stroke_width=0, fill_color=color, fill_opacity=0.45)
+            self.cells.add(box)
+            self.bars.add(bar.move_to(box.get_left() + RIGHT * INSET, aligned_edge=LEFT))
+            self.numbers.add(number.next_to(box, RIGHT, buff=0.12))
+            self.chips.add(chip.next_to(box, LEFT, buff=0.12))
+        right = max(chip.get_right()[0] for chip in self.chips)  # chips right-aligned against the bars
+        for chip in self.chips:
+            chip.shift(RIGHT * (right - chip.get_right()[0]))
+        super().__init__(self.cells, self.bars, self.numbers, self.chips)

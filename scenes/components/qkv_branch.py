@@ -61,28 +61,38 @@ class TokenColumn(VGroup):
     focus_box: SurroundingRectangle
     scale_factor: float
 
-    def __init__(self, trace: AttentionTrace, focus: int, slice_width: float, room: Room) -> None:
-        self.rows = self._embedding_rows(trace)
+    def __init__(self, trace: AttentionTrace, focus: int, slice_width: float, room: Room,
+                 ids: list[int | None] | None = None) -> None:
+        """`ids`: the tokens drawn as rows, None for a "⋮" (default every token)."""
+        ids = list(range(trace.n_tokens)) if ids is None else ids
+        self.rows = self._embedding_rows(trace, ids)
         self.branch = QKVBranch(trace.tokens[focus], focus, slice_width * trace.d_k)
         super().__init__(self.rows, self.branch)
         self.arrange(DOWN, buff=0.75, aligned_edge=LEFT)  # room for the slice's tag
         self.scale_factor = min(MAX_GROW, room.width / self.width, room.height / self.height)
         self.scale(self.scale_factor).move_to(room.corner, aligned_edge=UP + LEFT)
-        self.focus_box = highlight_box(self.rows[focus], buff=0.06)
+        self.focus_box = highlight_box(self.rows[ids.index(focus)], buff=0.06)
 
     @staticmethod
-    def _embedding_rows(trace: AttentionTrace) -> VGroup:
-        scale = float(np.abs(trace.x).max())
+    def _embedding_rows(trace: AttentionTrace, ids: list[int | None]) -> VGroup:
+        theme, scale = current_theme(), float(np.abs(trace.x).max())
         rows = VGroup()
-        for i, token in enumerate(trace.tokens):
+        for i in ids:
+            if i is None:  # tokens left out: an ellipsis where their rows would be
+                rows.add(VGroup(label("⋮", "small", theme.muted)))
+                continue
+            token = trace.tokens[i]
             chip = TokenChip(token, i, max_width=1.9, height=0.44, size="small")
             squares = NumberMatrix(trace.x[i], 0, "", show_numbers=False, cell_width=0.26, cell_height=0.26,
                                    value_scale=scale, frame_color=current_theme().faint, max_cols=8)
             rows.add(VGroup(chip, squares).arrange(RIGHT, buff=0.2))
         rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-        squares_left = max(row[0].get_right()[0] for row in rows) + 0.2
+        squares_left = max(row[0].get_right()[0] for row in rows if len(row) == 2) + 0.2
         for row in rows:  # the squares in one column, after the widest chip
-            row[1].align_to([squares_left, 0, 0], LEFT)
+            if len(row) == 2:
+                row[1].align_to([squares_left, 0, 0], LEFT)
+            else:
+                row.set_x(squares_left - 0.3)
         return rows
 
 

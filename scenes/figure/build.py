@@ -9,7 +9,7 @@ from attention_math import LAYOUT_MAX_TOKENS, AttentionTrace, ExampleError
 from ..theme import current_theme
 from .blocks import in_line, number, text
 from .bottom_band import bottom_band
-from .main_flow import MainFlow
+from .main_flow import SQUARE_NUMBERS_UP_TO, MainFlow
 
 FIGURE_NAME = "self_attention"
 MAX_TOKENS = LAYOUT_MAX_TOKENS["figure"]
@@ -33,7 +33,8 @@ class Figure(VGroup):
         self.title.move_to([left, top, 0], aligned_edge=UP + LEFT)
         self.subtitle = in_line(text("Top row: head 1 of", "note", theme.muted),
                                 number(trace.n_heads, 0, "n_heads", "note", theme.muted),
-                                text("in numbers. Rows are queries, columns are keys.", "note", theme.muted))
+                                text(("in numbers" if trace.n_tokens <= SQUARE_NUMBERS_UP_TO else "in numbers and colour")
+                                     + ". Rows are queries, columns are keys.", "note", theme.muted))
         self.subtitle.next_to(self.title, RIGHT, buff=0.3).align_to(self.title, DOWN)
         self.flow = MainFlow(trace)
         self.flow.scale(min(width / self.flow.width, MAX_GROW))

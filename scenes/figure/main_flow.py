@@ -15,6 +15,9 @@ from .blocks import CELL_HEIGHT, cell_scale, elbow, heading_text, in_line, matri
 
 GAP = 0.24  # between panels: room for the flow arrows
 CHIP_SCALE = 0.6  # token chips' text at ~11 px
+# Up to this many tokens the n × n grids print every score and percentage; beyond, their numbers
+# would be ~7 px at 800 px wide, so the two grids are colour only (the legend reads them).
+SQUARE_NUMBERS_UP_TO = 6
 
 
 class FlowPanel(Panel):
@@ -73,10 +76,13 @@ class MainFlow(VGroup):
         self.qkv = [matrix(getattr(head, role), decimals, f"heads[0].{role}", frame_color=theme.role_color(role),
                            cell_height=cell_height) for role in "qkv"]
         # Shown with one decimal: a 6 × 6 grid must fit a fifth of 800 px.
+        numbers = trace.n_tokens <= SQUARE_NUMBERS_UP_TO
+        square = {"max_cols": None, "cell_height": cell_height, "show_numbers": numbers,
+                  **({} if numbers else {"cell_width": cell_height})}
         self.scores = matrix(head.masked_scores, 1, "heads[0].masked_scores", mask=trace.mask, masked_text="−∞",
-                             max_cols=None, cell_height=cell_height)
-        self.weights = matrix(head.weights, 0, "heads[0].weights", coloring="weight", cell_height=cell_height,
-                              percents=(head.percentages, "heads[0].percentages"), max_cols=None)
+                             **square)
+        self.weights = matrix(head.weights, 0, "heads[0].weights", coloring="weight",
+                              percents=(head.percentages, "heads[0].percentages"), **square)
         for i, j in zip(*np.nonzero(~trace.mask)):  # hidden keys: weight exactly 0, greyed like their scores
             self.weights.rects[i][j].set_fill(theme.masked_fill)
             self.weights.numbers[i][j].set_color(theme.muted)

@@ -34,7 +34,8 @@ def _code_fingerprint() -> str:
     """Changes whenever any code that draws or computes changes, so stale outputs re-render."""
     digest = hashlib.sha256()
     for folder in ("scenes", "attention_math"):
-        for path in sorted((PROJECT / folder).rglob("*.py")):
+        # The fontconfig file decides which glyphs are drawn, so it counts as code too.
+        for path in sorted(p for pattern in ("*.py", "*.conf") for p in (PROJECT / folder).rglob(pattern)):
             digest.update(path.read_bytes())
     import manim
     digest.update(manim.__version__.encode())

@@ -1,12 +1,16 @@
 """Segment 1 · Embedding: sentence → tokens → one vector per token → stacked into X."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, Write
 
 from ..base import Beat, ExplainerScene, corner_title
-from ..components import NumberMatrix, TokenRow, label, operator, shape_label
+from ..components import NumberMatrix, TokenRow, highlight_box, label, operator, shape_label
 from ..components.parts import Parts
 from ..components.text import FlatText
+from ..components.matrix import CELL_HEIGHT, kept_indices
+from ..components.tokens import TokenChip
+
+VECTORS_MARGIN = 1.6  # with many tokens: kept under the wrapped sentence beside the vectors' cells (chips, gaps)
 
 
 class EmbeddingSegment(ExplainerScene):
@@ -17,29 +21,37 @@ class EmbeddingSegment(ExplainerScene):
         corner_title(self, "Embedding", "words become vectors")
 
         self.step("sentence", "We start from a sentence. Attention will let its words look at each other.")
-        sentence = label(self.example.sentence, "heading")
-        if sentence.width > 12.5:
-            sentence.scale_to_fit_width(12.5)
+        sentence = sentence_lines(self.example.sentence, 12.5)
         self.play(Write(sentence), run_time=1.2)
         self.wait(0.6)
 
         self.step("tokens", self.tokens_caption())
-        tokens = TokenRow(trace.tokens, max_width=12.5).shift(UP * 1.9)
-        self.play(ReplacementTransform(sentence, tokens), run_time=1.0)
+        tokens = self.token_row()
+        if self.presentation.detail == "all":
+            self.play(ReplacementTransform(sentence, tokens), run_time=1.0)
+        else:  # morphing six lines of text into 64 chips costs seconds and reads as noise
+            self.play(FadeOut(sentence, shift=UP * 0.3), FadeIn(tokens, shift=UP * 0.3), run_time=1.0)
         self.wait(0.6)
 
         self.step("vectors", self.vectors_caption())
         vectors = self.embedding_columns(tokens)
-        self.play(*(chip.animate.move_to(target) for chip, target in zip(tokens.chips, vectors.chip_targets)))
+        # With many tokens, the followed one is boxed in the sentence (the caption names it).
+        focus = [] if self.presentation.detail == "all" else [highlight_box(tokens.chips[self.presentation.focus_query])]
+        self.play(*(chip.animate.move_to(target) for chip, target in zip(vectors.chips, vectors.chip_targets)),
+                  *map(Create, focus))
         self.play(LaggedStart(*(FadeIn(v, shift=DOWN * 0.3) for v in vectors), lag_ratio=0.15), run_time=1.5)
         self.wait(1.0)
 
         self.step("stack", "Stacked as rows, the vectors form the matrix X: one row per token, one column per dimension.")
         x_matrix = self.x_matrix()
-        self.play(FadeOut(tokens), *(TransformFromCopy(v.body(), x_matrix.row(i)) for i, v in enumerate(vectors)),
+        rows = [r for r, i in enumerate(x_matrix.row_ids) if i is not None]
+        copies = [] if self.presentation.detail == "all" else [FadeOut(VGroup(*vectors.chips))]  # left the sentence
+        self.play(FadeOut(tokens), *copies, *map(FadeOut, focus),
+                  *(TransformFromCopy(v.body(), x_matrix.row(r)) for r, v in zip(rows, vectors.columns)),
                   FadeOut(vectors), run_time=1.5)
+        elided = [x_matrix.row(r) for r, i in enumerate(x_matrix.row_ids) if i is None]  # the ⋮ rows
         self.play(*(FadeIn(part) for part in (x_matrix.row_labels, x_matrix.col_labels, x_matrix.frame,
-                                              x_matrix.title, x_matrix.shape)))
+                                              x_matrix.title, x_matrix.shape, *elided)))
         self.wait(1.2)
 
         if trace.positional.any():
@@ -53,6 +65,19 @@ class EmbeddingSegment(ExplainerScene):
         return "First it is split into tokens: words and punctuation. Each token keeps its colour in every step."
 
     def vectors_caption(self) -> str:
+        return self.vectors_lookup() + self.vectors_shown()
+
+    def vectors_shown(self) -> str:
+        """With many tokens: which tokens' vectors are drawn, and what "⋯" stands for."""
+        ids = self.presentation.token_ids()
+        if None not in ids:
+            return ""
+        focus = self.presentation.focus_query
+        hidden = self.trace.n_tokens - (len(ids) - ids.count(None))
+        return (f" We draw the first and last tokens' vectors and “{self.trace.tokens[focus]}” (token {focus + 1}, "
+                f"the one we follow) with its neighbours; “⋯” stands for the other {hidden}.")
+
+    def vectors_lookup(self) -> str:
         d, model = self.trace.d_model, self.presentation.model
         if model is None:
             return (f"Each token looks up its embedding: {d} numbers. "
@@ -63,41 +88,70 @@ class EmbeddingSegment(ExplainerScene):
         return (f"Layer {model.layer + 1} starts from layer {model.layer}'s output, not from the "
                 f"word vectors: {shown} They already mix in the other tokens.")
 
+    def token_row(self) -> TokenRow:
+        """The sentence's chips: one row above the vectors, or with many tokens wrapped lines
+        at the top of the stage, leaving room under them for the vectors."""
+        tokens = TokenRow(self.trace.tokens, max_width=12.5)
+        if self.presentation.detail == "all":
+            return tokens.shift(UP * 1.9)
+        shown = len(kept_indices(self.trace.d_model, self.presentation.entries(self.trace.d_model)))
+        room = self.stage.height - 0.15 - (shown * CELL_HEIGHT + VECTORS_MARGIN)
+        if tokens.height > room:
+            tokens.scale(room / tokens.height)
+        return tokens.move_to([0, self.stage.top - 0.15 - tokens.height / 2, 0])
+
     def embedding_columns(self, tokens: TokenRow) -> EmbeddingColumns:
-        """One vertical vector per token, each centred under where its chip moves to."""
-        columns = VGroup(*(
-            NumberMatrix(self.trace.embeddings[i][:, None], self.input_precision, "embeddings",
-                         source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]", max_rows=self.presentation.entries(self.trace.d_model))
-            for i in range(self.trace.n_tokens)
-        ))
-        slots = [max(chip.width, column.width) for chip, column in zip(tokens.chips, columns)]
+        """One vertical vector per drawn token (all of them, or the policy's first, focus and
+        last with "⋯" between), each under its chip: the chip itself, or with many tokens a copy
+        that leaves the sentence."""
+        ids = self.presentation.token_ids()
+        drawn = [i for i in ids if i is not None]
+        columns = [NumberMatrix(self.trace.embeddings[i][:, None], self.input_precision, "embeddings",
+                                source_of=lambda r, c, i=i: f"embeddings[{i}, {r}]",
+                                max_rows=self.presentation.entries(self.trace.d_model)) for i in drawn]
+        copies = self.presentation.detail != "all"
+        chips = iter([tokens.chips[i].copy().scale(0.5 / tokens.chips[i].box.height) if copies else tokens.chips[i]
+                      for i in drawn])
+        pieces = [label("⋯", "heading", self.theme.muted) if i is None else (next(chips), columns[drawn.index(i)])
+                  for i in ids]
+        slots = [piece.width if isinstance(piece, FlatText) else max(piece[0].width, piece[1].width) for piece in pieces]
         gap = 0.3
         scale = min(1.0, 13.0 / (sum(slots) + gap * (len(slots) - 1)))
         x = -(sum(slots) + gap * (len(slots) - 1)) * scale / 2
-        chip_targets = []
-        for chip, column, slot in zip(tokens.chips, columns, slots):
-            column.scale(scale)
+        chip_targets, gaps, moving = [], [], []
+        for piece, slot in zip(pieces, slots):
             centre = x + slot * scale / 2
-            column.move_to([centre, 0, 0]).next_to(tokens, DOWN, buff=0.3, coor_mask=[0, 1, 0])
-            chip_targets.append([centre, chip.get_y(), 0])
             x += (slot + gap) * scale
-        return EmbeddingColumns(*columns, chip_targets=chip_targets)
+            if isinstance(piece, FlatText):
+                gaps.append(piece.scale(scale).move_to([centre, 0, 0]))
+                continue
+            chip, column = piece
+            column.scale(scale)
+            column.move_to([centre, 0, 0]).next_to(tokens, DOWN, buff=0.3 + (0.7 if copies else 0), coor_mask=[0, 1, 0])
+            chip_targets.append([centre, column.get_top()[1] + 0.35, 0] if copies else [centre, chip.get_y(), 0])
+            moving.append(chip)
+        for dots in gaps:
+            dots.set_y(columns[0].get_y())
+        return EmbeddingColumns(*columns, *gaps, columns=columns, chips=moving, chip_targets=chip_targets)
 
     def x_matrix(self) -> ShapedMatrix:
         trace = self.trace
         source = "embeddings" if trace.positional.any() else "x"
         matrix = ShapedMatrix(getattr(trace, source), self.input_precision, source, row_tokens=trace.tokens,
                               title="X", col_headers=[f"d{j + 1}" for j in range(trace.d_model)],
-                              max_cols=self.presentation.entries(trace.d_model))
+                              max_cols=self.presentation.entries(trace.d_model), rows=self.presentation.token_ids())
+        if self.presentation.detail != "all":
+            return self.stage.fit(matrix)
         return matrix.move_to(DOWN * 0.3)
 
     def positional_sum(self, embeddings: NumberMatrix) -> list[Beat]:
         """X becomes "embeddings + positions = X", each part joining in turn."""
         trace = self.trace
+        ids = self.presentation.token_ids()
         positions = NumberMatrix(trace.positional, self.input_precision, "positional", title="positions",
-                                 col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
+                                 col_headers=[f"d{j + 1}" for j in range(trace.d_model)], rows=ids)
         total = NumberMatrix(trace.x, self.input_precision, "x", title="X",
-                             col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
+                             col_headers=[f"d{j + 1}" for j in range(trace.d_model)], rows=ids)
         embeddings.title.become(label("embeddings", "body", self.theme.ink, weight="BOLD").move_to(embeddings.title))
         plus, equals = operator("+"), operator("=")
         row = VGroup(embeddings.copy(), plus, positions, equals, total).arrange(RIGHT, buff=0.3)
@@ -108,9 +162,37 @@ class EmbeddingSegment(ExplainerScene):
 
 # Parts of the pictures ------------------------------------------------------------
 class EmbeddingColumns(Parts):
-    """One vertical embedding vector per token (the members, in token order).
-    Parts: `chip_targets` (where each token's chip moves to, above its vector)."""
+    """One vertical embedding vector per drawn token, and "⋯" for the tokens between (the
+    members). Parts: `columns` (the vectors, in token order), `chips` (the chip that moves
+    above each vector), `chip_targets` (where each goes)."""
+    columns: list[NumberMatrix]
+    chips: list[TokenChip]
     chip_targets: list[list[float]]
+
+
+def sentence_lines(text: str, max_width: float) -> VGroup:
+    """The sentence as heading-size lines of whole words, each at most `max_width` wide
+    (a long sentence wraps like a paragraph instead of shrinking to an unreadable line).
+    Lines are planned from the font's mean width per character (a text costs ~1 ms per glyph:
+    measuring 60 words one by one took seconds), then fitted exactly."""
+    sample = "The quick brown fox jumps over the lazy dog"  # built once, then cached (FlatText)
+    per_char = label(sample, "heading").width / len(sample)
+    if len(text) * per_char <= max_width * 0.9:
+        return VGroup(label(text, "heading"))
+    words = text.split()
+    widths, space = [len(word) * per_char for word in words], per_char
+    lines, current, used = [], [], 0.0
+    for word, width in zip(words, widths):
+        if current and used + space + width > max_width:
+            lines.append(current)
+            current, used = [], 0.0
+        used += (space if current else 0.0) + width
+        current.append(word)
+    lines.append(current)
+    group = VGroup(*(label(" ".join(line), "heading") for line in lines)).arrange(DOWN, buff=0.2)
+    if group.width > max_width:
+        group.scale_to_fit_width(max_width)
+    return group
 
 
 class ShapedMatrix(NumberMatrix):

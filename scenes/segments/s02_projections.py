@@ -14,9 +14,11 @@ from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.parts import Parts
 from ..components.text import FlatText
+from ..presentation import SHOWN_TERMS
 from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide_values, into_cell, place_product,
                                    reveal, shown_position)
 
+BAND_HEIGHT = 1.7  # the tallest a Q, K or V colour band gets (three stacked fill the stage)
 TEX_NAMES = {"q": ("Q", "W_Q"), "k": ("K", "W_K"), "v": ("V", "W_V")}
 
 
@@ -98,12 +100,15 @@ class ProjectionsSegment(ExplainerScene):
         name, w_name = TEX_NAMES[role]
         width = cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=self.input_precision)
         width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
-        wide = self.presentation.entries(trace.d_model)
-        x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide)
+        wide, ids = self.presentation.entries(trace.d_model), self.presentation.token_ids()
+        x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide, rows=ids)
+        # With many tokens X keeps 7 rows: W's rows then keep only the spelled terms', so the numbers
+        # stay at least the small size.
+        w_rows = wide if self.presentation.detail == "all" else self.presentation.entries(trace.d_model, SHOWN_TERMS)
         w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
-                         cell_width=width, max_rows=wide, max_cols=wide)
+                         cell_width=width, max_rows=w_rows, max_cols=wide)
         result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width,
-                              max_cols=wide)
+                              max_cols=wide, rows=ids)
         if not revealed:
             hide_values(result)
         place_product(x, w, result)
@@ -183,7 +188,8 @@ class ProjectionsSegment(ExplainerScene):
         for role in "qkv":
             color = theme.role_color(role)
             values = getattr(trace, role)
-            band = ColorGrid(values, width=11.0, height=0.22 * trace.n_tokens, frame_color=color,
+            # At most BAND_HEIGHT tall: 64 rows of 0.22 would shrink the whole picture, head label and all.
+            band = ColorGrid(values, width=11.0, height=min(0.22 * trace.n_tokens, BAND_HEIGHT), frame_color=color,
                              value_scale=band_scale(values))
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
                            shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
@@ -210,7 +216,7 @@ class ProjectionsSegment(ExplainerScene):
             color = theme.role_color(role)
             tokens = trace.tokens if stacked or index == 0 else None
             matrix = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color,
-                                  cell_width=width, row_tokens=tokens)
+                                  cell_width=width, row_tokens=tokens, rows=self.presentation.token_ids())
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
                            shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
             title.next_to(matrix.frame, UP, buff=0.15)

@@ -12,10 +12,12 @@ from ..components.parts import Parts
 from ..components.text import FlatText
 from ..components.products import (SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal,
                                    shown_position)
+from .s03_colour import ColourBoard, ColourScores
+
 WORK_GAP = 0.35  # between the grid and the working line below it
 
 
-class DotProductsSegment(ExplainerScene):
+class DotProductsSegment(ColourScores, ExplainerScene):
     segment = "03-dot-products"
 
     def construct(self) -> None:
@@ -24,31 +26,32 @@ class DotProductsSegment(ExplainerScene):
 
         self.step("grid", f"Head {self.focus_head + 1} compares every query with every key. Its queries go down the left, its keys "
                           "along the top: each cell of the grid is one query meeting one key.")
-        board = self.board()
+        board = self.colour_board() if self.colour else self.board()
         self.play(FadeIn(board.q), FadeIn(board.q_title), FadeIn(board.kt, shift=DOWN * 0.3), FadeIn(board.kt_title))
         self.play(FadeIn(board.scores), FadeIn(board.note))
         self.hold_for_caption(1.0)
 
-        self.step("first-row", "A score is a dot product: multiply the query and the key number by number, "
-                               "then add. A large score means a good match."
-                  + (f" Here {trace.d_k} products each; the numbers shown are rounded." if trace.d_k > 16 else ""))
-        self.perform(*self.first_row(board))
+        self.step("first-row", self.first_row_caption())
+        self.perform(*(self.colour_first_row(board) if self.colour else self.first_row(board)))
         self.hold_for_caption(0.6)
 
-        self.step("all-rows", "The other rows work the same way, one query at a time.")
-        self.perform(*self.other_rows(board))
+        self.step("all-rows", "The other rows work the same way, one query at a time."
+                  + (" Here the rest appear at once." if self.presentation.detail != "all" else ""))
+        full = self.colour_regrid(board, VGroup(board.empty, board.callout.matrix), "scores")[0] if self.colour else None
+        self.perform(*(self.colour_other_rows(board, full) if self.colour else self.other_rows(board)))
+        shown = VGroup(full, board.callout.matrix) if self.colour else board.scores
         self.hold_for_caption(0.8)
 
         self.step("scale", "Longer vectors give larger dot products, so every score is divided by the square root "
                            f"of d_k, the length of a query. Here d_k is {trace.d_k}.")
-        scaled, line = self.grid("scaled_scores", board.scores), board.scale_line
+        scaled, line = self.regrid(board, shown, "scaled_scores"), board.scale_line
         self.play(FadeIn(board.scale_line))
-        self.play(FadeTransform(board.scores, scaled), run_time=1.2)
+        self.play(FadeTransform(shown, scaled), run_time=1.2)
         self.hold_for_caption(1.0)
 
         if trace.causal:
             self.step("mask", self.mask_caption())
-            masked = self.grid("masked_scores", scaled, mask=trace.mask)
+            masked = self.regrid(board, scaled, "masked_scores", mask=trace.mask)
             self.play(FadeTransform(board.scale_line, board.mask_line), FadeTransform(scaled, masked), run_time=1.2)
             line = board.mask_line
             self.hold_for_caption(1.2)
@@ -57,6 +60,37 @@ class DotProductsSegment(ExplainerScene):
                              "Next, softmax turns each row into attention weights.")
         self.play(FadeTransform(line, board.formula_line))
         self.hold_for_caption(1.5)
+
+    @property
+    def colour(self) -> bool:
+        """17–64 tokens: the grid is colour only, the focus row's numbers in a callout."""
+        return self.presentation.detail == "colour"
+
+    @property
+    def worked_row(self) -> int:
+        """The query whose row is spelled out: the first, or with many tokens the followed one."""
+        return 0 if self.presentation.detail == "all" else self.presentation.focus_query
+
+    def spelled_keys(self) -> list[int]:
+        """The keys whose products with the worked query are spelled out one at a time."""
+        keys = [j for j in self.presentation.token_ids() if j is not None]
+        return keys[:self.presentation.one_by_one]
+
+    def first_row_caption(self) -> str:
+        caption = "A score is a dot product: multiply the query and the key number by number, then add. " \
+                  "A large score means a good match."
+        if self.trace.d_k > 16:
+            caption += f" Here {self.trace.d_k} products each; the numbers shown are rounded."
+        if self.presentation.detail != "all":
+            token = self.trace.tokens[self.worked_row]
+            caption += f" We follow query {self.worked_row + 1}, “{token}”: a few keys, then the rest of its row at once."
+        return caption
+
+    def regrid(self, board, shown, field: str, mask=None):
+        """What shows `field` in place of `shown` (the grid, and with colour the callout's numbers)."""
+        if self.colour:
+            return self.colour_regrid(board, shown, field, mask)
+        return self.grid(field, shown, mask)
 
     def mask_caption(self) -> str:
         model = self.presentation.model
@@ -71,8 +105,9 @@ class DotProductsSegment(ExplainerScene):
     def grid(self, field: str, like: NumberMatrix | None = None, mask=None) -> NumberMatrix:
         """The focus head's n × n `field` (rows = queries, columns = keys), sized and placed `like` the grid it replaces."""
         trace = self.trace
+        ids = self.presentation.token_ids()
         grid = NumberMatrix(getattr(self.head_trace, field), trace.precision, f"{self.head_source}.{field}", mask=mask,
-                            cell_width=self.cell_width)
+                            cell_width=self.cell_width, rows=ids, cols=ids)
         if like is not None:
             grid.scale(like.frame.width / grid.frame.width).move_to(like.frame)
         return grid
@@ -82,24 +117,21 @@ class DotProductsSegment(ExplainerScene):
         line below (sized for its tallest content), scaled to fit the frame."""
         trace, theme, head = self.trace, self.theme, self.head_trace
         self.cell_width = cell_width_for(head.k, head.scores, head.scaled_scores, precision=trace.precision)
+        ids = self.presentation.token_ids()
         q = NumberMatrix(head.q, trace.precision, f"{self.head_source}.q", row_tokens=trace.tokens, frame_color=theme.query,
-                           max_cols=self.presentation.entries(trace.d_k))
+                         max_cols=self.presentation.entries(trace.d_k), rows=ids)
         kt = NumberMatrix(head.k.T, trace.precision, f"{self.head_source}.k", col_tokens=trace.tokens, frame_color=theme.key,
-                            cell_width=self.cell_width, source_of=lambda r, c: f"{self.head_source}.k[{c}, {r}]",
-                            max_rows=self.presentation.entries(trace.d_k))
+                          cell_width=self.cell_width, source_of=lambda r, c: f"{self.head_source}.k[{c}, {r}]",
+                          max_rows=self.presentation.entries(trace.d_k), cols=ids)
         scores = hide_values(self.grid("scores"))
         place_product(q, kt, scores, gap=0.35)
         q_title = formula("Q", "heading", theme.query).next_to(q.frame, UP, buff=0.12)
         kt_title = formula(r"K^{\top}", "heading", theme.key).next_to(kt.frame, LEFT, buff=0.3)
         b = VGroup(q, kt, scores, q_title, kt_title)
 
-        note = label("rows = queries,  columns = keys", "label", theme.muted)
-        products = [self.product(0, j) for j in range(trace.n_tokens)]
-        scale_line = self.scale_line()
-        mask_line = label("grey −∞: a token may not look at later tokens", "label", theme.muted)
-        formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}"), self.scale_line(with_factor=False))
-        formula_line.arrange(RIGHT, buff=0.6)
-        lines = [note, *products, scale_line, mask_line, formula_line]
+        products = [self.product(self.worked_row, j) for j in self.spelled_keys()]
+        lines = self.work_lines(products)
+        note, scale_line, mask_line, formula_line = lines[0], *lines[-3:]
         work_height = max(line.height for line in lines)
         stage = self.stage
         scale = min(1.0, stage.width / b.width, (stage.height - WORK_GAP) / (b.height + work_height))
@@ -112,11 +144,22 @@ class DotProductsSegment(ExplainerScene):
         shift = (stage.height - whole_height) / 2
         for mob in (b, *lines):
             mob.shift(DOWN * shift)
-        lit = VGroup(highlight_box(q.row_rect(0)), highlight_box(kt.column_rect(0)), highlight_box(scores.rects[0][0]))
+        r0 = scores.row_ids.index(self.worked_row)
+        lit = VGroup(highlight_box(q.row_rect(r0)), highlight_box(kt.column_rect(0)), highlight_box(scores.rects[r0][0]))
         return Board(*b, q=q, kt=kt, scores=scores, q_title=q_title, kt_title=kt_title, note=note, products=products,
                      scale_line=scale_line, mask_line=mask_line, formula_line=formula_line, lit=lit)
 
-    def product(self, i: int, j: int) -> SpelledProduct:
+    def work_lines(self, products: list[SpelledProduct]) -> list:
+        """The lines shown one at a time under the grid: the note, the products, × 1/√d_k, the
+        mask's note and the formula."""
+        theme = self.theme
+        note = label("rows = queries,  columns = keys", "label", theme.muted)
+        mask_line = label("grey −∞: a token may not look at later tokens", "label", theme.muted)
+        formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}"), self.scale_line(with_factor=False))
+        formula_line.arrange(RIGHT, buff=0.6)
+        return [note, *products, self.scale_line(), mask_line, formula_line]
+
+    def product(self, i: int, j: int, max_width: float | None = None) -> SpelledProduct:
         """q·k = q₀×k₀ + q₁×k₁ + … = score, from the focus head's shown queries and keys."""
         trace, theme, head = self.trace, self.theme, self.head_trace
         prefix = VGroup(label("q", "cell", theme.query, weight="BOLD"), label("·", "cell", theme.muted),
@@ -125,7 +168,8 @@ class DotProductsSegment(ExplainerScene):
         return SpelledProduct([(head.q[i, r], p, f"{self.head_source}.q[{i}, {r}]") for r in range(trace.d_k)],
                               [(head.k[j, r], p, f"{self.head_source}.k[{j}, {r}]") for r in range(trace.d_k)],
                               (head.scores[i, j], p, f"{self.head_source}.scores[{i}, {j}]"),
-                              left_color=theme.query, right_color=theme.key, prefix=prefix, max_width=self.stage.width)
+                              left_color=theme.query, right_color=theme.key, prefix=prefix,
+                              max_width=max_width or self.stage.width)
 
     def scale_line(self, with_factor: bool = True) -> VGroup:
         """"every score × 1/√d_k = 1/√2 = 0.71": d_k and the factor are trace numbers."""
@@ -139,33 +183,46 @@ class DotProductsSegment(ExplainerScene):
 
     # Filling the grid ------------------------------------------------------------
     def first_row(self, board: Board):
-        """Beats, cell by cell: the query row stays lit, the key column moves, the product is spelled out.
-        Leaves `board.lit[0]` (the query row's box) lit and the last product with its boxes shown."""
+        """Beats, cell by cell: the query row stays lit, the key column moves, the product is spelled
+        out; the row's other cells (with many tokens) then at once. Leaves `board.lit[0]` (the query
+        row's box) lit and the last product with its boxes shown."""
         q, kt, scores, boxes = board.q, board.kt, board.scores, board.lit
+        r0 = scores.row_ids.index(self.worked_row)
         yield Beat((FadeOut(board.note), *(Create(box) for box in boxes)))
+        spelled = [c for c, j in enumerate(scores.col_ids) if j is not None][:len(board.products)]
         shown = None
-        for j, product in enumerate(board.products):
-            if j:
-                yield Beat((Transform(boxes[1], highlight_box(kt.column_rect(j))),
-                            Transform(boxes[2], highlight_box(scores.rects[0][j])), FadeOut(shown)), run_time=0.5)
+        for c, product in zip(spelled, board.products):
+            if shown:
+                yield Beat((Transform(boxes[1], highlight_box(kt.column_rect(c))),
+                            Transform(boxes[2], highlight_box(scores.rects[r0][c])), FadeOut(shown)), run_time=0.5)
             at_q = [shown_position(q.col_ids, r) for r in product.term_ids]  # the terms an elided product draws
             at_k = [shown_position(kt.row_ids, r) for r in product.term_ids]
-            yield Beat((*(TransformFromCopy(q.numbers[0][c], number) for c, number in zip(at_q, product.left_numbers)),
-                        *(TransformFromCopy(kt.numbers[r][j], number) for r, number in zip(at_k, product.right_numbers)),
-                        FadeIn(product.operators()), FadeIn(product.result)), run_time=1.2 if j == 0 else 0.7)
-            animations, flying = into_cell(product.result, scores, 0, j)
-            yield Beat(tuple(animations), run_time=0.8 if j == 0 else 0.5, remove=(flying,))
+            yield Beat((*(TransformFromCopy(q.numbers[r0][k], number) for k, number in zip(at_q, product.left_numbers)),
+                        *(TransformFromCopy(kt.numbers[r][c], number) for r, number in zip(at_k, product.right_numbers)),
+                        FadeIn(product.operators()), FadeIn(product.result)), run_time=0.7 if shown else 1.2)
+            animations, flying = into_cell(product.result, scores, r0, c)
+            yield Beat(tuple(animations), run_time=0.5 if shown else 0.8, remove=(flying,))
             shown = product
+        rest = [(r0, c) for c in range(scores.n_cols) if c not in spelled]
+        if rest:
+            yield Beat(tuple(reveal(scores, rest)), run_time=0.8)
 
     def other_rows(self, board: Board):
-        """Beats, a row at a time: each query against every key at once."""
-        n = self.trace.n_tokens
+        """Beats, a row at a time (with many tokens a few rows, then the rest at once): each query
+        against every key at once."""
+        scores = board.scores
+        r0 = scores.row_ids.index(self.worked_row)
         keys_box = highlight_box(board.kt.body())
         row_box, done = board.lit[0], VGroup(board.products[-1], board.lit[1:])  # what first_row left shown
         yield Beat((FadeOut(done), Create(keys_box)), run_time=0.6)
-        for i in range(1, n):
-            yield Beat((Transform(row_box, highlight_box(board.q.row_rect(i))),
-                        *reveal(board.scores, [(i, j) for j in range(n)])), run_time=0.6)
+        rows = [r for r in range(scores.n_rows) if r != r0]
+        one_by_one = [r for r in rows if scores.row_ids[r] is not None][:self.presentation.one_by_one]
+        for r in one_by_one:
+            yield Beat((Transform(row_box, highlight_box(board.q.row_rect(r))),
+                        *reveal(scores, [(r, c) for c in range(scores.n_cols)])), run_time=0.6)
+        rest = [(r, c) for r in rows if r not in one_by_one for c in range(scores.n_cols)]
+        if rest:
+            yield Beat(tuple(reveal(scores, rest)), run_time=0.8)
         yield Beat((FadeOut(row_box), FadeOut(keys_box)), run_time=0.5)
 
 

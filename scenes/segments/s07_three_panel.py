@@ -26,7 +26,9 @@ from ..components.attention_steps import AttentionSteps, CellWidths
 from ..components.head_columns import head_column_frames
 from ..components.head_selector import HeadSelector
 from ..components.panel import Panel, Room
+from ..components.percent_bars import FocusBars
 from ..components.qkv_branch import HeadSlices, TokenColumn
+from ..presentation import Presentation
 from ..theme import current_theme
 
 PANEL_WIDTHS = (4.0, 5.7, 3.9)  # A, B, C: B holds two n × n grids
@@ -90,20 +92,33 @@ class HeadView:
         return VGroup(self.slices, calc.scores, calc.bars, calc.output, self.tag, self.selector, self.graph)
 
 
-def head_view(trace: AttentionTrace, h: int, focus: int, widths: CellWidths, column: TokenColumn,
+def head_view(trace: AttentionTrace, h: int, p: Presentation, widths: CellWidths, column: TokenColumn,
               panels: ThreePanels) -> HeadView:
-    room = panels.rooms[2]
+    room, focus = panels.rooms[2], p.focus_query
     selector = HeadSelector(trace.n_heads, h)
     selector.scale(min(1.0, room.width / selector.width)).move_to(room.corner, aligned_edge=UP + LEFT)
-    return HeadView(h, HeadSlices(trace, h, focus, column, widths.slice),
-                    AttentionSteps(trace, h, focus, widths, panels.rooms[1]), panels.head_tag(h), selector,
-                    head_graph(trace, h, room, below=selector))
+    long = p.detail != "all"  # a long sentence: the focus rows and columns, the focus row's largest keys
+    visible = trace.heads[h].softmax_rows[focus].rest.visible  # the keys the focus query sees
+    top = (p.worked_keys(visible) or visible) if long else None
+    steps = AttentionSteps(trace, h, focus, widths, panels.rooms[1], ids=p.token_ids() if long else None, top=top)
+    return HeadView(h, HeadSlices(trace, h, focus, column, widths.slice), steps, panels.head_tag(h), selector,
+                    head_graph(trace, h, p, room, below=selector))
 
 
-def head_graph(trace: AttentionTrace, h: int, room: Room, below: VGroup) -> AttentionGraph:
-    """Head h's attention graph under the selector, leaving CHAIN_ROOM at the bottom of panel C."""
-    graph = AttentionGraph(trace.tokens, trace.heads[h].weights, trace.mask, current_theme().head_color(h),
-                           f"head {h + 1}", height=min(4.6, 0.7 * trace.n_tokens), gap=1.3, chip_width=1.3)
+def head_graph(trace: AttentionTrace, h: int, p: Presentation, room: Room, below: VGroup) -> AttentionGraph:
+    """Head h's attention graph under the selector, leaving CHAIN_ROOM at the bottom of panel C. A long
+    sentence: the policy's window of tokens around the focus, lines from its threshold up, both said."""
+    shown = p.graph_tokens()
+    weights = trace.heads[h].weights[np.ix_(shown, shown)]
+    drawn = trace.mask[np.ix_(shown, shown)] & (weights >= p.graph_threshold)
+    graph = AttentionGraph([trace.tokens[i] for i in shown], weights, drawn, current_theme().head_color(h),
+                           f"head {h + 1}", height=min(4.6, 0.7 * len(shown)), gap=1.3, chip_width=1.3,
+                           token_indices=shown)
+    notes = ([f"tokens {shown[0] + 1}–{shown[-1] + 1} of {trace.n_tokens}"] if len(shown) < trace.n_tokens else []) \
+        + ([f"lines only for weights ≥ {p.graph_threshold:.0%}"] if p.graph_threshold > 0 else []) \
+        + ([] if drawn.any() else ["(no weight here reaches that)"])
+    if notes:
+        graph.legend.add(label("\n".join(notes), "small", current_theme().muted).next_to(graph, DOWN, buff=0.15))
     space = below.get_bottom()[1] - room.bottom - CHAIN_ROOM - 0.3
     graph.scale(min(MAX_GROW, room.width / graph.width, space / graph.height))
     return graph.move_to([room.centre_x, below.get_bottom()[1] - 0.3 - graph.height / 2, 0])
@@ -129,6 +144,11 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
     return parts.next_to(graph, DOWN, buff=0.35).set_x(room.centre_x)
 
 
+def softmax_caption(word: str, p: Presentation) -> str:
+    shown = "" if p.detail == "all" else f" Shown: the row of “{word}”, its largest shares first."
+    return "Step 2: softmax turns each row into percentages that add up to 100." + shown
+
+
 def head_caption(h: int) -> str:
     if h == 1:
         return "Head 2 has its own weights, so it attends differently: heads can learn different patterns."
@@ -136,26 +156,29 @@ def head_caption(h: int) -> str:
 
 
 def switch_head(old: HeadView, new: HeadView) -> AnimationGroup:
-    """Numbers cross-fade (morphing digits reads as noise); shapes, bars and lines morph."""
+    """Numbers cross-fade (morphing digits reads as noise); shapes, bars and lines morph. A long
+    sentence's bars list each head's own largest keys: their chips and cells are swapped too."""
     old_calc, new_calc = old.calculation, new.calculation
+    swapped = lambda view: (view.slices, view.calculation.scores, view.calculation.bars.numbers,
+                            view.calculation.output, view.tag,
+                            *((view.calculation.bars.cells, view.calculation.bars.chips)
+                              if isinstance(view.calculation.bars, FocusBars) else ()))
     return AnimationGroup(
         ReplacementTransform(old.selector, new.selector), ReplacementTransform(old.graph, new.graph),
         ReplacementTransform(old_calc.bars.bars, new_calc.bars.bars),
-        *(FadeOut(part) for part in (old.slices, old_calc.scores, old_calc.bars.numbers, old_calc.output, old.tag)),
-        *(FadeIn(part) for part in (new.slices, new_calc.scores, new_calc.bars.numbers, new_calc.output, new.tag)),
-        run_time=1.3)
+        *(FadeOut(part) for part in swapped(old)), *(FadeIn(part) for part in swapped(new)), run_time=1.3)
 
 
 class ThreePanelSegment(ExplainerScene):
     segment = "07-three-panel"
 
     def construct(self) -> None:
-        trace, focus = self.trace, self.presentation.focus_query
+        trace, p, focus = self.trace, self.presentation, self.presentation.focus_query
         word, heads = trace.tokens[focus], min(trace.n_heads, MAX_HEAD_STEPS)
         corner_title(self, "Three panels", "mechanism → behaviour")
         panels, widths = ThreePanels(), CellWidths.for_heads(trace, heads, focus)
-        column = TokenColumn(trace, focus, widths.slice, panels.rooms[0])
-        views = [head_view(trace, h, focus, widths, column, panels) for h in range(heads)]
+        column = TokenColumn(trace, focus, widths.slice, panels.rooms[0], ids=None if p.detail == "all" else p.token_ids())
+        views = [head_view(trace, h, p, widths, column, panels) for h in range(heads)]
         view, calc, branch = views[0], views[0].calculation, column.branch
         chain = concat_chain(trace, focus, panels.rooms[2], view.graph)
         panels.end_under(VGroup(column, calc, view.shown(), chain))
@@ -177,7 +200,7 @@ class ThreePanelSegment(ExplainerScene):
         self.play(FadeIn(view.tag), FadeIn(calc.steps[0]), FadeIn(calc.scores, shift=DOWN * 0.2), run_time=1.0)
         self.hold_for_caption(1.0)
 
-        self.step("softmax", "Step 2: softmax turns each row into percentages that add up to 100.")
+        self.step("softmax", softmax_caption(word, p))
         self.play(FadeIn(calc.steps[1]), FadeIn(VGroup(calc.bars.cells, calc.bars.chips)))
         self.play(LaggedStart(*(GrowFromEdge(bar, LEFT) for bar in calc.bars.bars), lag_ratio=0.02),
                   FadeIn(calc.bars.numbers), run_time=1.2)
@@ -192,7 +215,7 @@ class ThreePanelSegment(ExplainerScene):
                   + (" Masked pairs get none." if trace.causal else ""))
         self.play(FadeIn(view.selector), FadeIn(VGroup(view.graph.query_chips, view.graph.key_chips,
                                                        view.graph.heading)))
-        self.play(view.graph.draw_in(), FadeIn(view.graph.legend), run_time=1.8)
+        self.play(*([view.graph.draw_in()] if view.graph.lines else []), FadeIn(view.graph.legend), run_time=1.8)
         self.hold_for_caption(1.2)
 
         for old, new in zip(views, views[1:]):

@@ -3,17 +3,19 @@ products next to one matrix product. S = X·Xᵀ, W = softmax(S), Y = W·X with 
 and why the matrix form is what runs on a GPU. Grids are colour only: the shapes are the point."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup,
+from manim import (DOWN, LEFT, PI, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup,
                    Write)
 
 from ..base import corner_title
 from ..components import NumberMatrix, NumberText, formula, label, shape_label
-from ..components.heatmap import upright_width
+from ..components.heatmap import ColorGrid, upright_width
 from ..components.parts import Parts
 from .common import MAX_VECTOR_CELLS, StoryScene
 
 LOOP_CELL = 0.5  # the smallest cell of the grid the loop fills (token chips on its edges)
 CHAIN_CELL = 0.36  # the grids of the matrix form: colour only
+LOOP_SIDE = 5.0  # a long sentence's loop grid: one colour-only square
+CHAIN_SIDE, CHAIN_MIN_WIDTH = 3.0, 0.45  # a long sentence's matrix-form grids
 
 
 class AllAtOnce(StoryScene):
@@ -26,16 +28,16 @@ class AllAtOnce(StoryScene):
         self.step("loop", "Scoring word by word is a loop: every word against every word, "
                           f"{trace.n_tokens} × {trace.n_tokens} little dot products, one after another.")
         loop = self.loop()
-        self.play(FadeIn(loop.code), FadeIn(loop.grid.frame), FadeIn(loop.grid.row_labels), FadeIn(loop.grid.col_labels))
-        self.play(LaggedStart(*(FadeIn(cell) for cell in loop.grid.cells), lag_ratio=0.5), run_time=2.5)
+        self.play(FadeIn(loop.code), FadeIn(loop.grid.frame), FadeIn(loop.labels))
+        self.play(LaggedStart(*(FadeIn(cell) for cell in loop.cells), lag_ratio=0.5), run_time=2.5)
         self.play(FadeIn(loop.count, shift=UP * 0.2))
         self.hold_for_caption(0.6)
 
         self.step("matrix", "Stack the word vectors as the rows of a matrix X, and all of those dot products are one "
                             "matrix product: S = X times X transposed, a grid with a row and a column per word.")
         chain = self.chain()
-        self.play(FadeOut(loop.code), FadeOut(loop.count), FadeOut(loop.grid.row_labels), FadeOut(loop.grid.col_labels),
-                  ReplacementTransform(VGroup(loop.grid.cells, loop.grid.frame), chain.grids[1]),
+        self.play(FadeOut(loop.code), FadeOut(loop.count), FadeOut(loop.labels),
+                  ReplacementTransform(VGroup(loop.cells, loop.grid.frame), chain.grids[1]),
                   FadeIn(chain.grids[0]), *(FadeIn(chain.parts[k]) for k in (0, 1)), run_time=1.5)
         self.hold_for_caption(0.8)
 
@@ -61,26 +63,39 @@ class AllAtOnce(StoryScene):
         code.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         code[1].shift(RIGHT * 0.6)  # indentation by shifting: Text drops leading spaces
         code[2].shift(RIGHT * 1.2)
-        # Square cells wide enough for upright key chips when the words are short, at most 5 units in all.
-        cell = min(max(upright_width(trace.tokens, limit=1.2) or LOOP_CELL, LOOP_CELL), 5.0 / trace.n_tokens)
-        grid = NumberMatrix(self.active_plain.similarity, trace.precision, "", show_numbers=False,
-                           row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=cell, cell_height=cell)
+        grid, cells, labels = self.loop_grid()
         n = lambda: NumberText(trace.n_tokens, 0, "trace.n_tokens", "body", color=theme.highlight)
         count = VGroup(n(), label("×", "body", theme.muted), n(), label("=", "body", theme.muted),
                        NumberText(trace.n_pairs, 0, "trace.n_pairs", "body", color=theme.highlight, weight="BOLD"),
                        label("dot products", "body", theme.ink)).arrange(RIGHT, buff=0.15)
         left = VGroup(code, count).arrange(DOWN, buff=0.7, aligned_edge=LEFT)
-        group = Loop(left, grid, code=code, grid=grid, count=count)
+        group = Loop(left, VGroup(grid, labels), code=code, grid=grid, count=count, cells=cells, labels=labels)
         group.arrange(RIGHT, buff=1.2)
         return self.stage.fit(group, width=13.0, height=6.2, grow=1.0)
+
+    def loop_grid(self) -> tuple[NumberMatrix | ColorGrid, VGroup, VGroup]:
+        """The S grid the loop fills, its cells (in filling order) and its labels: with every number
+        shown, a cell per pair and the words on its edges; a long sentence's grid is colour only,
+        its axes named ("63 words")."""
+        trace, theme, n = self.trace, self.theme, self.trace.n_tokens
+        if self.presentation.detail == "all":
+            # Square cells wide enough for upright key chips when the words are short, at most 5 units in all.
+            cell = min(max(upright_width(trace.tokens, limit=1.2) or LOOP_CELL, LOOP_CELL), 5.0 / n)
+            grid = NumberMatrix(self.active_plain.similarity, trace.precision, "", show_numbers=False,
+                                row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=cell, cell_height=cell)
+            return grid, grid.cells, VGroup(grid.row_labels, grid.col_labels)
+        grid = ColorGrid(self.active_plain.similarity, width=LOOP_SIDE, height=LOOP_SIDE)
+        words = lambda: VGroup(NumberText(n, 0, "trace.n_tokens", "small", color=theme.muted),
+                               label("words", "small", theme.muted)).arrange(RIGHT, buff=0.1)
+        across = words().next_to(grid.frame, UP, buff=0.15)
+        down = words().rotate(PI / 2).next_to(grid.frame, LEFT, buff=0.15)
+        return grid, grid.buckets, VGroup(across, down)
 
     def chain(self) -> Chain:
         """X → S = X·Xᵀ → W = softmax(S) → Y = W·X: grids with formulas above and shapes below."""
         trace, plain, theme = self.trace, self.active_plain, self.theme
         n, d = trace.n_tokens, trace.d_model
-        grid = lambda values, coloring="value", cols=None: NumberMatrix(
-            values, trace.precision, "", coloring=coloring, show_numbers=False, cell_width=CHAIN_CELL,
-            cell_height=CHAIN_CELL, max_cols=cols)
+        grid = lambda values, coloring="value", cols=None: self.chain_grid(values, coloring, cols)
         grids = [grid(trace.x, cols=MAX_VECTOR_CELLS), grid(plain.similarity), grid(plain.weights, "weight"),
                  grid(plain.output, cols=MAX_VECTOR_CELLS)]
         texts = (r"X", r"S = X\,X^{\top}", r"W = \mathrm{softmax}(S)", r"Y = W\,X")
@@ -99,6 +114,16 @@ class AllAtOnce(StoryScene):
             part.add(arrow)
         self.stage.fit(chain, width=13.0, height=3.6, grow=1.6).shift(UP * 0.9)
         return Chain(*chain, grids=grids, parts=parts)
+
+    def chain_grid(self, values, coloring: str, cols: int | None) -> NumberMatrix | ColorGrid:
+        """One grid of the matrix form, colour only: a cell per entry, or for a long sentence one
+        ColorGrid CHAIN_SIDE tall (never thinner than CHAIN_MIN_WIDTH) instead of n² squares."""
+        if self.presentation.detail == "all":
+            return NumberMatrix(values, self.trace.precision, "", coloring=coloring, show_numbers=False,
+                                cell_width=CHAIN_CELL, cell_height=CHAIN_CELL, max_cols=cols)
+        rows, count = values.shape
+        cell = CHAIN_SIDE / rows
+        return ColorGrid(values, width=max(CHAIN_MIN_WIDTH, cell * count), height=CHAIN_SIDE, coloring=coloring)
 
     def comparison(self, chain: Chain) -> VGroup:
         """Loop against matrix form, in words, under the chain."""
@@ -122,10 +147,13 @@ class AllAtOnce(StoryScene):
 # Parts of the pictures ------------------------------------------------------------
 class Loop(Parts):
     """The double loop as code with its count (left) and the grid it fills (right).
-    Parts: `code` (three lines), `grid` (NumberMatrix, colour only), `count` ("n × n = n² dot products")."""
+    Parts: `code` (three lines), `grid` (NumberMatrix or ColorGrid, colour only), `count` ("n × n =
+    n² dot products"), `cells` (what the loop fills in, in order), `labels` (the grid's words or axis names)."""
     code: VGroup
-    grid: NumberMatrix
+    grid: NumberMatrix | ColorGrid
     count: VGroup
+    cells: VGroup
+    labels: VGroup
 
 
 class Chain(Parts):

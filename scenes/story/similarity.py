@@ -12,7 +12,7 @@ from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Lagged
 from attention_math import format_number
 
 from ..base import corner_title
-from ..components import TokenChip, formula, highlight_box, label
+from ..components import NumberText, TokenChip, formula, highlight_box, label
 from ..components.key_table import KeyTable, key_column
 from ..components.plane import VectorArrow, VectorPlane
 from ..components.products import SpelledProduct
@@ -53,19 +53,20 @@ class Similarity(StoryScene):
 
         self.step("table", f"Our model scores “{token}” against every word this way. Two refinements come later: "
                            "it compares learned versions of the words, and it divides each score by √d_k. "
-                           "Softmax then turns the scores into percentages.")
-        table, total = self.focus_table(query)
+                           "Softmax then turns the scores into percentages." + self.cut_note(query))
+        table, total, keys = self.focus_table(query)
         self.play(FadeOut(plane.grid), *(FadeOut(v) for v in plane.vectors), FadeOut(plane.products), FadeOut(plane.rule), FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.headers))
         self.play(LaggedStart(*(FadeIn(column) for column in table.columns), lag_ratio=0.4), run_time=1.5)
         self.hold_for_caption(0.6)
 
         row = self.head_trace.softmax_rows[query]
-        best = row.largest  # ties as shown get marked together
+        best = [j for j in row.largest if j in keys]  # ties as shown get marked together
         names = " and ".join(f"“{trace.tokens[j]}”" for j in best)
         self.step("largest", f"The largest share goes to {names}: {format_number(row.percentages[best[0]], 0)} %. "
                              "Higher score, bigger share, and the shares add up to 100 %.")
-        self.play(*(Create(highlight_box(VGroup(table.keys[j], table.columns[-1].rects[j][0]), buff=0.08))
-                    for j in best))
+        lines = [keys.index(j) for j in best]  # a long sentence's table lists keys by weight
+        self.play(*(Create(highlight_box(VGroup(table.keys[r], table.columns[-1].rects[r][0]), buff=0.08))
+                    for r in lines))
         self.hold_for_caption(0.8)
 
         self.step("sum", f"The new “{token}” is the weighted sum: every word, scaled by its share, all added up.")
@@ -100,31 +101,58 @@ class Similarity(StoryScene):
         self.stage.fit(VGroup(plane, *vectors, right), width=13.0, height=6.4, grow=1.3)
         return DotPlane(plane, vectors, products, rule)  # drawn step by step, not as one group
 
-    def focus_table(self, i: int) -> tuple[KeyTable, WeightedSum]:
+    def focus_table(self, i: int) -> tuple[KeyTable, WeightedSum, list[int]]:
         """One line per key: chip | score | scaled score | softmax %; under it the weighted sum
-        with the table's percentages as weights (so the two always agree)."""
+        with the table's percentages as weights (so the two always agree). A long sentence lists
+        the keys of largest weight (the layout policy says how many) and one line for the others."""
         trace, head, source, theme = self.trace, self.head_trace, self.head_source, self.theme
-        precision, blend = trace.precision, f"{source}.blend_rows[{i}]"
-        shares = head.percentages[i]
+        precision, blend, row = trace.precision, f"{source}.blend_rows[{i}]", head.softmax_rows[i]
+        top = self.presentation.worked_keys(row.rest.visible)
+        keys = list(range(trace.n_tokens)) if top is None else list(row.rest.order[:top])
+        extra = [] if top is None else [top]  # the "others" line: its share is the trace's rest sum
+        shown = [bool(trace.mask[i, j]) for j in keys] + [False] * len(extra)
+        pick = lambda values: [values[j] for j in keys] + [0.0] * len(extra)
         columns = [
-            key_column(head.scores[i], precision, lambda j: f"{source}.scores[{i}, {j}]", mask=trace.mask[i],
-                       masked_text="−"),
-            key_column(head.scaled_scores[i], precision, lambda j: f"{source}.scaled_scores[{i}, {j}]",
-                       mask=trace.mask[i], masked_text="−"),
-            key_column(shares, 0, lambda j: f"{source}.percentages[{i}, {j}]", coloring="none"),
+            key_column(pick(head.scores[i]), precision, lambda r: f"{source}.scores[{i}, {keys[r]}]",
+                       mask=shown, masked_text="−" if top is None else "⋯"),
+            key_column(pick(head.scaled_scores[i]), precision, lambda r: f"{source}.scaled_scores[{i}, {keys[r]}]",
+                       mask=shown, masked_text="−" if top is None else "⋯"),
+            key_column(pick(head.percentages[i])[:len(keys)] + [row.rest.percentages[k] for k in extra], 0,
+                       lambda r: f"{source}.percentages[{i}, {keys[r]}]" if r < len(keys)
+                       else f"{source}.softmax_rows[{i}].rest.percentages[{top}]", coloring="none"),
         ]
-        for j, rect in enumerate(columns[-1].rects):  # the shares on the weight colour scale
-            rect[0].set_fill(theme.weight_color(head.weights[i, j]), opacity=1)
-            columns[-1].numbers[j][0].set_color(theme.text_on(rect[0].fill_color))
-        table = KeyTable(trace.tokens, list(zip(("score", formula(r"\div\sqrt{d_k}", "small", theme.muted), "softmax %"),
-                                                columns)), gap=COLUMN_GAP, chip_width=2.4, key_header="word", query=i)
+        for r, rect in enumerate(columns[-1].rects):  # the shares on the weight colour scale
+            weight = head.weights[i, keys[r]] if r < len(keys) else 0.0
+            rect[0].set_fill(theme.weight_color(weight), opacity=1)
+            columns[-1].numbers[r][0].set_color(theme.text_on(rect[0].fill_color))
+        names = [trace.tokens[j] for j in keys] + [label(f"other {row.rest.counts[k]} words", "small", theme.muted)
+                                                   for k in extra]
+        table = KeyTable(names, list(zip(("score", formula(r"\div\sqrt{d_k}", "small", theme.muted), "softmax %"),
+                                         columns)), gap=COLUMN_GAP, chip_width=2.4, key_header="word", query=i,
+                         indices=keys + [i] * len(extra), query_token=trace.tokens[i])
         lead = VGroup(label("new", "label", theme.muted), TokenChip(trace.tokens[i], i, max_width=2.4, height=0.42,
                       size="small"), label("=", "cell", theme.muted)).arrange(RIGHT, buff=0.12)
-        total = WeightedSum(lead, [((head.blend_rows[i].shares[j], precision, f"{blend}.shares[{j}]"), token, j)
-                                   for j, token in enumerate(trace.tokens) if trace.mask[i, j]], max_width=12.5)
+        total = WeightedSum(lead, [((head.blend_rows[i].shares[j], precision, f"{blend}.shares[{j}]"), trace.tokens[j], j)
+                                   for j in keys if trace.mask[i, j]], max_width=12.5)
+        if extra:  # the other keys' part of the sum, as the table's last line gives it
+            total.add(self.others_term(i, top).next_to(total, DOWN, buff=0.16).align_to(total, LEFT))
         total.next_to(table, DOWN, buff=0.45)
         self.stage.fit(VGroup(table, total), width=13.0, height=6.3, grow=1.15)
-        return table, total
+        return table, total, keys
+
+    def cut_note(self, i: int) -> str:
+        """What a cut-down table lists, for the caption ("" when it lists every word)."""
+        top = self.presentation.worked_keys(self.head_trace.softmax_rows[i].rest.visible)
+        return "" if top is None else f" The table lists the {top} largest shares, then all the other words together."
+
+    def others_term(self, i: int, top: int) -> VGroup:
+        """"+ the other 58 words together, 12 % of the mix" under a cut-down weighted sum."""
+        theme, row = self.theme, self.head_trace.softmax_rows[i]
+        share = NumberText(row.rest.percentages[top], 0, f"{self.head_source}.softmax_rows[{i}].rest.percentages[{top}]",
+                           "cell", suffix="%")
+        return VGroup(label("+", "cell", theme.muted, mono=True),
+                      label(f"the other {row.rest.counts[top]} words together:", "label", theme.muted),
+                      share).arrange(RIGHT, buff=0.14)
 
 
 # Parts of the pictures ------------------------------------------------------------

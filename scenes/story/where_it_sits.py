@@ -13,6 +13,7 @@ from ..components.parts import Parts
 from .common import StoryScene
 
 DIAGRAM_X, NOTES_X = -3.3, 3.4
+ROW_WIDTH = 12.0  # the word chips may spread under the notes too: nothing else is down there
 RIGHT_EDGE = 6.8  # the frame's right edge (7.11) less a margin  # the block on the left, words about it on the right
 
 
@@ -57,10 +58,13 @@ class WhereItSits(StoryScene):
 
     def encoder_block(self) -> tuple[EncoderBlock, VGroup]:
         """The block, placed left of the notes, and its attention box lit (not yet shown lit)."""
-        block = EncoderBlock(self.trace.tokens)
+        # Opening, a long sentence's chips spread under the notes; closing, the formula is there.
+        block = EncoderBlock(self.trace.tokens, row_width=None if self.closing else ROW_WIDTH)
         # Closing, the block steps back to leave room for the formula.
         block.scale(min(1.0, (5.6 if self.closing else 6.3) / block.height))
         block.move_to([DIAGRAM_X - (0.4 if self.closing else 0.0), -0.45, 0])
+        if not self.closing and block.inputs.width > block.layer.width:  # a long sentence's wrapped chips: centred on the frame
+            block.inputs.set_x(0)
         return block, block.highlight("attention")
 
     # Pictures ------------------------------------------------------------------------

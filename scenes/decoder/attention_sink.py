@@ -1,0 +1,114 @@
+"""The attention sink: in most of the 30 × 9 heads, tokens give much of their attention to the
+first token, whatever it says. One colour grid of every head's share (one ColorGrid, not 270
+numbers), the numbers of a few heads, and why: a softmax row must add up to 100 %."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, VGroup
+
+from attention_math.decoder_explained import attention_sink
+
+from ..base import corner_title
+from ..components import NumberText, TokenChip, label, weight_legend
+from ..components.heatmap import ColorGrid
+from .common import DecoderScene
+from .phrases import phrase
+
+CELL = 0.34  # one head's square in the grid
+LAYER_TICKS = (1, 5, 10, 15, 20, 25, 30)  # layer numbers written above the grid
+
+
+class AttentionSink(DecoderScene):
+    segment = "attention-sink"
+
+    def setup(self) -> None:
+        super().setup()
+        self.sink = attention_sink(self.model)
+        self.traces = {"model": self.model, "sink": self.sink}
+
+    def construct(self) -> None:
+        sink, first = self.sink, self.model.tokens[0].strip()
+        corner_title(self, "The attention sink", f"the first token, “{first}”")
+
+        self.step("grid", f"Every head of the model, {self.model.n_layers} layers across and {self.model.n_heads} "
+                          f"heads down: the average share of attention each token gives the first token, “{first}”. "
+                          "Darker is more.")
+        grid = self.grid()
+        self.play(FadeIn(grid))
+        self.hold_for_caption(1.0)
+
+        self.step("numbers", f"In most heads more than half of the attention lands on “{first}”, although it "
+                             "says little about the sentence. A few heads are the exception.")
+        marks, notes = self.marked_heads(grid.cells)
+        self.play(LaggedStart(*(Create(mark) for mark in marks), lag_ratio=0.2), FadeIn(notes, shift=UP * 0.1))
+        self.hold_for_caption(1.5)
+
+        self.step("why", "Why? Softmax makes every row add up to 100 %, so a head has to put its weight "
+                         "somewhere, even when no other token is useful to it. The first token, which every "
+                         "token can see, becomes the place to park it: an attention sink.")
+        row = self.last_row()
+        row_head = self.head_box(grid.cells, sink.row_layer, sink.row_head, self.theme.query)
+        self.play(FadeIn(row, shift=UP * 0.1), Create(row_head))
+        self.hold_for_caption(2.0)
+
+    def grid(self) -> VGroup:
+        """sink.shares as colour: a column per layer, a row per head, with a legend."""
+        sink, theme = self.sink, self.theme
+        n_layers, n_heads = sink.shares.shape
+        cells = ColorGrid(sink.shares.T, width=CELL * n_layers, height=CELL * n_heads, coloring="weight",
+                          frame_color=theme.faint, stroke_width=1)
+        heads = VGroup(*(label(str(h + 1), "small", theme.muted).move_to(self.cell_centre(cells, 0, h))
+                         .shift(LEFT * CELL) for h in range(n_heads)))
+        head_name = label("head", "small", theme.muted).next_to(heads, LEFT, buff=0.2)
+        layers = VGroup(*(label(str(l), "small", theme.muted).move_to(self.cell_centre(cells, l - 1, 0)).shift(UP * CELL)
+                          for l in LAYER_TICKS))
+        layer_name = label("layer", "small", theme.muted).next_to(layers, LEFT, buff=0.2).align_to(head_name, LEFT)
+        legend = weight_legend(height=CELL * n_heads - 0.6).next_to(cells, RIGHT, buff=0.3).align_to(cells, UP)
+        grid = VGroup(cells, heads, head_name, layers, layer_name, legend)
+        grid.cells = cells
+        return grid.move_to([self.stage.centre[0], self.stage.top - 0.1, 0], aligned_edge=UP)
+
+    @staticmethod
+    def cell_centre(cells: ColorGrid, layer: int, head: int):
+        left, top = cells.frame.get_left()[0], cells.frame.get_top()[1]
+        return [left + (layer + 0.5) * CELL, top - (head + 0.5) * CELL, 0]
+
+    def head_box(self, cells: ColorGrid, layer: int, head: int, color) -> Rectangle:
+        """A frame around one head's square of the grid."""
+        return Rectangle(width=CELL, height=CELL, stroke_color=color, stroke_width=4).move_to(
+            self.cell_centre(cells, layer, head))
+
+    def marked_heads(self, cells: ColorGrid) -> tuple[VGroup, VGroup]:
+        """A box on the strongest heads and the weakest, their shares, and how many heads pass 50 %."""
+        sink, theme = self.sink, self.theme
+        marks, lines = VGroup(), VGroup()
+        for layer, head in (*sink.strongest, sink.weakest):
+            marks.add(self.head_box(cells, layer, head, theme.highlight))
+            lines.add(phrase(f"layer {layer + 1} · head {head + 1}:",
+                             NumberText(sink.percent[layer, head], 0, f"sink.percent[{layer}, {head}]", "small",
+                                        suffix=" %", weight="BOLD"), size="small"))
+        lines.add(phrase(NumberText(sink.over_half, 0, "sink.over_half", "small", weight="BOLD"), "of",
+                         NumberText(sink.n_heads_total, 0, "sink.n_heads_total", "small"),
+                         "heads give it more than half; on average",
+                         NumberText(sink.mean_percent, 0, "sink.mean_percent", "small", suffix=" %"), size="small"))
+        heads = VGroup(*lines[:-1]).arrange_in_grid(rows=2, buff=(0.6, 0.2), col_alignments="ll")
+        notes = VGroup(heads, lines[-1]).arrange(DOWN, buff=0.3)
+        notes.next_to(cells, DOWN, buff=0.5)
+        return marks, notes.set_x(self.stage.centre[0])
+
+    def last_row(self) -> VGroup:
+        """The last token's row in a sink head of the last layer: each key's whole-percent share, adding to 100."""
+        sink, tokens = self.sink, self.model.tokens
+        layer, head = sink.row_layer, sink.row_head
+        width = min(1.7, (self.stage.width - 2.5) / len(tokens) - 0.15)
+        columns = VGroup(*(
+            VGroup(TokenChip(token, i, max_width=width, height=0.42, size="small"),
+                   NumberText(sink.last_row_percentages[i], 0, f"sink.last_row_percentages[{i}]", "small", suffix=" %"))
+            .arrange(DOWN, buff=0.15)
+            for i, token in enumerate(tokens)))
+        columns.arrange(RIGHT, buff=0.15, aligned_edge=UP)
+        title = phrase(f"the row of “{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1} (blue frame): its shares add up to",
+                       NumberText(sink.last_row_total, 0, "sink.last_row_total", "small", suffix=" %", weight="BOLD"),
+                       size="small", color=self.theme.muted)
+        row = VGroup(title, columns).arrange(DOWN, buff=0.2)
+        row.scale(self.stage.fit_scale(row, width=self.stage.width - 0.4))
+        return row.move_to([self.stage.centre[0], self.stage.bottom + 0.55, 0])

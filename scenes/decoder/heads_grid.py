@@ -1,0 +1,158 @@
+"""All 30 × 9 heads of SmolLM2 at once, each a small colour-only heatmap with a one-letter pattern
+tag (attention_math.head_patterns, the first-token sink included), then the rules, then the
+clearest head of each class."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup
+
+from attention_math.head_patterns import pattern_rules
+
+from ..base import corner_title
+from ..components import NumberText, fit_width, label
+from ..components.heatmap import ColorGrid
+from ..components.labels import weight_legend
+from .common import DecoderScene
+
+# One letter per class beside each small square; the legend and the rules table spell them out.
+TAGS = {"previous token": "P", "next token": "N", "self": "S", "[CLS] sink": "C", "[SEP] sink": "E",
+        "first-token sink": "F", "broad": "B", "mixed": "M"}
+# What each class looks like in a heatmap, for the examples' caption.
+LOOKS = {"previous token": "a line just below the diagonal follows the previous token",
+         "next token": "a line just above it, the next token", "self": "the diagonal itself stays on its own token",
+         "[CLS] sink": "a dark first column is [CLS]", "[SEP] sink": "a dark last column is [SEP]",
+         "first-token sink": "a dark first column is the sink", "broad": "an even wash is broad",
+         "mixed": "and a mixed head fits no rule"}
+LAYERS_PER_BLOCK = 15  # 30 layers as two blocks side by side: 15 rows fit 720p with room for a letter
+SQUARE = 0.36  # side of one head's heatmap
+PITCH = (0.62, 0.43)  # across (heads), down (layers)
+
+
+class DecoderHeadsGrid(DecoderScene):
+    segment = "decoder-heads-grid"
+
+    def construct(self) -> None:
+        model = self.model
+        corner_title(self, "All heads", f"{model.n_layers} layers × {model.n_heads} heads")
+
+        self.step("grid", f"Every head of SmolLM2 on this prompt: {model.n_layers} layers, {model.n_heads} heads each. "
+                          "Each square is one head's attention weights, queries down, keys across, darker for "
+                          "more; the upper right is empty because a token never sees the tokens after it.")
+        grid = self.grid()
+        self.play(FadeIn(grid.frame_parts), LaggedStart(*(FadeIn(row) for row in grid.rows), lag_ratio=0.05),
+                  run_time=1.8)
+        self.hold_for_caption(1.5)
+
+        sinks = model.pattern_counts["first-token sink"]
+        share = "Most" if 2 * sinks > model.n_layers * model.n_heads else "Many" if sinks else "None"
+        self.step("labels", "Each head gets a letter from a simple rule about where its rows put their weight. "
+                            f"{share} are F: heads that park most of their attention on the very first token, the "
+                            "attention sink. A decoder has no [CLS]; its first token plays that part.")
+        self.play(LaggedStart(*(FadeIn(tags) for tags in grid.tags), lag_ratio=0.05), FadeIn(grid.key),
+                  run_time=1.6)
+        self.hold_for_caption(1.5)
+
+        self.step("rules", "The rules, checked in this order: the first one a head meets names it. "
+                           "The count is how many of the model's heads it names on this prompt.")
+        rules = self.rules_table()
+        self.play(FadeOut(grid), FadeIn(rules, shift=UP * 0.2), run_time=1.0)
+        self.hold_for_caption(2.0)
+
+        looks = "; ".join(LOOKS[kind] for kind in pattern_rules(model.tokens) if kind in model.clearest_heads)
+        self.step("examples", f"The clearest head of each kind, larger, with the score its rule measured: {looks}.")
+        examples = self.examples()
+        self.play(FadeOut(rules), LaggedStart(*(FadeIn(card, shift=UP * 0.2) for card in examples), lag_ratio=0.15),
+                  run_time=1.4)
+        self.hold_for_caption(2.0)
+
+    def grid(self) -> VGroup:
+        """Two blocks of 15 layers; per block a "layer" column, head numbers above; a letter right of
+        each square; the weight legend and the letter key on the right."""
+        model, theme = self.model, self.theme
+        grid = VGroup()
+        grid.rows, grid.tags, grid.frame_parts = VGroup(), VGroup(), VGroup()
+        block_width = model.n_heads * PITCH[0] + 1.0
+        for l, layer in enumerate(model.layers):
+            block, row_in_block = divmod(l, LAYERS_PER_BLOCK)
+            origin = (block * block_width, -row_in_block * PITCH[1])
+            row, tags = VGroup(), VGroup()
+            for h, head in enumerate(layer.attention.heads):
+                square = ColorGrid(head.weights, width=SQUARE, height=SQUARE, coloring="weight",
+                                   mask=layer.attention.mask, frame_color=theme.faint, stroke_width=1)
+                row.add(square.move_to([origin[0] + h * PITCH[0], origin[1], 0]))
+                kind = model.head_patterns[l][h].kind
+                tag = label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink, weight="BOLD")
+                tags.add(tag.scale(0.8).next_to(square, RIGHT, buff=0.05))
+            row.add(label(str(l + 1), "small", theme.muted).scale(0.85).next_to(row[0], LEFT, buff=0.18))
+            grid.rows.add(row)
+            grid.tags.add(tags)
+        for block in range(model.n_layers // LAYERS_PER_BLOCK):
+            first = grid.rows[block * LAYERS_PER_BLOCK]
+            numbers = VGroup(*(label(str(h + 1), "small", theme.muted).scale(0.85).next_to(first[h], UP, buff=0.1)
+                               for h in range(model.n_heads)))
+            head = label("head", "small", theme.muted).scale(0.85).next_to(numbers, LEFT, buff=0.15)
+            start = block * LAYERS_PER_BLOCK
+            title = label(f"layers {start + 1}–{start + LAYERS_PER_BLOCK}", "small", theme.ink, weight="BOLD")
+            grid.frame_parts.add(numbers, head, title.next_to(numbers, UP, buff=0.15))
+        body = VGroup(grid.rows, grid.tags, grid.frame_parts)
+        legend = weight_legend(height=2.0).next_to(body, RIGHT, buff=0.45).align_to(body, UP)
+        grid.key = self.tag_key().next_to(legend, DOWN, buff=0.4).align_to(legend, LEFT)
+        grid.frame_parts.add(legend)
+        grid.add(body, grid.key)
+        return self.stage.fit(grid)
+
+    def tag_key(self) -> VGroup:
+        """"F  first-token sink" … for the classes this prompt's heads have."""
+        theme, counts = self.theme, self.model.pattern_counts
+        lines = VGroup()
+        for y, kind in enumerate(kind for kind in pattern_rules(self.model.tokens) if counts[kind]):
+            letter = label(TAGS[kind], "small", theme.ink, weight="BOLD").move_to([0, -0.34 * y, 0])
+            lines.add(VGroup(letter, label(kind, "small", theme.muted).move_to([0.32, -0.34 * y, 0], aligned_edge=LEFT)))
+        return lines
+
+    def rules_table(self) -> VGroup:
+        """Letter | class | rule | heads it names, one line per rule that can apply to this prompt."""
+        theme, model = self.theme, self.model
+        lines = VGroup()
+        for kind, rule in pattern_rules(model.tokens).items():
+            count = NumberText(model.pattern_counts[kind], 0, f"model.pattern_counts['{kind}']", "label",
+                               weight="BOLD")
+            lines.add(VGroup(label(TAGS[kind], "label", theme.ink, weight="BOLD"), label(kind, "label", theme.muted),
+                             label(rule, "label", theme.ink), count))
+        header = VGroup(*(label(text, "small", theme.muted) for text in ("", "class", "rule", "heads")))
+        lines.add_to_back(header)
+        widths = [max(line[k].width for line in lines) for k in range(4)]
+        for y, line in enumerate(lines):
+            x = 0.0
+            for k, part in enumerate(line):
+                anchor = RIGHT if k == 3 else LEFT  # counts right-aligned under "heads"
+                part.move_to([x + (widths[k] if k == 3 else 0), -y * 0.62, 0], aligned_edge=anchor)
+                x += widths[k] + 0.45
+        total = VGroup(label("of", "small", theme.muted),
+                       label(f"{model.n_layers} × {model.n_heads} heads", "small", theme.muted))
+        total.arrange(RIGHT, buff=0.12).next_to(lines, DOWN, buff=0.3).align_to(lines, RIGHT)
+        note = label("score: the share the rule measures (for broad, the entropy as a share of its maximum)",
+                     "small", theme.muted).next_to(total, DOWN, buff=0.35).align_to(lines, LEFT)
+        return self.stage.fit(VGroup(lines, total, note))
+
+    def examples(self) -> VGroup:
+        """The clearest head of each class that occurs (model.clearest_heads), in the rules' order."""
+        model, theme = self.model, self.theme
+        best = model.clearest_heads
+        cards = VGroup()
+        for kind in (k for k in pattern_rules(model.tokens) if k in best):
+            l, h = best[kind]
+            attention = model.layers[l].attention
+            square = ColorGrid(attention.heads[h].weights, width=2.3, height=2.3, coloring="weight",
+                               mask=attention.mask, frame_color=theme.faint, stroke_width=1)
+            name = label(f"layer {l + 1} · head {h + 1}", "small", theme.ink, weight="BOLD")
+            kind_line = VGroup(label(TAGS[kind], "small", theme.ink, weight="BOLD"), label(kind, "small", theme.ink))
+            score = VGroup(label("score", "small", theme.muted),
+                           NumberText(model.head_patterns[l][h].score, 2, f"model.head_patterns[{l}][{h}].score",
+                                      "small")).arrange(RIGHT, buff=0.15)
+            cards.add(VGroup(fit_width(name, 2.5), square, fit_width(kind_line.arrange(RIGHT, buff=0.15), 2.5), score)
+                      .arrange(DOWN, buff=0.2))
+        cards.arrange(RIGHT, buff=0.4, aligned_edge=UP)
+        first, last = model.tokens[0].strip() or model.tokens[0], model.tokens[-1].strip() or model.tokens[-1]
+        axes = label(f"rows: queries “{first}” … “{last}” top to bottom · columns: the same tokens as keys",
+                     "small", theme.muted).next_to(cards, DOWN, buff=0.45)
+        return self.stage.fit(VGroup(cards, fit_width(axes, cards.width)))

@@ -1,0 +1,53 @@
+"""A line of words and true numbers ("pair 1 turns 57.3° per position"), the decoder scenes' small print."""
+from __future__ import annotations
+
+from manim import DOWN, RIGHT, VGroup
+
+from ..components import NumberText, label
+from ..theme import current_theme
+
+# Letters that reach below the baseline, and look-alikes that don't (same top): a word's depth
+# below its baseline is its height minus its look-alike's. Numbers have no descenders.
+_NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]", "aioavO..:llll")
+OPERATORS = {"=", "≈", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
+
+
+def phrase(*pieces: str | NumberText, size: str = "label", color=None, buff: float = 0.12) -> VGroup:
+    """Words (str) and NumberTexts side by side on one baseline, read left to right, `buff` apart
+    (a word space; 0.04 sets a number inside a formula); words in `color` (ink by default)."""
+    theme = current_theme()
+    parts, depths = [], []
+    for piece in pieces:
+        if isinstance(piece, NumberText):
+            parts.append(piece)
+            depths.append(0.0)
+            continue
+        word = label(piece, size, color or theme.ink)
+        level = piece.translate(_NO_DESCENDERS)
+        depths.append(word.height - label(level, size).height if level != piece else 0.0)
+        parts.append(word)
+    line = VGroup(*parts).arrange(RIGHT, buff=buff)
+    baseline = parts[0].get_bottom()[1] + depths[0]
+    middle = baseline + label("x", size).height / 2
+    for piece, part, depth in zip(pieces, parts, depths):
+        if isinstance(piece, str) and piece.strip() in OPERATORS:
+            part.set_y(middle)
+        else:
+            part.align_to([0, baseline - depth, 0], DOWN)
+    return line
+
+
+def align_columns(rows: VGroup, buff: float = 0.12) -> VGroup:
+    """Phrases with the same number of pieces as a table: each piece in its column, numbers
+    flush right (so decimal points line up), words flush left. Rows keep their own height."""
+    widths = [max(row[c].width for row in rows) for c in range(len(rows[0]))]
+    left = rows[0][0].get_left()[0]
+    for row in rows:
+        x = left
+        for part, width in zip(row, widths):
+            if isinstance(part, NumberText):
+                part.set_x(x + width - part.width / 2)
+            else:
+                part.set_x(x + part.width / 2)
+            x += width + buff
+    return rows
