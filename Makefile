@@ -23,7 +23,7 @@ FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--senten
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) \
 	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
 
-.PHONY: setup test render stills figure explore bench bench-render clean
+.PHONY: setup test render stills figure explore bench bench-render bench-long clean
 setup:
 	@bash scripts/setup.sh
 
@@ -50,6 +50,10 @@ bench: setup
 
 bench-render: setup
 	@$(PYTHON) -m benchmarks.bench_render
+
+# Issue 10: long sentences' build cost against 6 tokens (toy 32 and 64 tokens, MiniLM 64).
+bench-long: setup
+	@$(PYTHON) -m benchmarks.bench_long
 
 clean:
 	rm -rf media/*/ .manim-cache

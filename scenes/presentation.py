@@ -218,10 +218,10 @@ class Presentation:
 
     def axis_ticks(self, every: int = TICK_STEP) -> list[int]:
         """The 0-based positions numbered along a colour-only axis: the first, every `every`-th
-        (half as often on short axes), the last."""
+        (half as often on short axes) but none within half a step of the last, the last."""
         n = self.n_tokens
         step = every if n > 2 * every else max(1, every // 2)
-        return sorted({0, n - 1} | set(range(step - 1, n - 1, step)))
+        return sorted({0, n - 1} | set(range(step - 1, n - 1 - step // 2, step)))
 
     def graph_tokens(self) -> list[int]:
         """The tokens an attention graph draws as chips: all up to GRAPH_WINDOW, else GRAPH_WINDOW

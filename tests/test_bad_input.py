@@ -87,7 +87,7 @@ def test_tex_specials_are_plain_tokens(sentence):
 
 def test_the_renderer_rejects_bad_input_before_writing_anything(tmp_path, capsys):
     for args in (["--sentence", "  "], ["--sentence", "x" * 10_000], ["--example", str(tmp_path)],
-                 ["--sentence", "one two three four five six seven eight nine"]):
+                 ["--sentence", " ".join(["word"] * 65)]):  # the layout takes at most 64 tokens
         assert scenes_main(["stills", "--scenes", "embedding", "--media-dir", str(tmp_path / "media"), *args]) == 2
         error = capsys.readouterr().err.strip().splitlines()
         assert len(error) == 1 and error[0].startswith("error: "), error

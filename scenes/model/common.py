@@ -6,12 +6,12 @@ from `model` ("model.layers[2].attention.heads[4].percentages[1, 3]", "model.rol
 """
 from __future__ import annotations
 
-from manim import LEFT, RIGHT, Mobject, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Mobject, Rectangle, VGroup
 
 from attention_math.minilm import model_trace
 
 from ..base import ExplainerScene
-from ..components import label
+from ..components import TokenChip, label
 from ..theme import Theme
 
 class ModelScene(ExplainerScene):
@@ -44,3 +44,11 @@ class LayerStepper(VGroup):
     def box(self, layer: int) -> Rectangle:
         """The box around layer `layer`'s number (animate the marker into it)."""
         return Rectangle(width=0.42, height=0.42, color=self.theme.highlight, stroke_width=3).move_to(self.numbers[layer])
+
+
+def row_chips(tokens, grid: Mobject) -> VGroup:
+    """A token chip left of each row of `grid`, at the 0.4 row pitch the short-sentence squares
+    are built with (the heads-grid examples, the layer means)."""
+    return VGroup(*(TokenChip(token, i, max_width=1.5, height=0.36, size="small")
+                    .move_to(grid.get_corner(UP + LEFT) + DOWN * 0.4 * (i + 0.5) + LEFT * 0.12, aligned_edge=RIGHT)
+                    for i, token in enumerate(tokens)))

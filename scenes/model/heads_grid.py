@@ -7,17 +7,19 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup
 from attention_math.head_patterns import PATTERN_RULES
 
 from ..base import corner_title
-from ..components import NumberText, TokenChip, fit_width, label
+from ..components import NumberText, fit_width, label
 from ..components.heatmap import ColorGrid
 from ..components.labels import weight_legend
 from ..components.parts import Parts
-from .common import ModelScene
+from .colour_map import position_axes
+from .common import ModelScene, row_chips
 
 # Short tags under the small squares (a square is ~1 unit wide); the rules table spells them out.
 TAGS = {"previous token": "prev", "next token": "next", "self": "self", "[CLS] sink": "[CLS]",
         "[SEP] sink": "[SEP]", "broad": "broad", "mixed": "mixed"}
 SQUARE = 0.72  # side of one head's heatmap in the grid
 PITCH = (1.06, 1.07)  # grid spacing: across (heads), down (layers)
+EXAMPLE_SIDE = 2.1  # a long sentence's example heads: side of each square (position numbers, no chips)
 
 
 class HeadsGrid(ModelScene):
@@ -60,18 +62,21 @@ class HeadsGrid(ModelScene):
             for h, head in enumerate(layer.attention.heads):
                 square = ColorGrid(head.weights, width=SQUARE, height=SQUARE, coloring="weight",
                                    mask=layer.attention.mask, frame_color=theme.faint, stroke_width=1)
-                square.move_to([h * PITCH[0], -l * PITCH[1], 0])
+                # A ColorGrid is built centred on the origin: shift it, and place things by its frame,
+                # not by its 64 × 64 cells' points (bounding boxes over them cost most of the build).
+                square.shift([h * PITCH[0], -l * PITCH[1], 0])
                 row.add(square)
                 kind = model.head_patterns[l][h].kind
                 tag = fit_width(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink), PITCH[0] - 0.1)
-                tags.add(tag.next_to(square, DOWN, buff=0.05))
-            row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
+                tags.add(tag.next_to(square.frame, DOWN, buff=0.05))
+            row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0].frame, LEFT, buff=0.2))
             rows.add(row)
             all_tags.add(tags)
-        headers = VGroup(*(label(f"{h + 1}", "small", theme.muted).next_to(rows[0][h], UP, buff=0.1)
+        headers = VGroup(*(label(f"{h + 1}", "small", theme.muted).next_to(rows[0][h].frame, UP, buff=0.1)
                            for h in range(model.n_heads)))
         headers.add(label("head", "small", theme.muted).next_to(headers[0], LEFT, buff=0.3))
-        legend = weight_legend(height=2.0).next_to(rows, RIGHT, buff=0.3).align_to(rows, UP)
+        frames = VGroup(*(square.frame for row in rows for square in row[:-1]))
+        legend = weight_legend(height=2.0).next_to(frames, RIGHT, buff=0.3).align_to(frames, UP)
         grid = HeadSquares(rows, all_tags, headers, legend, rows=rows, tags=all_tags, headers=headers)
         rows.add(legend)  # appears with the squares
         return self.stage.fit(grid)
@@ -100,25 +105,25 @@ class HeadsGrid(ModelScene):
         class and score (model.clearest_heads, model.head_patterns)."""
         model, theme = self.model, self.theme
         best = model.clearest_heads
-        n = len(model.tokens)
-        side = 0.4 * n  # 0.4 per row: room for a token chip
+        chips = self.presentation.model_numbers
+        side = 0.4 * len(model.tokens) if chips else EXAMPLE_SIDE  # 0.4 per row: room for a token chip
         cards = VGroup()
         for kind in (k for k in PATTERN_RULES if k in best):
             l, h = best[kind]
             attention = model.layers[l].attention
             square = ColorGrid(attention.heads[h].weights, width=side, height=side, coloring="weight",
                                mask=attention.mask, frame_color=theme.faint, stroke_width=1)
-            name = label(f"layer {l + 1} · head {h + 1}", "label", theme.ink, weight="BOLD")
+            marks = VGroup() if chips else position_axes(square, self.presentation.axis_ticks(every=16), words=False)
+            # Long sentences: narrow squares, so the name takes two lines instead of widening the card.
+            name = label(f"layer {l + 1} · head {h + 1}" if chips else f"layer {l + 1}\nhead {h + 1}", "label",
+                         theme.ink, weight="BOLD")
             score = VGroup(label("score", "small", theme.muted),
                            NumberText(model.head_patterns[l][h].score, 2, f"model.head_patterns[{l}][{h}].score",
                                       "small")).arrange(RIGHT, buff=0.15)
-            cards.add(VGroup(name, square, label(kind, "label", theme.ink), score).arrange(DOWN, buff=0.2))
+            cards.add(VGroup(name, VGroup(square, marks), label(kind, "label", theme.ink), score).arrange(DOWN, buff=0.2))
         cards.arrange(RIGHT, buff=0.5, aligned_edge=UP)
-        first = cards[0][1]
-        chips = VGroup(*(TokenChip(token, i, max_width=1.5, height=0.36, size="small")
-                         .move_to(first.get_corner(UP + LEFT) + DOWN * 0.4 * (i + 0.5) + LEFT * 0.12, aligned_edge=RIGHT)
-                         for i, token in enumerate(model.tokens)))
-        return self.stage.fit(VGroup(chips, *cards))
+        labels = row_chips(model.tokens, cards[0][1][0]) if chips else VGroup()
+        return self.stage.fit(VGroup(labels, *cards))
 
 
 # Parts of the pictures ------------------------------------------------------------

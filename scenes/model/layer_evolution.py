@@ -2,16 +2,20 @@
 6 layers, as the attention graph beside its heatmap; then every layer's mean over its heads."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedStart, ReplacementTransform, Transform, VGroup
+import numpy as np
+from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedStart, Mobject, ReplacementTransform, Transform, VGroup
 
 
 from ..base import corner_title
-from ..components import TokenChip, label
+from ..components import label
 from ..components.attention_graph import AttentionGraph
 from ..components.heatmap import ColorGrid, WeightHeatmap
 from ..components.labels import weight_legend
 from ..components.parts import Parts
-from .common import ModelScene, LayerStepper
+from .colour_map import ColourMap, colour_map, position_axes
+from .common import LayerStepper, ModelScene, row_chips
+
+MEAN_SIDE = 2.6  # a long sentence's layer means: side of each square (position numbers, no chips)
 
 
 class LayerEvolution(ModelScene):
@@ -26,7 +30,8 @@ class LayerEvolution(ModelScene):
                              f"own. Here is head {head + 1} of layer 1 on this sentence: as lines, and as a heatmap.")
         view = self.view(0)
         self.play(FadeIn(stepper), FadeIn(view.title), FadeIn(view.heatmap),
-                  FadeIn(VGroup(view.graph.query_chips, view.graph.key_chips, view.graph.heading, view.graph.legend)))
+                  FadeIn(VGroup(view.graph.query_chips, view.graph.key_chips, view.graph.heading, view.graph.legend,
+                                *view.notes)))
         self.play(view.graph.draw_in())
         self.hold_for_caption(1.5)
 
@@ -35,7 +40,7 @@ class LayerEvolution(ModelScene):
             following = self.view(layer)
             self.play(Transform(stepper.marker, stepper.box(layer)), ReplacementTransform(view.graph, following.graph),
                       FadeTransform(view.heatmap, following.heatmap), FadeTransform(view.title, following.title),
-                      run_time=1.2)
+                      *(FadeTransform(a, b) for a, b in zip(view.notes, following.notes)), run_time=1.2)
             view = following
             self.hold_for_caption(1.2)
 
@@ -43,7 +48,7 @@ class LayerEvolution(ModelScene):
                           f"{model.n_layers}. Columns that stay dark are tokens that soak up attention in "
                           "many heads, such as [CLS].")
         means = self.means()
-        self.play(FadeOut(VGroup(view.graph, view.heatmap, view.title, stepper)),
+        self.play(FadeOut(VGroup(view.graph, view.heatmap, view.title, stepper, *view.notes)),
                   LaggedStart(*(FadeIn(m, shift=UP * 0.2) for m in means), lag_ratio=0.15), run_time=1.6)
         self.hold_for_caption(1.5)
 
@@ -58,41 +63,66 @@ class LayerEvolution(ModelScene):
         attention = model.layers[layer].attention
         weights = attention.heads[h].weights
         color = self.theme.head_color(h)
-        graph = AttentionGraph(model.tokens, weights, attention.mask, color, f"layer {layer + 1} · head {h + 1}",
-                               height=min(4.6, 0.6 * len(model.tokens)), gap=3.0, chip_width=1.5)
+        graph, note = self.graph(layer)
         source = self.model_head_source(layer, h)
-        heatmap = WeightHeatmap(weights, f"{source}.weights", model.tokens, mask=attention.mask,
-                                percents=(attention.heads[h].percentages, f"{source}.percentages"), note=None)
-        pair = VGroup(graph, heatmap).arrange(RIGHT, buff=0.8)
+        percents = (attention.heads[h].percentages, f"{source}.percentages")
+        if self.presentation.model_numbers:
+            heatmap = WeightHeatmap(weights, f"{source}.weights", model.tokens, mask=attention.mask, percents=percents,
+                                    note=None)
+        else:
+            heatmap = colour_map(self.presentation, weights, percents, model.tokens, mask=attention.mask, side=3.6,
+                                 note=None, legend=False)
+        lines = VGroup(graph, *([note] if note else []))
+        pair = VGroup(lines, heatmap).arrange(RIGHT, buff=0.6)
         kind = model.head_patterns[layer][h].kind
         title = VGroup(label(f"layer {layer + 1} · head {h + 1}", "heading", color, weight="BOLD"),
                        label(f"pattern: {kind}", "label", self.theme.muted)).arrange(RIGHT, buff=0.4)
         title.next_to(pair, UP, buff=0.3)
         self.stage.fit(VGroup(pair, title))
-        return HeadView(graph, heatmap, title, graph=graph, heatmap=heatmap, title=title)
+        return HeadView(lines, heatmap, title, graph=graph, graph_note=note, heatmap=heatmap, title=title)
+
+    def graph(self, layer: int) -> tuple[AttentionGraph, Mobject | None]:
+        """The head as lines. For a long sentence (the layout policy's graph_tokens and
+        graph_threshold) only a window of tokens around the focus query, lines only from the
+        threshold up, both said under the graph."""
+        model, h, p = self.model, self.focus_head, self.presentation
+        attention = model.layers[layer].attention
+        shown = p.graph_tokens()
+        weights = attention.heads[h].weights[np.ix_(shown, shown)]
+        drawn = attention.mask[np.ix_(shown, shown)] & (weights >= p.graph_threshold)
+        graph = AttentionGraph([model.tokens[i] for i in shown], weights, drawn, self.theme.head_color(h),
+                               f"layer {layer + 1} · head {h + 1}", height=min(4.6, 0.6 * len(shown)), gap=2.4,
+                               chip_width=1.5, token_indices=shown)
+        notes = []
+        if len(shown) < len(model.tokens):
+            notes.append(f"tokens #{shown[0] + 1}–#{shown[-1] + 1} of {len(model.tokens)}")
+        if p.graph_threshold > 0:
+            notes.append(f"lines only for weights ≥ {p.graph_threshold:.0%}")
+        if not notes:
+            return graph, None
+        return graph, label("\n".join(notes), "small", self.theme.muted).next_to(graph, DOWN, buff=0.2)
 
     def means(self) -> VGroup:
         """The layers' head-averaged weights as colour-only squares, two rows of three, tokens on
-        the left of each row (built with a 0.4 row pitch so the chips fit, then scaled as a whole)."""
+        the left of each row (built with a 0.4 row pitch so the chips fit, then scaled as a whole);
+        for a long sentence position numbers instead of chips."""
         model = self.model
-        n = len(model.tokens)
         mask = model.layers[0].attention.mask
-        side = 0.4 * n
+        chips = self.presentation.model_numbers
+        side = 0.4 * len(model.tokens) if chips else MEAN_SIDE
         grids = VGroup()
         for layer in range(model.n_layers):
             grid = ColorGrid(model.layer_means[layer].weights, width=side, height=side, coloring="weight",
                              mask=mask, frame_color=self.theme.faint, stroke_width=1)
-            name = label(f"layer {layer + 1}", "label", self.theme.ink).next_to(grid, UP, buff=0.15)
-            grids.add(VGroup(grid, name))
+            marks = VGroup() if chips else position_axes(grid, self.presentation.axis_ticks(every=16), words=False)
+            name = label(f"layer {layer + 1}", "label", self.theme.ink).next_to(VGroup(grid, marks), UP, buff=0.15)
+            grids.add(VGroup(grid, name, marks))
         grids.arrange_in_grid(cols=3, buff=(0.4, 0.35))
-        chips = VGroup()
-        for row_start in range(0, model.n_layers, 3):
-            first = grids[row_start][0]
-            chips.add(*(TokenChip(token, i, max_width=1.5, height=0.36, size="small")
-                        .move_to(first.get_corner(UP + LEFT) + DOWN * 0.4 * (i + 0.5) + LEFT * 0.12, aligned_edge=RIGHT)
-                        for i, token in enumerate(model.tokens)))
+        group = VGroup(grids)
+        if chips:
+            group.add(*(row_chips(model.tokens, grids[start][0]) for start in range(0, model.n_layers, 3)))
         legend = weight_legend(height=side).next_to(grids, RIGHT, buff=0.4).align_to(grids[0][0], UP)
-        group = VGroup(chips, grids, legend)
+        group.add(legend)
         note = label("rows: queries · columns: keys · darker = more attention", "label", self.theme.muted)
         note.next_to(group, DOWN, buff=0.35)
         return self.stage.fit(VGroup(group, note))
@@ -101,7 +131,15 @@ class LayerEvolution(ModelScene):
 # Parts of the pictures ------------------------------------------------------------
 class HeadView(Parts):
     """One head of one layer. Parts: `graph` (AttentionGraph, left), `heatmap` (its percentages,
-    right), `title` (the layer and head, and its pattern class)."""
+    right), `title` (the layer and head, and its pattern class), `graph_note` (for a long
+    sentence, which tokens the graph draws and from which weight; else None)."""
     graph: AttentionGraph
-    heatmap: WeightHeatmap
+    graph_note: Mobject | None
+    heatmap: WeightHeatmap | ColourMap
     title: VGroup
+
+
+    @property
+    def notes(self) -> list[Mobject]:
+        """The graph's note as a list (empty without one), to fade in and out with the graph."""
+        return [self.graph_note] if self.graph_note is not None else []

@@ -7,6 +7,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup, W
 from ..base import corner_title
 from ..components import formula, label
 from ..components.heatmap import WeightHeatmap
+from .colour_map import ColourMap, colour_map
 from .common import ModelScene
 
 
@@ -42,9 +43,15 @@ class Rollout(ModelScene):
         self.play(FadeIn(pair[1], shift=LEFT * 0.3), run_time=1.0)
         self.hold_for_caption(2.0)
 
-    def heatmap(self, source: str, mean, title: str, legend: bool = True) -> WeightHeatmap:
-        """A MeanWeights record (`source` its field path) as a heatmap of percentages."""
+    def heatmap(self, source: str, mean, title: str, legend: bool = True, side: float = 4.6,
+                callout: bool = True) -> WeightHeatmap | ColourMap:
+        """A MeanWeights record (`source` its field path) as a heatmap of percentages (colour only,
+        with the focus row's callout, for a long sentence: the layout policy decides)."""
         model = self.model
+        if not self.presentation.model_numbers:
+            return colour_map(self.presentation, mean.weights, (mean.percentages, f"{source}.percentages"),
+                              model.tokens, mask=model.layers[0].attention.mask, side=side, title=title,
+                              legend=legend, callout=callout)
         return WeightHeatmap(mean.weights, f"{source}.weights", model.tokens, mask=model.layers[0].attention.mask,
                              percents=(mean.percentages, f"{source}.percentages"), title=title, legend=legend,
                              note="each row sums to 100 %")
@@ -65,8 +72,9 @@ class Rollout(ModelScene):
     def comparison(self, last: int) -> VGroup:
         model = self.model
         raw = self.heatmap(f"model.layer_means[{last}]", model.layer_means[last], f"layer {last + 1} alone",
-                           legend=False)
-        rolled = self.heatmap(f"model.rollout[{last}]", model.rollout[last], f"rolled out, layers 1–{last + 1}")
+                           legend=False, side=3.4, callout=False)  # its row's callout was the first step
+        rolled = self.heatmap(f"model.rollout[{last}]", model.rollout[last], f"rolled out, layers 1–{last + 1}",
+                              side=3.4)
         pair = VGroup(raw, rolled).arrange(RIGHT, buff=0.6, aligned_edge=UP)
         raw.note.match_y(rolled.note)  # one line of notes, though only the right map has a legend
         return self.stage.fit(pair)
