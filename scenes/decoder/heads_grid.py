@@ -31,8 +31,8 @@ class DecoderHeadsGrid(DecoderScene):
     segment = "decoder-heads-grid"
 
     def construct(self) -> None:
+        corner_title(self, "All heads", f"{self.model.n_layers} layers × {self.model.n_heads} heads")
         model = self.model
-        corner_title(self, "All heads", f"{model.n_layers} layers × {model.n_heads} heads")
 
         self.step("grid", f"Every head of SmolLM2 on this prompt: {model.n_layers} layers, {model.n_heads} heads each. "
                           "Each square is one head's attention weights, queries down, keys across, darker for "

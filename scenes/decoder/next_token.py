@@ -18,8 +18,8 @@ class NextToken(DecoderScene):
     segment = "next-token"
 
     def construct(self) -> None:
-        model = self.model
         corner_title(self, "The next token", "what the last position predicts")
+        model = self.model
 
         self.step("last-output", f"Only the last token's output predicts what comes next. After all {model.n_layers} "
                                  f"layers, the last token is a vector of {model.layers[0].attention.d_model} numbers.")
