@@ -54,6 +54,7 @@ bench-render: setup
 # Issue 10: long sentences' build cost against 6 tokens (toy 32 and 64 tokens, MiniLM 64).
 bench-long: setup
 	@$(PYTHON) -m benchmarks.bench_long
+	@$(PYTHON) -m benchmarks.bench_length
 
 clean:
 	rm -rf media/*/ .manim-cache
