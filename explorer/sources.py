@@ -73,6 +73,27 @@ def minilm_source(sentence: str | None, example_file: str | None) -> PageSource:
     return PageSource(folder_name(f"{slugify(sentence)}-minilm"), model_trace_for_cli(args))
 
 
+def smollm2_source(sentence: str | None, example_file: str | None) -> PageSource:
+    """SmolLM2-135M (causal) on the prompt: every layer's attention, at most MODEL_MAX_TOKENS tokens.
+    Only the attention of each layer goes into the page (the MLP and the fixed weights stay out)."""
+    from attention_math.example import slugify
+    from attention_math.smollm2 import model_trace
+
+    if example_file:
+        sentence = load_example(example_file).sentence
+    if sentence is None:
+        raise ExampleError("give a sentence in quotes or --example FILE.toml")
+    trace = model_trace(sentence)
+    if len(trace.tokens) > MODEL_MAX_TOKENS:
+        raise ExampleError(f"sentence: {len(trace.tokens)} byte-level BPE tokens, "
+                           f"but the explorer shows at most {MODEL_MAX_TOKENS} for a real model")
+    layers = [{"index": layer.index, "attention": layer.attention.to_dict(omit=("w_q", "w_k", "w_v", "w_o"))}
+              for layer in trace.layers]
+    data = {"model": "SmolLM2-135M-Instruct", "sentence": trace.sentence, "causal": True,
+            "tokens": list(trace.tokens), "layers": layers}
+    return PageSource(folder_name(f"{slugify(sentence)}-smollm2"), data)
+
+
 def cross_source() -> PageSource:
     """The story's translation pair: self-attention over the French words, cross-attention to the English."""
     from attention_math.story import CROSS_TARGET, cross_example
@@ -83,15 +104,9 @@ def cross_source() -> PageSource:
 
 
 def query_index(query: str | None, tokens: list[str]) -> int | None:
-    """--query: a 1-based position or a token's text (its first occurrence); 0-based result."""
+    """--query: a 1-based position or a word as the videos take it (attention_math.focus); 0-based."""
     if query is None:
         return None
-    if query.isdigit():
-        position = int(query)
-        if not 1 <= position <= len(tokens):
-            raise ExampleError(f"--query {position}: the sentence has tokens 1–{len(tokens)}")
-        return position - 1
-    if query in tokens:
-        return tokens.index(query)
-    raise ExampleError(f"--query {query!r}: no such token; tokens are {' '.join(tokens[:20])}"
-                       + (" …" if len(tokens) > 20 else ""))
+    from attention_math.focus import find_token
+
+    return find_token(tokens, query, "--query")

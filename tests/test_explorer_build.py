@@ -67,8 +67,8 @@ def test_a_512_token_sentence_gets_a_short_folder(tmp_path, capsys):
 @pytest.mark.parametrize("arguments, message", [
     (["--sentence", "  "], "sentence: must not be empty"),
     (["--sentence", long_sentence(513)], "at most 512"),
-    (["--sentence", "river bank flows", "--query", "money"], "--query 'money': no such token"),
-    (["--sentence", "river bank flows", "--query", "4"], "tokens 1–3"),
+    (["--sentence", "river bank flows", "--query", "money"], "--query='money' is not a token of this sentence"),
+    (["--sentence", "river bank flows", "--query", "4"], "positions run 1–3"),
     (["--sentence", "river bank flows", "--head", "3"], "2 head(s)"),
     (["--sentence", "a b", "--example", "examples/the-cat-sat.toml"], "not both"),
     (["--model", "minilm", "--sentence", long_sentence(63)], "at most 64"),
@@ -89,3 +89,15 @@ def test_explorer_never_imports_manim():
             "build_page(trace_example(Example('a b c', layout='explorer')).to_dict()); "
             "assert 'manim' not in sys.modules, 'manim was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_smollm2_page_has_every_layer_and_follows_a_word(tmp_path, capsys):
+    from explorer.sources import query_index, smollm2_source
+
+    source = smollm2_source("The animal didn't cross the street", None)
+    assert len(source.trace["layers"]) == 30 and len(source.trace["layers"][0]["attention"]["heads"]) == 9
+    assert source.trace["tokens"][query_index("street", source.trace["tokens"])].strip() == "street"
+    assert main(["explore", "--model", "smollm2", "--sentence", "The animal didn't cross the street",
+                 "--query", "street", "--media-dir", str(tmp_path)]) == 0
+    page = next(tmp_path.glob("*-smollm2/explorer.html"))
+    assert "SmolLM2-135M-Instruct" in page.read_text() and page.stat().st_size < 8_000_000
