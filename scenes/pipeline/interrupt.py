@@ -1,22 +1,12 @@
-"""Ctrl-C, SIGTERM and SIGHUP stop a render at once: the main process stops its workers,
-removes what they half-wrote, and returns 128 + the signal number.
-
-Workers run in process groups of their own and ignore SIGINT: a terminal's Ctrl-C reaches
-only the main process, which then ends every worker group (a worker's LaTeX children too).
-Left to themselves, workers would each raise KeyboardInterrupt mid-frame, and Python's
-ProcessPoolExecutor hands that back as a result and waits for the next job."""
+"""Ctrl-C, SIGTERM and SIGHUP stop a render at once: the main process ends its workers
+(farm.end_descendants), removes what they half-wrote, and returns 128 + the signal number."""
 from __future__ import annotations
 
-import ctypes
-import os
 import signal
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-WORKER_GRACE_SECONDS = 0.5  # after SIGTERM, before SIGKILL
 
 
 class Interrupted(Exception):
@@ -53,45 +43,6 @@ def signals_deferred():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-
-
-def worker_started() -> None:
-    """ProcessPoolExecutor initializer: a group of its own, SIGINT left to the main process,
-    and (on Linux) killed with it if the main process itself is killed (SIGKILL, OOM)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: stop_workers still ends us on a signal
-        pass
-    os.setpgrp()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def stop_workers(pool) -> int:
-    """End every worker of a ProcessPoolExecutor and the processes they started; returns how
-    many there were. Python 3.11 has no public call for it (3.14 adds terminate_workers)."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    for process in processes:
-        _signal_group(process, signal.SIGTERM)
-    deadline = time.monotonic() + WORKER_GRACE_SECONDS
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            _signal_group(process, signal.SIGKILL)
-            process.join(1.0)
-    pool.shutdown(wait=False, cancel_futures=True)
-    return len(processes)
-
-
-def _signal_group(process, signum: int) -> None:
-    try:
-        os.killpg(process.pid, signum)  # the worker and whatever it started (latex, dvisvgm)
-    except (ProcessLookupError, PermissionError):  # it had not made its group yet, or is gone
-        try:
-            os.kill(process.pid, signum)
-        except ProcessLookupError:
-            pass
 
 
 def remove_written_since(folder: Path, started: float, scene_names: set[str] | None) -> None:

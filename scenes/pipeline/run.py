@@ -1,4 +1,4 @@
-"""Render segments in parallel processes, then publish outputs atomically into media/<name>/."""
+"""Render segments as tasks on a Dask cluster (farm.py), then publish outputs atomically into media/<name>/."""
 from __future__ import annotations
 
 import hashlib
@@ -6,14 +6,14 @@ import json
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import assemble
+from .farm import FarmError, dask_executor
 from .files import example_lock, make_staging, publish, remove_dead_run_leftovers, writing
-from .interrupt import Interrupted, remove_written_since, signals_deferred, stop_on_signals, stop_workers, worker_started
+from .interrupt import Interrupted, remove_written_since, signals_deferred, stop_on_signals
 from .steps import publish_steps
 from .worker import SegmentJob, SegmentResult, render_segment
 
@@ -63,8 +63,8 @@ def render(request: RenderRequest, log=print) -> int:
     except Interrupted as stop:
         log(f"interrupted ({stop}): render stopped, previous outputs left as they were", file=sys.stderr)
         return stop.exit_code
-    except BrokenProcessPool:  # a worker killed from outside (the OOM killer, kill -9)
-        log("error: a render process died; previous outputs left as they were", file=sys.stderr)
+    except FarmError as error:
+        log(f"error: {error}", file=sys.stderr)
         return 1
     if code == 0:
         log(f"done: {out_dir}")
@@ -132,24 +132,23 @@ def _run_jobs(request, todo, staging: Path, out_dir: Path, log) -> dict[str, Seg
     started = time.perf_counter()
     what = "video" if request.write_video else "stills"
     log(f"rendering {len(jobs)} segment(s) ({what}, {request.quality} quality, {request.jobs} processes)")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(request.jobs, len(jobs))), initializer=worker_started)
     wall_start = time.time()  # cache files are dated by the wall clock
     try:
-        futures = {pool.submit(render_segment, job): name for name, job in jobs.items()}
-        for count, future in enumerate(as_completed(futures), 1):
-            name = futures[future]
-            result = future.result()
-            results[name] = result
-            status = "FAILED" if result.error else "done"
-            log(f"[{count}/{len(jobs)}] {name}: {status} in {result.seconds:.1f} s "
-                f"(elapsed {time.perf_counter() - started:.0f} s)")
-    except BaseException:  # a stop signal, or a worker that died: no worker outlives us
+        # A cluster only when there is work: a no-op re-render starts none.
+        with dask_executor(max(1, min(request.jobs, len(jobs)))) as pool:
+            futures = {pool.submit(render_segment, job): name for name, job in jobs.items()}
+            for count, future in enumerate(as_completed(futures), 1):
+                name = futures[future]
+                result = future.result()
+                results[name] = result
+                status = "FAILED" if result.error else "done"
+                log(f"[{count}/{len(jobs)}] {name}: {status} in {result.seconds:.1f} s "
+                    f"(elapsed {time.perf_counter() - started:.0f} s)")
+    except BaseException:  # a stop signal: remove what unfinished segments half-wrote
         with signals_deferred():
-            stop_workers(pool)
             unfinished = {job.scene_class for name, job in jobs.items() if name not in results}
             remove_written_since(manim_dir, wall_start, unfinished)
         raise
-    pool.shutdown()
     return results
 
 

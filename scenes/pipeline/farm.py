@@ -1,0 +1,163 @@
+"""The one executor: a Dask cluster behind the `concurrent.futures` interface.
+
+Without a scheduler address, a LocalCluster of processes on 127.0.0.1 (one Manim process per
+core, one thread each, no dashboard). Whoever reaches a scheduler can run code on its workers,
+so a plain tcp:// address that is not loopback is refused unless the user says --insecure."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+GRACE_SECONDS = 1.0  # to reap the killed workers
+
+
+class FarmError(Exception):
+    """One line for the user: a refused or unreachable scheduler."""
+
+
+def check_address(address: str, insecure: bool = False, warn=print) -> None:
+    """tls:// always; tcp:// only to a loopback host, or with insecure=True (and a warning)."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme == "tls":
+        return
+    if parts.scheme not in ("tcp", ""):
+        raise FarmError(f"scheduler {address}: use tcp:// or tls://")
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return
+    if not insecure:
+        raise FarmError(f"scheduler {address}: plain tcp:// to another machine lets anyone on the network "
+                        "run code on the workers; use tls:// (see README) or pass --insecure")
+    warn(f"warning: {address} is plain tcp://: anyone who can reach it can run code on its workers")
+
+
+@contextmanager
+def dask_executor(jobs: int, scheduler: str | None = None, insecure: bool = False, log=print):
+    """Yields a concurrent.futures executor; every process it started is gone when it ends."""
+    from distributed import Client
+
+    cluster = client = None
+    try:
+        if scheduler:
+            check_address(scheduler, insecure, warn=lambda line: log(line))
+            try:
+                client = Client(scheduler, timeout="8s")
+            except OSError as error:
+                raise FarmError(f"scheduler {scheduler} unreachable: {error}") from None
+        else:
+            cluster = _local_cluster(jobs)
+            client = Client(cluster)
+        yield client.get_executor(pure=False)
+    except BaseException:  # a stop signal: no worker outlives us, whatever it was drawing
+        if scheduler is None:  # a graceful close would wait on workers mid-frame: end them first
+            end_descendants()
+            if cluster is not None:
+                _drop(cluster)
+        elif client is not None:
+            client.close(timeout=2)
+        raise
+    client.close(timeout=2)
+    if cluster is not None:
+        cluster.close(timeout=2)
+
+
+def _local_cluster(jobs: int):
+    """Started from a thread with the terminal's SIGINT and SIGHUP blocked: the cluster's own
+    thread and the workers it (re)starts inherit that mask, so a Ctrl-C reaches only us, who end
+    them, and they print no KeyboardInterrupt of their own. The main thread stays free to stop.
+    Killed workers leave a semaphore that the resource tracker would report at exit: silenced."""
+    from distributed import LocalCluster
+
+    os.environ.setdefault("PYTHONWARNINGS", "ignore::UserWarning:multiprocessing.resource_tracker")
+    started: dict = {}
+
+    def start() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGHUP})
+        try:
+            started["cluster"] = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                              host="127.0.0.1", dashboard_address=None, silence_logs=50)
+        except BaseException as error:  # handed to the main thread
+            started["error"] = error
+
+    thread = threading.Thread(target=start, name="start-local-cluster", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.05)
+    if "error" in started:
+        raise started["error"]
+    return started["cluster"]
+
+
+def _drop(cluster) -> None:
+    """A cluster whose workers we killed: closing it would wait for them (at exit too)."""
+    from distributed.core import Status
+    from distributed.deploy.spec import SpecCluster
+
+    SpecCluster._instances.discard(cluster)
+    cluster.shutdown_on_close = False
+    cluster.status = Status.closed
+
+
+def _children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    return children
+
+
+def _descendants() -> list[int]:
+    """Our processes, but multiprocessing's resource tracker (it cleans up at our exit)."""
+    from multiprocessing import resource_tracker
+
+    keep = getattr(resource_tracker._resource_tracker, "_pid", None)
+    children, found, todo = _children(), [], [os.getpid()]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child == keep:
+                continue
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def end_descendants() -> None:
+    """Freeze every process we started (workers, their LaTeX) so none can fork or be orphaned
+    out of reach, then SIGKILL them all: Manim's half-written files are removed by the caller."""
+    frozen: set[int] = set()
+    while True:
+        fresh = [pid for pid in _descendants() if pid not in frozen]
+        if not fresh:
+            break
+        for pid in fresh:
+            _send(pid, signal.SIGSTOP)
+        frozen.update(fresh)
+    for pid in frozen:
+        _send(pid, signal.SIGKILL)
+    deadline = time.monotonic() + GRACE_SECONDS
+    while _descendants() and time.monotonic() < deadline:
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        time.sleep(0.01)
+
+
+def _send(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
