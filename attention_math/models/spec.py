@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
 
@@ -48,14 +48,7 @@ class ModelSpec:
         return any(window is not None for window in self.windows)
 
 
-class WeightSource(Protocol):
-    """Tensors by their Hugging Face names, read lazily (memory-mapped), as float64 on access."""
-
-    def __contains__(self, name: str) -> bool: ...
-
-    def __getitem__(self, name: str) -> np.ndarray: ...
-
-    def names(self) -> list[str]: ...
-
-
+# Tensors by their Hugging Face names ("model.layers.0.self_attn.q_proj.weight"), read lazily
+# (memory-mapped) in the checkpoint's own dtype; a family converts what it uses to float64, layer by layer.
+WeightSource = Mapping[str, np.ndarray]
 ConfigDict = Mapping[str, object]  # config.json as a dict (GGUF metadata is mapped onto the same keys)
