@@ -8,14 +8,15 @@ from pathlib import Path
 from attention_math import ExampleError
 
 from .page import build_page, write_page
-from .sources import PageSource, cross_source, minilm_source, query_index, smollm2_source, toy_example, toy_source
+from attention_math.models.registry import add_model_argument, resolve
+
+from .sources import PageSource, cross_source, model_source, query_index, toy_example, toy_source
 
 
 def add_explore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sentence", help="your own sentence (toy model: up to 512 tokens)")
     parser.add_argument("--example", help="an example TOML file")
-    parser.add_argument("--model", choices=("toy", "minilm", "smollm2"), default="toy",
-                        help="toy: seeded weights; minilm: all-MiniLM-L6-v2; smollm2: SmolLM2-135M (real models: up to 64 tokens)")
+    add_model_argument(parser)
     parser.add_argument("--cross", action="store_true",
                         help="the translation example: self- and cross-attention side by side")
     parser.add_argument("--query", help="the query to focus first: a 1-based position or a token")
@@ -27,14 +28,13 @@ def add_explore_arguments(parser: argparse.ArgumentParser) -> None:
 def _source(args: argparse.Namespace, default_example: Path) -> PageSource:
     if args.sentence is not None and args.example:
         raise ExampleError("give SENTENCE or EXAMPLE, not both")
+    real = resolve(args.model).spec.kind != "toy"
     if args.cross:
-        if args.sentence is not None or args.example or args.model != "toy":
+        if args.sentence is not None or args.example or real:
             raise ExampleError("--cross shows its own translation example: drop --sentence, --example and --model")
         return cross_source()
-    if args.model == "minilm":
-        return minilm_source(args.sentence, args.example)
-    if args.model == "smollm2":
-        return smollm2_source(args.sentence, args.example)
+    if real:
+        return model_source(args.model, args.sentence, args.example)
     return toy_source(toy_example(args.sentence, args.example, default_example))
 
 

@@ -41,17 +41,22 @@ def slug(scene_class) -> str:
 
 
 def playlist(model: str = "toy") -> list:
-    """The toy explainer tells the whole story; the real model's shows the core segments on
-    its numbers, then what only a real model has (layers, all heads, rollout)."""
+    """The toy explainer tells the whole story; a real model's shows the core segments on its
+    numbers, then the segments its capabilities call for (models/spec.py): an encoder's layers,
+    heads and rollout; a decoder's RoPE, shared K/V, sink, heads, next token and KV cache, each
+    only where the model has it."""
+    from .context import model_spec
+
+    spec = model_spec(model)
     classes = {slug(cls): cls for cls in SEGMENTS} | STORY
-    if model == "minilm":
+    if spec.kind == "encoder":
         from .model import MODEL_SCENES
 
         return [classes[name] for name in CORE_ORDER] + list(MODEL_SCENES)
-    if model == "smollm2":  # then what only a real decoder has: RoPE, shared K/V, the sink, …
+    if spec.kind == "decoder":
         from .decoder import DECODER_SCENES
 
-        return [classes[name] for name in CORE_ORDER] + list(DECODER_SCENES)
+        return [classes[name] for name in CORE_ORDER] + [cls for cls in DECODER_SCENES if cls.applies(spec)]
     return [classes[name] for name in PLAYLIST_ORDER]
 
 

@@ -181,7 +181,7 @@ def test_cli_prints_the_trace_and_next_tokens_as_json():
 @pytest.mark.parametrize("argv,expected", [
     (["trace", "--model", "smollm2", "  "], "empty"),
     (["trace", "--model", "smollm2", "hi", "--d-model", "8"], "--d-model does not apply to --model smollm2"),
-    (["trace", "--model", "smollm2", "word " * 200], f"201 tokens, but the SmolLM2 trace takes at most {MAX_TOKENS}"),
+    (["trace", "--model", "smollm2", "word " * 200], f"201 byte-level BPE tokens, but SmolLM2-135M-Instruct takes at most {MAX_TOKENS}"),
 ])
 def test_cli_errors_are_one_line(argv, expected):
     code, out, err = run_cli(argv)

@@ -32,12 +32,24 @@ class ModelSpec:
     rope_bases: tuple[float | None, ...] = ()  # per layer: RoPE base θ (rotary models)
     qk_norm: bool = False  # per-head RMSNorm of q and k before RoPE (Qwen3, Gemma 3)
     next_token: bool = False  # has a language-model head: next-token segments apply
+    generation: bool = False  # greedy generation with a KV cache is traced (attention_math/generation.py)
+    norm: Literal["layer", "rms"] = "layer"  # LayerNorm (BERT, GPT-2) or RMSNorm (Llama-style)
     special_tokens: tuple[str, ...] = ()  # e.g. ("[CLS]", "[SEP]") or ("<bos>",)
     tokenizer_kind: TokenizerKind = "words"
     tokens_named: str = "tokens"  # how captions name its tokens: "WordPiece tokens (with [CLS] and [SEP])"
     source: str = ""  # the file or folder the weights came from
     dtype: str = "float64"  # the checkpoint's dtype: float32, float16, bfloat16, Q4_1, …
     quantisation_note: str | None = None  # said on screen when numbers come from a quantized file
+
+    @property
+    def tokens_described(self) -> str:
+        """What captions say about its tokens, once."""
+        if self.tokenizer_kind == "wordpiece" and len(self.special_tokens) == 2:
+            return f"WordPiece tokens, with {self.special_tokens[0]} at the start and {self.special_tokens[1]} at the end"
+        if self.tokenizer_kind in ("byte-bpe", "sentencepiece"):
+            marks = f", with {' and '.join(self.special_tokens)} added" if self.special_tokens else ""
+            return f"{self.tokens_named}: a token is a word with its leading space, or a piece of one{marks}"
+        return self.tokens_named
 
     @property
     def grouped_query(self) -> bool:

@@ -20,6 +20,10 @@ LAYER_TICKS = (1, 5, 10, 15, 20, 25, 30)  # layer numbers written above the grid
 class AttentionSink(DecoderScene):
     segment = "attention-sink"
 
+    @staticmethod
+    def applies(spec) -> bool:
+        return True  # every causal decoder: a softmax row must put its weight somewhere
+
     def setup(self) -> None:
         super().setup()
         self.sink = attention_sink(self.model)

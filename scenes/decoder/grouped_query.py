@@ -20,6 +20,10 @@ CACHE_BAR_WIDTH = 9.0  # the bar without sharing; the shared one is to scale
 class GroupedQuery(DecoderScene):
     segment = "grouped-query"
 
+    @staticmethod
+    def applies(spec) -> bool:
+        return spec.grouped_query
+
     def setup(self) -> None:
         super().setup()
         self.grouping = self.model.layers[self.context.layer].grouped_query

@@ -30,11 +30,15 @@ PITCH = (0.62, 0.43)  # across (heads), down (layers)
 class DecoderHeadsGrid(DecoderScene):
     segment = "decoder-heads-grid"
 
+    @staticmethod
+    def applies(spec) -> bool:
+        return True
+
     def construct(self) -> None:
         corner_title(self, "All heads", f"{self.model.n_layers} layers × {self.model.n_heads} heads")
         model = self.model
 
-        self.step("grid", f"Every head of SmolLM2 on this prompt: {model.n_layers} layers, {model.n_heads} heads each. "
+        self.step("grid", f"Every head of {self.spec.name} on this prompt: {model.n_layers} layers, {model.n_heads} heads each. "
                           "Each square is one head's attention weights, queries down, keys across, darker for "
                           "more; the upper right is empty because a token never sees the tokens after it.")
         grid = self.grid()

@@ -17,6 +17,10 @@ PROMPT_WIDTH = 13.4  # the prompt's chips wrap beyond this
 class NextToken(DecoderScene):
     segment = "next-token"
 
+    @staticmethod
+    def applies(spec) -> bool:
+        return spec.next_token and spec.norm == "rms"  # the segment spells out the final RMSNorm
+
     def construct(self) -> None:
         corner_title(self, "The next token", "what the last position predicts")
         model = self.model
@@ -60,9 +64,7 @@ class NextToken(DecoderScene):
         self.hold_for_caption(1.0)
 
     def model_name(self) -> str:
-        from attention_math.smollm2 import MODEL_NAME
-
-        return MODEL_NAME
+        return self.spec.name
 
     def prompt_row(self) -> VGroup:
         """The prompt as chips along the top (wrapped onto a second line when long), the last one

@@ -25,6 +25,10 @@ KEY_BACK = 5  # without KEY=, the key this many tokens before the query (or the 
 class RotaryPositions(DecoderScene):
     segment = "rotary-positions"
 
+    @staticmethod
+    def applies(spec) -> bool:
+        return spec.positions == "rotary"
+
     def setup(self) -> None:
         super().setup()
         query = self.presentation.focus_query
