@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "rnn":
             from .rnn import before_after_to_dict, cat_sat
             data = before_after_to_dict(cat_sat())
-        elif resolve(args.model).spec.kind != "toy":
+        elif resolve(args.model).spec.trained:
             from .models.export import model_trace_for_cli
             data = model_trace_for_cli(args)
         else:

@@ -70,8 +70,12 @@ def _turn(vector: np.ndarray, position: int, frequencies: np.ndarray) -> np.ndar
 
 
 # Where the drawn pairs are picked: one fast (about 57°–20° a step) and one slow (about 5°–1°).
-FAST_PAIRS = range(0, 4)
-SLOW_PAIRS = range(7, 12)
+def _pair_candidates(n_pairs: int) -> tuple[range, range]:
+    """Where to look for a fast and a slow pair: the first eighth, and 7/32 to 12/32 of the way
+    (pairs 0–3 and 7–11 of a 64-dimension head), never empty for small heads."""
+    fast_end = max(1, n_pairs // 8)
+    slow_start = max(fast_end, n_pairs * 7 // 32)
+    return range(0, fast_end), range(slow_start, max(slow_start + 1, n_pairs * 12 // 32))
 
 
 def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: int, shift: int = 20,
@@ -89,7 +93,7 @@ def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: i
     positions = ((query_token, key_token), (query_token + shift, key_token + shift), (query_token + shift, key_token))
     frequencies = rotary.frequencies
     if pairs is None:
-        pairs = tuple(_longest_pair(query, key, candidates) for candidates in (FAST_PAIRS, SLOW_PAIRS))
+        pairs = tuple(_longest_pair(query, key, candidates) for candidates in _pair_candidates(len(frequencies)))
     turned = [(_turn(query, p, frequencies), _turn(key, r, frequencies)) for p, r in positions]
     placements = tuple(Placement(p, r, p - r, float(q @ k)) for (p, r), (q, k) in zip(positions, turned))
     half = len(frequencies)

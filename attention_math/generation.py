@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .decoder_records import DecoderTrace
+from .models.decoder_records import DecoderTrace
 from .display import percentages
-from .smollm2 import rms_norm, swiglu
+from .models.families.llama_parts import rms_norm, swiglu
 from .trace import _frozen
 
 GENERATED_TOKENS = 3
@@ -123,9 +123,9 @@ def generation_trace(trace: DecoderTrace, layer: int, head: int, model=None, ste
     from threadpoolctl import threadpool_limits
 
     from .models.families import llama
-    from .models.registry import resolve
+    from .models.registry import BUILT_IN_NAMES, resolve
 
-    model = model or resolve("smollm2")
+    model = model or resolve(BUILT_IN_NAMES[2])  # SmolLM2, the packaged decoder
     shape = llama.Shape.of(model.config)
     if not 0 <= layer < shape.n_layers or not 0 <= head < shape.n_heads:
         raise ValueError(f"layer {layer}, head {head}: the model has {shape.n_layers} layers of {shape.n_heads} heads")

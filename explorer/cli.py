@@ -28,7 +28,7 @@ def add_explore_arguments(parser: argparse.ArgumentParser) -> None:
 def _source(args: argparse.Namespace, default_example: Path) -> PageSource:
     if args.sentence is not None and args.example:
         raise ExampleError("give SENTENCE or EXAMPLE, not both")
-    real = resolve(args.model).spec.kind != "toy"
+    real = resolve(args.model).spec.trained
     if args.cross:
         if args.sentence is not None or args.example or real:
             raise ExampleError("--cross shows its own translation example: drop --sentence, --example and --model")

@@ -9,7 +9,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from attention_math import AttentionTrace, Example, ExampleError, load_example, trace_example
+from attention_math.models.registry import BUILT_IN_NAMES
 
+DEFAULT_MODEL = BUILT_IN_NAMES[0]  # the seeded toy model
 DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat-sat.toml"
 
 
@@ -17,7 +19,7 @@ DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat
 class RenderContext:
     example: Example
     stills_dir: str | None = None  # where section-end stills go (None: don't save)
-    model: str = "toy"  # what the user typed: a built-in name, a model folder, a cached hub id (models/registry.py)
+    model: str = DEFAULT_MODEL  # what the user typed: a built-in name, a model folder, a cached hub id (models/registry.py)
     layer: int = 0
     head: int = 0
     query: int | None = None  # 0-based token the segments follow (QUERY=); None: the layout policy's choice
@@ -72,7 +74,7 @@ def model_facts(context: RenderContext):
     from .presentation import ModelFacts
 
     spec = model_spec(context.model)
-    if spec.kind == "toy":
+    if not spec.trained:
         return None
     positions = "no position vector is added: RoPE turns each head's queries and keys by position" \
         if spec.positions == "rotary" else None
@@ -133,7 +135,7 @@ def _trace_for(example: Example, model: str, layer: int) -> AttentionTrace:
 
 
 def is_real_model(model: str) -> bool:
-    return model_spec(model).kind != "toy"
+    return model_spec(model).trained
 
 
 def resolve_context(example: Example, model: str, layer: int | None = None, head: int | None = None,

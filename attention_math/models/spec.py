@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-Kind = Literal["toy", "encoder", "decoder"]
+Kind = Literal["seeded", "encoder", "decoder"]  # seeded: the toy model, weights from a seed
 Positions = Literal["none", "sinusoidal", "learned", "rotary"]
 TokenizerKind = Literal["words", "wordpiece", "byte-bpe", "sentencepiece"]
 
@@ -16,8 +16,8 @@ TokenizerKind = Literal["words", "wordpiece", "byte-bpe", "sentencepiece"]
 class ModelSpec:
     """Capabilities of one loaded model; scenes pick segments and captions from these fields."""
     name: str  # shown on screen: "all-MiniLM-L6-v2", "gpt2", "Qwen2-0.5B"
-    slug: str  # in media folder names: "minilm", "smollm2", "gpt2-1a2b3c"
-    family: str  # "toy", "bert", "gpt2", "llama", "gemma3"
+    slug: str  # in media folder names, e.g. "gpt2-1a2b3c"
+    family: str  # "seeded", "bert", "gpt2", "llama"
     architecture: str  # config.json's architectures[0] or the GGUF's general.architecture
     kind: Kind
     causal: bool
@@ -50,6 +50,11 @@ class ModelSpec:
             marks = f", with {' and '.join(self.special_tokens)} added" if self.special_tokens else ""
             return f"{self.tokens_named}: a token is a word with its leading space, or a piece of one{marks}"
         return self.tokens_named
+
+    @property
+    def trained(self) -> bool:
+        """A real checkpoint (not the seeded toy model): layers, heads and captions about a model apply."""
+        return self.kind != "seeded"
 
     @property
     def grouped_query(self) -> bool:

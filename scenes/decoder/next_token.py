@@ -34,8 +34,8 @@ class NextToken(DecoderScene):
         self.play(Create(prompt.box), run_time=0.5)
         self.hold_for_caption(1.0)
 
-        self.step("final-norm", "First a final RMSNorm: divide by the root mean square of the 576 numbers, "
-                                "then multiply each by a learned gain.")
+        self.step("final-norm", "First a final RMSNorm: divide by the root mean square of the "
+                                f"{self.spec.d_model} numbers, then multiply each by a learned gain.")
         self.play(FadeIn(vector.norm, shift=DOWN * 0.2), run_time=1.0)
         self.hold_for_caption(1.0)
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ...activations import gelu, layer_norm
-from ...minilm import LayerTrace, ModelTrace
+from ..encoder_records import LayerTrace, ModelTrace
 from ...trace import attention_trace
 from ..spec import ModelSpec, WeightSource
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...decoder_records import NextToken
-from ...smollm2 import rms_norm
+from ..decoder_records import NextToken
+from .llama_parts import rms_norm
 from ...trace import _frozen
 
 TOP_NEXT_TOKENS = 5

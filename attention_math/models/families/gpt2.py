@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...activations import layer_norm
-from ...decoder_records import DecoderTrace, NextToken
+from ..decoder_records import DecoderTrace, NextToken
 from ...trace import AttentionTrace, _frozen, attention_trace
 from ..spec import ModelSpec, WeightSource
 from .decoder_head import TOP_NEXT_TOKENS

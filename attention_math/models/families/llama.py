@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ...decoder_records import DecoderLayerTrace, DecoderTrace
+from ..decoder_records import DecoderLayerTrace, DecoderTrace
 from ...rope import llama3_frequencies, rotary_angles
-from ...smollm2 import _rope_and_groups, rms_norm, swiglu
+from .llama_parts import rope_and_groups, rms_norm, swiglu
 from ...trace import _frozen, attention_trace, causal_mask
 from ..spec import ModelSpec, WeightSource
 from .decoder_head import next_token_prediction
@@ -163,7 +163,7 @@ def _layer(weights: WeightSource, index: int, shape: Shape, tokens, x, rotary) -
         tokens, attention_norm.output, layer.w_q, layer.w_k_per_query_head, layer.w_v_per_query_head, layer.w_o,
         shape.n_heads, causal=True, biases=layer.biases, precision=PRECISION, rotate=rotary.rotate,
         head_norms=norms, d_k=shape.d_k, mask=window_mask(len(tokens), shape.windows[index]))
-    rope, grouped = _rope_and_groups(attention, rotary, layer, shape)
+    rope, grouped = rope_and_groups(attention, rotary, layer, shape)
     if norms:  # what RoPE turns is the normalised q and k
         rope = replace(rope, q=_frozen(norms[0](rope.q)), k=_frozen(norms[1](rope.k)))
     attention_residual = x + attention.output

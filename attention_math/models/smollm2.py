@@ -4,6 +4,7 @@ Hugging Face Llama folder: the cache's arrays are offered under Hugging Face's t
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 import numpy as np
 
@@ -12,6 +13,7 @@ from .registry import LoadedModel
 
 MODEL_NAME = "SmolLM2-135M-Instruct"
 QUANTISATION_NOTE = "numbers are those of the 4-bit Q4_1 file"
+MAX_TOKENS = 128  # every layer's (n, n) arrays are kept; no longer matrix could be shown anyway
 _HF_NAMES = {  # Hugging Face name (after "model.layers.{i}.") -> the cache's stacked array
     "input_layernorm.weight": "attention_norm", "post_attention_layernorm.weight": "mlp_norm",
     "self_attn.q_proj.weight": "w_q", "self_attn.k_proj.weight": "w_k", "self_attn.v_proj.weight": "w_v",
@@ -51,7 +53,7 @@ class CacheWeights(Mapping):
 def smollm2_model() -> LoadedModel:
     from tokenizers import Tokenizer
 
-    from ..gguf_weights import gguf_path, load_cached_arrays
+    from .gguf_weights import gguf_path, load_cached_arrays
 
     config, arrays, folder = load_cached_arrays()
     hf_config = {"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": config.d_model,
@@ -60,8 +62,23 @@ def smollm2_model() -> LoadedModel:
                  "rms_norm_eps": config.rms_norm_eps, "rope_theta": config.rope_theta, "vocab_size": config.vocab_size,
                  "max_position_embeddings": 8192, "tie_word_embeddings": True}
     spec = llama.describe(hf_config, str(gguf_path()), "Q4_1", MODEL_NAME, "smollm2")
-    from dataclasses import replace
     spec = replace(spec, quantisation_note=QUANTISATION_NOTE)
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     return LoadedModel(spec=spec, config=hf_config, weights=CacheWeights(arrays, config.n_layers), tokenizer=tokenizer,
                        family=llama)
+
+
+def load_model() -> LoadedModel:
+    from .registry import resolve
+
+    return resolve("smollm2")
+
+
+def tokenize_for_model(prompt: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Token texts (decoded, so " animal" keeps its leading space) and ids; no BOS, as the file says."""
+    return load_model().tokenize(prompt)
+
+
+def model_trace(prompt: str):
+    """SmolLM2 on a prompt: every intermediate value of every layer and the next-token guess."""
+    return load_model().trace(prompt)
