@@ -54,6 +54,7 @@ class SafetensorsWeights(Mapping):
 
     def __init__(self, files: list[Path]):
         self._entries: dict[str, tuple[np.memmap, dict]] = {}
+        self._sources: dict[str, Path] = {}
         for path in files:
             try:
                 with open(path, "rb") as file:
@@ -67,12 +68,25 @@ class SafetensorsWeights(Mapping):
                 if entry["dtype"] not in _SAFETENSORS_DTYPES:
                     raise ExampleError(f"model: {path.name}: tensor {name} has dtype {entry['dtype']}, not supported")
                 self._entries[name] = (data, entry)
+                self._sources[name] = path
 
     def __getitem__(self, name: str) -> np.ndarray:
         data, entry = self._entries[name]
         begin, end = entry["data_offsets"]
         raw = data[begin:end].view(np.dtype(_SAFETENSORS_DTYPES[entry["dtype"]])).reshape(entry["shape"])
+        if entry["dtype"] in ("BF16", "F16") and raw.nbytes >= _WIDEN_ON_DISK_BYTES:
+            return _widened_on_disk(self._sources[name], name, raw, entry["dtype"])
         return widen(raw, entry["dtype"])
+
+    def shape_of(self, name: str) -> tuple[int, ...]:
+        return tuple(self._entries[name][1]["shape"])
+
+    def rows(self, name: str, ids) -> np.ndarray:
+        """Some rows of a (vocab, d) matrix, widened alone: an embedding lookup never widens the whole table."""
+        data, entry = self._entries[name]
+        begin, end = entry["data_offsets"]
+        raw = data[begin:end].view(np.dtype(_SAFETENSORS_DTYPES[entry["dtype"]])).reshape(entry["shape"])
+        return widen(np.asarray(raw[ids]), entry["dtype"])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
@@ -86,6 +100,40 @@ class SafetensorsWeights(Mapping):
 
     def n_bytes(self) -> int:
         return sum(entry["data_offsets"][1] - entry["data_offsets"][0] for _, entry in self._entries.values())
+
+
+# A half-precision matrix this large is widened to float32 once, into a file beside the SmolLM2 cache,
+# and mapped from there: a trace then holds file pages (which the system can drop), not 4 bytes of
+# fresh memory per weight, and the next run skips the conversion.
+_WIDEN_ON_DISK_BYTES = 8 << 20
+
+
+def widened_cache_folder(source: Path) -> Path:
+    """Where a half-precision file's widened tensors are kept (keyed by its path, size and time)."""
+    import hashlib
+
+    from .gguf_weights import cache_root
+
+    stat = source.stat()
+    key = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    return cache_root() / "widened" / key
+
+
+def _widened_on_disk(source: Path, name: str, raw: np.ndarray, dtype: str) -> np.ndarray:
+    import os
+    import tempfile
+
+    path = widened_cache_folder(source) / f"{name}.npy"
+    if not path.is_file():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".partial")
+            with os.fdopen(handle, "wb") as file:
+                np.save(file, widen(raw, dtype))
+            os.replace(temporary, path)
+        except OSError:  # no room or no rights: widen in memory instead
+            return widen(raw, dtype)
+    return np.load(path, mmap_mode="r")
 
 
 class _TensorsOnlyUnpickler(pickle.Unpickler):
@@ -150,6 +198,13 @@ class ArrayWeights(dict):
 
     def n_bytes(self) -> int:
         return sum(array.nbytes for array in self.values())
+
+
+def take_rows(weights, name: str, ids) -> np.ndarray:
+    """weights[name][ids] as float64, reading only those rows where the source can."""
+    ids = ids if isinstance(ids, slice) else list(ids)
+    rows = weights.rows(name, ids) if hasattr(weights, "rows") else np.asarray(weights[name])[ids]
+    return np.array(rows, dtype=np.float64)
 
 
 def weights_in(folder: Path):

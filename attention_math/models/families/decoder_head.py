@@ -17,8 +17,9 @@ def next_token_prediction(weights, hidden: np.ndarray, eps: float, decode, norm_
     if not complete:
         return {"final_norm": None, "logits": None, "probabilities": None, "next_tokens": ()}
     final_norm = rms_norm(hidden, np.asarray(weights[norm_name], dtype=np.float64) + norm_offset, eps)
-    output = np.asarray(weights[output_name])  # (vocab, d): only the last position's row is computed
-    logits = output.astype(np.float64) @ final_norm.output[-1]
+    from .llama import chunked_logits
+
+    logits = chunked_logits(weights, output_name, final_norm.output[-1])  # only the last position predicts
     if softcap:
         logits = np.tanh(logits / softcap) * softcap
     shifted = np.exp(logits - logits.max())

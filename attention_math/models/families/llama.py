@@ -18,6 +18,7 @@ from ..decoder_records import DecoderLayerTrace, DecoderTrace
 from ...rope import llama3_frequencies, rotary_angles
 from .llama_parts import rope_and_groups, rms_norm, swiglu
 from ...trace import _frozen, attention_trace, causal_mask
+from ..loaders import take_rows
 from ..spec import ModelSpec, WeightSource
 from .decoder_head import next_token_prediction
 
@@ -93,6 +94,13 @@ def _f64(array) -> np.ndarray:
     return np.array(array, dtype=np.float64)
 
 
+def _matrix(array) -> np.ndarray:
+    """A weight as stored when it is float32 or float64 (a view of the mapped file: no copy, no memory),
+    else widened to float32. x @ W with float64 x is then float64 arithmetic on the exact weights."""
+    array = np.asarray(array)
+    return array if array.dtype in (np.float32, np.float64) else array.astype(np.float32)
+
+
 class _LayerWeights:
     """One layer's matrices as x @ W, float64; K and V also widened to one block per query head."""
 
@@ -101,7 +109,7 @@ class _LayerWeights:
         attention = prefix + "self_attn."
 
         def matrix(name: str) -> np.ndarray:
-            return _f64(weights[name + ".weight"]).T
+            return _matrix(weights[name + ".weight"]).T
 
         self.attention_norm = _f64(weights[prefix + "input_layernorm.weight"])
         self.mlp_norm = _f64(weights[prefix + "post_attention_layernorm.weight"])
@@ -128,8 +136,15 @@ def layer_weights(weights: WeightSource, index: int, shape: Shape) -> _LayerWeig
 def logits_of(weights: WeightSource, hidden: np.ndarray, eps: float) -> np.ndarray:
     """The last position's next-token logits: final RMSNorm, then the output matrix (or the tied embeddings)."""
     final = rms_norm(hidden[-1:], _f64(weights["model.norm.weight"]), eps).output[0]
-    output = weights["lm_head.weight"] if "lm_head.weight" in weights else weights["model.embed_tokens.weight"]
-    return np.asarray(output).astype(np.float64) @ final
+    return chunked_logits(weights, "lm_head.weight" if "lm_head.weight" in weights else "model.embed_tokens.weight",
+                          final)
+
+
+def chunked_logits(weights: WeightSource, name: str, vector: np.ndarray, rows: int = 16384) -> np.ndarray:
+    """weights[name] (vocab, d) @ vector in float64, a block of rows at a time: a 128k × 2048 output
+    matrix is never widened whole."""
+    n_rows = weights.shape_of(name)[0] if hasattr(weights, "shape_of") else np.shape(weights[name])[0]
+    return np.concatenate([take_rows(weights, name, slice(i, i + rows)) @ vector for i in range(0, n_rows, rows)])
 
 
 def _widener(shape: Shape, group: int):
@@ -181,7 +196,7 @@ def forward(config: Mapping, weights: WeightSource, token_ids, tokens, sentence:
 
     shape = Shape.of(config)
     tokens = tuple(tokens)
-    embeddings = _f64(np.asarray(weights["model.embed_tokens.weight"])[list(token_ids)])
+    embeddings = take_rows(weights, "model.embed_tokens.weight", token_ids)
     rotary = rotary_angles(len(tokens), shape.d_k, shape.theta, frequencies(config, shape.d_k))
     last = shape.n_layers if upto_layer is None else upto_layer + 1
     with threadpool_limits(limits=1, user_api="blas"):  # steady on a shared machine (see smollm2.py)

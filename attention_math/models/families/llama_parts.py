@@ -9,6 +9,10 @@ from ...trace import AttentionTrace, _frozen
 from ..decoder_records import GroupedQueryTrace, RMSNormTrace, RopeTrace, SwiGLUTrace
 
 
+def _f64(matrix: np.ndarray) -> np.ndarray:
+    return matrix.astype(np.float64, copy=False)
+
+
 def rms_norm(x: np.ndarray, gain: np.ndarray, eps: float) -> RMSNormTrace:
     """Per row: divide by the root mean square (no mean is subtracted), then multiply by the gain."""
     rms = np.sqrt(np.mean(x * x, axis=-1) + eps)
@@ -23,13 +27,13 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def swiglu(x: np.ndarray, weights) -> SwiGLUTrace:
-    gate, up = x @ weights.w_gate, x @ weights.w_up
+    gate, up = x @ _f64(weights.w_gate), x @ _f64(weights.w_up)  # cast first: mixed-dtype matmul skips BLAS
     activated_gate = gate * sigmoid(gate)  # SiLU
     product = activated_gate * up
     return SwiGLUTrace(
         input=_frozen(x), w_gate=_frozen(weights.w_gate), w_up=_frozen(weights.w_up),
         w_down=_frozen(weights.w_down), gate=_frozen(gate), up=_frozen(up),
-        activated_gate=_frozen(activated_gate), product=_frozen(product), output=_frozen(product @ weights.w_down),
+        activated_gate=_frozen(activated_gate), product=_frozen(product), output=_frozen(product @ _f64(weights.w_down)),
     )
 
 
