@@ -29,6 +29,19 @@ def kept_indices(count: int, limit: int | None) -> list[int | None]:
 NUMBER_POLICY = {"readable": False}
 
 
+def matrix_decimals(shown_values, precision: int) -> int:
+    """The decimals a NumberMatrix of these shown values uses under the scene's number policy."""
+    return readable_decimals(shown_values, precision) if NUMBER_POLICY["readable"] else precision
+
+
+def shown_decimals(values, precision: int, rows=None, max_cols: int | None = None) -> int:
+    """The decimals NumberMatrix(values, precision, rows=rows, max_cols=max_cols) would choose."""
+    values = np.asarray(values)
+    row_ids = [i for i in (rows if rows is not None else range(values.shape[0])) if i is not None]
+    col_ids = [j for j in kept_indices(values.shape[1], max_cols) if j is not None]
+    return matrix_decimals(values[np.ix_(row_ids, col_ids)], precision)
+
+
 class NumberMatrix(VGroup):
     """values[i, j] drawn in a grid; `source` names the array in the trace ("x", "heads[0].q"),
     or `source_of(i, j)` gives each cell's field path (for slices and transposes).
@@ -86,9 +99,9 @@ class NumberMatrix(VGroup):
         self.row_ids = list(rows) if rows is not None else kept_indices(values.shape[0], max_rows)
         self.col_ids = list(cols) if cols is not None else kept_indices(values.shape[1], max_cols)
         source_of = source_of or (lambda i, j: f"{source}[{i}, {j}]")
-        if NUMBER_POLICY["readable"] and percents is None:  # a real model's values: 0.0512, not 0.05
+        if percents is None:  # a real model's values: 0.0512, not 0.05
             shown = values[np.ix_([i for i in self.row_ids if i is not None], [j for j in self.col_ids if j is not None])]
-            precision = readable_decimals(shown, precision)
+            precision = matrix_decimals(shown, precision)
         self.precision = precision
         self.numbers = [[self._cell_text(i, j, mask, precision, source_of, percents, masked_text, size, show_numbers)
                          for j in self.col_ids] for i in self.row_ids]

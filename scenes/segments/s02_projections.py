@@ -10,6 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTr
 
 from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
+from ..components.matrix import matrix_decimals, shown_decimals
 from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.parts import Parts
@@ -125,11 +126,12 @@ class ProjectionsSegment(ExplainerScene):
         # Always Q's first number: only it is spelled out, and every role's layout must reserve
         # the same room for it, so W_K and W_V land exactly where W_Q was.
         b_q = bias_of(trace, "b_q")
+        x_digits, w_digits = x.precision, matrix_decimals(trace.w_q[:, :1], self.input_precision)  # as the matrices show them
         product = SpelledProduct(
-            [(trace.x[0, k], self.input_precision, f"x[0, {k}]") for k in range(trace.d_model)],
-            [(trace.w_q[k, 0], self.input_precision, f"w_q[{k}, 0]") for k in range(trace.d_model)],
-            (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=self.stage.width,
-            bias=None if b_q is None else (b_q[0], self.input_precision, "b_q[0]"),
+            [(trace.x[0, k], x_digits, f"x[0, {k}]") for k in range(trace.d_model)],
+            [(trace.w_q[k, 0], w_digits, f"w_q[{k}, 0]") for k in range(trace.d_model)],
+            (trace.q[0, 0], shown_decimals(trace.q, trace.precision, ids, wide), "q[0, 0]"), right_color=theme.query,
+            max_width=self.stage.width, bias=None if b_q is None else (b_q[0], w_digits, "b_q[0]"),
         )
         g = VGroup(x, w, result, x_title, w_title, result_title, equation)
         product_height = product.height + 0.35
