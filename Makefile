@@ -23,11 +23,15 @@ FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--senten
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) \
 	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
 
-.PHONY: setup test render stills figure explore bench bench-render bench-long bench-models clean
+.PHONY: setup setup-test test render stills figure explore bench bench-render bench-long bench-models clean
+# What rendering needs (no torch, transformers, browser or LibreOffice); the tests add those.
 setup:
-	@bash scripts/setup.sh
+	@SETUP_JOB=render bash scripts/setup.sh
 
-test: setup
+setup-test:
+	@SETUP_JOB=test bash scripts/setup.sh
+
+test: setup-test
 	@$(PYTHON) -m pytest -q
 
 render: setup
@@ -57,7 +61,7 @@ bench-long: setup
 	@$(PYTHON) -m benchmarks.bench_length
 
 # Issue 19: load and trace times of the packaged models and of a random 1B model (Llama 3.2 1B's shape).
-bench-models: setup
+bench-models: setup-test
 	@$(PYTHON) -m benchmarks.bench_models
 
 clean:

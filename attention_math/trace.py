@@ -100,6 +100,14 @@ class AttentionTrace:
         return len(self.tokens)
 
     @property
+    def window(self) -> int | None:
+        """The sliding window, when the mask also hides keys too far back (a query sees itself and
+        the window − 1 tokens before it: Mistral, Gemma's local layers); None otherwise."""
+        seen = self.mask.sum(axis=1)
+        full = np.arange(1, self.n_tokens + 1) if self.causal else np.full(self.n_tokens, self.n_tokens)
+        return int(seen.max()) if (seen < full).any() else None
+
+    @property
     def n_pairs(self) -> int:
         """Query–key pairs: n × n scores per head."""
         return self.n_tokens ** 2

@@ -67,6 +67,7 @@ def test_sliding_window_hides_old_keys(family_pair):
     weights = trace.layers[0].attention.heads[0].weights
     n = weights.shape[0]
     assert window < n and all(weights[i, j] == 0.0 for i in range(n) for j in range(n) if i - j >= window or j > i)
+    assert trace.layers[0].attention.window == window  # what the dot-products segment says on screen
 
 
 def test_upto_layer_stops_early(family_pair):
