@@ -107,7 +107,7 @@ def _feed(model, layers: list, cache: _KVCache, token_id: int, cos: np.ndarray, 
         shifted = np.exp(scaled - scaled.max(axis=1, keepdims=True))
         attention = shifted / shifted.sum(axis=1, keepdims=True)
         heads_out = np.einsum("hn,hnd->hd", attention, values[kv_of]).reshape(-1)
-        x = x + (heads_out @ weights.w_o)[None, :]
+        x = x + (heads_out @ weights.w_o + weights.biases.get("o", 0.0))[None, :]
         x = x + swiglu(rms_norm(x, weights.mlp_norm, shape.eps).output, weights).output
         if index == watch[0]:
             h, g = watch[1], watch[1] // group

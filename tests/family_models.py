@@ -22,6 +22,10 @@ TINY = {
                                                     "low_freq_factor": 1.0, "high_freq_factor": 4.0,
                                                     "original_max_position_embeddings": 32},
                                    tie_word_embeddings=False)),
+    # Llama with attention_bias and mlp_bias (o_proj and the MLP get biases too: a path no other entry has)
+    "llama-biased": ("LlamaConfig", dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                                          num_key_value_heads=4, intermediate_size=48, vocab_size=120,
+                                          max_position_embeddings=128, attention_bias=True, mlp_bias=True)),
     "mistral": ("MistralConfig", dict(hidden_size=48, num_hidden_layers=2, num_attention_heads=4,
                                        num_key_value_heads=2, intermediate_size=64, vocab_size=120,
                                        max_position_embeddings=128, sliding_window=4, head_dim=12)),

@@ -54,7 +54,7 @@ def test_spec_says_what_the_model_is(family_pair):
     assert spec.kind == ("encoder" if family in ENCODERS else "decoder")
     assert spec.n_heads == config.num_attention_heads and spec.n_layers == config.num_hidden_layers
     assert spec.n_kv_heads == getattr(config, "num_key_value_heads", None) or spec.n_heads
-    assert spec.positions == ("rotary" if family in ("llama", "mistral", "qwen2", "qwen3") else "learned")
+    assert spec.positions == ("learned" if family in ENCODERS + ("gpt2",) else "rotary")
     assert spec.dtype == "float32"
 
 
@@ -77,9 +77,11 @@ def test_upto_layer_stops_early(family_pair):
     np.testing.assert_array_equal(first.layers[0].attention.heads[0].weights, full.layers[0].attention.heads[0].weights)
 
 
-@pytest.mark.parametrize("family", ["bert", "qwen3"])
+@pytest.mark.parametrize("family", sorted(TINY))
 def test_bfloat16_checkpoint(family, tmp_path):
-    """bfloat16 weights are read exactly (bf16 → float32 is exact), so the bound stays 1e-5."""
+    """bfloat16 weights are read exactly (bf16 → float32 → float64 is exact) and the oracle loads the same
+    bfloat16 file into float64, so both sides compute in float64 on identical numbers: the bound stays
+    1e-5 (what differs is summation order, measured ≈ 1e-6)."""
     tiny_folder(family, tmp_path, dtype="bfloat16")
     import transformers
 
@@ -98,3 +100,48 @@ def test_bfloat16_checkpoint(family, tmp_path):
     for index, layer in enumerate(trace.layers):
         ours = np.stack([head.weights for head in layer.attention.heads])
         np.testing.assert_allclose(ours, out.attentions[index][0].numpy(), atol=1e-5, rtol=0)
+
+
+def test_older_rope_keys_mean_the_same(family_pair, tmp_path):
+    """Llama 3's own config.json says rope_theta and rope_scaling {"rope_type": "llama3", ...} at the top
+    level (transformers 5 writes rope_parameters): both spellings give the same trace."""
+    family, _, loaded = family_pair
+    if family != "llama":
+        pytest.skip("the llama entry carries llama3 RoPE scaling")
+    import json
+    import shutil
+
+    source = loaded.spec.source
+    from pathlib import Path
+
+    for item in Path(source).iterdir():
+        shutil.copy(item, tmp_path / item.name)
+    config = json.loads((tmp_path / "config.json").read_text())
+    rope = config.pop("rope_parameters")
+    config["rope_theta"] = rope.pop("rope_theta")
+    config["rope_scaling"] = rope  # {"rope_type": "llama3", "factor": 8.0, ...} as Llama 3.1 writes it
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    from attention_math.models.registry import resolve
+
+    old = resolve(str(tmp_path)).trace(SENTENCE)
+    new = loaded.trace(SENTENCE)
+    d_k = loaded.spec.head_dim
+    unscaled = config["rope_theta"] ** (-np.arange(0, d_k, 2) / d_k)
+    assert np.isclose(old.rotary.frequencies[-1], unscaled[-1] / 8)  # the slowest pairs slowed by factor 8
+    np.testing.assert_array_equal(old.rotary.frequencies, new.rotary.frequencies)
+    np.testing.assert_array_equal(old.logits, new.logits)
+
+
+def test_biased_llama_generates_what_transformers_generates(family_pair):
+    """The KV-cache generation uses o_proj's and the MLP's biases as the full pass does."""
+    family, model, loaded = family_pair
+    if family != "llama-biased":
+        pytest.skip("only this entry has o_proj and MLP biases")
+    from attention_math.generation import GENERATED_TOKENS, generation_trace
+
+    trace = loaded.trace(SENTENCE)
+    generation = generation_trace(trace, 1, 0, model=loaded)
+    with torch.no_grad():
+        out = model.double().generate(torch.tensor([list(trace.token_ids)]), max_new_tokens=GENERATED_TOKENS,
+                                      do_sample=False, pad_token_id=0)
+    assert generation.generated_ids == tuple(out[0, len(trace.token_ids):].tolist())

@@ -123,6 +123,10 @@ class _LayerWeights:
                            if f"{attention}{key}_proj.bias" in weights}
         self.biases = {"q": self.raw_biases["q"]} if "q" in self.raw_biases else {}
         self.biases.update({key: widen(self.raw_biases[key][None, :])[0] for key in "kv" if key in self.raw_biases})
+        if attention + "o_proj.bias" in weights:  # Llama's attention_bias=True biases o_proj too
+            self.biases["o"] = _f64(weights[attention + "o_proj.bias"])
+        self.mlp_biases = {part: _f64(weights[f"{prefix}mlp.{part}_proj.bias"]) for part in ("gate", "up", "down")
+                           if f"{prefix}mlp.{part}_proj.bias" in weights}  # Llama's mlp_bias=True
         self.shape = shape
         if shape.qk_norm:
             self.norm_q = _head_rms(_f64(weights[attention + "q_norm.weight"]), shape.eps)

@@ -27,13 +27,15 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def swiglu(x: np.ndarray, weights) -> SwiGLUTrace:
+    biases = getattr(weights, "mlp_biases", {})  # Llama with mlp_bias=True; none elsewhere
     gate, up = x @ _f64(weights.w_gate), x @ _f64(weights.w_up)  # cast first: mixed-dtype matmul skips BLAS
+    gate, up = gate + biases.get("gate", 0.0), up + biases.get("up", 0.0)
     activated_gate = gate * sigmoid(gate)  # SiLU
     product = activated_gate * up
     return SwiGLUTrace(
         input=_frozen(x), w_gate=_frozen(weights.w_gate), w_up=_frozen(weights.w_up),
         w_down=_frozen(weights.w_down), gate=_frozen(gate), up=_frozen(up),
-        activated_gate=_frozen(activated_gate), product=_frozen(product), output=_frozen(product @ _f64(weights.w_down)),
+        activated_gate=_frozen(activated_gate), product=_frozen(product), output=_frozen(product @ _f64(weights.w_down) + biases.get("down", 0.0)),
     )
 
 
