@@ -15,6 +15,12 @@ TINY = {
                                               intermediate_size=64, vocab_size=120, max_position_embeddings=70)),
     "distilbert": ("DistilBertConfig", dict(dim=48, n_layers=2, n_heads=3, hidden_dim=64, vocab_size=120,
                                              max_position_embeddings=64)),
+    "bert-tanh": ("BertConfig", dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=40,
+                                      vocab_size=120, max_position_embeddings=64, hidden_act="gelu_new")),
+    # GPT-2 variants some checkpoints use: ReLU MLP, scores ÷ (layer + 1), an untied output matrix
+    "gpt2-variant": ("GPT2Config", dict(n_embd=32, n_layer=2, n_head=4, vocab_size=120, n_positions=64,
+                                        activation_function="relu", scale_attn_by_inverse_layer_idx=True,
+                                        tie_word_embeddings=False)),
     "gpt2": ("GPT2Config", dict(n_embd=48, n_layer=2, n_head=3, vocab_size=120, n_positions=64)),
     "llama": ("LlamaConfig", dict(hidden_size=48, num_hidden_layers=2, num_attention_heads=6, num_key_value_heads=2,
                                    intermediate_size=64, vocab_size=120, max_position_embeddings=256,
@@ -32,10 +38,14 @@ TINY = {
     "qwen2": ("Qwen2Config", dict(hidden_size=48, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=1,
                                    intermediate_size=64, vocab_size=120, max_position_embeddings=128,
                                    tie_word_embeddings=True)),
+    "qwen2-window": ("Qwen2Config", dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                                          num_key_value_heads=2, intermediate_size=48, vocab_size=120,
+                                          max_position_embeddings=128, use_sliding_window=True, sliding_window=5,
+                                          max_window_layers=1)),  # layer 0 global, layer 1 a window of 5
     "qwen3": ("Qwen3Config", dict(hidden_size=40, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
                                    head_dim=16, intermediate_size=64, vocab_size=120, max_position_embeddings=128)),
 }
-ENCODERS = ("bert", "roberta", "xlm-roberta", "distilbert")
+ENCODERS = ("bert", "bert-tanh", "roberta", "xlm-roberta", "distilbert")
 
 
 def build_tiny(family: str, folder: Path, dtype: str = "float32", seed: int = 0):
@@ -70,7 +80,7 @@ def save_tokenizer(family: str, folder: Path) -> None:
     ([CLS] … [SEP] for BERT and DistilBERT, <s> … </s> for RoBERTa, nothing for the decoders)."""
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
 
-    specials = {"bert": ("[CLS]", "[SEP]"), "distilbert": ("[CLS]", "[SEP]"), "roberta": ("<s>", "</s>"),
+    specials = {"bert": ("[CLS]", "[SEP]"), "bert-tanh": ("[CLS]", "[SEP]"), "distilbert": ("[CLS]", "[SEP]"), "roberta": ("<s>", "</s>"),
                 "xlm-roberta": ("<s>", "</s>")}.get(family)
     vocab = {"[UNK]": 0, "<pad>": 1, "[CLS]": 2, "[SEP]": 3, "<s>": 4, "</s>": 5}
     vocab.update({word: 10 + i for i, word in enumerate(WORDS)})

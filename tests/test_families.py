@@ -54,7 +54,7 @@ def test_spec_says_what_the_model_is(family_pair):
     assert spec.kind == ("encoder" if family in ENCODERS else "decoder")
     assert spec.n_heads == config.num_attention_heads and spec.n_layers == config.num_hidden_layers
     assert spec.n_kv_heads == getattr(config, "num_key_value_heads", None) or spec.n_heads
-    assert spec.positions == ("learned" if family in ENCODERS + ("gpt2",) else "rotary")
+    assert spec.positions == ("learned" if family in ENCODERS or family.startswith("gpt2") else "rotary")
     assert spec.dtype == "float32"
 
 
@@ -108,22 +108,13 @@ def test_older_rope_keys_mean_the_same(family_pair, tmp_path):
     family, _, loaded = family_pair
     if family != "llama":
         pytest.skip("the llama entry carries llama3 RoPE scaling")
-    import json
-    import shutil
-
-    source = loaded.spec.source
-    from pathlib import Path
-
-    for item in Path(source).iterdir():
-        shutil.copy(item, tmp_path / item.name)
-    config = json.loads((tmp_path / "config.json").read_text())
+    config = _copied(loaded, tmp_path)
     rope = config.pop("rope_parameters")
     config["rope_theta"] = rope.pop("rope_theta")
     config["rope_scaling"] = rope  # {"rope_type": "llama3", "factor": 8.0, ...} as Llama 3.1 writes it
-    (tmp_path / "config.json").write_text(json.dumps(config))
     from attention_math.models.registry import resolve
 
-    old = resolve(str(tmp_path)).trace(SENTENCE)
+    old = _rewritten(tmp_path, config, resolve).trace(SENTENCE)
     new = loaded.trace(SENTENCE)
     d_k = loaded.spec.head_dim
     unscaled = config["rope_theta"] ** (-np.arange(0, d_k, 2) / d_k)
@@ -145,3 +136,59 @@ def test_biased_llama_generates_what_transformers_generates(family_pair):
         out = model.double().generate(torch.tensor([list(trace.token_ids)]), max_new_tokens=GENERATED_TOKENS,
                                       do_sample=False, pad_token_id=0)
     assert generation.generated_ids == tuple(out[0, len(trace.token_ids):].tolist())
+
+
+def test_qwen_windows_from_layer_types_or_older_keys(family_pair, tmp_path):
+    """Qwen2 with use_sliding_window: windows from max_window_layers on, whether config.json lists
+    layer_types (transformers 5) or not (older files); the windowed layer's mask is a real mask."""
+    family, _, loaded = family_pair
+    if family != "qwen2-window":
+        pytest.skip("only this entry has a window on some layers")
+    assert loaded.spec.windows == (None, 5)
+    config = _copied(loaded, tmp_path)
+    config.pop("layer_types")
+    config["sliding_window"] = 5  # transformers 5 writes None when use_sliding_window is off; older files kept it
+    from attention_math.models.registry import resolve
+
+    assert _rewritten(tmp_path, config, resolve).spec.windows == (None, 5)
+    weights = loaded.trace(SENTENCE).layers[1].attention.heads[0].weights
+    assert np.all(weights[np.tril(np.ones(weights.shape, dtype=bool), -5)] == 0.0)
+
+
+def _copied(loaded, folder):
+    import json
+    import shutil
+    from pathlib import Path
+
+    for item in Path(loaded.spec.source).iterdir():
+        shutil.copy(item, folder / item.name)
+    return json.loads((folder / "config.json").read_text())
+
+
+def _rewritten(folder, config, resolve):
+    import json
+
+    (folder / "config.json").write_text(json.dumps(config))
+    return resolve(str(folder))
+
+
+@pytest.mark.parametrize("family, change, said", [
+    ("bert", {"position_embedding_type": "relative_key"}, "position_embedding_type 'relative_key' is not supported"),
+    ("bert", {"hidden_act": "mish"}, "activation 'mish' is not supported"),
+    ("gpt2", {"activation_function": "quick_gelu"}, "activation 'quick_gelu' is not supported"),
+    ("llama", {"hidden_act": "gelu"}, "hidden_act 'gelu' is not supported"),
+    ("llama", {"rope_parameters": {"rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0}},
+     "RoPE type 'yarn' is not supported"),
+])
+def test_what_we_do_not_compute_is_refused_in_one_line(family, change, said, tmp_path):
+    """A variant whose arithmetic we don't do is refused by name, never traced with the wrong numbers."""
+    import json
+
+    from attention_math.example import ExampleError
+    from attention_math.models.registry import resolve
+
+    tiny_folder(family, tmp_path)
+    config = json.loads((tmp_path / "config.json").read_text()) | change
+    with pytest.raises(ExampleError, match=f"^model: .*{said}") as refused:
+        _rewritten(tmp_path, config, resolve)
+    assert "\n" not in str(refused.value)

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ...activations import gelu, layer_norm
+from ...activations import activation, layer_norm
+from ...example import ExampleError
 from ..encoder_records import LayerTrace, ModelTrace
 from ...trace import attention_trace
 from ..spec import ModelSpec, WeightSource
@@ -43,8 +44,18 @@ def _sizes(config: Mapping) -> tuple[int, int, int]:
     return int(config["num_hidden_layers"]), int(config["hidden_size"]), int(config["num_attention_heads"])
 
 
+def _activation(config: Mapping):
+    """The feed-forward non-linearity config.json names (DistilBERT calls it `activation`)."""
+    key = "activation" if config.get("model_type") == "distilbert" else "hidden_act"
+    return activation(str(config.get(key, "gelu")), "feed-forward")
+
+
 def describe(config: Mapping, source: str, dtype: str, name: str, slug: str) -> ModelSpec:
     n_layers, d_model, n_heads = _sizes(config)
+    _activation(config)  # refused here, in one line, if unknown
+    if config.get("position_embedding_type", "absolute") != "absolute":  # relative_key(_query) adds a term
+        raise ExampleError(f"model: position_embedding_type {config['position_embedding_type']!r} is not "
+                           "supported (only absolute positions)")
     offset = _position_offset(config)
     special = ("[CLS]", "[SEP]") if config.get("model_type") in ("bert", "distilbert") else ("<s>", "</s>")
     return ModelSpec(
@@ -100,7 +111,7 @@ def _layer(config: Mapping, weights: WeightSource, names: dict, index: int, toke
                                 biases={key: vector(key) for key in "qkvo"}, precision=PRECISION)
     eps = _eps(config)
     residual_norm = layer_norm(x + attention.output, (vector("norm1", ".weight"), vector("norm1")), eps)
-    intermediate = gelu(residual_norm @ matrix("in") + vector("in"))
+    intermediate = _activation(config)(residual_norm @ matrix("in") + vector("in"))
     ffn_output = intermediate @ matrix("out") + vector("out")
     hidden = layer_norm(residual_norm + ffn_output, (vector("norm2", ".weight"), vector("norm2")), eps)
     return LayerTrace(index=index, attention=attention, attention_residual_norm=_f64(residual_norm),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...activations import layer_norm
+from ...activations import activation, layer_norm
 from ..decoder_records import DecoderTrace, NextToken
 from ...trace import AttentionTrace, _frozen, attention_trace
 from ..spec import ModelSpec, WeightSource
@@ -26,7 +26,7 @@ class GPT2LayerTrace:
     attention: AttentionTrace  # causal, biases from c_attn and c_proj
     attention_residual: np.ndarray  # (n, d) input + attention.output
     mlp_norm: np.ndarray  # (n, d) LayerNorm(attention_residual)
-    mlp_hidden: np.ndarray  # (n, 4d) GELU(mlp_norm @ W_fc + b_fc), tanh form
+    mlp_hidden: np.ndarray  # (n, 4d) act(mlp_norm @ W_fc + b_fc): GELU, tanh form, unless config says otherwise
     mlp_output: np.ndarray  # (n, d) mlp_hidden @ W_proj + b_proj
     hidden: np.ndarray  # (n, d) attention_residual + mlp_output
 
@@ -37,6 +37,7 @@ def _sizes(config: Mapping) -> tuple[int, int, int]:
 
 def describe(config: Mapping, source: str, dtype: str, name: str, slug: str) -> ModelSpec:
     n_layers, d_model, n_heads = _sizes(config)
+    _activation(config)  # refused here, in one line, if unknown
     return ModelSpec(
         name=name, slug=slug, family="gpt2", architecture=(config.get("architectures") or ["GPT2Model"])[0],
         kind="decoder", causal=True, positions="learned", n_layers=n_layers, d_model=d_model, n_heads=n_heads,
@@ -45,8 +46,14 @@ def describe(config: Mapping, source: str, dtype: str, name: str, slug: str) -> 
         tokens_named="byte-level BPE tokens", source=source, dtype=dtype)
 
 
-def gelu_tanh(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
+def _activation(config: Mapping):
+    return activation(str(config.get("activation_function", "gelu_new")), "MLP")
+
+
+def _scale(config: Mapping, index: int, d_k: int) -> float:
+    """1/√d_k, or 1 when scale_attn_weights is off; also ÷ (layer + 1) with scale_attn_by_inverse_layer_idx."""
+    scale = 1.0 / np.sqrt(d_k) if config.get("scale_attn_weights", True) else 1.0
+    return scale / (index + 1) if config.get("scale_attn_by_inverse_layer_idx") else scale
 
 
 def _layer(config: Mapping, weights: WeightSource, prefix: str, index: int, tokens, x) -> GPT2LayerTrace:
@@ -62,11 +69,13 @@ def _layer(config: Mapping, weights: WeightSource, prefix: str, index: int, toke
     w_q, w_k, w_v = (fused[:, i * d_model:(i + 1) * d_model] for i in range(3))
     biases = {key: fused_bias[i * d_model:(i + 1) * d_model] for i, key in enumerate("qkv")}
     biases["o"] = get("attn.c_proj.bias")
-    attention = attention_trace(tokens, attention_norm, w_q, w_k, w_v, get("attn.c_proj.weight"), _sizes(config)[2],
-                                causal=True, biases=biases, precision=PRECISION)
+    n_heads = _sizes(config)[2]
+    attention = attention_trace(tokens, attention_norm, w_q, w_k, w_v, get("attn.c_proj.weight"), n_heads,
+                                causal=True, biases=biases, precision=PRECISION,
+                                scale=_scale(config, index, d_model // n_heads))
     residual = x + attention.output
     mlp_norm = layer_norm(residual, (get("ln_2.weight"), get("ln_2.bias")), eps)
-    mlp_hidden = gelu_tanh(mlp_norm @ get("mlp.c_fc.weight") + get("mlp.c_fc.bias"))
+    mlp_hidden = _activation(config)(mlp_norm @ get("mlp.c_fc.weight") + get("mlp.c_fc.bias"))
     mlp_output = mlp_hidden @ get("mlp.c_proj.weight") + get("mlp.c_proj.bias")
     return GPT2LayerTrace(index=index, input=_frozen(x), attention_norm=_frozen(attention_norm), attention=attention,
                           attention_residual=_frozen(residual), mlp_norm=_frozen(mlp_norm),
@@ -78,7 +87,9 @@ def _prediction(config: Mapping, weights: WeightSource, prefix: str, hidden: np.
     eps = float(config.get("layer_norm_epsilon", 1e-5))
     final = layer_norm(hidden, (np.asarray(weights[prefix + "ln_f.weight"], np.float64),
                                 np.asarray(weights[prefix + "ln_f.bias"], np.float64)), eps)
-    logits = np.asarray(weights[prefix + "wte.weight"]).astype(np.float64) @ final[-1]
+    untied = "lm_head.weight" in weights and not config.get("tie_word_embeddings", True)
+    output = weights["lm_head.weight"] if untied else weights[prefix + "wte.weight"]
+    logits = np.asarray(output).astype(np.float64) @ final[-1]
     shifted = np.exp(logits - logits.max())
     probabilities = shifted / shifted.sum()
     best = np.argsort(-logits, kind="stable")[:TOP_NEXT_TOKENS]

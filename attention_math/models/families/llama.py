@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..decoder_records import DecoderLayerTrace, DecoderTrace
+from ...example import ExampleError
 from ...rope import llama3_frequencies, rotary_angles
 from .llama_parts import rope_and_groups, rms_norm, swiglu
 from ...trace import _frozen, attention_trace, causal_mask
@@ -62,11 +63,13 @@ def _rope(config: Mapping) -> dict:
 def _windows(config: Mapping, n_layers: int) -> tuple[int | None, ...]:
     window = config.get("sliding_window")
     types = config.get("layer_types")
-    if config.get("model_type") == "qwen2" and not config.get("use_sliding_window"):
+    qwen = config.get("model_type") in ("qwen2", "qwen3")
+    if qwen and not config.get("use_sliding_window"):  # their sliding_window is only a default then
         return (None,) * n_layers
     if types:
-        return tuple(window if kind == "sliding_attention" and window else None for kind in types[:n_layers])
-    return (int(window) if window else None,) * n_layers
+        return tuple(int(window) if kind == "sliding_attention" and window else None for kind in types[:n_layers])
+    first = int(config.get("max_window_layers", 0)) if qwen else 0  # older Qwen configs: windows from that layer on
+    return tuple(int(window) if window and index >= first else None for index in range(n_layers))
 
 
 def frequencies(config: Mapping, d_k: int) -> np.ndarray | None:
@@ -74,13 +77,17 @@ def frequencies(config: Mapping, d_k: int) -> np.ndarray | None:
     if rope["rope_type"] in ("default", None):
         return None
     if rope["rope_type"] != "llama3":
-        raise ValueError(f"RoPE type {rope['rope_type']!r} is not supported (default and llama3 are)")
+        raise ExampleError(f"model: RoPE type {rope['rope_type']!r} is not supported (default and llama3 are)")
     return llama3_frequencies(float(rope["rope_theta"]), d_k, float(rope["factor"]), float(rope["low_freq_factor"]),
                               float(rope["high_freq_factor"]), int(rope["original_max_position_embeddings"]))
 
 
 def describe(config: Mapping, source: str, dtype: str, name: str, slug: str) -> ModelSpec:
     shape = Shape.of(config)
+    frequencies(config, shape.d_k)  # refused here, in one line, if the RoPE type is not one we compute
+    if config.get("hidden_act", "silu") not in ("silu", "swish"):  # the MLP is SwiGLU: SiLU of the gate
+        raise ExampleError(f"model: hidden_act {config['hidden_act']!r} is not supported (a Llama-style MLP here "
+                           "uses silu)")
     return ModelSpec(
         name=name, slug=slug, family="llama", architecture=(config.get("architectures") or [config["model_type"]])[0],
         kind="decoder", causal=True, positions="rotary", n_layers=shape.n_layers, d_model=shape.d_model,
