@@ -15,7 +15,7 @@ class LayerTrace:
     index: int  # 0-based; shown as "layer index+1"
     attention: AttentionTrace  # x = this layer's input; output = concat @ W_O + b_O
     attention_residual_norm: np.ndarray  # (n, d_model) LayerNorm(x + attention.output)
-    ffn_intermediate: np.ndarray  # (n, d_ffn) GELU(attention_residual_norm @ W_in + b_in)
+    ffn_intermediate: np.ndarray  # (n, d_ffn) act(attention_residual_norm @ W_in + b_in), act GELU by default
     ffn_output: np.ndarray  # (n, d_model) ffn_intermediate @ W_out + b_out
     hidden: np.ndarray  # (n, d_model) LayerNorm(attention_residual_norm + ffn_output): next layer's input
 

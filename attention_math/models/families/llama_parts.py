@@ -35,7 +35,8 @@ def swiglu(x: np.ndarray, weights) -> SwiGLUTrace:
     return SwiGLUTrace(
         input=_frozen(x), w_gate=_frozen(weights.w_gate), w_up=_frozen(weights.w_up),
         w_down=_frozen(weights.w_down), gate=_frozen(gate), up=_frozen(up),
-        activated_gate=_frozen(activated_gate), product=_frozen(product), output=_frozen(product @ _f64(weights.w_down) + biases.get("down", 0.0)),
+        activated_gate=_frozen(activated_gate), product=_frozen(product),
+        output=_frozen(product @ _f64(weights.w_down) + biases.get("down", 0.0)),
     )
 
 
