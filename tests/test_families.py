@@ -58,10 +58,9 @@ def test_spec_says_what_the_model_is(family_pair):
     assert spec.dtype == "float32"
 
 
+@pytest.mark.parametrize("family_pair", ["mistral"], indirect=True)
 def test_sliding_window_hides_old_keys(family_pair):
-    family, _, loaded = family_pair
-    if family != "mistral":
-        pytest.skip("Mistral's window is shorter than the sentence")
+    _, _, loaded = family_pair
     trace = loaded.trace(SENTENCE)
     window = loaded.spec.windows[0]
     weights = trace.layers[0].attention.heads[0].weights
@@ -102,12 +101,11 @@ def test_bfloat16_checkpoint(family, tmp_path):
         np.testing.assert_allclose(ours, out.attentions[index][0].numpy(), atol=1e-5, rtol=0)
 
 
+@pytest.mark.parametrize("family_pair", ["llama"], indirect=True)
 def test_older_rope_keys_mean_the_same(family_pair, tmp_path):
     """Llama 3's own config.json says rope_theta and rope_scaling {"rope_type": "llama3", ...} at the top
     level (transformers 5 writes rope_parameters): both spellings give the same trace."""
-    family, _, loaded = family_pair
-    if family != "llama":
-        pytest.skip("the llama entry carries llama3 RoPE scaling")
+    _, _, loaded = family_pair
     config = _copied(loaded, tmp_path)
     rope = config.pop("rope_parameters")
     config["rope_theta"] = rope.pop("rope_theta")
@@ -123,11 +121,10 @@ def test_older_rope_keys_mean_the_same(family_pair, tmp_path):
     np.testing.assert_array_equal(old.logits, new.logits)
 
 
+@pytest.mark.parametrize("family_pair", ["llama-biased"], indirect=True)
 def test_biased_llama_generates_what_transformers_generates(family_pair):
     """The KV-cache generation uses o_proj's and the MLP's biases as the full pass does."""
-    family, model, loaded = family_pair
-    if family != "llama-biased":
-        pytest.skip("only this entry has o_proj and MLP biases")
+    _, model, loaded = family_pair
     from attention_math.generation import GENERATED_TOKENS, generation_trace
 
     trace = loaded.trace(SENTENCE)
@@ -138,12 +135,11 @@ def test_biased_llama_generates_what_transformers_generates(family_pair):
     assert generation.generated_ids == tuple(out[0, len(trace.token_ids):].tolist())
 
 
+@pytest.mark.parametrize("family_pair", ["qwen2-window"], indirect=True)
 def test_qwen_windows_from_layer_types_or_older_keys(family_pair, tmp_path):
     """Qwen2 with use_sliding_window: windows from max_window_layers on, whether config.json lists
     layer_types (transformers 5) or not (older files); the windowed layer's mask is a real mask."""
-    family, _, loaded = family_pair
-    if family != "qwen2-window":
-        pytest.skip("only this entry has a window on some layers")
+    _, _, loaded = family_pair
     assert loaded.spec.windows == (None, 5)
     config = _copied(loaded, tmp_path)
     config.pop("layer_types")
