@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Line, Rectangle, RoundedRectangle, VGroup
 
-from attention_math.decoder_explained import kv_cache_saving
+from attention_math.models.decoder_explained import kv_cache_saving
 
 from ..base import corner_title
 from ..components import NumberText, highlight_box, label
