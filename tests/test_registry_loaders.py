@@ -63,6 +63,7 @@ def test_model_from_parts_is_what_a_folder_gives(tmp_path):
                              dtype="Q8_0", quantisation_note="numbers are those of the 8-bit file")
     assert model.spec.dtype == "Q8_0" and model.spec.quantisation_note.startswith("numbers are")
     assert model.spec.grouped_query and model.spec.slug.startswith("tiny-qwen-")
+    assert model.decode(119) == "#119" and model.decode(12) == "didn't"  # an unused id still gets a chip text
     folder = resolve(str(tmp_path))
     np.testing.assert_array_equal(model.trace(SENTENCE).logits, folder.trace(SENTENCE).logits)
     with pytest.raises(ExampleError, match="weights lack tensor"):

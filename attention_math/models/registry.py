@@ -71,7 +71,9 @@ class LoadedModel:
         return tuple(self.decode(i) for i in ids), ids
 
     def decode(self, token_id: int) -> str:
-        return self.tokenizer.decode([token_id], skip_special_tokens=False)
+        """A token's text; one that decodes to nothing (an unused id) is shown by its vocabulary entry or id."""
+        text = self.tokenizer.decode([token_id], skip_special_tokens=False)
+        return text or self.tokenizer.id_to_token(token_id) or f"#{token_id}"
 
     def trace(self, sentence: str, causal: bool | None = None, upto_layer: int | None = None):
         tokens, ids = self.tokenize(sentence)

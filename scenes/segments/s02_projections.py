@@ -10,7 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTr
 
 from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
-from ..components.matrix import kept_indices, matrix_decimals, shown_decimals
+from ..components.matrix import kept_indices, shown_decimals
 from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.parts import Parts
@@ -135,7 +135,10 @@ class ProjectionsSegment(ExplainerScene):
         # Always Q's first number: only it is spelled out, and every role's layout must reserve
         # the same room for it, so W_K and W_V land exactly where W_Q was.
         b_q = bias_of(trace, "b_q")
-        x_digits, w_digits = x.precision, matrix_decimals(trace.w_q[:, :1], self.input_precision)  # as the matrices show them
+        # as the matrices show them (W_Q's, for every role: Q's first number is the one spelled)
+        x_digits = x.precision
+        w_ids = kept_indices(trace.d_model, w_rows)
+        w_digits = shown_decimals(trace.w_q, self.input_precision, rows=w_ids, max_cols=wide)
         product = SpelledProduct(
             [(trace.x[0, k], x_digits, f"x[0, {k}]") for k in range(trace.d_model)],
             [(trace.w_q[k, 0], w_digits, f"w_q[{k}, 0]") for k in range(trace.d_model)],
