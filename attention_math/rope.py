@@ -26,6 +26,7 @@ class RotaryAngles:
     angles: np.ndarray  # (n, d_k/2) position p × frequencies[i]
     cos: np.ndarray  # (n, d_k) cos(angles) for both dimensions of each pair: [cos(angles), cos(angles)]
     sin: np.ndarray  # (n, d_k)
+    scaled: bool = False  # the speeds are not θ^(−2i/d_k) throughout: a scaled RoPE (Llama 3's)
 
     @property
     def pair_dimensions(self) -> tuple[tuple[int, int], ...]:
@@ -43,12 +44,13 @@ class RotaryAngles:
 def rotary_angles(n_tokens: int, d_k: int, theta: float, frequencies: np.ndarray | None = None) -> RotaryAngles:
     """The angles for n positions, computed in float64 (transformers computes them in float32);
     `frequencies` replaces θ^(−2i/d_k) when a scaled RoPE (Llama 3's) changes them."""
-    if frequencies is None:
-        frequencies = 1.0 / theta ** (np.arange(0, d_k, 2, dtype=np.float64) / d_k)
+    plain = 1.0 / theta ** (np.arange(0, d_k, 2, dtype=np.float64) / d_k)
+    scaled = frequencies is not None and not np.allclose(frequencies, plain, rtol=1e-12, atol=0)
+    frequencies = plain if frequencies is None else frequencies
     angles = np.arange(n_tokens, dtype=np.float64)[:, None] * frequencies[None, :]
     doubled = np.concatenate([angles, angles], axis=-1)
     return RotaryAngles(theta=float(theta), d_k=d_k, frequencies=_frozen(frequencies), angles=_frozen(angles),
-                        cos=_frozen(np.cos(doubled)), sin=_frozen(np.sin(doubled)))
+                        cos=_frozen(np.cos(doubled)), sin=_frozen(np.sin(doubled)), scaled=scaled)
 
 
 def llama3_frequencies(theta: float, d_k: int, factor: float, low_freq_factor: float, high_freq_factor: float,

@@ -100,6 +100,12 @@ class AttentionTrace:
         return len(self.tokens)
 
     @property
+    def d_attention(self) -> int:
+        """Width of Q, K, V (one block per query head) and of the heads' concat: heads × d_k, which
+        need not be d_model (Qwen3, Gemma 3)."""
+        return self.n_heads * self.d_k
+
+    @property
     def window(self) -> int | None:
         """The sliding window, when the mask also hides keys too far back (a query sees itself and
         the window − 1 tokens before it: Mistral, Gemma's local layers); None otherwise."""

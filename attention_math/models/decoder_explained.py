@@ -58,6 +58,7 @@ class RotaryDistance:
     key: np.ndarray  # (d_k,)
     placements: tuple[Placement, ...]  # as in the sentence; both shifted (same distance); query shifted only
     pairs: tuple[PairTurn, ...]
+    scaled: bool = False  # the model scales its RoPE speeds (Llama 3): the θ formula is not the whole story
 
 
 def _turn(vector: np.ndarray, position: int, frequencies: np.ndarray) -> np.ndarray:
@@ -102,6 +103,7 @@ def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: i
         theta=rotary.theta, d_k=rotary.d_k, n_pairs=half, shift=shift, query=_frozen(query), key=_frozen(key),
         placements=placements,
         pairs=tuple(_pair_turn(i, half, frequencies[i], positions, query, key, turned) for i in pairs),
+        scaled=rotary.scaled,
     )
 
 

@@ -100,10 +100,11 @@ class RotaryPositions(DecoderScene):
                    NumberText(rotary.placements[0].key_position, 0, "rotary.placements[0].key_position", "small"),
                    size="small", color=theme.key),
             label("positions count from 0", "small", theme.muted),
-            phrase("speed of pair i: θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"),
-                   ")", size="small", color=theme.muted, buff=0.04),
-            phrase("radians per position, θ =", NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small",
-                   color=theme.muted),
+            label("speed of pair i, radians per position:", "small", theme.muted),
+            phrase("θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"), "), base θ =",
+                   NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small", color=theme.muted, buff=0.04),
+            *([label("slow pairs slowed further by the model's RoPE scaling", "small", theme.muted)]
+              if rotary.scaled else []),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return lines.move_to([RIGHT_COLUMN, self.stage.top - 0.1, 0], aligned_edge=UP + LEFT)
 

@@ -57,7 +57,7 @@ class ProjectionsSegment(ExplainerScene):
         self.hold_for_caption(0.8)
 
         self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
-                         "a query, a key and a value." + (f" Here {trace.d_model} numbers each, drawn as colour: "
+                         "a query, a key and a value." + (f" Here {trace.d_attention} numbers each, drawn as colour: "
                                                           "blue positive, red negative." if self.bands else ""))
         qkv = self.qkv_bands() if self.bands else self.qkv_row()
         self.play(FadeOut(VGroup(grid.x, grid.x_title, grid.w, grid.w_title, grid.equation)),
@@ -124,9 +124,9 @@ class ProjectionsSegment(ExplainerScene):
         place_product(x, w, result)
         x_title = VGroup(formula("X", "heading"), shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
         x_title.next_to(x.frame, UP, buff=0.15)
-        w_title = VGroup(formula(w_name, "heading", color), shape_label(trace.d_model, trace.d_model))
+        w_title = VGroup(formula(w_name, "heading", color), shape_label(trace.d_model, trace.d_attention))
         w_title.arrange(DOWN, buff=0.12).next_to(w.frame, LEFT, buff=0.3)
-        result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_model))
+        result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_attention))
         result_title.arrange(RIGHT, buff=0.25).next_to(result.frame, DOWN, buff=0.15)
         bias = f" + b_{name}" if bias_of(trace, f"b_{role}") is not None else ""
         equation = formula(f"{name} = X\\,{w_name}{bias}", "heading")
@@ -206,7 +206,7 @@ class ProjectionsSegment(ExplainerScene):
             band = ColorGrid(values, width=11.0, height=min(0.22 * trace.n_tokens, BAND_HEIGHT), frame_color=color,
                              value_scale=band_scale(values))
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
-                           shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
+                           shape_label(trace.n_tokens, trace.d_attention)).arrange(DOWN, buff=0.1)
             title.next_to(band.frame, LEFT, buff=0.3)
             marks = head_marks(band, trace.n_heads, focus=h)
             matrices.append(VGroup(band, marks.cuts, title))
@@ -234,7 +234,7 @@ class ProjectionsSegment(ExplainerScene):
             matrix = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color,
                                   cell_width=width, row_tokens=tokens, rows=self.presentation.token_ids())
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
-                           shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
+                           shape_label(trace.n_tokens, trace.d_attention)).arrange(RIGHT, buff=0.25)
             title.next_to(matrix.frame, UP, buff=0.15)
             matrices.append(VGroup(matrix, title))
             head_boxes.append(HeadColumns(matrix, trace.d_k, [h], buff=0.03).frames[0])
