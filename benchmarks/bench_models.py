@@ -25,7 +25,15 @@ ONE_B = dict(hidden_size=2048, num_hidden_layers=16, num_attention_heads=32, num
                               "high_freq_factor": 4.0, "original_max_position_embeddings": 8192})
 
 _MEASURE = """
-import json, resource, sys, time
+import json, resource, sys, threading, time
+anon = [0]
+def sample():  # peak anonymous memory: ru_maxrss also counts mapped file pages, which the system can drop
+    while True:
+        for line in open("/proc/self/status"):
+            if line.startswith("RssAnon:"):
+                anon[0] = max(anon[0], int(line.split()[1]))
+        time.sleep(0.02)
+threading.Thread(target=sample, daemon=True).start()
 start = time.perf_counter()
 from attention_math.models.registry import resolve
 model = resolve(sys.argv[1])
@@ -34,7 +42,7 @@ tokens, _ = model.tokenize(sys.argv[2])
 trace = model.trace(sys.argv[2])
 done = time.perf_counter()
 print(json.dumps({"load": loaded - start, "trace": done - loaded, "tokens": len(tokens),
-                  "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}))
+                  "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, "anon_gb": anon[0] / 1e6}))
 """
 
 
@@ -84,7 +92,8 @@ def main() -> None:
             for run in ("first (widens bfloat16 into the cache)", "again (cache warm)"):
                 figures = measure(scratch, LONG[:32])
                 print(f"1B model, {run}: load {figures['load']:.2f} s, trace {figures['tokens']} tokens of all 16 "
-                      f"layers {figures['trace']:.2f} s (goal ≤ 20 s), peak {figures['peak_gb']:.2f} GB (goal ≤ 6 GB)")
+                      f"layers {figures['trace']:.2f} s (goal ≤ 20 s), peak {figures['peak_gb']:.2f} GB (goal ≤ 6 GB; "
+                      f"{figures['anon_gb']:.2f} GB of it not mapped file pages)")
         finally:
             for folder in caches:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -106,6 +106,7 @@ class SafetensorsWeights(Mapping):
 # and mapped from there: a trace then holds file pages (which the system can drop), not 4 bytes of
 # fresh memory per weight, and the next run skips the conversion.
 _WIDEN_ON_DISK_BYTES = 8 << 20
+_WIDEN_CHUNK = 1 << 22  # elements widened at a time (16 MB of float32)
 
 
 def widened_cache_folder(source: Path) -> Path:
@@ -128,8 +129,13 @@ def _widened_on_disk(source: Path, name: str, raw: np.ndarray, dtype: str) -> np
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".partial")
-            with os.fdopen(handle, "wb") as file:
-                np.save(file, widen(raw, dtype))
+            os.close(handle)
+            out = np.lib.format.open_memmap(temporary, mode="w+", dtype=np.float32, shape=raw.shape)
+            source, target = raw.reshape(-1), out.reshape(-1)
+            for start in range(0, source.size, _WIDEN_CHUNK):  # in slices: no full-size temporary in memory
+                target[start:start + _WIDEN_CHUNK] = widen(source[start:start + _WIDEN_CHUNK], dtype)
+            out.flush()
+            del out, target
             os.replace(temporary, path)
         except OSError:  # no room or no rights: widen in memory instead
             return widen(raw, dtype)

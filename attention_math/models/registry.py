@@ -12,10 +12,11 @@ Nothing outside this package compares a model's name.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +25,19 @@ from . import loaders
 from .families import bert, gpt2, llama
 from .spec import ModelSpec
 
-FAMILIES = (bert, gpt2, llama)
+
+
+def _optional_family(name: str):
+    """A family module that another part of the work adds (gemma3 comes with GGUF support)."""
+    try:
+        return importlib.import_module(f"{__package__}.families.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}.families.{name}":
+            raise
+        return None
+
+
+FAMILIES = tuple(family for family in (bert, gpt2, llama, _optional_family("gemma3")) if family is not None)
 MAX_SHOWN_TOKENS = 64  # the longest sentence a video or page lays out
 TOY_SPEC = ModelSpec(name="toy model", slug="", family="seeded", architecture="seeded", kind="seeded", causal=False,
                      positions="none", n_layers=1, d_model=4, n_heads=2, n_kv_heads=2, head_dim=2,
@@ -58,7 +71,9 @@ class LoadedModel:
         return tuple(self.decode(i) for i in ids), ids
 
     def decode(self, token_id: int) -> str:
-        return self.tokenizer.decode([token_id], skip_special_tokens=False)
+        """A token's text; one that decodes to nothing (an unused id) is shown by its vocabulary entry or id."""
+        text = self.tokenizer.decode([token_id], skip_special_tokens=False)
+        return text or self.tokenizer.id_to_token(token_id) or f"#{token_id}"
 
     def trace(self, sentence: str, causal: bool | None = None, upto_layer: int | None = None):
         tokens, ids = self.tokenize(sentence)
@@ -129,17 +144,35 @@ def load_folder(folder: Path, name: str | None = None, slug: str | None = None,
                 check_memory: Callable[[int], None] | None = None) -> LoadedModel:
     """A Hugging Face model folder: config.json, weights (safetensors or a tensors-only .bin), tokenizer.json."""
     config = loaders.read_config(folder)
-    family = family_of(config)
+    family_of(config)  # an unsupported architecture is said before any weight is read
     weights = loaders.weights_in(folder)
     (check_memory or ensure_fits)(weights.n_bytes())
     tokenizer = loaders.load_tokenizer(folder)
     name = name or config.get("_name_or_path") or folder.name
     name = Path(str(name)).name if "/" not in str(name) or Path(str(name)).exists() else str(name)
+    return model_from_parts(config, weights, tokenizer, str(folder), name, slug, check_memory=lambda _: None)
+
+
+def model_from_parts(config: Mapping, weights: Mapping, tokenizer, source: str, name: str, slug: str | None = None,
+                     dtype: str | None = None, quantisation_note: str | None = None, add_special: bool = True,
+                     check_memory: Callable[[int], None] | None = None) -> LoadedModel:
+    """A model from a Hugging Face-style config dict, tensors under Hugging Face names and a `tokenizers`
+    Tokenizer, wherever they came from (a folder, a GGUF file): the family is picked by model_type, the
+    memory estimate, the spec and the weights-match-config check are the same for every source."""
+    family = family_of(config)
+    if check_memory is None:
+        ensure_fits(weights.n_bytes() if hasattr(weights, "n_bytes") else 0)
+    else:
+        check_memory(weights.n_bytes() if hasattr(weights, "n_bytes") else 0)
     slug = slug or f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')[:24]}-" \
-                   f"{hashlib.sha256(str(folder).encode()).hexdigest()[:6]}"
-    spec = family.describe(config, str(folder), weights.dtype_name(), name, slug)
+                   f"{hashlib.sha256(source.encode()).hexdigest()[:6]}"
+    dtype = dtype or (weights.dtype_name() if hasattr(weights, "dtype_name") else "float32")
+    spec = family.describe(config, source, dtype, name, slug)
+    if quantisation_note:
+        spec = replace(spec, quantisation_note=quantisation_note)
     _check_weights(family, config, weights, spec)
-    return LoadedModel(spec=spec, config=config, weights=weights, tokenizer=tokenizer, family=family)
+    return LoadedModel(spec=spec, config=config, weights=weights, tokenizer=tokenizer, family=family,
+                       add_special=add_special)
 
 
 def _check_weights(family, config: Mapping, weights: Mapping, spec: ModelSpec) -> None:
@@ -176,7 +209,19 @@ def _available_memory() -> int | None:
 
 
 def _gguf_model(text: str) -> LoadedModel:
-    raise ExampleError(f"model: {text}: GGUF files and Ollama models are not supported yet")
+    """`*.gguf` goes to models/gguf_file.py, `ollama:NAME[:TAG]` to models/ollama.py: each exposes
+    load_model(text) -> LoadedModel (building it with model_from_parts). Imported only when asked for."""
+    is_ollama = text.startswith("ollama:")
+    if not is_ollama and not Path(text).expanduser().is_file():
+        raise ExampleError(f"model: {text}: no such GGUF file")
+    module_name = f"{__package__}.{'ollama' if is_ollama else 'gguf_file'}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        raise ExampleError(f"model: {text}: GGUF files and Ollama models are not supported in this version") from None
+    return module.load_model(text)
 
 
 # Built-in models: the packaged checkpoints -------------------------------------------------
@@ -212,7 +257,7 @@ def clear_caches(traces_only: bool = False) -> None:
 
 MODEL_HELP = ("the model: toy (seeded weights, every number redoable), minilm (all-MiniLM-L6-v2), smollm2 "
               "(SmolLM2-135M-Instruct), a Hugging Face model folder (config.json, *.safetensors, tokenizer.json), "
-              "or a hub id ORG/NAME already in the local Hugging Face cache")
+              "a hub id ORG/NAME already in the local Hugging Face cache, or a .gguf file or ollama:NAME[:TAG]")
 
 
 def add_model_argument(parser) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, VGroup
 
-from attention_math.decoder_explained import attention_sink
+from attention_math.models.decoder_explained import attention_sink
 
 from ..base import corner_title
 from ..components import NumberText, TokenChip, label, weight_legend

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Line, Rectangle, RoundedRectangle, VGroup
 
-from attention_math.decoder_explained import kv_cache_saving
+from attention_math.models.decoder_explained import kv_cache_saving
 
 from ..base import corner_title
 from ..components import NumberText, highlight_box, label
@@ -120,7 +120,7 @@ class GroupedQuery(DecoderScene):
         # The keys one group shares: the same numbers in each of its heads' rows.
         group = len(self.grouping.query_heads_of_kv[0])
         rows.shared = highlight_box(VGroup(*(part for row in rows.rows[:group] for part in row[8:])), color=self.theme.key,
-                                    buff=0.07)
+                                    buff=0.12)  # clear of the minus signs
         rows.add(rows.rows, rows.shared)
         return rows.move_to([self.stage.centre[0], self.stage.bottom + 0.2, 0], aligned_edge=DOWN)
 

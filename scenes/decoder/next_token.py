@@ -28,7 +28,8 @@ class NextToken(DecoderScene):
         self.step("last-output", f"Only the last token's output predicts what comes next. After all {model.n_layers} "
                                  f"layers, the last token is a vector of {model.layers[0].attention.d_model} numbers.")
         prompt, vector = self.prompt_row(), self.vector_rows()
-        note = label(f"{self.model_name()}: {model.quantisation}", "small", self.theme.muted)
+        said = f": {model.quantisation}" if model.quantisation else f", {self.spec.dtype} weights"  # unquantized: no colon
+        note = label(f"{self.model_name()}{said}", "small", self.theme.muted)
         note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.4)
         self.play(FadeIn(prompt), FadeIn(vector.output), FadeIn(note), run_time=1.2)
         self.play(Create(prompt.box), run_time=0.5)

@@ -2,13 +2,13 @@
 grows with the token's position, so q·k depends on how far apart two tokens are, not where.
 
 The vectors are the real ones of the followed query and a key in the chosen layer and head,
-before the turn; every angle and score is a field of attention_math.decoder_explained.RotaryDistance.
+before the turn; every angle and score is a field of attention_math.models.decoder_explained.RotaryDistance.
 """
 from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
 
-from attention_math.decoder_explained import rotary_distance
+from attention_math.models.decoder_explained import rotary_distance
 
 from ..base import Beat, corner_title
 from ..components import NumberText, label

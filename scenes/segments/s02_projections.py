@@ -10,7 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTr
 
 from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
-from ..components.matrix import matrix_decimals, shown_decimals
+from ..components.matrix import kept_indices, shown_decimals
 from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.parts import Parts
@@ -93,19 +93,28 @@ class ProjectionsSegment(ExplainerScene):
                 f"of Q, K and V; the next steps follow head {h + 1}.")
 
     # Building the pictures ------------------------------------------------------
+    def _shared_width(self, w_ids, ids, wide) -> float:
+        """One cell width for W and its product (their columns line up), wide enough for the decimals
+        each drawn part chooses (a small model's weights may keep three)."""
+        trace = self.trace
+        w_decimals = max(shown_decimals(getattr(trace, f"w_{r}"), self.input_precision, rows=w_ids, max_cols=wide)
+                         for r in "qkv")
+        decimals = max(shown_decimals(getattr(trace, r), trace.precision, rows=ids, max_cols=wide) for r in "qkv")
+        return max(cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=w_decimals),
+                   cell_width_for(trace.q, trace.k, trace.v, precision=decimals))
+
     def projection(self, role: str, revealed: bool = False) -> Projection:
         """X on the left, W on top, their product where X's rows meet W's columns, with titles
         and the equation in the free corner; below, Q's first number spelled out."""
         trace, theme = self.trace, self.theme
         color = theme.role_color(role)
         name, w_name = TEX_NAMES[role]
-        width = cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=self.input_precision)
-        width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
         wide, ids = self.presentation.entries(trace.d_model), self.presentation.token_ids()
         x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide, rows=ids)
         # With many tokens X keeps 7 rows: W's rows then keep only the spelled terms', so the numbers
         # stay at least the small size.
         w_rows = wide if self.presentation.detail == "all" else self.presentation.entries(trace.d_model, SHOWN_TERMS)
+        width = self._shared_width(kept_indices(trace.d_model, w_rows), ids, wide)
         w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
                          cell_width=width, max_rows=w_rows, max_cols=wide)
         result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width,
@@ -126,7 +135,10 @@ class ProjectionsSegment(ExplainerScene):
         # Always Q's first number: only it is spelled out, and every role's layout must reserve
         # the same room for it, so W_K and W_V land exactly where W_Q was.
         b_q = bias_of(trace, "b_q")
-        x_digits, w_digits = x.precision, matrix_decimals(trace.w_q[:, :1], self.input_precision)  # as the matrices show them
+        # as the matrices show them (W_Q's, for every role: Q's first number is the one spelled)
+        x_digits = x.precision
+        w_ids = kept_indices(trace.d_model, w_rows)
+        w_digits = shown_decimals(trace.w_q, self.input_precision, rows=w_ids, max_cols=wide)
         product = SpelledProduct(
             [(trace.x[0, k], x_digits, f"x[0, {k}]") for k in range(trace.d_model)],
             [(trace.w_q[k, 0], w_digits, f"w_q[{k}, 0]") for k in range(trace.d_model)],
@@ -212,7 +224,9 @@ class ProjectionsSegment(ExplainerScene):
         trace, theme = self.trace, self.theme
         h = self.focus_head
         head = theme.head_color(h)
-        width = cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision)
+        decimals = max(shown_decimals(getattr(trace, r), trace.precision, rows=self.presentation.token_ids())
+                       for r in "qkv")
+        width = cell_width_for(trace.q, trace.k, trace.v, precision=decimals)
         matrices, head_boxes, rows = [], [], VGroup()
         for index, role in enumerate("qkv"):
             color = theme.role_color(role)

@@ -2,8 +2,8 @@
 real query and key at several placements, the attention sink over all layers and heads, and
 what grouped-query attention saves in the KV cache.
 
-Each is a frozen record computed from a DecoderTrace (attention_math.smollm2), so a scene shows
-its fields and never does the arithmetic itself.
+Each is a frozen record computed from a DecoderTrace (any decoder family fills one:
+decoder_records.py), so a scene shows its fields and never does the arithmetic itself.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .example import ExampleError
-from .trace import _frozen
+from ..example import ExampleError
+from ..trace import _frozen
 
 # RoPE ------------------------------------------------------------------------------------------
 
