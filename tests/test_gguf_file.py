@@ -71,3 +71,40 @@ def test_not_a_gguf_and_other_architecture(tmp_path):
     truncated.write_bytes(path.read_bytes()[:2000])
     with pytest.raises(ExampleError, match="truncated|damaged"):
         resolve(str(truncated))
+
+
+def _ollama_store(root, blob_bytes, name="tiny", tag="latest"):
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(blob_bytes).hexdigest()
+    (root / "blobs").mkdir(parents=True)
+    (root / "blobs" / f"sha256-{digest}").write_bytes(blob_bytes)
+    manifest = root / "manifests" / "registry.ollama.ai" / "library" / name / tag
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text(json.dumps({"schemaVersion": 2, "layers": [
+        {"mediaType": "application/vnd.ollama.image.template", "digest": "sha256-00"},
+        {"mediaType": "application/vnd.ollama.image.model", "digest": f"sha256:{digest}"}]}))
+
+
+def test_ollama_store_gives_the_file_trace(tmp_path, monkeypatch):
+    path = _write_llama(tmp_path / "t.gguf", seed=3)
+    _ollama_store(tmp_path / "store", path.read_bytes())
+    monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "store"))
+    ours, file = resolve("ollama:tiny").trace("the a"), resolve(str(path)).trace("the a")
+    for a, b in zip(ours.layers, file.layers):
+        np.testing.assert_array_equal(np.stack([h.weights for h in a.attention.heads]),
+                                      np.stack([h.weights for h in b.attention.heads]))
+    with pytest.raises(ExampleError, match="not pulled with Ollama; pulled: tiny:latest"):
+        resolve("ollama:llama3:8b")
+    monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "nowhere"))
+    with pytest.raises(ExampleError, match="no Ollama model store"):
+        resolve("ollama:tiny")
+
+
+def test_other_architecture_is_named(tmp_path):
+    w = gguf.GGUFWriter(str(tmp_path / "m.gguf"), "mamba")
+    w.add_tensor("token_embd.weight", np.zeros((4, 4), np.float32))
+    w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+    with pytest.raises(ExampleError, match="'mamba' model"):
+        resolve(str(tmp_path / "m.gguf"))
