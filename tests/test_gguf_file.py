@@ -13,10 +13,10 @@ TOKENS = ["<s>", "</s>"] + [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["�
 MERGES = ["Ġ a", "t h", "th e", "Ġ the"]
 
 
-def _write_llama(path, quant=gguf.GGMLQuantizationType.F32, seed=0):
+def _write_llama(path, quant=gguf.GGMLQuantizationType.F32, seed=0, arch="llama"):
     rng = np.random.default_rng(seed)
     d, heads, kv, ffn, layers, vocab = 64, 4, 2, 96, 2, len(TOKENS)
-    w = gguf.GGUFWriter(str(path), "llama")
+    w = gguf.GGUFWriter(str(path), arch)
     w.add_block_count(layers); w.add_embedding_length(d); w.add_feed_forward_length(ffn)
     w.add_head_count(heads); w.add_head_count_kv(kv); w.add_layer_norm_rms_eps(1e-5); w.add_rope_freq_base(10000.0)
     w.add_context_length(128); w.add_name("tiny-llama")
@@ -38,15 +38,19 @@ def _write_llama(path, quant=gguf.GGMLQuantizationType.F32, seed=0):
         put(f"blk.{i}.attn_v.weight", (kv * 16, d)); put(f"blk.{i}.attn_output.weight", (d, d))
         put(f"blk.{i}.ffn_gate.weight", (ffn, d)); put(f"blk.{i}.ffn_up.weight", (ffn, d))
         put(f"blk.{i}.ffn_down.weight", (d, ffn))
+        if arch == "qwen2":
+            for part, size in (("q", d), ("k", kv * 16), ("v", kv * 16)):
+                w.add_tensor(f"blk.{i}.attn_{part}.bias", (0.2 * rng.standard_normal(size)).astype(np.float32))
     w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
     return path
 
 
-@pytest.mark.parametrize("quant", ["F32", "F16", "Q8_0", "Q4_0", "Q5_1"])
-def test_llama_gguf_matches_transformers(tmp_path, quant):
+@pytest.mark.parametrize("arch, quant", [("llama", q) for q in ("F32", "F16", "Q8_0", "Q4_0", "Q5_1")]
+                         + [("qwen2", "Q8_0")])
+def test_gguf_matches_transformers(tmp_path, arch, quant):
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
-    path = _write_llama(tmp_path / f"tiny-{quant}.gguf", getattr(gguf.GGMLQuantizationType, quant))
+    path = _write_llama(tmp_path / f"tiny-{quant}.gguf", getattr(gguf.GGMLQuantizationType, quant), arch=arch)
     model = resolve(str(path))
     sentence = "the a theta"
     trace = model.trace(sentence)
