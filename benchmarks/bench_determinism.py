@@ -5,7 +5,7 @@ Renders one segment twice, in two processes, into two media folders, with differ
 any frame differs. Reproduces the softmax difference (frames ~447–475 of 564 for a
 five-word sentence at low quality, around the faint note under the heatmap).
 
-    .venv/bin/python -m benchmarks.bench_determinism [--scenes softmax] [--sentence "..."]
+    .venv/bin/python -m benchmarks.bench_determinism [--scenes softmax] [--sentence "..."] [--quality low]
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def render(media: Path, scenes: str, sentence: str, jobs: int, seed: int) -> Path:
-    command = [sys.executable, "-m", "scenes", "render", "--scenes", scenes, "--quality", "low",
+def render(media: Path, scenes: str, sentence: str, quality: str, jobs: int, seed: int) -> Path:
+    command = [sys.executable, "-m", "scenes", "render", "--scenes", scenes, "--quality", quality,
                "--sentence", sentence, "--media-dir", str(media), "--jobs", str(jobs)]
     env = {**os.environ, "PYTHONHASHSEED": str(seed)}
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -55,10 +55,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", default="softmax")
     parser.add_argument("--sentence", default="the cat sat on mats")
+    parser.add_argument("--quality", default="low", choices=("low", "medium", "high"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="determinism-") as tmp:
-        one = render(Path(tmp) / "one", args.scenes, args.sentence, jobs=1, seed=1)
-        two = render(Path(tmp) / "two", args.scenes, args.sentence, jobs=2, seed=2)
+        one = render(Path(tmp) / "one", args.scenes, args.sentence, args.quality, jobs=1, seed=1)
+        two = render(Path(tmp) / "two", args.scenes, args.sentence, args.quality, jobs=2, seed=2)
         failures = 0
         for video in sorted(one.glob("[0-9][0-9]-*.mp4")):
             differing = compare(video, two / video.name)
