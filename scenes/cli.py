@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--example", help=f"an example TOML file (default {default.relative_to(Path.cwd()) if default.is_relative_to(Path.cwd()) else default})")
         if name != "figure":
             sub.add_argument("--quality", choices=list(QUALITIES), default="medium",
-                             help="low 480p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
+                             help="low 432p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
             sub.add_argument("--scenes", help="a subset: numbers or names, e.g. '1,3' or 'softmax'")
             sub.add_argument("--jobs", type=int, default=2, help="parallel render processes (default 2)")
             sub.add_argument("--layer", type=int, help="with a real model: the layer, 1-based (minilm has 6, smollm2 "
