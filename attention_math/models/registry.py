@@ -26,7 +26,6 @@ from .families import bert, gpt2, llama
 from .spec import ModelSpec
 
 
-
 def _optional_family(name: str):
     """A family module that another part of the work adds (gemma3 comes with GGUF support)."""
     try:
