@@ -5,6 +5,8 @@ MiniLM trace); the page's size and speed limits are checked on it without loadin
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from attention_math import masked_softmax
@@ -34,3 +36,11 @@ def synthetic_model_trace(n_layers: int = 30, n_heads: int = 9, n_tokens: int = 
             "precision": 2, "scale": scale, "mask": mask.tolist(), "heads": heads}})
     return {"model": "synthetic 30-layer decoder shape", "tokens": [f"t{i}" for i in range(n_tokens)],
             "causal": True, "layers": layers}
+
+
+@lru_cache(maxsize=1)
+def synthetic_page() -> str:
+    """The explorer page of the default synthetic trace, built once per test process."""
+    from explorer.page import build_page
+
+    return build_page(synthetic_model_trace())

@@ -29,12 +29,12 @@ def browser():
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    from explorer.page import build_page, write_page
-    from tests.explorer_synthetic import synthetic_model_trace
+    from explorer.page import write_page
+    from tests.explorer_synthetic import synthetic_page
 
     folder = tmp_path_factory.mktemp("explorer")
     built = build_named_pages(folder)
-    built["synthetic"] = write_page(folder / "synthetic" / "explorer.html", build_page(synthetic_model_trace()))
+    built["synthetic"] = write_page(folder / "synthetic" / "explorer.html", synthetic_page())
     return built
 
 
@@ -133,7 +133,7 @@ def test_minilm_layers_heads_rollout(browser, pages):
     check_cells(page, attention.heads[4], model.tokens, attention.precision, [(0, 0), (5, 3), (11, 1)])
     page.click("#step-tabs button[data-step='4']")
     assert page.text_content("#step-output").endswith(", … 28 more]")  # 32 dims, 4 spelled out
-    page.click("#view-picker button[data-view='1']")  # rollout
+    page.click("#view-picker button:text-is('rollout')")
     page.select_option("#layer", index=5)
     rolled = attention_rollout(model.attention_weights)[5]
     for i, j in [(11, 2), (4, 0)]:
@@ -144,7 +144,7 @@ def test_minilm_layers_heads_rollout(browser, pages):
 def test_cross_attention_view(browser, pages):
     cross = cross_example()
     page = open_page(browser, pages["cross"])
-    page.click("#view-picker button[data-view='1']")
+    page.click("#view-picker button:text-is('cross-attention')")
     assert "Cross-attention" in page.text_content("#view-note")
     for i, j in [(1, 3), (2, 0)]:
         shown = hover(page, i, j)
