@@ -1,63 +1,177 @@
-// The flow diagram: queries on the left, keys on the right, one curve per weight at or above
-// the threshold, thicker and more opaque for more weight; the focused query's curves in the
-// highlight colour. Long sequences keep only the strongest MAX_EDGES curves.
+// The flow network: tokens as nodes along the sentence (each held inside its own band of the line,
+// so the order stays readable), placed by a D3 force layout (links pull strongly attending tokens
+// together, nodes push apart); node size = attention received (or given), one arc per weight at or
+// above the threshold, thicker and more opaque for more weight; particles run along the arcs from
+// the key to the query (information flows that way), faster and denser for more weight.
 "use strict";
 AXLib.modules.push(function flow(ax) {
-  const svg = d3.select(ax.el("flow")), slider = ax.el("threshold");
-  const readout = ax.el("threshold-value");
-  const MAX_EDGES = 2500;
+  const svg = d3.select(ax.el("flow")), slider = ax.el("threshold"), readout = ax.el("threshold-value");
+  const canvas = ax.el("particles"), MAX_EDGES = 2500, MAX_PARTICLE_EDGES = 250, DURATION = 300;
+  const flow = (ax.flow = { nodes: [], edges: [], settled: false, frames: 0 });
+  let positions = new Map(), running = null;
 
-  function edges() {
-    const n = ax.n(), m = ax.m(), block = ax.weightBlock(ax.layer(), ax.head());
-    const cut = Math.round(ax.state.threshold * Math.pow(10, ax.meta.percentDecimals)), list = [];
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
+  // Which cells the network shows: the brushed rectangle when there is one, else the whole head.
+  function edges(block) {
+    const n = ax.n(), m = ax.m(), sel = ax.state.selection, list = [];
+    const cut = Math.round(ax.state.threshold * Math.pow(10, ax.meta.percentDecimals));
+    const [i0, i1, j0, j1] = sel ? [sel.i0, sel.i1, sel.j0, sel.j1] : [0, n - 1, 0, m - 1];
+    for (let i = i0; i <= i1; i++) for (let j = j0; j <= j1; j++) {
       const tenths = block[i * m + j];
-      if (tenths >= cut && tenths > 0) list.push({ i, j, tenths });
+      if (tenths >= cut && tenths > 0 && i !== j) list.push({ i, j, tenths });
     }
     list.sort((a, b) => a.tenths - b.tenths);
     return list.length > MAX_EDGES ? list.slice(list.length - MAX_EDGES) : list;
   }
 
-  function draw() {
-    const view = ax.view(), theme = ax.meta.theme, s = ax.state, n = ax.n(), m = ax.m();
-    const width = Math.max(280, ax.el("flow-wrap").clientWidth || 500);
-    const height = Math.max(160, Math.min(560, 22 * Math.max(n, m)));
-    const label = Math.max(60, Math.min(110, 16 + 7 * Math.max(...view.rowTokens.concat(view.colTokens).map((t) => Math.min(12, String(t).length)))));
-    svg.attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
-    const left = label, right = width - label;
-    const yq = d3.scalePoint(d3.range(n), [30, height - 10]), yk = d3.scalePoint(d3.range(m), [30, height - 10]);
-    const full = Math.pow(10, ax.meta.percentDecimals) * 100, maxWidth = Math.max(1.5, Math.min(10, 0.7 * (height - 40) / Math.max(n, m)));
-    const link = d3.linkHorizontal().x((d) => d[0]).y((d) => d[1]);
-    const list = edges();
+  // Received: the column's sum (how many rows' worth of attention lands on the token); given:
+  // what the token's row gives to other tokens (100 % minus what it keeps on itself).
+  ax.nodeSizes = function (block) {
+    const n = ax.n(), m = ax.m(), received = new Array(m).fill(0), given = new Array(n).fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
+      received[j] += block[i * m + j];
+      if (i !== j) given[i] += block[i * m + j];
+    }
+    return { received, given };
+  };
+
+  function geometry() {
+    const width = Math.max(320, ax.el("flow-wrap").clientWidth || 900), n = ax.n();
+    const tilted = width / n < 48, pad = tilted ? 44 : 16, step = (width - pad - 16) / n, label = tilted ? 70 : 24;
+    const height = Math.max(200, Math.min(330, 110 + 5 * n)) + label;
+    return { width, height, pad, step, tilted, top: 16, bottom: height - label - 8, label, anchor: (i) => pad + (i + 0.5) * step };
+  }
+
+  // The layout, run to rest at once (deterministic, no jitter on screen): x kept inside each token's
+  // band, y free between top and bottom.
+  function settle(g, nodes, links) {
+    const clamp = () => { for (const d of nodes) {
+      const half = g.step / 2 - 1;
+      d.x = Math.max(g.anchor(d.index) - half, Math.min(g.anchor(d.index) + half, d.x));
+      d.y = Math.max(g.top + d.r, Math.min(g.bottom - d.r, d.y));
+    } };
+    const simulation = d3.forceSimulation(nodes).stop()
+      .force("x", d3.forceX((d) => g.anchor(d.index)).strength(0.6))
+      .force("y", d3.forceY(g.top + 0.68 * (g.bottom - g.top)).strength(0.05))
+      .force("link", d3.forceLink(links).id((d) => d.index).strength((l) => 0.02 + 0.5 * l.tenths / ax.FULL).distance(30))
+      .force("charge", d3.forceManyBody().strength(-25).distanceMax(200))
+      .force("collide", d3.forceCollide((d) => d.r + 1.5))
+      .force("clamp", clamp);
+    for (let k = 0; k < 160 && simulation.alpha() > simulation.alphaMin(); k++) simulation.tick();
+    simulation.alpha(0);
+    clamp();
+    flow.settled = true;
+    flow.alpha = simulation.alpha();
+  }
+
+  const arc = (d) => {
+    const a = flow.byIndex[d.j], b = flow.byIndex[d.i], lift = Math.min(0.45 * Math.abs(b.x - a.x), a.y - 4, b.y - 4);
+    return `M${a.x},${a.y}Q${(a.x + b.x) / 2},${Math.min(a.y, b.y) - Math.max(8, lift)} ${b.x},${b.y}`;
+  };
+
+  function draw(animate) {
+    const g = geometry(), view = ax.view(), theme = ax.meta.theme, s = ax.state, block = ax.weightBlock(ax.layer(), ax.head());
+    const stops = ax.colors(), ink = stops[stops.length - 1], sizes = ax.nodeSizes(block);
+    const amount = s.sizeBy === "given" ? sizes.given : sizes.received;
+    const radius = d3.scaleSqrt([0, Math.max(1, d3.max(amount))], [2.5, Math.max(4, Math.min(22, g.step * 0.45, 14 + 2 * g.step / 10))]);
+    const nodes = view.colTokens.map((token, index) => {
+      const old = positions.get(index);
+      return { index, token, r: radius(amount[index]), received: sizes.received[index], given: sizes.given[index],
+        x: old ? old.x : g.anchor(index), y: old ? old.y : g.top + 0.68 * (g.bottom - g.top) + ((index % 5) - 2) * 8 };
+    });
+    const list = edges(block), key = [s.view, ax.layer(), ax.head(), s.threshold, JSON.stringify(s.selection), s.sizeBy, g.width].join("/");
+    if (key !== flow.key || nodes.some((d) => !positions.has(d.index))) settle(g, nodes, list.map((e) => ({ source: e.j, target: e.i, tenths: e.tenths })));
+    flow.key = key;
+    flow.nodes = nodes; flow.edges = list; flow.geometry = g;
+    flow.byIndex = nodes;
+    positions = new Map(nodes.map((d) => [d.index, { x: d.x, y: d.y }]));
+    svg.attr("width", g.width).attr("height", g.height).attr("viewBox", [0, 0, g.width, g.height]);
+    const t = svg.transition().duration(animate ? DURATION : 0).ease(d3.easeCubicOut);
+    svg.selectAll("line.ax-baseline").data([0]).join("line").attr("class", "ax-baseline")
+      .attr("x1", g.pad).attr("x2", g.width - g.pad).attr("y1", g.bottom + 4).attr("y2", g.bottom + 4).attr("stroke", theme.faint);
     svg.selectAll("g.edges").data([0]).join("g").attr("class", "edges").selectAll("path")
-      .data(list, (d) => d.i + "," + d.j).join("path")
-      .attr("d", (d) => link({ source: [left, yq(d.i)], target: [right, yk(d.j)] }))
-      .attr("fill", "none")
-      .attr("stroke", (d) => (d.i === s.qi ? theme.highlight : theme.weight_high))
-      .attr("stroke-width", (d) => 0.4 + maxWidth * d.tenths / full)
-      .attr("stroke-opacity", (d) => (d.i === s.qi ? 0.35 + 0.65 * d.tenths / full : 0.08 + 0.6 * d.tenths / full))
+      .data(list, (d) => d.i + "," + d.j)
+      .join((enter) => enter.append("path").attr("fill", "none").attr("stroke-opacity", 0).attr("d", arc))
+      .attr("stroke", (d) => (d.i === s.qi ? theme.highlight : ink))
       .filter((d) => d.i === s.qi).raise();
-    const every = Math.max(1, Math.ceil(11 / ((height - 40) / Math.max(n, m, 2))));
-    const labels = (tokens, y, x, anchor, color, focus, cls) => svg.selectAll("g." + cls).data([0]).join("g").attr("class", cls)
-      .selectAll("text").data(tokens.map((t, i) => ({ t, i })).filter((d) => d.i === focus || (d.i % every === 0 && Math.abs(d.i - focus) >= every)))
-      .join("text").attr("x", x).attr("y", (d) => y(d.i)).attr("dy", "0.32em").attr("text-anchor", anchor)
-      .attr("fill", (d) => (d.i === focus ? theme.highlight : color)).attr("font-weight", (d) => (d.i === focus ? 700 : 400))
-      .text((d) => (every > 1 ? d.i + 1 + " " : "") + (d.t.length > 12 ? d.t.slice(0, 11) + "…" : d.t)); // skipped labels: say the position
-    labels(view.rowTokens, yq, left - 6, "end", theme.query, s.qi, "queries")
-      .style("cursor", "pointer").on("click", (event, d) => ax.set({ qi: d.i }));
-    labels(view.colTokens, yk, right + 6, "start", theme.key, s.kj, "keys")
-      .style("cursor", "pointer").on("click", (event, d) => ax.set({ kj: d.i }));
-    svg.selectAll("text.side").data(["queries", "keys"]).join("text").attr("class", "side")
-      .attr("x", (d) => (d === "queries" ? left - 6 : right + 6)).attr("y", 12)
-      .attr("text-anchor", (d) => (d === "queries" ? "end" : "start")).attr("fill", theme.muted).text((d) => d);
-    readout.textContent = ax.state.threshold + " % · " + list.length + " curve" + (list.length === 1 ? "" : "s");
+    svg.selectAll("g.edges path").transition(t)
+      .attr("d", arc)
+      .attr("stroke-width", (d) => 0.5 + 7 * d.tenths / ax.FULL)
+      .attr("stroke-opacity", (d) => (d.i === s.qi ? 0.45 + 0.55 * d.tenths / ax.FULL : 0.12 + 0.6 * d.tenths / ax.FULL));
+    const every = Math.max(1, Math.ceil(13 / g.step));
+    const node = svg.selectAll("g.nodes").data([0]).join("g").attr("class", "nodes").selectAll("g.ax-node")
+      .data(nodes, (d) => d.index)
+      .join((enter) => {
+        const group = enter.append("g").attr("class", "ax-node").attr("tabindex", 0).attr("role", "button")
+          .attr("transform", (d) => `translate(${d.x},${d.y})`)
+          .on("click", (event, d) => ax.set({ qi: d.index, kj: d.index }))
+          .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); ax.set({ qi: d.index, kj: d.index }); } });
+        group.append("circle");
+        group.append("title");
+        return group;
+      });
+    node.attr("data-received", (d) => d.received).attr("data-given", (d) => d.given)
+      .attr("aria-label", (d) => `${d.token}: receives ${ax.pct(d.received)}, gives ${ax.pct(d.given)} to others`);
+    node.select("title").text((d) => `${d.index + 1} ${d.token}: receives ${ax.pct(d.received)} (column sum), gives ${ax.pct(d.given)} to other tokens`);
+    node.select("circle").attr("fill", (d) => (d.index === s.qi ? theme.highlight : theme.key)).attr("stroke", "#fff").attr("stroke-width", 1.2);
+    node.transition(t).attr("transform", (d) => `translate(${d.x},${d.y})`).select("circle").attr("r", (d) => d.r);
+    svg.selectAll("g.labels").data([0]).join("g").attr("class", "labels").selectAll("text")
+      .data(nodes.filter((d) => d.index % every === 0 || d.index === s.qi), (d) => d.index)
+      .join("text")
+      .attr("transform", (d) => `translate(${g.anchor(d.index)},${g.bottom + 14}) rotate(${g.tilted ? -50 : 0})`)
+      .attr("text-anchor", g.tilted ? "end" : "middle").attr("dy", g.tilted ? "0.3em" : "0.5em")
+      .attr("fill", (d) => (d.index === s.qi ? theme.highlight : theme.ink)).attr("font-weight", (d) => (d.index === s.qi ? 700 : 400))
+      .text((d) => (every > 1 ? d.index + 1 + " " : "") + AXLib.short(d.token, 10));
+    readout.textContent = ax.state.threshold + " % · " + list.length + " arc" + (list.length === 1 ? "" : "s")
+      + (s.selection ? " (selection)" : "");
+    sizeParticles(g);
+  }
+
+  // Particles: a canvas over the network, redrawn each animation frame while they are on.
+  function sizeParticles(g) {
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(g.width * ratio); canvas.height = Math.round(g.height * ratio);
+    canvas.style.width = g.width + "px"; canvas.style.height = g.height + "px";
+    canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
+    const strongest = flow.edges.slice(-MAX_PARTICLE_EDGES);
+    flow.particles = [];
+    strongest.forEach((e, k) => {
+      const count = 1 + Math.floor(4 * e.tenths / ax.FULL);
+      for (let p = 0; p < count; p++) flow.particles.push({ e, phase: (p / count + k * 0.137) % 1, speed: 0.15 + 0.6 * e.tenths / ax.FULL });
+    });
+    if (ax.state.particles && !running) running = requestAnimationFrame(frame);
+    if (!ax.state.particles) canvas.getContext("2d").clearRect(0, 0, g.width, g.height);
+  }
+
+  function frame(now) {
+    running = null;
+    if (!ax.state.particles) return;
+    const context = canvas.getContext("2d"), g = flow.geometry, theme = ax.meta.theme, dt = flow.last ? Math.min(0.05, (now - flow.last) / 1000) : 0;
+    flow.last = now; flow.frames++;
+    context.clearRect(0, 0, g.width, g.height);
+    for (const p of flow.particles) {
+      p.phase = (p.phase + p.speed * dt) % 1;
+      const a = flow.byIndex[p.e.j], b = flow.byIndex[p.e.i], t = p.phase, u = 1 - t;
+      const lift = Math.min(0.45 * Math.abs(b.x - a.x), a.y - 4, b.y - 4), cx = (a.x + b.x) / 2, cy = Math.min(a.y, b.y) - Math.max(8, lift);
+      context.fillStyle = p.e.i === ax.state.qi ? theme.highlight : theme.value;
+      context.beginPath();
+      context.arc(u * u * a.x + 2 * u * t * cx + t * t * b.x, u * u * a.y + 2 * u * t * cy + t * t * b.y, 1.5 + 2 * p.e.tenths / ax.FULL, 0, 2 * Math.PI);
+      context.fill();
+    }
+    running = requestAnimationFrame(frame);
   }
 
   slider.addEventListener("input", () => ax.set({ threshold: +slider.value }));
+  ax.el("particles-on").addEventListener("change", (event) => ax.set({ particles: event.target.checked }));
+  ax.el("size-by").addEventListener("change", (event) => ax.set({ sizeBy: event.target.value }));
   ax.panels.push({
+    name: "flow",
     draw(changed) {
       slider.value = ax.state.threshold;
-      if (["view", "layer", "head", "qi", "kj", "threshold"].some((key) => changed.has(key))) draw();
+      ax.el("particles-on").checked = ax.state.particles;
+      ax.el("size-by").value = ax.state.sizeBy;
+      if (["view", "layer", "head", "qi", "threshold", "selection", "sizeBy", "scale", "particles"].some((key) => changed.has(key))) {
+        draw(!changed.has("view") && !AXLib.reducedMotion());
+      }
     },
   });
 });
