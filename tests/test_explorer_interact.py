@@ -97,3 +97,41 @@ def test_particles_follow_the_toggle_and_reduced_motion(browser, minilm):
     page.wait_for_timeout(200)
     assert page.evaluate("AX.flow.frames") > 0 and page.evaluate("AX.flow.particles.length") > 0
     context.close()
+
+
+def drag(page, start, end):
+    a = page.evaluate("([i, j]) => AX.cellCenter(i, j)", list(start))
+    b = page.evaluate("([i, j]) => AX.cellCenter(i, j)", list(end))
+    page.mouse.move(a["x"], a["y"])
+    page.mouse.down()
+    page.mouse.move(b["x"], b["y"], steps=6)
+    page.mouse.up()
+
+
+def test_brush_selects_cells_and_the_summary_adds_the_shown_weights(browser, minilm):
+    trace, path = minilm
+    page = open_page(browser, path)
+    page.select_option("#layer", index=1)
+    page.click("#head-picker button[data-head='7']")
+    tenths = head_tenths(trace, 1, 7)
+    drag(page, (5, 4), (2, 1))  # dragged up and left: the same rectangle
+    assert page.evaluate("AX.state.selection") == {"i0": 2, "i1": 5, "j0": 1, "j1": 4}
+    for i in range(2, 6):  # each row's share: the sum of the shown weights of its selected cells
+        assert page.text_content(f"#share-{i}") == f"{tenths[i, 1:5].sum() / 10:.1f} %"
+    block = tenths[2:6, 1:5]
+    best = np.unravel_index(block.argmax(), block.shape)  # the step-through moves to the strongest cell
+    assert page.evaluate("[AX.state.qi, AX.state.kj]") == [2 + int(best[0]), 1 + int(best[1])]
+    assert page.text_content("#step-score")  # and shows its worked numbers
+    pairs = page.locator("#selection-body .ax-pairs li b").all_text_contents()
+    assert pairs == [f"{v / 10:.1f} %" for v in sorted(block.ravel(), reverse=True)[:5]]
+    cut = page.evaluate("AX.state.threshold") * 10
+    inside = [(i, j) for i in range(2, 6) for j in range(1, 5) if i != j and tenths[i, j] >= cut]
+    assert page.locator("#flow g.edges path").count() == len(inside)  # the network follows the selection
+    page.keyboard.press("Escape")
+    assert page.evaluate("AX.state.selection") is None
+    assert page.locator("#flow g.edges path").count() == int(((tenths >= cut) & ~np.eye(len(tenths), dtype=bool)).sum())
+    page.keyboard.press("Shift+ArrowDown")  # the keyboard grows a selection from the focused cell
+    page.keyboard.press("Shift+ArrowRight")
+    qi, kj = page.evaluate("[AX.state.qi, AX.state.kj]")
+    assert page.evaluate("AX.state.selection")["i1"] == min(qi + 1, len(tenths) - 1)
+    assert page.errors == []

@@ -140,6 +140,7 @@ AXLib.modules.push(function state(ax) {
     const before = Object.assign({}, ax.state);
     Object.assign(ax.state, patch);
     const s = ax.state;
+    if (s.view !== before.view) s.selection = null; // a selection is cells of one grid
     s.qi = Math.max(0, Math.min(ax.n() - 1, s.qi));
     s.kj = Math.max(0, Math.min(ax.m() - 1, s.kj));
     const changed = new Set(Object.keys(s).filter((key) => s[key] !== before[key]));
