@@ -44,7 +44,7 @@ def nodes(page):
 
 
 def settle_transitions(page):
-    page.wait_for_timeout(450)  # transitions last 300 ms
+    page.wait_for_function("AX.flow.settled && !AX.flow.frame && !AX.heatmap.animating", timeout=5000)
 
 
 def test_flow_network_keeps_sentence_order_and_sizes_nodes_by_attention(browser, minilm):
@@ -77,7 +77,7 @@ def test_flow_network_keeps_sentence_order_and_sizes_nodes_by_attention(browser,
     assert page.evaluate("[AX.state.qi, AX.state.kj]") == [2, 2]
     assert page.text_content("#readout-query") == page.text_content("#readout-key") == f"“{trace['tokens'][2]}”"
     cut = page.evaluate("AX.state.threshold") * 10
-    assert page.locator("#flow g.edges path").count() == int(((tenths >= cut) & ~np.eye(n, dtype=bool)).sum())
+    assert int(page.get_attribute("#flow", "data-edges")) == int(((tenths >= cut) & ~np.eye(n, dtype=bool)).sum())
     assert page.errors == []
 
 
@@ -126,12 +126,42 @@ def test_brush_selects_cells_and_the_summary_adds_the_shown_weights(browser, min
     assert pairs == [f"{v / 10:.1f} %" for v in sorted(block.ravel(), reverse=True)[:5]]
     cut = page.evaluate("AX.state.threshold") * 10
     inside = [(i, j) for i in range(2, 6) for j in range(1, 5) if i != j and tenths[i, j] >= cut]
-    assert page.locator("#flow g.edges path").count() == len(inside)  # the network follows the selection
+    assert int(page.get_attribute("#flow", "data-edges")) == len(inside)  # the network follows the selection
     page.keyboard.press("Escape")
     assert page.evaluate("AX.state.selection") is None
-    assert page.locator("#flow g.edges path").count() == int(((tenths >= cut) & ~np.eye(len(tenths), dtype=bool)).sum())
+    assert int(page.get_attribute("#flow", "data-edges")) == int(((tenths >= cut) & ~np.eye(len(tenths), dtype=bool)).sum())
     page.keyboard.press("Shift+ArrowDown")  # the keyboard grows a selection from the focused cell
     page.keyboard.press("Shift+ArrowRight")
     qi, kj = page.evaluate("[AX.state.qi, AX.state.kj]")
     assert page.evaluate("AX.state.selection")["i1"] == min(qi + 1, len(tenths) - 1)
+    assert page.errors == []
+
+
+def test_switching_heads_animates_to_the_new_values_at_50_frames_a_second(browser, tmp_path):
+    from tests.explorer_synthetic import synthetic_model_trace, synthetic_page
+    from explorer.theme_colors import theme_colors
+
+    trace = synthetic_model_trace()
+    page = open_page(browser, write_page(tmp_path / "synthetic.html", synthetic_page()))
+    page.evaluate("AX.set({ stretch: false })")
+    page.wait_for_function("AX.thumbnailsPending === 0", timeout=10000)
+    settle_transitions(page)
+    page.click("#head-picker button[data-head='5']")
+    page.wait_for_function("!AX.heatmap.animating", timeout=3000)
+    times = page.evaluate("AX.heatmap.frameTimes")
+    span = times[-1] - times[0]
+    fps = (len(times) - 1) / span * 1000
+    print(f"heatmap transition: {len(times)} frames in {span:.0f} ms, {fps:.0f} frames/s")
+    assert 250 <= span <= 450 and fps >= 50
+    flow = page.evaluate("AX.flow.edgeTimes")  # the network's arcs fade and its nodes move in the same frames
+    assert len([t for t in flow if times[0] <= t <= times[-1]]) >= 0.05 * span
+    tenths = percent_tenths(np.asarray(trace["layers"][0]["attention"]["heads"][5]["weights"]), 1)
+    assert page.evaluate("Array.from(AX.heatmap.block)") == tenths.ravel().tolist()
+    theme = theme_colors()
+    low, high = (np.array([int(c[k:k + 2], 16) for k in (1, 3, 5)]) for c in (theme["weight_low"], theme["weight_high"]))
+    for i, j in [(40, 0), (63, 63), (20, 10)]:  # the pixels end on the new weights' colours
+        pixel = page.evaluate("""([i, j]) => { const c = AX.heatmap.cellBox(i, j);
+            return Array.from(document.getElementById('heatmap').getContext('2d').getImageData(c.x + c.size / 2, c.y + c.size / 2, 1, 1).data); }""", [i, j])
+        expected = low + (high - low) * (tenths[i, j] / 1000) ** theme["weight_gamma"]
+        assert np.abs(np.array(pixel[:3]) - expected).max() <= 1.5, (i, j, pixel)
     assert page.errors == []

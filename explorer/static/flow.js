@@ -6,9 +6,10 @@
 "use strict";
 AXLib.modules.push(function flow(ax) {
   const svg = d3.select(ax.el("flow")), slider = ax.el("threshold"), readout = ax.el("threshold-value");
-  const canvas = ax.el("particles"), MAX_EDGES = 2500, MAX_PARTICLE_EDGES = 250, DURATION = 300;
+  const canvas = ax.el("particles"), edgeCanvas = ax.el("edges"), MAX_EDGES = 2500, MAX_PARTICLE_EDGES = 250, DURATION = 300;
+  const TICKS = 60, TICKS_PER_FRAME = 2; // from the last layout's positions, 60 steps bring it to rest
   const flow = (ax.flow = { nodes: [], edges: [], settled: false, frames: 0 });
-  let positions = new Map(), running = null;
+  let running = null;
 
   // Which cells the network shows: the brushed rectangle when there is one, else the whole head.
   function edges(block) {
@@ -41,81 +42,113 @@ AXLib.modules.push(function flow(ax) {
     return { width, height, pad, step, tilted, top: 16, bottom: height - label - 8, label, anchor: (i) => pad + (i + 0.5) * step };
   }
 
-  // The layout, run to rest at once (deterministic, no jitter on screen): x kept inside each token's
-  // band, y free between top and bottom.
-  function settle(g, nodes, links) {
+  // The layout: a force simulation whose x force and clamp keep each node inside its token's band.
+  // It runs a few steps per animation frame (the network visibly settles, and no frame is long);
+  // under reduced motion it runs to rest at once.
+  function simulation(g, nodes, links) {
     const clamp = () => { for (const d of nodes) {
       const half = g.step / 2 - 1;
       d.x = Math.max(g.anchor(d.index) - half, Math.min(g.anchor(d.index) + half, d.x));
       d.y = Math.max(g.top + d.r, Math.min(g.bottom - d.r, d.y));
     } };
-    const simulation = d3.forceSimulation(nodes).stop()
+    return d3.forceSimulation(nodes).stop().alphaDecay(1 - Math.pow(0.001, 1 / TICKS))
       .force("x", d3.forceX((d) => g.anchor(d.index)).strength(0.6))
       .force("y", d3.forceY(g.top + 0.68 * (g.bottom - g.top)).strength(0.05))
       .force("link", d3.forceLink(links).id((d) => d.index).strength((l) => 0.02 + 0.5 * l.tenths / ax.FULL).distance(30))
       .force("charge", d3.forceManyBody().strength(-25).distanceMax(200))
       .force("collide", d3.forceCollide((d) => d.r + 1.5))
       .force("clamp", clamp);
-    for (let k = 0; k < 160 && simulation.alpha() > simulation.alphaMin(); k++) simulation.tick();
-    simulation.alpha(0);
-    clamp();
-    flow.settled = true;
-    flow.alpha = simulation.alpha();
   }
 
-  const arc = (d) => {
-    const a = flow.byIndex[d.j], b = flow.byIndex[d.i], lift = Math.min(0.45 * Math.abs(b.x - a.x), a.y - 4, b.y - 4);
-    return `M${a.x},${a.y}Q${(a.x + b.x) / 2},${Math.min(a.y, b.y) - Math.max(8, lift)} ${b.x},${b.y}`;
-  };
+  // An arc from key a to query b: a quadratic curve lifted by the distance between them.
+  const control = (a, b) => [(a.x + b.x) / 2, Math.min(a.y, b.y) - Math.max(8, Math.min(0.45 * Math.abs(b.x - a.x), a.y - 4, b.y - 4))];
+
+  // The arcs are drawn on a canvas (hundreds of SVG paths repainted each frame halved the frame
+  // rate); a change fades each arc from its old weight to its new one while the nodes move.
+  function paintEdges(edgeList, weightOf) {
+    const g = flow.geometry, context = edgeCanvas.getContext("2d"), theme = ax.meta.theme, stops = ax.colors(), qi = ax.state.qi;
+    context.clearRect(0, 0, g.width, g.height);
+    for (const focus of [false, true]) for (const e of edgeList) {
+      if ((e.i === qi) !== focus) continue;
+      const tenths = weightOf(e);
+      if (tenths <= 0) continue;
+      const a = flow.byIndex[e.j], b = flow.byIndex[e.i], [cx, cy] = control(a, b), w = tenths / ax.FULL;
+      context.strokeStyle = focus ? theme.highlight : stops[stops.length - 1];
+      context.globalAlpha = focus ? 0.45 + 0.55 * w : 0.12 + 0.6 * w;
+      context.lineWidth = 0.5 + 7 * w;
+      context.beginPath(); context.moveTo(a.x, a.y); context.quadraticCurveTo(cx, cy, b.x, b.y); context.stroke();
+    }
+    context.globalAlpha = 1;
+  }
+
+  function placeNodes(fade) {
+    flow.nodeSelection.attr("transform", (d) => `translate(${d.x},${d.y})`)
+      .select("circle").attr("r", (d) => d.r0 + (d.r - d.r0) * fade);
+  }
+
+  // One loop for a change: simulation steps, nodes, arcs (old weight → new over DURATION).
+  function run(list, animate, relayout) {
+    if (flow.frame) cancelAnimationFrame(flow.frame);
+    const before = flow.shownEdges || [], from = new Map(before.map((e) => [e.i + "," + e.j, e.tenths]));
+    const to = new Map(list.map((e) => [e.i + "," + e.j, e.tenths]));
+    const union = before.filter((e) => !to.has(e.i + "," + e.j)).concat(list), sim = flow.sim, start = performance.now();
+    flow.shownEdges = list; flow.edgeTimes = []; flow.settled = !relayout;
+    const step = (now) => {
+      const t = animate ? Math.min(1, (now - start) / DURATION) : 1, e = d3.easeCubicOut(t);
+      if (relayout) {
+        if (animate) sim.tick(TICKS_PER_FRAME); else while (sim.alpha() > sim.alphaMin()) sim.tick();
+        if (sim.alpha() <= sim.alphaMin()) { relayout = false; flow.settled = true; flow.alpha = sim.alpha(); }
+      }
+      flow.edgeTimes.push(now);
+      placeNodes(e);
+      paintEdges(t < 1 ? union : list, (d) => {
+        const key = d.i + "," + d.j, a = from.get(key) || 0, b = to.get(key) || 0;
+        return a + (b - a) * e;
+      });
+      flow.frame = t < 1 || relayout ? requestAnimationFrame(step) : null;
+    };
+    if (animate) flow.frame = requestAnimationFrame(step); else step(start);
+  }
 
   function draw(animate) {
     const g = geometry(), view = ax.view(), theme = ax.meta.theme, s = ax.state, block = ax.weightBlock(ax.layer(), ax.head());
-    const stops = ax.colors(), ink = stops[stops.length - 1], sizes = ax.nodeSizes(block);
-    const amount = s.sizeBy === "given" ? sizes.given : sizes.received;
+    const sizes = ax.nodeSizes(block), amount = s.sizeBy === "given" ? sizes.given : sizes.received;
     const radius = d3.scaleSqrt([0, Math.max(1, d3.max(amount))], [2.5, Math.max(4, Math.min(22, g.step * 0.45, 14 + 2 * g.step / 10))]);
+    const key = [s.view, ax.layer(), ax.head(), s.threshold, JSON.stringify(s.selection), s.sizeBy, g.width].join("/");
+    const relayout = key !== flow.key, list = edges(block), old = new Map((flow.nodes || []).map((d) => [d.index, d]));
     const nodes = view.colTokens.map((token, index) => {
-      const old = positions.get(index);
-      return { index, token, r: radius(amount[index]), received: sizes.received[index], given: sizes.given[index],
-        x: old ? old.x : g.anchor(index), y: old ? old.y : g.top + 0.68 * (g.bottom - g.top) + ((index % 5) - 2) * 8 };
+      const was = old.get(index), r = radius(amount[index]);
+      return { index, token, r, r0: was ? was.r : r, received: sizes.received[index], given: sizes.given[index],
+        x: was ? was.x : g.anchor(index), y: was ? was.y : g.top + 0.68 * (g.bottom - g.top) + ((index % 5) - 2) * 8 };
     });
-    const list = edges(block), key = [s.view, ax.layer(), ax.head(), s.threshold, JSON.stringify(s.selection), s.sizeBy, g.width].join("/");
-    if (key !== flow.key || nodes.some((d) => !positions.has(d.index))) settle(g, nodes, list.map((e) => ({ source: e.j, target: e.i, tenths: e.tenths })));
-    flow.key = key;
-    flow.nodes = nodes; flow.edges = list; flow.geometry = g;
-    flow.byIndex = nodes;
-    positions = new Map(nodes.map((d) => [d.index, { x: d.x, y: d.y }]));
+    if (relayout || nodes.length !== old.size) {
+      if (flow.sim) flow.sim.stop();
+      flow.sim = simulation(g, nodes, list.map((e) => ({ source: e.j, target: e.i, tenths: e.tenths })));
+      flow.nodes = nodes;
+    }
+    flow.key = key; flow.edges = list; flow.geometry = g; flow.byIndex = flow.nodes;
+    svg.node().dataset.edges = list.length;
     svg.attr("width", g.width).attr("height", g.height).attr("viewBox", [0, 0, g.width, g.height]);
-    const t = svg.transition().duration(animate ? DURATION : 0).ease(d3.easeCubicOut);
+    sizeCanvas(edgeCanvas, g);
     svg.selectAll("line.ax-baseline").data([0]).join("line").attr("class", "ax-baseline")
       .attr("x1", g.pad).attr("x2", g.width - g.pad).attr("y1", g.bottom + 4).attr("y2", g.bottom + 4).attr("stroke", theme.faint);
-    svg.selectAll("g.edges").data([0]).join("g").attr("class", "edges").selectAll("path")
-      .data(list, (d) => d.i + "," + d.j)
-      .join((enter) => enter.append("path").attr("fill", "none").attr("stroke-opacity", 0).attr("d", arc))
-      .attr("stroke", (d) => (d.i === s.qi ? theme.highlight : ink))
-      .filter((d) => d.i === s.qi).raise();
-    svg.selectAll("g.edges path").transition(t)
-      .attr("d", arc)
-      .attr("stroke-width", (d) => 0.5 + 7 * d.tenths / ax.FULL)
-      .attr("stroke-opacity", (d) => (d.i === s.qi ? 0.45 + 0.55 * d.tenths / ax.FULL : 0.12 + 0.6 * d.tenths / ax.FULL));
     const every = Math.max(1, Math.ceil(13 / g.step));
-    const node = svg.selectAll("g.nodes").data([0]).join("g").attr("class", "nodes").selectAll("g.ax-node")
-      .data(nodes, (d) => d.index)
+    flow.nodeSelection = svg.selectAll("g.nodes").data([0]).join("g").attr("class", "nodes").selectAll("g.ax-node")
+      .data(flow.nodes, (d) => d.index)
       .join((enter) => {
         const group = enter.append("g").attr("class", "ax-node").attr("tabindex", 0).attr("role", "button")
-          .attr("transform", (d) => `translate(${d.x},${d.y})`)
           .on("click", (event, d) => ax.set({ qi: d.index, kj: d.index }))
           .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); ax.set({ qi: d.index, kj: d.index }); } });
         group.append("circle");
         group.append("title");
         return group;
       });
-    node.attr("data-received", (d) => d.received).attr("data-given", (d) => d.given)
+    flow.nodeSelection.attr("data-received", (d) => d.received).attr("data-given", (d) => d.given)
       .attr("aria-label", (d) => `${d.token}: receives ${ax.pct(d.received)}, gives ${ax.pct(d.given)} to others`);
-    node.select("title").text((d) => `${d.index + 1} ${d.token}: receives ${ax.pct(d.received)} (column sum), gives ${ax.pct(d.given)} to other tokens`);
-    node.select("circle").attr("fill", (d) => (d.index === s.qi ? theme.highlight : theme.key)).attr("stroke", "#fff").attr("stroke-width", 1.2);
-    node.transition(t).attr("transform", (d) => `translate(${d.x},${d.y})`).select("circle").attr("r", (d) => d.r);
+    flow.nodeSelection.select("title").text((d) => `${d.index + 1} ${d.token}: receives ${ax.pct(d.received)} (column sum), gives ${ax.pct(d.given)} to other tokens`);
+    flow.nodeSelection.select("circle").attr("fill", (d) => (d.index === s.qi ? theme.highlight : theme.key)).attr("stroke", "#fff").attr("stroke-width", 1.2);
     svg.selectAll("g.labels").data([0]).join("g").attr("class", "labels").selectAll("text")
-      .data(nodes.filter((d) => d.index % every === 0 || d.index === s.qi), (d) => d.index)
+      .data(flow.nodes.filter((d) => d.index % every === 0 || d.index === s.qi), (d) => d.index)
       .join("text")
       .attr("transform", (d) => `translate(${g.anchor(d.index)},${g.bottom + 14}) rotate(${g.tilted ? -50 : 0})`)
       .attr("text-anchor", g.tilted ? "end" : "middle").attr("dy", g.tilted ? "0.3em" : "0.5em")
@@ -123,15 +156,21 @@ AXLib.modules.push(function flow(ax) {
       .text((d) => (every > 1 ? d.index + 1 + " " : "") + AXLib.short(d.token, 10));
     readout.textContent = ax.state.threshold + " % · " + list.length + " arc" + (list.length === 1 ? "" : "s")
       + (s.selection ? " (selection)" : "");
+    run(list, animate, relayout);
     sizeParticles(g);
   }
 
   // Particles: a canvas over the network, redrawn each animation frame while they are on.
-  function sizeParticles(g) {
+  function sizeCanvas(target, g) {
     const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.round(g.width * ratio); canvas.height = Math.round(g.height * ratio);
-    canvas.style.width = g.width + "px"; canvas.style.height = g.height + "px";
-    canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
+    if (target.width === Math.round(g.width * ratio) && target.height === Math.round(g.height * ratio)) return;
+    target.width = Math.round(g.width * ratio); target.height = Math.round(g.height * ratio);
+    target.style.width = g.width + "px"; target.style.height = g.height + "px";
+    target.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
+  }
+
+  function sizeParticles(g) {
+    sizeCanvas(canvas, g);
     const strongest = flow.edges.slice(-MAX_PARTICLE_EDGES);
     flow.particles = [];
     strongest.forEach((e, k) => {
@@ -150,8 +189,7 @@ AXLib.modules.push(function flow(ax) {
     context.clearRect(0, 0, g.width, g.height);
     for (const p of flow.particles) {
       p.phase = (p.phase + p.speed * dt) % 1;
-      const a = flow.byIndex[p.e.j], b = flow.byIndex[p.e.i], t = p.phase, u = 1 - t;
-      const lift = Math.min(0.45 * Math.abs(b.x - a.x), a.y - 4, b.y - 4), cx = (a.x + b.x) / 2, cy = Math.min(a.y, b.y) - Math.max(8, lift);
+      const a = flow.byIndex[p.e.j], b = flow.byIndex[p.e.i], t = p.phase, u = 1 - t, [cx, cy] = control(a, b);
       context.fillStyle = p.e.i === ax.state.qi ? theme.highlight : theme.value;
       context.beginPath();
       context.arc(u * u * a.x + 2 * u * t * cx + t * t * b.x, u * u * a.y + 2 * u * t * cy + t * t * b.y, 1.5 + 2 * p.e.tenths / ax.FULL, 0, 2 * Math.PI);
@@ -170,7 +208,7 @@ AXLib.modules.push(function flow(ax) {
       ax.el("particles-on").checked = ax.state.particles;
       ax.el("size-by").value = ax.state.sizeBy;
       if (["view", "layer", "head", "qi", "threshold", "selection", "sizeBy", "scale", "particles"].some((key) => changed.has(key))) {
-        draw(!changed.has("view") && !AXLib.reducedMotion());
+        draw(!AXLib.reducedMotion());
       }
     },
   });

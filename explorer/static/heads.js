@@ -6,23 +6,32 @@ AXLib.modules.push(function heads(ax) {
   let builtFor = null, pending = [];
 
   // Thumbnails are drawn after the page is interactive, a few at a time (270 heads take ~0.15 s).
-  function drawPending() {
-    const started = performance.now();
-    while (pending.length && performance.now() - started < 12) pending.shift()();
-    if (pending.length) setTimeout(drawPending, 0);
+  // In idle time (requestIdleCallback), so an animation running meanwhile keeps its frames.
+  const later = (work) => (window.requestIdleCallback ? requestIdleCallback(work, { timeout: 500 }) : setTimeout(work, 0));
+  function drawPending(deadline) {
+    const started = performance.now(), budget = deadline && deadline.timeRemaining ? () => deadline.timeRemaining() > 2 : () => performance.now() - started < 8;
+    while (pending.length && budget()) pending.shift()();
+    ax.thumbnailsPending = pending.length;
+    if (pending.length) later(drawPending);
   }
 
-  function thumbnail(layer, head, size) {
-    const n = ax.n(), m = ax.m(), image = ax.blockImage(ax.weightBlock(layer, head), n, m, ax.view().visible);
+  // A thumbnail is an <img>, not a canvas: hundreds of canvases are hundreds of layers for the
+  // compositor to redraw on every animation frame (it halved the heatmap's frame rate).
+  ax.thumbnail = function (block, size, view = ax.view()) {
+    const n = view.rowTokens.length, m = view.colTokens.length, image = ax.blockImage(block, n, m, view.visible);
     const canvas = document.createElement("canvas"), ratio = window.devicePixelRatio || 1;
     canvas.width = canvas.height = Math.round(size * ratio);
-    canvas.style.width = canvas.style.height = size + "px";
     const target = canvas.getContext("2d");
     target.imageSmoothingEnabled = false;
     const scale = Math.min(canvas.width / m, canvas.height / n);
     target.drawImage(image, 0, 0, m * scale, n * scale);
-    return canvas;
-  }
+    const img = document.createElement("img");
+    img.src = canvas.toDataURL();
+    img.width = img.height = size;
+    img.alt = "";
+    return img;
+  };
+  const thumbnail = (layer, head, size) => ax.thumbnail(ax.weightBlock(layer, head), size);
 
   function card(layer, head, size) {
     const view = ax.view(), theme = ax.meta.theme;
@@ -75,7 +84,7 @@ AXLib.modules.push(function heads(ax) {
   ax.panels.push({
     draw(changed) {
       const key = ax.state.view + "/" + ax.state.stretch;
-      if (builtFor !== key) { build(); builtFor = key; setTimeout(drawPending, 0); }
+      if (builtFor !== key) { build(); builtFor = key; ax.thumbnailsPending = pending.length; later(drawPending); }
       if (["view", "layer", "head"].some((key) => changed.has(key))) mark();
     },
   });

@@ -33,6 +33,34 @@ AXLib.modules.push(function heatmap(ax) {
     hm.image = ax.blockImage(block, ax.n(), ax.m(), ax.view().visible);
   };
 
+  // Switching layer, head or view: every cell moves from its old weight to its new one in ~300 ms
+  // (none under prefers-reduced-motion); the numbers in the cells appear when the cells arrive.
+  const DURATION = 300;
+  hm.frameTimes = [];
+  hm.transition = function (from, to) {
+    if (hm.frame) cancelAnimationFrame(hm.frame);
+    if (AXLib.reducedMotion() || from.length !== to.length) { hm.animating = false; return hm.buildImage(to); }
+    const scratch = new Int16Array(to.length);
+    let start = null; // the animation's clock starts at its first frame, after this change's redraws
+    hm.animating = true; hm.frameTimes = [];
+    const step = (now) => {
+      if (start === null) start = now;
+      const t = Math.min(1, (now - start) / DURATION), eased = d3.easeCubicInOut(t);
+      hm.frameTimes.push(now);
+      if (t < 1) {
+        for (let c = 0; c < to.length; c++) scratch[c] = Math.round(from[c] + (to[c] - from[c]) * eased);
+        hm.image = ax.blockImage(scratch, ax.n(), ax.m(), ax.view().visible);
+        hm.frame = requestAnimationFrame(step);
+      } else {
+        hm.buildImage(to);
+        hm.animating = false; hm.frame = null;
+      }
+      hm.draw();
+    };
+    hm.block = to;
+    hm.frame = requestAnimationFrame(step);
+  };
+
   hm.cellBox = function (i, j) {
     const box = hm.box, t = hm.transform, size = box.cell * t.k;
     return { x: box.left + t.x + j * size, y: box.top + t.y + i * size, size };
@@ -65,7 +93,7 @@ AXLib.modules.push(function heatmap(ax) {
 
   // Weights in % inside the cells when they are big enough for "28.8" (the readout has the rest).
   function drawNumbers(context, size) {
-    if (size < 40) return;
+    if (size < 40 || hm.animating) return;
     const theme = ax.meta.theme, block = hm.block, m = ax.m(), color = ax.colorIndex(block), view = ax.view();
     context.font = Math.min(14, size / 3.4) + "px " + theme.font + ", sans-serif";
     context.textAlign = "center"; context.textBaseline = "middle";
@@ -158,16 +186,14 @@ AXLib.modules.push(function heatmap(ax) {
   ax.panels.push({
     name: "heatmap",
     draw(changed) {
-      const view = ax.view();
       if (["view", "layer", "head", "stretch", "scale"].some((key) => changed.has(key)) || !hm.image) {
         const block = ax.weightBlock(ax.layer(), ax.head());
-        if (hm.transition && !changed.has("view") && hm.block && !changed.has("scale")) hm.transition(hm.block, block);
+        if (hm.block && !changed.has("scale") && !changed.has("stretch")) hm.transition(hm.block, block);
         else hm.buildImage(block);
       }
       if (changed.has("view") || !hm.box) resize(); // after buildImage: resetting the zoom draws
       hm.draw();
       if (!hm.hovered) ax.readout([ax.state.qi, ax.state.kj], true);
-      void view;
     },
   });
 });
