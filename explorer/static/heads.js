@@ -47,7 +47,10 @@ AXLib.modules.push(function heads(ax) {
       : "H" + ax.headNumber(head) + (pattern ? " · " + pattern[0] : "");
     button.title = ax.headName(layer, head) + (pattern ? ": " + pattern[0] + " (" + pattern[1] + "): " + ax.meta.rules[pattern[0]] : "");
     button.appendChild(caption);
-    button.addEventListener("click", () => ax.set({ layer, head: view.kind !== "attention" ? ax.state.head : head }));
+    button.addEventListener("click", (event) => {
+      if (event.shiftKey && view.id === "self") ax.comparePick(layer, head); // Shift+click: side by side
+      else ax.set({ layer, head: view.kind !== "attention" ? ax.state.head : head });
+    });
     return button;
   }
 
@@ -78,6 +81,7 @@ AXLib.modules.push(function heads(ax) {
     for (const button of container.querySelectorAll(".thumb")) {
       const on = +button.dataset.layer === ax.layer() && (ax.view().kind !== "attention" || +button.dataset.head === ax.head());
       button.classList.toggle("current", on);
+      button.classList.toggle("picked", ax.view().id === "self" && ax.state.compare.some((e) => e.layer === +button.dataset.layer && e.head === +button.dataset.head));
     }
   }
 
@@ -85,7 +89,7 @@ AXLib.modules.push(function heads(ax) {
     draw(changed) {
       const key = ax.state.view + "/" + ax.state.stretch;
       if (builtFor !== key) { build(); builtFor = key; ax.thumbnailsPending = pending.length; later(drawPending); }
-      if (["view", "layer", "head"].some((key) => changed.has(key))) mark();
+      if (["view", "layer", "head", "compare"].some((key) => changed.has(key))) mark();
     },
   });
 });

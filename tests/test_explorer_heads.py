@@ -1,0 +1,83 @@
+"""Heads in the explorer (issue 24): side by side on one colour scale with their difference, the
+layer average, head clusters (Python's and the page's agree), the depth view of one query."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.compact import percent_tenths
+from explorer.page import build_page, write_page
+from tests.browser import browser_missing, chromium, open_page, running_in_ci
+from tests.explorer_pages import ANIMAL
+
+MISSING = browser_missing()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if MISSING:
+        if running_in_ci():
+            pytest.fail(f"CI=true but the explorer's browser tests cannot run: {MISSING}")
+        pytest.skip(MISSING)
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def minilm(tmp_path_factory):
+    from explorer.sources import minilm_source
+
+    source = minilm_source(ANIMAL, None)
+    weights = np.array([[h["weights"] for h in layer["attention"]["heads"]] for layer in source.trace["layers"]])
+    return source.trace, weights, write_page(tmp_path_factory.mktemp("heads") / "minilm.html", build_page(source.trace))
+
+
+def rgb(hex_color: str) -> np.ndarray:
+    return np.array([int(hex_color[k:k + 2], 16) for k in (1, 3, 5)])
+
+
+def test_heads_side_by_side_share_one_scale_and_show_their_difference(browser, minilm):
+    from explorer.theme_colors import theme_colors
+
+    trace, weights, path = minilm
+    page = open_page(browser, path)
+    page.wait_for_function("AX.thumbnailsPending === 0")
+    page.select_option("#layer", index=2)
+    page.click("#head-picker button[data-head='4']")
+    page.click("#compare-add")  # layer 3 head 5
+    page.click("#heads .thumb[data-layer='4'][data-head='1']", modifiers=["Shift"])  # layer 5 head 2
+    page.click("#heads .thumb[data-layer='0'][data-head='0']", modifiers=["Shift"])  # layer 1 head 1
+    picked = [(2, 4), (4, 1), (0, 0)]
+    assert page.evaluate("AX.state.compare.map((e) => [e.layer, e.head])") == [list(p) for p in picked]
+    assert page.locator("#compare-grid figure").count() == 4  # three heads and their first two's difference
+    tenths = [percent_tenths(weights[l, h], 1) for l, h in picked]
+    page.evaluate("AX.set({ qi: 8, kj: 2 })")  # "it" → "animal"
+    for k, block in enumerate(tenths):
+        assert page.text_content(f"#compare-value-{k}") == f"{block[8, 2] / 10:.1f} %"
+    difference = int(tenths[0][8, 2]) - int(tenths[1][8, 2])
+    assert page.text_content("#compare-difference") == f"{'+' if difference > 0 else ''}{difference / 10:.1f} points".replace("-", "−")
+    page.evaluate("AX.set({ stretch: true })")  # one scale: the darkest colour is the largest weight of all three
+    top = max(int(block.max()) for block in tenths)
+    assert page.text_content("#compare-top") == f"{top / 10:.1f} %"
+    theme = theme_colors()
+    low, high = rgb(theme["weight_low"]), rgb(theme["weight_high"])
+    for k, block in enumerate(tenths):
+        i, j = np.unravel_index(block.argmax(), block.shape)
+        pixel = page.evaluate("""([k, i, j]) => { const c = AX.compare.canvases[k], n = AX.meta.views[0].rowTokens.length;
+            const x = (j + 0.5) * c.width / n, y = (i + 0.5) * c.height / n;
+            return Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data); }""", [k, int(i), int(j)])
+        shared = round(block[i, j] * 1000 / top) / 1000
+        assert np.abs(np.array(pixel[:3]) - (low + (high - low) * shared ** theme["weight_gamma"])).max() <= 1.5, (k, pixel)
+    assert page.errors == []
+
+
+def test_the_layer_average_is_the_mean_of_the_heads(browser, minilm):
+    trace, weights, path = minilm
+    page = open_page(browser, path)
+    page.click("#view-picker button:text-is('layer average')")
+    page.select_option("#layer", index=3)
+    average = percent_tenths(weights[3].mean(axis=0), 1)
+    for i, j in [(8, 2), (0, 0), (11, 5)]:
+        page.evaluate(f"AX.set({{ qi: {i}, kj: {j} }})")
+        assert page.text_content("#readout-weight") == f"{average[i, j] / 10:.1f} %"
+    assert page.errors == []
