@@ -81,3 +81,47 @@ def test_the_layer_average_is_the_mean_of_the_heads(browser, minilm):
         page.evaluate(f"AX.set({{ qi: {i}, kj: {j} }})")
         assert page.text_content("#readout-weight") == f"{average[i, j] / 10:.1f} %"
     assert page.errors == []
+
+
+def test_jensen_shannon_distance_is_scipys_averaged_over_rows():
+    from scipy.spatial.distance import jensenshannon
+    from explorer.clusters import js_distances
+
+    rng = np.random.default_rng(5)
+    heads = rng.dirichlet(np.full(7, 0.4), size=(4, 7))
+    heads[0, :, 5:] = 0.0  # zeros (masked keys) count as 0 log 0 = 0
+    heads[0] /= heads[0].sum(axis=1, keepdims=True)
+    distances = js_distances(heads)
+    for a, b in [(0, 1), (2, 3), (1, 3)]:
+        expected = np.mean([jensenshannon(heads[a, i], heads[b, i], base=2) for i in range(7)])
+        assert distances[a, b] == pytest.approx(expected, abs=1e-9) and distances[b, a] == distances[a, b]
+    assert np.allclose(np.diag(distances), 0.0)
+
+
+def test_clusters_in_the_page_are_pythons(browser, minilm):
+    from explorer.clusters import head_clusters
+    from explorer.views import layer_attentions
+
+    trace, weights, path = minilm
+    meta_patterns = [[None] * 12 for _ in range(6)]
+    from attention_math.head_patterns import classify_head
+    mask = np.ones(weights.shape[2:], dtype=bool)
+    for layer in range(6):
+        for head in range(12):
+            meta_patterns[layer][head] = [classify_head(weights[layer, head], tuple(trace["tokens"]), mask)[0]]
+    expected = head_clusters(layer_attentions(trace), meta_patterns)
+    assert sorted(expected["order"]) == list(range(72)) and sum(len(c["members"]) for c in expected["clusters"]) == 72
+    page = open_page(browser, path)
+    page.click("#order-control button[data-order='clusters']")
+    bands = page.locator("#heads .ax-cluster")
+    assert bands.count() == len(expected["clusters"])
+    for number, cluster in enumerate(expected["clusters"]):
+        band = bands.nth(number)
+        shown = band.locator(".thumb").evaluate_all("(ts) => ts.map((t) => 12 * +t.dataset.layer + +t.dataset.head)")
+        assert shown == cluster["members"]
+        assert f"mostly {cluster['pattern']} ({cluster['patternCount']} of {len(cluster['members'])})" in band.text_content()
+    biggest = max(range(len(expected["clusters"])), key=lambda k: len(expected["clusters"][k]["members"]))
+    bands.nth(biggest).locator(".ax-cluster-head button").click()  # a cluster's heads side by side
+    assert page.evaluate("AX.state.compare.map((e) => 12 * e.layer + e.head)") == expected["clusters"][biggest]["members"]
+    assert page.locator("#compare-grid figure").count() == len(expected["clusters"][biggest]["members"])
+    assert page.errors == []

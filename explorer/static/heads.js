@@ -44,7 +44,7 @@ AXLib.modules.push(function heads(ax) {
     const caption = document.createElement("span");
     const pattern = view.patterns && view.patterns[layer][head];
     caption.textContent = view.kind === "rollout" ? "after " + ax.layerName(layer) : view.kind === "average" ? "layer " + ax.layerName(layer)
-      : "H" + ax.headNumber(head) + (pattern ? " · " + pattern[0] : "");
+      : (ax.state.order === "clusters" && view.layers > 1 ? "L" + ax.layerName(layer) + " " : "") + "H" + ax.headNumber(head) + (pattern ? " · " + pattern[0] : "");
     button.title = ax.headName(layer, head) + (pattern ? ": " + pattern[0] + " (" + pattern[1] + "): " + ax.meta.rules[pattern[0]] : "");
     button.appendChild(caption);
     button.addEventListener("click", (event) => {
@@ -55,9 +55,17 @@ AXLib.modules.push(function heads(ax) {
   }
 
   function build() {
-    const view = ax.view();
+    const view = ax.view(), clustered = ax.state.order === "clusters" && view.id === "self" && ax.meta.clusters;
     container.replaceChildren();
     pending = [];
+    ax.el("order-control").hidden = !(view.id === "self" && ax.meta.clusters);
+    for (const b of ax.el("order-control").querySelectorAll("button")) b.classList.toggle("current", b.dataset.order === ax.state.order);
+    if (clustered) {
+      const size = Math.max(40, Math.min(72, Math.floor(((container.clientWidth || 600) - 30) / 12) - 14));
+      ax.clusterGrid(container, (layer, head) => card(layer, head, size));
+      title.textContent = "All " + view.layers * view.heads + " heads, grouped by how alike their patterns are";
+      return;
+    }
     const perRow = view.kind !== "attention" ? view.layers : view.heads;
     const size = Math.max(40, Math.min(88, Math.floor(((container.clientWidth || 600) - 30) / Math.min(perRow, 12)) - 14));
     const rows = view.kind !== "attention" ? [0] : d3.range(view.layers);
@@ -85,9 +93,11 @@ AXLib.modules.push(function heads(ax) {
     }
   }
 
+  for (const b of ax.el("order-control").querySelectorAll("button")) b.addEventListener("click", () => ax.set({ order: b.dataset.order }));
   ax.panels.push({
+    name: "heads",
     draw(changed) {
-      const key = ax.state.view + "/" + ax.state.stretch;
+      const key = [ax.state.view, ax.state.stretch, ax.state.scale, ax.state.order].join("/");
       if (builtFor !== key) { build(); builtFor = key; ax.thumbnailsPending = pending.length; later(drawPending); }
       if (["view", "layer", "head", "compare"].some((key) => changed.has(key))) mark();
     },
