@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 D3_FILE = HERE / "vendor" / "d3.min.js"
 # Page scripts in load order: core.js defines AXLib; each other file adds one module to it.
-SCRIPTS = ("core.js", "state.js", "heatmap.js", "brush.js", "clusters.js", "heads.js", "compare.js", "flow.js", "steps.js", "controls.js")
+SCRIPTS = ("core.js", "state.js", "heatmap.js", "brush.js", "clusters.js", "heads.js", "compare.js", "depth.js", "flow.js", "steps.js", "controls.js")
 
 
 def _script_text(text: str) -> str:

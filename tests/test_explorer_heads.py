@@ -125,3 +125,22 @@ def test_clusters_in_the_page_are_pythons(browser, minilm):
     assert page.evaluate("AX.state.compare.map((e) => 12 * e.layer + e.head)") == expected["clusters"][biggest]["members"]
     assert page.locator("#compare-grid figure").count() == len(expected["clusters"][biggest]["members"])
     assert page.errors == []
+
+
+def test_depth_view_is_the_query_in_every_layer(browser, minilm):
+    trace, weights, path = minilm
+    page = open_page(browser, path)
+    page.evaluate("AX.set({ qi: 8, kj: 2, head: 4 })")  # "it" → "animal"
+    averaged = np.array([percent_tenths(weights[l].mean(axis=0), 1)[8] for l in range(6)])
+    assert page.evaluate("AX.depth.rows()") == averaged.tolist()
+    assert page.text_content("#depth-weight") == f"{averaged[0, 2] / 10:.1f} %"  # the current layer's row
+    box = page.locator("#depth").bounding_box()
+    geometry = page.evaluate("AX.depth.box")
+    page.mouse.move(box["x"] + geometry["left"] + 5.5 * geometry["cell"], box["y"] + geometry["top"] + 3.5 * geometry["height"])
+    assert page.text_content("#depth-weight") == f"{averaged[3, 5] / 10:.1f} %"  # hover: layer 4, key 6
+    page.select_option("#depth-mode", "head")
+    one_head = np.array([percent_tenths(weights[l, 4], 1)[8] for l in range(6)])
+    assert page.evaluate("AX.depth.rows()") == one_head.tolist()
+    page.mouse.click(box["x"] + geometry["left"] + 2.5 * geometry["cell"], box["y"] + geometry["top"] + 4.5 * geometry["height"])
+    assert page.evaluate("[AX.state.layer, AX.state.kj]") == [4, 2]  # a click opens that layer, that key
+    assert page.errors == []

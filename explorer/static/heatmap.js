@@ -10,10 +10,11 @@ AXLib.modules.push(function heatmap(ax) {
     // The whole grid fits the first screen: as wide as the panel, but no taller than the window leaves.
     const room = window.innerHeight - (wrap.getBoundingClientRect().top + window.scrollY) - 60;
     const width = Math.min(wrap.clientWidth || 560, 620, Math.max(340, room));
-    const label = Math.min(96, 18 + 7 * longest());
-    const left = label, top = label, area = width - left - 4;
-    const cell = Math.min(72, area / ax.m(), area / ax.n()); // a 3-token grid need not fill the panel
-    return { width, height: top + cell * ax.n() + 4, left, top, cell };
+    let label = Math.min(96, 18 + 7 * longest());
+    const fit = (room) => Math.min(72, room / ax.m(), room / ax.n()); // a 3-token grid need not fill the panel
+    if (fit(width - label - 4) < 7) label = Math.min(label, 58); // labels show only when zoomed in: a narrower margin
+    const cell = fit(width - label - 4);
+    return { width, height: label + cell * ax.n() + 4, left: label, top: label, cell };
   }
   const longest = () => Math.max(...ax.view().rowTokens.concat(ax.view().colTokens).map((t) => Math.min(12, String(t).length)));
 
@@ -76,7 +77,7 @@ AXLib.modules.push(function heatmap(ax) {
       if (y < box.top || y > box.height) return;
       context.fillStyle = i === s.qi ? theme.highlight : theme.query;
       context.textAlign = "right";
-      context.fillText(AXLib.short(token), box.left - 4, y);
+      context.fillText(AXLib.short(token, box.left < 80 ? 8 : 12), box.left - 4, y);
     });
     view.colTokens.forEach((token, j) => {
       const x = hm.cellBox(0, j).x + size / 2;
@@ -86,7 +87,7 @@ AXLib.modules.push(function heatmap(ax) {
       context.rotate(-Math.PI / 3);
       context.fillStyle = j === s.kj ? theme.highlight : theme.key;
       context.textAlign = "left";
-      context.fillText(AXLib.short(token), 0, 0);
+      context.fillText(AXLib.short(token, box.top < 80 ? 8 : 12), 0, 0);
       context.restore();
     });
   }
