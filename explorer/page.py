@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 D3_FILE = HERE / "vendor" / "d3.min.js"
 # Page scripts in load order: core.js defines AXLib; each other file adds one module to it.
-SCRIPTS = ("core.js", "state.js", "heatmap.js", "brush.js", "clusters.js", "heads.js", "compare.js", "depth.js", "flow.js", "steps.js", "controls.js")
+SCRIPTS = ("core.js", "state.js", "heatmap.js", "brush.js", "clusters.js", "heads.js", "compare.js", "depth.js", "flow.js", "steps.js", "controls.js", "pair.js")
 
 
 def _script_text(text: str) -> str:
@@ -127,15 +127,17 @@ def _fill(template: str, parts: dict) -> str:
     return re.sub(r"\{\{[A-Z0-9]+\}\}", lambda match: parts[match.group(0)], template)
 
 
-def instance_html(meta: dict, payload: PayloadBuilder, prefix: str = "", options: dict | None = None) -> str:
-    """One explorer's markup, numbers and start call; its element ids all begin with `prefix`."""
+def instance_html(meta: dict, payload: PayloadBuilder, prefix: str = "", options: dict | None = None,
+                  start: bool = True) -> str:
+    """One explorer's markup, numbers and (unless `start` is False) start call; its element ids all
+    begin with `prefix`."""
     if not re.fullmatch(r"[A-Za-z0-9_-]*", prefix):
         raise ValueError(f"prefix {prefix!r}: letters, digits, - and _ only")
     return _fill((STATIC / "explorer.html").read_text(encoding="utf-8"), {
         "{{P}}": prefix,
         "{{META}}": _script_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":"))),
         "{{BLOB}}": payload.encoded(),
-        "{{OPTIONS}}": json.dumps(options or {}),
+        "{{START}}": f"<script>AXBoot.start({json.dumps(prefix)}, {json.dumps(options or {})});</script>" if start else "",
     })
 
 

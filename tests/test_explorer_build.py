@@ -68,6 +68,8 @@ def test_a_512_token_sentence_gets_a_short_folder(tmp_path, capsys):
     (["--sentence", "river bank flows", "--head", "3"], "2 head(s)"),
     (["--sentence", "a b", "--example", "examples/the-cat-sat.toml"], "not both"),
     (["--model", "minilm", "--sentence", long_sentence(63)], "at most 64"),
+    (["--cross", "--compare", "minilm"], "drop --sentence, --example, --model and --compare"),
+    (["--sentence", long_sentence(63), "--compare", "minilm"], "at most 64"),
 ])
 def test_bad_input_is_one_error_line_and_no_file(tmp_path, capsys, arguments, message):
     assert main(["explore", *arguments, "--media-dir", str(tmp_path)]) == 2
@@ -97,3 +99,13 @@ def test_smollm2_page_has_every_layer_and_follows_a_word(tmp_path, capsys):
                  "--query", "street", "--media-dir", str(tmp_path)]) == 0
     page = next(tmp_path.glob("*-smollm2/explorer.html"))
     assert "SmolLM2-135M-Instruct" in page.read_text() and page.stat().st_size < 8_000_000
+
+
+def test_cli_compare_writes_one_page_with_both_models(tmp_path, capsys):
+    assert main(["explore", "--sentence", "The river bank flows", "--compare", "minilm", "--query", "bank",
+                 "--media-dir", str(tmp_path)]) == 0
+    (path,) = tmp_path.glob("the-river-bank-flows*-toy-vs-minilm/explorer.html")
+    assert capsys.readouterr().out.strip() == str(path)
+    text = path.read_text(encoding="utf-8")
+    assert 'id="a-root"' in text and 'id="b-root"' in text and "all-MiniLM-L6-v2" in text
+    assert '"startWord":2' in text  # --query bank: the third word, followed in both

@@ -19,9 +19,12 @@
   }
   window.AXBoot = {
     gunzip,
-    start(prefix, options) {
+    ready() {
       if (!code) code = load();
-      return code.then(() => window.AXLib.start(prefix, options));
+      return code;
+    },
+    start(prefix, options) {
+      return this.ready().then(() => window.AXLib.start(prefix, options));
     },
   };
 })();

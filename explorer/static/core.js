@@ -68,6 +68,7 @@ AXLib.start = async function (prefix, options = {}) {
     timings: { scripts: performance.now() }, options };
   AXLib.pages[prefix] = ax;
   if (!prefix) window.AX = ax;
+  if (options.narrow) ax.root.classList.add("ax-narrow");
   try {
     ax.arrays = await AXLib.decode(el("blob").textContent, meta.blob);
     ax.timings.decoded = performance.now();
