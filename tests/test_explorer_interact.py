@@ -165,3 +165,51 @@ def test_switching_heads_animates_to_the_new_values_at_50_frames_a_second(browse
         expected = low + (high - low) * (tenths[i, j] / 1000) ** theme["weight_gamma"]
         assert np.abs(np.array(pixel[:3]) - expected).max() <= 1.5, (i, j, pixel)
     assert page.errors == []
+
+
+def test_every_control_is_reachable_by_tab_and_arrows_move_the_focused_cell(browser, minilm):
+    trace, path = minilm
+    page = open_page(browser, path)
+    page.wait_for_function("AX.thumbnailsPending === 0")
+    controls = page.evaluate("""() => { let k = 0;
+        for (const e of document.querySelectorAll('button, select, input, summary, [tabindex]'))
+          if (e.getClientRects().length && e.tabIndex >= 0) e.dataset.tabCheck = k++;
+        return k; }""")
+    reached = set()
+    for _ in range(controls + 5):
+        page.keyboard.press("Tab")
+        mark = page.evaluate("document.activeElement && document.activeElement.dataset.tabCheck")
+        if mark is not None:
+            reached.add(int(mark))
+    assert reached == set(range(controls)), sorted(set(range(controls)) - reached)
+    page.focus("#heatmap-overlay")
+    page.evaluate("AX.set({ qi: 3, kj: 3 })")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("[AX.state.qi, AX.state.kj]") == [4, 5]
+    assert page.text_content("#readout-query") == f"“{trace['tokens'][4]}”"
+    page.locator("#flow g.ax-node").nth(6).focus()  # a flow node: Enter focuses its row and column
+    page.keyboard.press("Enter")
+    assert page.evaluate("[AX.state.qi, AX.state.kj]") == [6, 6]
+    assert page.errors == []
+
+
+def test_colour_blind_safe_scale(browser, minilm):
+    from explorer.theme_colors import theme_colors
+
+    trace, path = minilm
+    page = open_page(browser, path)
+    page.evaluate("AX.set({ stretch: false })")
+    page.select_option("#scale", "safe")
+    page.wait_for_function("!AX.heatmap.animating")
+    stops = np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for c in theme_colors()["weight_scale_safe"]], dtype=float)
+    tenths = head_tenths(trace, 0, 0)
+    for i, j in [(0, 0), (5, 3), (11, 11)]:
+        pixel = page.evaluate("""([i, j]) => { const c = AX.heatmap.cellBox(i, j);
+            return Array.from(document.getElementById('heatmap').getContext('2d').getImageData(c.x + c.size / 2, c.y + c.size / 2, 1, 1).data); }""", [i, j])
+        t = tenths[i, j] / 1000 * (len(stops) - 1)  # piecewise between cividis' stops, light to dark
+        k = min(int(t), len(stops) - 2)
+        expected = stops[k] + (stops[k + 1] - stops[k]) * (t - k)
+        assert np.abs(np.array(pixel[:3]) - expected).max() <= 1.5, (i, j, pixel, expected)
+    assert page.errors == []
