@@ -146,15 +146,20 @@ def test_switching_heads_animates_to_the_new_values_at_50_frames_a_second(browse
     page.evaluate("AX.set({ stretch: false })")
     page.wait_for_function("AX.thumbnailsPending === 0", timeout=10000)
     settle_transitions(page)
-    page.click("#head-picker button[data-head='5']")
-    page.wait_for_function("!AX.heatmap.animating", timeout=3000)
-    times = page.evaluate("AX.heatmap.frameTimes")
-    span = times[-1] - times[0]
-    fps = (len(times) - 1) / span * 1000
-    print(f"heatmap transition: {len(times)} frames in {span:.0f} ms, {fps:.0f} frames/s")
-    assert 250 <= span <= 450 and fps >= 50
-    flow = page.evaluate("AX.flow.edgeTimes")  # the network's arcs fade and its nodes move in the same frames
-    assert len([t for t in flow if times[0] <= t <= times[-1]]) >= 0.05 * span
+    frames, spent = 0, 0.0
+    for head in (2, 7, 5):  # three switches: frames per second over all of them
+        page.click(f"#head-picker button[data-head='{head}']")
+        page.wait_for_function("!AX.heatmap.animating", timeout=3000)
+        times = page.evaluate("AX.heatmap.frameTimes")
+        span = times[-1] - times[0]
+        assert 250 <= span <= 450
+        frames, spent = frames + len(times) - 1, spent + span
+        flow = page.evaluate("AX.flow.edgeTimes")  # the network's arcs fade and its nodes move in the same frames
+        assert len([t for t in flow if times[0] <= t <= times[-1]]) >= 0.05 * span
+        settle_transitions(page)
+    fps = frames / spent * 1000
+    print(f"heatmap transitions: {frames} frames in {spent:.0f} ms, {fps:.0f} frames/s")
+    assert fps >= 50
     tenths = percent_tenths(np.asarray(trace["layers"][0]["attention"]["heads"][5]["weights"]), 1)
     assert page.evaluate("Array.from(AX.heatmap.block)") == tenths.ravel().tolist()
     theme = theme_colors()

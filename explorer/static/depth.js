@@ -21,7 +21,7 @@ AXLib.modules.push(function depth(ax) {
     panel.hidden = false;
     const rows = dv.rows(), m = self.colTokens.length, layers = rows.length, s = ax.state;
     const width = Math.max(260, (canvas.parentElement.clientWidth || 500) - 26), left = 34, top = 4;
-    const cell = Math.max(3, Math.min(22, (width - left - 4) / m)), height = Math.max(4, Math.min(14, 300 / layers));
+    const cell = Math.max(3, Math.min(22, (width - left - 4) / m)), height = Math.max(4, Math.min(20, 300 / layers));
     const box = (dv.box = { left, top, cell, height, width: left + cell * m + 4, full: top + height * layers + 4 });
     const ratio = window.devicePixelRatio || 1;
     canvas.width = Math.round(box.width * ratio); canvas.height = Math.round(box.full * ratio);

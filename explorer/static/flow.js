@@ -38,7 +38,7 @@ AXLib.modules.push(function flow(ax) {
   function geometry() {
     const width = Math.max(320, ax.el("flow-wrap").clientWidth || 900), n = ax.n();
     const tilted = width / n < 48, pad = tilted ? 44 : 16, step = (width - pad - 16) / n, label = tilted ? 70 : 24;
-    const height = Math.max(200, Math.min(330, 110 + 5 * n)) + label;
+    const height = Math.max(180, Math.min(330, 110 + 5 * n, 90 + 0.45 * width)) + label;
     return { width, height, pad, step, tilted, top: 16, bottom: height - label - 8, label, anchor: (i) => pad + (i + 0.5) * step };
   }
 
@@ -81,9 +81,20 @@ AXLib.modules.push(function flow(ax) {
     context.globalAlpha = 1;
   }
 
-  function placeNodes(fade) {
-    flow.nodeSelection.attr("transform", (d) => `translate(${d.x},${d.y})`)
-      .select("circle").attr("r", (d) => d.r0 + (d.r - d.r0) * fade);
+  // Nodes are painted on the same canvas while they move; the SVG nodes (the click and keyboard
+  // targets, invisible but for a focus ring) move once, when the layout is at rest: moving 64 SVG
+  // nodes every frame halved the frame rate.
+  function paintNodes(fade) {
+    const context = edgeCanvas.getContext("2d"), theme = ax.meta.theme, qi = ax.state.qi;
+    context.strokeStyle = "#fff"; context.lineWidth = 1.2;
+    for (const d of flow.nodes) {
+      context.fillStyle = d.index === qi ? theme.highlight : theme.key;
+      context.beginPath(); context.arc(d.x, d.y, d.r0 + (d.r - d.r0) * fade, 0, 2 * Math.PI); context.fill(); context.stroke();
+    }
+  }
+
+  function placeNodes() {
+    flow.nodeSelection.attr("transform", (d) => `translate(${d.x},${d.y})`).select("circle").attr("r", (d) => d.r);
   }
 
   // One loop for a change: simulation steps, nodes, arcs (old weight → new over DURATION).
@@ -100,12 +111,13 @@ AXLib.modules.push(function flow(ax) {
         if (sim.alpha() <= sim.alphaMin()) { relayout = false; flow.settled = true; flow.alpha = sim.alpha(); }
       }
       flow.edgeTimes.push(now);
-      placeNodes(e);
       paintEdges(t < 1 ? union : list, (d) => {
         const key = d.i + "," + d.j, a = from.get(key) || 0, b = to.get(key) || 0;
         return a + (b - a) * e;
       });
+      paintNodes(e);
       flow.frame = t < 1 || relayout ? requestAnimationFrame(step) : null;
+      if (!flow.frame) placeNodes();
     };
     if (animate) flow.frame = requestAnimationFrame(step); else step(start);
   }
@@ -132,7 +144,7 @@ AXLib.modules.push(function flow(ax) {
     sizeCanvas(edgeCanvas, g);
     svg.selectAll("line.ax-baseline").data([0]).join("line").attr("class", "ax-baseline")
       .attr("x1", g.pad).attr("x2", g.width - g.pad).attr("y1", g.bottom + 4).attr("y2", g.bottom + 4).attr("stroke", theme.faint);
-    const every = Math.max(1, Math.ceil(13 / g.step));
+    const every = Math.max(1, Math.ceil((g.tilted ? 16 : 13) / g.step)); // tilted labels need ~16 px apart to clear each other
     flow.nodeSelection = svg.selectAll("g.nodes").data([0]).join("g").attr("class", "nodes").selectAll("g.ax-node")
       .data(flow.nodes, (d) => d.index)
       .join((enter) => {
@@ -146,9 +158,9 @@ AXLib.modules.push(function flow(ax) {
     flow.nodeSelection.attr("data-received", (d) => d.received).attr("data-given", (d) => d.given)
       .attr("aria-label", (d) => `${d.token}: receives ${ax.pct(d.received)}, gives ${ax.pct(d.given)} to others`);
     flow.nodeSelection.select("title").text((d) => `${d.index + 1} ${d.token}: receives ${ax.pct(d.received)} (column sum), gives ${ax.pct(d.given)} to other tokens`);
-    flow.nodeSelection.select("circle").attr("fill", (d) => (d.index === s.qi ? theme.highlight : theme.key)).attr("stroke", "#fff").attr("stroke-width", 1.2);
+    flow.nodeSelection.select("circle").attr("fill", "transparent").attr("stroke", "none");
     svg.selectAll("g.labels").data([0]).join("g").attr("class", "labels").selectAll("text")
-      .data(flow.nodes.filter((d) => d.index % every === 0 || d.index === s.qi), (d) => d.index)
+      .data(flow.nodes.filter((d) => d.index === s.qi || (d.index % every === 0 && Math.abs(d.index - s.qi) >= every)), (d) => d.index)
       .join("text")
       .attr("transform", (d) => `translate(${g.anchor(d.index)},${g.bottom + 14}) rotate(${g.tilted ? -50 : 0})`)
       .attr("text-anchor", g.tilted ? "end" : "middle").attr("dy", g.tilted ? "0.3em" : "0.5em")
@@ -187,12 +199,17 @@ AXLib.modules.push(function flow(ax) {
     const context = canvas.getContext("2d"), g = flow.geometry, theme = ax.meta.theme, dt = flow.last ? Math.min(0.05, (now - flow.last) / 1000) : 0;
     flow.last = now; flow.frames++;
     context.clearRect(0, 0, g.width, g.height);
-    for (const p of flow.particles) {
-      p.phase = (p.phase + p.speed * dt) % 1;
-      const a = flow.byIndex[p.e.j], b = flow.byIndex[p.e.i], t = p.phase, u = 1 - t, [cx, cy] = control(a, b);
-      context.fillStyle = p.e.i === ax.state.qi ? theme.highlight : theme.value;
+    for (const focus of [false, true]) { // one path per colour: hundreds of dots, two fills
+      context.fillStyle = focus ? theme.highlight : theme.value;
       context.beginPath();
-      context.arc(u * u * a.x + 2 * u * t * cx + t * t * b.x, u * u * a.y + 2 * u * t * cy + t * t * b.y, 1.5 + 2 * p.e.tenths / ax.FULL, 0, 2 * Math.PI);
+      for (const p of flow.particles) {
+        if ((p.e.i === ax.state.qi) !== focus) continue;
+        p.phase = (p.phase + p.speed * dt) % 1;
+        const a = flow.byIndex[p.e.j], b = flow.byIndex[p.e.i], t = p.phase, u = 1 - t, [cx, cy] = control(a, b);
+        const x = u * u * a.x + 2 * u * t * cx + t * t * b.x, y = u * u * a.y + 2 * u * t * cy + t * t * b.y, r = 1.5 + 2 * p.e.tenths / ax.FULL;
+        context.moveTo(x + r, y);
+        context.arc(x, y, r, 0, 2 * Math.PI);
+      }
       context.fill();
     }
     running = requestAnimationFrame(frame);

@@ -13,7 +13,7 @@ AXLib.modules.push(function heatmap(ax) {
     let label = Math.min(96, 18 + 7 * longest());
     const fit = (room) => Math.min(72, room / ax.m(), room / ax.n()); // a 3-token grid need not fill the panel
     if (fit(width - label - 4) < 7) label = Math.min(label, 58); // labels show only when zoomed in: a narrower margin
-    const cell = fit(width - label - 4);
+    const cell = label > 40 ? fit(width - label - 4 - 0.45 * label) : fit(width - label - 4); // room for the last tilted key label
     return { width, height: label + cell * ax.n() + 4, left: label, top: label, cell };
   }
   const longest = () => Math.max(...ax.view().rowTokens.concat(ax.view().colTokens).map((t) => Math.min(12, String(t).length)));
@@ -50,7 +50,7 @@ AXLib.modules.push(function heatmap(ax) {
       hm.frameTimes.push(now);
       if (t < 1) {
         for (let c = 0; c < to.length; c++) scratch[c] = Math.round(from[c] + (to[c] - from[c]) * eased);
-        hm.image = ax.blockImage(scratch, ax.n(), ax.m(), ax.view().visible);
+        hm.image = ax.blockImage(scratch, ax.n(), ax.m(), ax.view().visible, ax.colorIndex(scratch), hm.frameCanvas || (hm.frameCanvas = document.createElement("canvas")));
         hm.frame = requestAnimationFrame(step);
       } else {
         hm.buildImage(to);

@@ -47,6 +47,11 @@ AXLib.pair = async function (prefix) {
     }).join("");
     table.innerHTML = `<thead>${head}</thead><tbody>${rows}</tbody>`;
     for (const button of table.querySelectorAll("button[data-word]")) button.addEventListener("click", () => follow(+button.dataset.word));
+    const current = table.querySelector("thead button.current"), scroller = table.parentElement;
+    if (current) { // keep the followed word's column in view (a long sentence scrolls sideways)
+      const cell = current.parentElement, left = cell.offsetLeft, right = left + cell.offsetWidth;
+      if (left < scroller.scrollLeft + 140 || right > scroller.scrollLeft + scroller.clientWidth) scroller.scrollLeft = Math.max(0, left - scroller.clientWidth / 2);
+    }
     el("note").textContent = "Cells: how much of the followed query's attention goes to each word (the sum of the shown weights of its pieces); "
       + "darkest = the largest share in that row. Each model shows its own layer and head (pick them in its explorer below).";
   }

@@ -114,9 +114,8 @@ AXLib.modules.push(function state(ax) {
   };
 
   // A block of weights as an image of one pixel per cell (drawn scaled up: fast for 512 × 512).
-  ax.blockImage = function (block, rows, columns, visible, color = ax.colorIndex(block)) {
-    const canvas = document.createElement("canvas");
-    canvas.width = columns; canvas.height = rows;
+  ax.blockImage = function (block, rows, columns, visible, color = ax.colorIndex(block), canvas = document.createElement("canvas")) {
+    if (canvas.width !== columns || canvas.height !== rows) { canvas.width = columns; canvas.height = rows; }
     const context = canvas.getContext("2d"), pixels = context.createImageData(columns, rows);
     for (let c = 0; c < rows * columns; c++) {
       pixels.data.set(visible && !visible[c] ? ax.maskedRGB : ax.weightRGB[color(block[c])], 4 * c);
