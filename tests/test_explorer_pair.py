@@ -88,3 +88,32 @@ def test_the_two_model_page_is_interactive_within_1_5_s(browser, tmp_path):
     assert ready <= 1500
     assert page.evaluate("AXPair.pages.map((ax) => ax.state.qi)") == [61, 62]  # the last word, in both
     assert page.errors == []
+
+
+def test_two_fragments_share_a_document_and_a_page_can_carry_some_heads(browser, tmp_path):
+    from explorer.page import build_fragment
+    from explorer.sources import minilm_source
+
+    trace = minilm_source(ANIMAL, None).trace
+    bounded = build_fragment(trace, prefix="one-", layers=[1, 5], heads=[3, 11], layer=1, head=1)
+    whole = build_fragment(trace, prefix="two-")
+    path = tmp_path / "notebook.html"
+    path.write_text(f"<!doctype html><html><body><h1>cell 1</h1>{bounded}<h1>cell 2</h1>{whole}</body></html>", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("window.AXLib && AXLib.pages['one-'] && AXLib.pages['two-'] && AXLib.pages['one-'].readyAt && AXLib.pages['two-'].readyAt")
+    ids = page.evaluate("Array.from(document.querySelectorAll('[id]')).map((e) => e.id)")
+    assert len(ids) == len(set(ids))  # no id twice
+    assert page.locator("#one-head-picker button").all_text_contents() == ["4", "12"]  # only the heads it carries
+    assert page.locator("#one-layer option").all_text_contents() == ["2", "6"]
+    assert page.text_content("#one-heatmap-title").startswith("layer 6 · head 12")
+    tenths = percent_tenths(np.asarray(trace["layers"][5]["attention"]["heads"][11]["weights"]), 1)
+    page.evaluate("AXLib.pages['one-'].set({ qi: 8, kj: 2 })")
+    assert page.text_content("#one-readout-weight") == f"{tenths[8, 2] / 10:.1f} %"
+    page.focus("#two-heatmap-overlay")  # arrow keys move only the explorer that has the focus
+    before = page.evaluate("[AXLib.pages['one-'].state.qi, AXLib.pages['two-'].state.qi]")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("[AXLib.pages['one-'].state.qi, AXLib.pages['two-'].state.qi]") == [before[0], before[1] - 1]
+    assert errors == []
