@@ -6,21 +6,18 @@ import sys
 from pathlib import Path
 
 from attention_math import ExampleError, load_example
+from attention_math.models.registry import add_model_argument, resolve
 
 from .page import build_page, write_page
-from .sources import (PageSource, cross_source, folder_name, minilm_source, query_index, smollm2_source, toy_example,
-                      toy_source)
-
-MODELS = ("toy", "minilm", "smollm2")
+from .sources import PageSource, cross_source, folder_name, model_source, query_index, toy_example, toy_source
 
 
 def add_explore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sentence", help="your own sentence (toy model: up to 512 tokens)")
     parser.add_argument("--example", help="an example TOML file")
-    parser.add_argument("--model", choices=MODELS, default="toy",
-                        help="toy: seeded weights; minilm: all-MiniLM-L6-v2; smollm2: SmolLM2-135M (real models: up to 64 tokens)")
-    parser.add_argument("--compare", choices=MODELS, metavar="MODEL",
-                        help="a second model on the same sentence, side by side in one page (toy, minilm or smollm2)")
+    add_model_argument(parser)
+    parser.add_argument("--compare", metavar="MODEL",
+                        help="a second model on the same sentence, both in one page (any model --model takes)")
     parser.add_argument("--cross", action="store_true",
                         help="the translation example: self- and cross-attention side by side")
     parser.add_argument("--query", help="the query to focus first: a 1-based position or a token")
@@ -29,12 +26,10 @@ def add_explore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
 
 
-def model_source(model: str, sentence: str | None, example: str | None, default_example: Path) -> PageSource:
-    """The page source of one model on the sentence (or the example file's sentence)."""
-    if model == "minilm":
-        return minilm_source(sentence, example)
-    if model == "smollm2":
-        return smollm2_source(sentence, example)
+def any_source(model: str, sentence: str | None, example: str | None, default_example: Path) -> PageSource:
+    """The page source of one model (anything the registry resolves) on the sentence or example."""
+    if resolve(model).spec.trained:
+        return model_source(model, sentence, example)
     return toy_source(toy_example(sentence, example, default_example))
 
 
@@ -42,10 +37,10 @@ def _source(args: argparse.Namespace, default_example: Path) -> PageSource:
     if args.sentence is not None and args.example:
         raise ExampleError("give SENTENCE or EXAMPLE, not both")
     if args.cross:
-        if args.sentence is not None or args.example or args.model != "toy" or args.compare:
+        if args.sentence is not None or args.example or resolve(args.model).spec.trained or args.compare:
             raise ExampleError("--cross shows its own translation example: drop --sentence, --example, --model and --compare")
         return cross_source()
-    return model_source(args.model, args.sentence, args.example, default_example)
+    return any_source(args.model, args.sentence, args.example, default_example)
 
 
 def _pair_page(args: argparse.Namespace, default_example: Path, first: PageSource) -> tuple[Path, str]:
@@ -55,10 +50,11 @@ def _pair_page(args: argparse.Namespace, default_example: Path, first: PageSourc
     from .pair import build_pair_page
 
     sentence = args.sentence if args.sentence is not None else load_example(args.example or default_example).sentence
-    second = model_source(args.compare, sentence, None, default_example)
+    second = any_source(args.compare, sentence, None, default_example)
     query = query_index(args.query, list(first.trace["tokens"]))
     text = build_pair_page(first.trace, second.trace, sentence, query=query)
-    return Path(folder_name(f"{slugify(sentence)}-{args.model}-vs-{args.compare}")), text
+    slugs = [resolve(name).spec.slug or "toy" for name in (args.model, args.compare)]
+    return Path(folder_name(f"{slugify(sentence)}-{slugs[0]}-vs-{slugs[1]}")), text
 
 
 def run_explore(args: argparse.Namespace, default_example: Path) -> int:

@@ -39,11 +39,11 @@ VIEWS = {
 def build_pages(folder: Path) -> dict[str, Path]:
     from explorer.page import build_page, write_page
     from explorer.pair import build_pair_page
-    from explorer.sources import minilm_source, smollm2_source
+    from explorer.sources import model_source
 
     pages = {}
     for n, sentence in SENTENCES.items():
-        traces = {"smollm2": smollm2_source(sentence, None).trace, "minilm": minilm_source(sentence, None).trace}
+        traces = {model: model_source(model, sentence, None).trace for model in ("smollm2", "minilm")}
         for model, trace in traces.items():
             pages[f"{model}-{n}"] = write_page(folder / f"{model}-{n}.html", build_page(trace))
         if n != 6:

@@ -90,9 +90,9 @@ def test_explorer_never_imports_manim():
 
 
 def test_smollm2_page_has_every_layer_and_follows_a_word(tmp_path, capsys):
-    from explorer.sources import query_index, smollm2_source
+    from explorer.sources import model_source, query_index
 
-    source = smollm2_source("The animal didn't cross the street", None)
+    source = model_source("smollm2", "The animal didn't cross the street", None)
     assert len(source.trace["layers"]) == 30 and len(source.trace["layers"][0]["attention"]["heads"]) == 9
     assert source.trace["tokens"][query_index("street", source.trace["tokens"])].strip() == "street"
     assert main(["explore", "--model", "smollm2", "--sentence", "The animal didn't cross the street",

@@ -25,9 +25,9 @@ def browser():
 
 @pytest.fixture(scope="module")
 def minilm(tmp_path_factory):
-    from explorer.sources import minilm_source
+    from explorer.sources import model_source
 
-    source = minilm_source(ANIMAL, None)
+    source = model_source("minilm", ANIMAL, None)
     weights = np.array([[h["weights"] for h in layer["attention"]["heads"]] for layer in source.trace["layers"]])
     return source.trace, weights, write_page(tmp_path_factory.mktemp("heads") / "minilm.html", build_page(source.trace))
 

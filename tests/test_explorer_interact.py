@@ -26,9 +26,9 @@ def browser():
 @pytest.fixture(scope="module")
 def minilm(tmp_path_factory):
     """MiniLM on the animal sentence (12 WordPiece tokens, 6 layers × 12 heads): trace dict and page."""
-    from explorer.sources import minilm_source
+    from explorer.sources import model_source
 
-    source = minilm_source(ANIMAL, None)
+    source = model_source("minilm", ANIMAL, None)
     return source.trace, write_page(tmp_path_factory.mktemp("interact") / "minilm.html", build_page(source.trace))
 
 

@@ -27,9 +27,9 @@ def browser():
 
 @pytest.fixture(scope="module")
 def animal(tmp_path_factory):
-    from explorer.sources import minilm_source, smollm2_source
+    from explorer.sources import model_source
 
-    first, second = smollm2_source(ANIMAL, None).trace, minilm_source(ANIMAL, None).trace
+    first, second = model_source("smollm2", ANIMAL, None).trace, model_source("minilm", ANIMAL, None).trace
     path = write_page(tmp_path_factory.mktemp("pair") / "pair.html", build_pair_page(first, second, ANIMAL))
     return first, second, path
 
@@ -92,9 +92,9 @@ def test_the_two_model_page_is_interactive_within_1_5_s(browser, tmp_path):
 
 def test_two_fragments_share_a_document_and_a_page_can_carry_some_heads(browser, tmp_path):
     from explorer.page import build_fragment
-    from explorer.sources import minilm_source
+    from explorer.sources import model_source
 
-    trace = minilm_source(ANIMAL, None).trace
+    trace = model_source("minilm", ANIMAL, None).trace
     bounded = build_fragment(trace, prefix="one-", layers=[1, 5], heads=[3, 11], layer=1, head=1)
     whole = build_fragment(trace, prefix="two-")
     path = tmp_path / "notebook.html"
