@@ -53,7 +53,7 @@ def _pair_page(args: argparse.Namespace, default_example: Path, first: PageSourc
     second = any_source(args.compare, sentence, None, default_example)
     query = query_index(args.query, list(first.trace["tokens"]))
     text = build_pair_page(first.trace, second.trace, sentence, query=query)
-    slugs = [resolve(name).spec.slug or "toy" for name in (args.model, args.compare)]
+    slugs = [resolve(name).spec.slug or slugify(name) for name in (args.model, args.compare)]
     return Path(folder_name(f"{slugify(sentence)}-{slugs[0]}-vs-{slugs[1]}")), text
 
 
