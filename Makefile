@@ -46,8 +46,8 @@ figure: setup
 # The interactive page (seed 003): media/<name>/explorer.html, one offline file.
 explore: setup
 	@$(PYTHON) -m scenes explore $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
-		$(if $(MODEL),--model "$(MODEL)") $(if $(QUERY),--query "$(QUERY)") $(if $(LAYER),--layer $(LAYER)) \
-		$(if $(HEAD),--head $(HEAD))
+		$(if $(MODEL),--model "$(MODEL)") $(if $(COMPARE),--compare "$(COMPARE)") $(if $(QUERY),--query "$(QUERY)") \
+		$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD))
 
 bench: setup
 	@$(PYTHON) -m benchmarks.bench_trace
