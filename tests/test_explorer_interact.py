@@ -154,8 +154,10 @@ def test_switching_heads_animates_to_the_new_values_at_50_frames_a_second(browse
         span = times[-1] - times[0]
         assert 250 <= span <= 450
         frames, spent = frames + len(times) - 1, spent + span
-        flow = page.evaluate("AX.flow.edgeTimes")  # the network's arcs fade and its nodes move in the same frames
-        assert len([t for t in flow if times[0] <= t <= times[-1]]) >= 0.05 * span
+        # the network's arcs fade and its nodes move in the same frames as the heatmap's cells
+        # (both loops get the frame's own requestAnimationFrame time, so shared frames share a stamp)
+        flow = set(page.evaluate("AX.flow.edgeTimes"))
+        assert len(flow & set(times)) >= 0.8 * len(times), (len(flow & set(times)), len(times))
         settle_transitions(page)
     fps = frames / spent * 1000
     print(f"heatmap transitions: {frames} frames in {spent:.0f} ms, {fps:.0f} frames/s")
