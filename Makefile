@@ -14,20 +14,24 @@ NARRATE ?=
 
 # Flags shared by every render target; empty variables add nothing.
 RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
-	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model $(MODEL)) \
+	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model "$(MODEL)") \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS) \
 	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
 # The figure takes only these (MODEL=minilm etc. are refused, not silently ignored).
 FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
-	$(if $(MODEL),--model $(MODEL)) $(if $(QUALITY:medium=),--quality $(QUALITY)) $(if $(SCENES),--scenes "$(SCENES)") \
+	$(if $(MODEL),--model "$(MODEL)") $(if $(QUALITY:medium=),--quality $(QUALITY)) $(if $(SCENES),--scenes "$(SCENES)") \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) \
 	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
 
-.PHONY: setup test render stills figure explore bench bench-render bench-long clean
+.PHONY: setup setup-test test render stills figure explore bench bench-render bench-long bench-models clean
+# What rendering needs (no torch, transformers, browser or LibreOffice); the tests add those.
 setup:
-	@bash scripts/setup.sh
+	@SETUP_JOB=render bash scripts/setup.sh
 
-test: setup
+setup-test:
+	@SETUP_JOB=test bash scripts/setup.sh
+
+test: setup-test
 	@$(PYTHON) -m pytest -q
 
 render: setup
@@ -42,8 +46,8 @@ figure: setup
 # The interactive page (seed 003): media/<name>/explorer.html, one offline file.
 explore: setup
 	@$(PYTHON) -m scenes explore $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
-		$(if $(MODEL),--model $(MODEL)) $(if $(QUERY),--query "$(QUERY)") $(if $(LAYER),--layer $(LAYER)) \
-		$(if $(HEAD),--head $(HEAD))
+		$(if $(MODEL),--model "$(MODEL)") $(if $(COMPARE),--compare "$(COMPARE)") $(if $(QUERY),--query "$(QUERY)") \
+		$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD))
 
 bench: setup
 	@$(PYTHON) -m benchmarks.bench_trace
@@ -55,6 +59,10 @@ bench-render: setup
 bench-long: setup
 	@$(PYTHON) -m benchmarks.bench_long
 	@$(PYTHON) -m benchmarks.bench_length
+
+# Issue 19: load and trace times of the packaged models and of a random 1B model (Llama 3.2 1B's shape).
+bench-models: setup-test
+	@$(PYTHON) -m benchmarks.bench_models
 
 clean:
 	rm -rf media/*/ .manim-cache

@@ -1,4 +1,5 @@
-"""The non-linearities of a BERT layer, in numpy: LayerNorm and the exact (erf) GELU."""
+"""The non-linearities of a layer, in numpy: LayerNorm, the exact (erf) GELU, its tanh form, and the
+other activations config.json can name."""
 from __future__ import annotations
 
 import numpy as np
@@ -58,3 +59,30 @@ def erf(x: np.ndarray) -> np.ndarray:
 def gelu(x: np.ndarray) -> np.ndarray:
     """BERT's exact GELU, x · Φ(x) = x/2 · (1 + erf(x/√2)) (not the tanh approximation)."""
     return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+
+
+def gelu_tanh(x: np.ndarray) -> np.ndarray:
+    """GPT-2's GELU, the tanh approximation (transformers' gelu_new, gelu_pytorch_tanh, gelu_fast)."""
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0)
+
+
+def _silu(x: np.ndarray) -> np.ndarray:
+    return x * 0.5 * (1.0 + np.tanh(0.5 * x))  # x · sigmoid(x), no exponential to overflow
+
+
+# config.json's hidden_act / activation_function / activation → the function (transformers' ACT2FN names)
+ACTIVATIONS = {"gelu": gelu, "gelu_python": gelu, "gelu_new": gelu_tanh, "gelu_pytorch_tanh": gelu_tanh,
+               "gelu_fast": gelu_tanh, "relu": _relu, "silu": _silu, "swish": _silu}
+
+
+def activation(name: str, where: str):
+    """The named activation, or ExampleError in one line naming it and the supported ones."""
+    from .example import ExampleError
+
+    if name not in ACTIVATIONS:
+        raise ExampleError(f"model: {where} activation {name!r} is not supported (supported: {', '.join(ACTIVATIONS)})")
+    return ACTIVATIONS[name]

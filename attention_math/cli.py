@@ -6,6 +6,7 @@ import json
 import sys
 
 from .example import Example, ExampleError, load_example
+from .models.registry import add_model_argument, resolve
 
 
 def example_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,34 +46,12 @@ def example_from_arguments(args: argparse.Namespace, layout: str = "full") -> Ex
     return base.with_changes(**overrides) if overrides else base
 
 
-# Flags of the toy model that a fixed, trained model cannot honour.
-_TOY_ONLY_FLAGS = ("heads", "d_model", "d_k", "seed", "positional", "precision")
-
-
-def trained_model_sentence(args: argparse.Namespace, model: str) -> tuple[str, bool]:
-    """The sentence (and --causal) for a trained model's trace; ExampleError for flags it can't honour."""
-    for name in _TOY_ONLY_FLAGS:
-        if getattr(args, name, None) is not None:
-            flag = "--" + name.replace("_", "-")
-            raise ExampleError(f"{flag} does not apply to --model {model}: the trained model's sizes are fixed")
-    if getattr(args, "example", None):
-        if args.sentence:
-            raise ExampleError("give a sentence or --example FILE, not both")
-        example = load_example(args.example)
-        return example.sentence, example.causal if args.causal is None else bool(args.causal)
-    if args.sentence is None:
-        raise ExampleError("give a sentence in quotes or --example FILE.toml")
-    return args.sentence, bool(args.causal)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m attention_math", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     trace_parser = commands.add_parser("trace", help="print the whole trace as JSON")
     example_arguments(trace_parser)
-    trace_parser.add_argument("--model", choices=("toy", "minilm", "smollm2"), default="toy",
-                              help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2; "
-                                   "smollm2: the real SmolLM2-135M-Instruct decoder (4-bit GGUF)")
+    add_model_argument(trace_parser)
     trace_parser.add_argument("--indent", type=int, default=None, help="pretty-print JSON")
     for name, text in (("learning", "the training run of W_Q, W_K, W_V (loss per step, checkpoints) as JSON"),
                        ("rnn", "the toy RNN against attention on \"The cat sat on the mat\" as JSON")):
@@ -85,11 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "rnn":
             from .rnn import before_after_to_dict, cat_sat
             data = before_after_to_dict(cat_sat())
-        elif args.model == "minilm":
-            from .model_export import model_trace_for_cli
-            data = model_trace_for_cli(args)
-        elif args.model == "smollm2":
-            from .smollm2_export import model_trace_for_cli
+        elif resolve(args.model).spec.trained:
+            from .models.export import model_trace_for_cli
             data = model_trace_for_cli(args)
         else:
             from .trace import trace_example

@@ -30,3 +30,18 @@ def percentages(weights_row, decimals: int = 0) -> np.ndarray:
     order = np.argsort(-remainders, kind="stable")
     floors[order[:short]] += 1
     return np.round(floors * unit, decimals)
+
+
+MAX_EXTRA_DECIMALS = 3  # 0.000123 at most: past that a colour says more than digits
+
+
+def readable_decimals(shown_values, precision: int) -> int:
+    """Decimals for a matrix of a real model's values such that its largest shown entry keeps three
+    significant digits (0.0512, not 0.05), never fewer than `precision`. A wall of 0.00 and 0.01
+    tells a viewer nothing."""
+    values = np.abs(np.asarray(shown_values, dtype=np.float64))
+    values = values[np.isfinite(values)]
+    largest = float(values.max()) if values.size else 0.0
+    if largest == 0.0 or precision <= 0:
+        return precision
+    return int(min(precision + MAX_EXTRA_DECIMALS, max(precision, 2 - np.floor(np.log10(largest)))))

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .decoder_records import DecoderTrace
+from .models.decoder_records import DecoderTrace
 from .display import percentages
-from .smollm2 import SmolLM2, load_model, rms_norm, swiglu
+from .models.families.llama_parts import rms_norm, swiglu
 from .trace import _frozen
 
 GENERATED_TOKENS = 3
@@ -85,64 +85,71 @@ def _rotate(vectors: np.ndarray, cos: np.ndarray, sin: np.ndarray) -> np.ndarray
     return vectors * cos + np.concatenate([-vectors[..., half:], vectors[..., :half]], axis=-1) * sin
 
 
-def _feed(model: SmolLM2, cache: _KVCache, token_id: int, position: int, cos: np.ndarray, sin: np.ndarray,
+def _feed(model, layers: list, cache: _KVCache, token_id: int, cos: np.ndarray, sin: np.ndarray,
           watch: tuple[int, int]) -> tuple[np.ndarray, CachedAttentionRow]:
     """One token through all layers against the cache: its logits, and the watched head's row."""
-    config = model.config
-    group, d_k = config.n_heads // config.n_kv_heads, config.d_k
-    x = np.array(model.token_embeddings[token_id], dtype=np.float64)[None, :]
+    shape = layers[0].shape
+    group, d_k = shape.n_heads // shape.n_kv_heads, shape.d_k
+    x = np.array(model.weights["model.embed_tokens.weight"][token_id], dtype=np.float64)[None, :]
     watched = None
-    for index, weights in enumerate(model.layers):
-        normed = rms_norm(x, weights.attention_norm, config.rms_norm_eps).output[0]
-        q = _rotate((normed @ weights.w_q).reshape(config.n_heads, d_k), cos, sin)
-        k = _rotate((normed @ weights.w_k).reshape(config.n_kv_heads, d_k), cos, sin)
-        v = (normed @ weights.w_v).reshape(config.n_kv_heads, d_k)
+    for index, weights in enumerate(layers):
+        normed = rms_norm(x, weights.attention_norm, shape.eps).output[0]
+        q, k, v = ((normed @ matrix + weights.raw_biases.get(key, 0.0)).reshape(-1, d_k)
+                   for key, matrix in (("q", weights.w_q), ("k", weights.w_k), ("v", weights.w_v)))
+        if shape.qk_norm:
+            q, k = weights.norm_q(q), weights.norm_k(k)
+        q, k = _rotate(q, cos, sin), _rotate(k, cos, sin)
         keys, values = cache.append(index, k, v)
-        kv_of = np.arange(config.n_heads) // group
+        window = shape.windows[index] or keys.shape[1]
+        keys, values = keys[:, -window:], values[:, -window:]  # a sliding window sees only the last keys
+        kv_of = np.arange(shape.n_heads) // group
         scaled = np.einsum("hd,hnd->hn", q, keys[kv_of]) / np.sqrt(d_k)
         shifted = np.exp(scaled - scaled.max(axis=1, keepdims=True))
         attention = shifted / shifted.sum(axis=1, keepdims=True)
         heads_out = np.einsum("hn,hnd->hd", attention, values[kv_of]).reshape(-1)
-        x = x + (heads_out @ weights.w_o)[None, :]
-        x = x + swiglu(rms_norm(x, weights.mlp_norm, config.rms_norm_eps).output, weights).output
+        x = x + (heads_out @ weights.w_o + weights.biases.get("o", 0.0))[None, :]
+        x = x + swiglu(rms_norm(x, weights.mlp_norm, shape.eps).output, weights).output
         if index == watch[0]:
             h, g = watch[1], watch[1] // group
             watched = CachedAttentionRow(
                 query=_frozen(q[h]), new_key=_frozen(k[g]), new_value=_frozen(v[g]), cached_rows=keys.shape[1],
                 scaled_scores=_frozen(scaled[h]), weights=_frozen(attention[h]), percentages=_frozen(percentages(attention[h])))
-    final = rms_norm(x, model.final_norm, config.rms_norm_eps).output[0]
-    return model.token_embeddings @ final, watched
+    return model.family.logits_of(model.weights, x, shape.eps), watched
 
 
-def generation_trace(trace: DecoderTrace, layer: int, head: int, steps: int = GENERATED_TOKENS) -> GenerationTrace:
-    """Greedy generation of `steps` tokens after the trace's prompt, with a KV cache."""
+def generation_trace(trace: DecoderTrace, layer: int, head: int, model=None, steps: int = GENERATED_TOKENS) -> GenerationTrace:
+    """Greedy generation of `steps` tokens after the trace's prompt, with a KV cache (model: the
+    registry's LoadedModel of a Llama-style decoder; SmolLM2 when None)."""
     from threadpoolctl import threadpool_limits
 
-    model = load_model()
-    config = model.config
-    if not 0 <= layer < config.n_layers or not 0 <= head < config.n_heads:
-        raise ValueError(f"layer {layer}, head {head}: SmolLM2 has {config.n_layers} layers of {config.n_heads} heads")
+    from .models.families import llama
+    from .models.registry import BUILT_IN_NAMES, resolve
+
+    model = model or resolve(BUILT_IN_NAMES[2])  # SmolLM2, the packaged decoder
+    shape = llama.Shape.of(model.config)
+    if not 0 <= layer < shape.n_layers or not 0 <= head < shape.n_heads:
+        raise ValueError(f"layer {layer}, head {head}: the model has {shape.n_layers} layers of {shape.n_heads} heads")
     n_prompt = len(trace.tokens)
     cache = _KVCache(trace, keep=n_prompt - 1)  # the prompt but its last token, which step 1 feeds
     frequencies = trace.rotary.frequencies
     records, fed_id = [], trace.token_ids[-1]
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: see smollm2.model_trace
+        layers = [llama.layer_weights(model.weights, index, shape) for index in range(shape.n_layers)]
         for index in range(steps):
             position = n_prompt - 1 + index
             angles = np.concatenate([position * frequencies] * 2)
-            logits, row = _feed(model, cache, fed_id, position, np.cos(angles), np.sin(angles), (layer, head))
+            logits, row = _feed(model, layers, cache, fed_id, np.cos(angles), np.sin(angles), (layer, head))
             shifted = np.exp(logits - logits.max())
             chosen = int(np.argmax(logits))
             probability = float(shifted[chosen] / shifted.sum())
-            decode = lambda token_id: model.tokenizer.decode([token_id], skip_special_tokens=False)
             records.append(GenerationStep(
-                index=index, position=position, fed_token=decode(fed_id), fed_token_id=int(fed_id), attention=row,
-                chosen_token=decode(chosen), chosen_token_id=chosen, probability=probability,
+                index=index, position=position, fed_token=model.decode(fed_id), fed_token_id=int(fed_id),
+                attention=row, chosen_token=model.decode(chosen), chosen_token_id=chosen, probability=probability,
                 probability_percentage=probability * 100))
             fed_id = chosen
     generated = tuple(step.chosen_token for step in records)
     return GenerationTrace(
         prompt=trace.sentence, prompt_tokens=trace.tokens, layer=layer, head=head,
-        kv_head=head // (config.n_heads // config.n_kv_heads), steps=tuple(records), generated_tokens=generated,
+        kv_head=head // (shape.n_heads // shape.n_kv_heads), steps=tuple(records), generated_tokens=generated,
         generated_ids=tuple(step.chosen_token_id for step in records), tokens=trace.tokens + generated,
-        cache_floats_per_token=2 * config.n_kv_heads * config.d_k, n_layers=config.n_layers)
+        cache_floats_per_token=2 * shape.n_kv_heads * shape.d_k, n_layers=shape.n_layers)

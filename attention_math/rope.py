@@ -26,6 +26,7 @@ class RotaryAngles:
     angles: np.ndarray  # (n, d_k/2) position p × frequencies[i]
     cos: np.ndarray  # (n, d_k) cos(angles) for both dimensions of each pair: [cos(angles), cos(angles)]
     sin: np.ndarray  # (n, d_k)
+    scaled: bool = False  # the speeds are not θ^(−2i/d_k) throughout: a scaled RoPE (Llama 3's)
 
     @property
     def pair_dimensions(self) -> tuple[tuple[int, int], ...]:
@@ -40,10 +41,27 @@ class RotaryAngles:
         return vectors * self.cos + turned_half * self.sin
 
 
-def rotary_angles(n_tokens: int, d_k: int, theta: float) -> RotaryAngles:
-    """The angles for n positions, computed in float64 (transformers computes them in float32)."""
-    frequencies = 1.0 / theta ** (np.arange(0, d_k, 2, dtype=np.float64) / d_k)
+def rotary_angles(n_tokens: int, d_k: int, theta: float, frequencies: np.ndarray | None = None) -> RotaryAngles:
+    """The angles for n positions, computed in float64 (transformers computes them in float32);
+    `frequencies` replaces θ^(−2i/d_k) when a scaled RoPE (Llama 3's) changes them."""
+    plain = 1.0 / theta ** (np.arange(0, d_k, 2, dtype=np.float64) / d_k)
+    scaled = frequencies is not None and not np.allclose(frequencies, plain, rtol=1e-12, atol=0)
+    frequencies = plain if frequencies is None else frequencies
     angles = np.arange(n_tokens, dtype=np.float64)[:, None] * frequencies[None, :]
     doubled = np.concatenate([angles, angles], axis=-1)
     return RotaryAngles(theta=float(theta), d_k=d_k, frequencies=_frozen(frequencies), angles=_frozen(angles),
-                        cos=_frozen(np.cos(doubled)), sin=_frozen(np.sin(doubled)))
+                        cos=_frozen(np.cos(doubled)), sin=_frozen(np.sin(doubled)), scaled=scaled)
+
+
+def llama3_frequencies(theta: float, d_k: int, factor: float, low_freq_factor: float, high_freq_factor: float,
+                       original_context: int) -> np.ndarray:
+    """Llama 3.1's scaled speeds: slow pairs (long wavelengths) divided by `factor`, fast ones kept,
+    a smooth blend between (transformers' _compute_llama3_parameters)."""
+    frequencies = 1.0 / theta ** (np.arange(0, d_k, 2, dtype=np.float64) / d_k)
+    wavelengths = 2 * np.pi / frequencies
+    low, high = original_context / low_freq_factor, original_context / high_freq_factor
+    scaled = np.where(wavelengths > low, frequencies / factor, frequencies)
+    smooth = (original_context / wavelengths - low_freq_factor) / (high_freq_factor - low_freq_factor)
+    blended = (1 - smooth) * scaled / factor + smooth * scaled
+    medium = (wavelengths >= high) & (wavelengths <= low)
+    return np.where(medium, blended, scaled)

@@ -8,13 +8,14 @@ columns h·d_k … (h+1)·d_k − 1), exactly as torch.nn.MultiheadAttention spl
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import numpy as np
 
 from .example import Example
 from .head_patterns import classify_head
+from .plain import _nan_to_none, plain_data
 from .softmax import masked_softmax_rows
 from .weights import input_decimals, projection_weights, quantise, sinusoidal_encoding, static_embedding
 from .worked import (BlendRow, HeadPattern, LazyRows, SoftmaxRow, blend_row, needs_shift, row_percentages,
@@ -22,9 +23,10 @@ from .worked import (BlendRow, HeadPattern, LazyRows, SoftmaxRow, blend_row, nee
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
-    """A read-only float64 (or bool) array; a view when no conversion is needed (large traces)."""
+    """A read-only float64 (or bool) array; a view when no conversion is needed (large traces). A
+    checkpoint's float32 weights stay float32 (exact, and half the memory of a 1B model's copy)."""
     array = np.asarray(array)
-    if array.dtype not in (np.float64, np.bool_):
+    if array.dtype not in (np.float64, np.float32, np.bool_):
         array = array.astype(np.float64)
     view = array.view()
     view.setflags(write=False)
@@ -98,6 +100,20 @@ class AttentionTrace:
         return len(self.tokens)
 
     @property
+    def d_attention(self) -> int:
+        """Width of Q, K, V (one block per query head) and of the heads' concat: heads × d_k, which
+        need not be d_model (Qwen3, Gemma 3)."""
+        return self.n_heads * self.d_k
+
+    @property
+    def window(self) -> int | None:
+        """The sliding window, when the mask also hides keys too far back (a query sees itself and
+        the window − 1 tokens before it: Mistral, Gemma's local layers); None otherwise."""
+        seen = self.mask.sum(axis=1)
+        full = np.arange(1, self.n_tokens + 1) if self.causal else np.full(self.n_tokens, self.n_tokens)
+        return int(seen.max()) if (seen < full).any() else None
+
+    @property
     def n_pairs(self) -> int:
         """Query–key pairs: n × n scores per head."""
         return self.n_tokens ** 2
@@ -118,29 +134,6 @@ class AttentionTrace:
             if isinstance(getattr(self, f.name), np.ndarray) and f.name not in omit
         }
         return _nan_to_none(data)
-
-
-def plain_data(value, omit: tuple[str, ...] = ()):
-    """A frozen record (dataclass) as nested dicts and lists; -inf and nan become nan (then null)."""
-    if isinstance(value, np.ndarray):
-        if value.dtype == bool:
-            return value.tolist()
-        return np.where(np.isfinite(value), value, np.nan).tolist() if value.size else []
-    if is_dataclass(value):
-        return {f.name: plain_data(getattr(value, f.name)) for f in fields(value) if f.name not in omit}
-    if isinstance(value, tuple):
-        return [plain_data(item) for item in value]
-    return value
-
-
-def _nan_to_none(value):
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, list):
-        return [_nan_to_none(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _nan_to_none(item) for key, item in value.items()}
-    return value
 
 
 def causal_mask(n_tokens: int) -> np.ndarray:
@@ -173,7 +166,7 @@ def _causal_softmax(scaled: np.ndarray, mask: np.ndarray, masked: np.ndarray, we
 
 
 def _heads(q_h: np.ndarray, k_h: np.ndarray, v_h: np.ndarray, scale: float, mask: np.ndarray,
-           causal: bool) -> tuple[tuple[HeadTrace, ...], np.ndarray]:
+           causal: bool, windowed: bool = False) -> tuple[tuple[HeadTrace, ...], np.ndarray]:
     """Every head at once on (heads, n, d_k) projections: the per-head records and the outputs."""
     n_heads, n_tokens = q_h.shape[:2]
     # The (heads, n, n) arrays the trace keeps share one allocation from np.zeros: at 512
@@ -181,11 +174,16 @@ def _heads(q_h: np.ndarray, k_h: np.ndarray, v_h: np.ndarray, scale: float, mask
     # it. One large block is faulted in far fewer (transparent huge) pages than four separate
     # arrays (measured: ~50 instead of ~5000 page faults per trace), and its pages arrive
     # zeroed, which the causal path relies on for the hidden weights.
-    square = np.zeros((4 if causal else 3, n_heads, n_tokens, n_tokens))
+    square = np.zeros((4 if causal or windowed else 3, n_heads, n_tokens, n_tokens))
     scores = np.matmul(q_h, k_h.transpose(0, 2, 1), out=square[0])
     scaled = np.multiply(scores, scale, out=square[1])
     weights = square[-1]
-    if causal:
+    if windowed:  # any mask (a sliding window): hide, then softmax every row
+        masked = square[2]
+        np.copyto(masked, scaled)
+        masked[:, ~mask] = -np.inf
+        masked_softmax_rows(masked, out=weights)
+    elif causal:
         masked = square[2]
         _causal_softmax(scaled, mask, masked, weights)
     else:
@@ -204,64 +202,67 @@ def _heads(q_h: np.ndarray, k_h: np.ndarray, v_h: np.ndarray, scale: float, mask
 
 
 def attention_trace(
-    tokens: tuple[str, ...],
-    x: np.ndarray,
-    w_q: np.ndarray,
-    w_k: np.ndarray,
-    w_v: np.ndarray,
-    w_o: np.ndarray,
-    n_heads: int,
-    causal: bool = False,
-    *,
-    embeddings: np.ndarray | None = None,
-    positional: np.ndarray | None = None,
-    biases: dict[str, np.ndarray] | None = None,
-    precision: int = 2,
-    input_precision: int | None = None,
+    tokens: tuple[str, ...], x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray,
+    n_heads: int, causal: bool = False, *,
+    embeddings: np.ndarray | None = None, positional: np.ndarray | None = None,
+    biases: dict[str, np.ndarray] | None = None, precision: int = 2, input_precision: int | None = None,
     rotate: Callable[[np.ndarray], np.ndarray] | None = None,
+    head_norms: tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]] | None = None,
+    d_k: int | None = None, scale: float | None = None, mask: np.ndarray | None = None,
 ) -> AttentionTrace:
-    """Multi-head self-attention on inputs x, keeping every intermediate value.
-
-    rotate, when given, turns the per-head queries and keys (heads, n, d_k) by position before
-    the scores (rotary embedding); the trace's q and k stay the projections x @ w."""
+    """Multi-head self-attention on inputs x, keeping every intermediate value. rotate turns the
+    per-head q and k (heads, n, d_k) by position (RoPE), after head_norms (q's, k's: Qwen3); the
+    trace's q and k stay x @ w. d_k: d_model / heads by default; scale: 1/√d_k; mask (n, n), True
+    where a query sees a key, replaces the causal one (a sliding window)."""
     x = np.asarray(x, dtype=np.float64)
     n_tokens, d_model = x.shape
-    if d_model % n_heads:
+    if d_k is None and d_model % n_heads:
         raise ValueError(f"d_model {d_model} is not divisible by {n_heads} heads")
-    d_k = d_model // n_heads
+    d_k = d_model // n_heads if d_k is None else d_k
     biases = biases or {}
 
     def project(inputs: np.ndarray, matrix: np.ndarray, name: str) -> np.ndarray:
-        product = inputs @ matrix
+        product = inputs @ matrix.astype(np.float64, copy=False)  # mixed float32 @ float64 skips BLAS: 4× slower
         if name in biases:
             product += biases[name]  # in place: a fresh array costs page faults, not just adds
         return product
 
     q, k, v = project(x, w_q, "q"), project(x, w_k, "k"), project(x, w_v, "v")
-    scale = 1.0 / np.sqrt(d_k)
-    mask = causal_mask(n_tokens) if causal else np.ones((n_tokens, n_tokens), dtype=bool)
+    scale = 1.0 / np.sqrt(d_k) if scale is None else scale
+    windowed = mask is not None
+    mask = _default_mask(n_tokens, causal) if mask is None else mask
 
-    # All heads at once: (heads, n, d_k), then split into per-head records.
-    def by_head(matrix: np.ndarray) -> np.ndarray:
+    def by_head(matrix: np.ndarray) -> np.ndarray:  # (heads, n, d_k)
         return matrix.reshape(n_tokens, n_heads, d_k).transpose(1, 0, 2)
 
-    q_h, k_h = by_head(q), by_head(k)
-    if rotate is not None:
-        q_h, k_h = rotate(q_h), rotate(k_h)
-    heads, head_outputs = _heads(q_h, k_h, by_head(v), scale, mask, causal)
-    concat = head_outputs.transpose(1, 0, 2).reshape(n_tokens, d_model)
+    q_h, k_h = _turned(by_head(q), by_head(k), head_norms, rotate)
+    heads, head_outputs = _heads(q_h, k_h, by_head(v), scale, mask, causal, windowed)
+    concat = head_outputs.transpose(1, 0, 2).reshape(n_tokens, n_heads * d_k)
     output = project(concat, w_o, "o")
     return AttentionTrace(
         tokens=tuple(tokens), d_model=d_model, d_k=d_k, n_heads=n_heads, causal=causal,
         precision=precision, input_precision=precision if input_precision is None else input_precision,
-        **{f"b_{name}": _frozen(np.asarray(biases.get(name, np.zeros(d_model)), dtype=np.float64))
-           for name in "qkvo"},
+        **{f"b_{name}": _frozen(np.asarray(biases.get(name, np.zeros(width)), dtype=np.float64))
+           for name, width in zip("qkvo", (q.shape[1], k.shape[1], v.shape[1], d_model))},
         embeddings=_frozen(x if embeddings is None else embeddings),
         positional=_frozen(np.zeros_like(x) if positional is None else positional),
         x=_frozen(x), w_q=_frozen(w_q), w_k=_frozen(w_k), w_v=_frozen(w_v), w_o=_frozen(w_o),
         q=_frozen(q), k=_frozen(k), v=_frozen(v), scale=float(scale), mask=_frozen(mask),
         heads=heads, concat=_frozen(concat), output=_frozen(output),
     )
+
+
+def _default_mask(n_tokens: int, causal: bool) -> np.ndarray:
+    return causal_mask(n_tokens) if causal else np.ones((n_tokens, n_tokens), dtype=bool)
+
+
+def _turned(q_h: np.ndarray, k_h: np.ndarray, head_norms, rotate) -> tuple[np.ndarray, np.ndarray]:
+    """Per-head q and k as the scores use them: normalised (Qwen3, Gemma 3), then rotated (RoPE)."""
+    if head_norms is not None:
+        q_h, k_h = head_norms[0](q_h), head_norms[1](k_h)
+    if rotate is not None:
+        q_h, k_h = rotate(q_h), rotate(k_h)
+    return q_h, k_h
 
 
 def trace_example(example: Example) -> AttentionTrace:

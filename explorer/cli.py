@@ -5,17 +5,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from attention_math import ExampleError
+from attention_math import ExampleError, load_example
+from attention_math.models.registry import add_model_argument, resolve
 
 from .page import build_page, write_page
-from .sources import PageSource, cross_source, minilm_source, query_index, smollm2_source, toy_example, toy_source
+from .sources import PageSource, cross_source, folder_name, model_source, query_index, toy_example, toy_source
 
 
 def add_explore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sentence", help="your own sentence (toy model: up to 512 tokens)")
     parser.add_argument("--example", help="an example TOML file")
-    parser.add_argument("--model", choices=("toy", "minilm", "smollm2"), default="toy",
-                        help="toy: seeded weights; minilm: all-MiniLM-L6-v2; smollm2: SmolLM2-135M (real models: up to 64 tokens)")
+    add_model_argument(parser)
+    parser.add_argument("--compare", metavar="MODEL",
+                        help="a second model on the same sentence, both in one page (any model --model takes)")
     parser.add_argument("--cross", action="store_true",
                         help="the translation example: self- and cross-attention side by side")
     parser.add_argument("--query", help="the query to focus first: a 1-based position or a token")
@@ -24,28 +26,50 @@ def add_explore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
 
 
+def any_source(model: str, sentence: str | None, example: str | None, default_example: Path) -> PageSource:
+    """The page source of one model (anything the registry resolves) on the sentence or example."""
+    if resolve(model).spec.trained:
+        return model_source(model, sentence, example)
+    return toy_source(toy_example(sentence, example, default_example))
+
+
 def _source(args: argparse.Namespace, default_example: Path) -> PageSource:
     if args.sentence is not None and args.example:
         raise ExampleError("give SENTENCE or EXAMPLE, not both")
     if args.cross:
-        if args.sentence is not None or args.example or args.model != "toy":
-            raise ExampleError("--cross shows its own translation example: drop --sentence, --example and --model")
+        if args.sentence is not None or args.example or resolve(args.model).spec.trained or args.compare:
+            raise ExampleError("--cross shows its own translation example: drop --sentence, --example, --model and --compare")
         return cross_source()
-    if args.model == "minilm":
-        return minilm_source(args.sentence, args.example)
-    if args.model == "smollm2":
-        return smollm2_source(args.sentence, args.example)
-    return toy_source(toy_example(args.sentence, args.example, default_example))
+    return any_source(args.model, args.sentence, args.example, default_example)
+
+
+def _pair_page(args: argparse.Namespace, default_example: Path, first: PageSource) -> tuple[Path, str]:
+    """--compare: both models on the sentence in one page, media/<sentence>-<model>-vs-<model>/."""
+    from attention_math.example import slugify
+
+    from .pair import build_pair_page
+
+    sentence = args.sentence if args.sentence is not None else load_example(args.example or default_example).sentence
+    second = any_source(args.compare, sentence, None, default_example)
+    query = query_index(args.query, list(first.trace["tokens"]))
+    text = build_pair_page(first.trace, second.trace, sentence, query=query)
+    slugs = [resolve(name).spec.slug or slugify(name) for name in (args.model, args.compare)]
+    return Path(folder_name(f"{slugify(sentence)}-{slugs[0]}-vs-{slugs[1]}")), text
 
 
 def run_explore(args: argparse.Namespace, default_example: Path) -> int:
     """Build and write the page; bad input gives one error line and exit code 2, and no file."""
     try:
         source = _source(args, default_example)
-        query = query_index(args.query, list(source.trace["tokens"]))
-        text = build_page(source.trace, cross=source.cross, title=source.title, layer=args.layer - 1, head=args.head - 1, query=query)
+        if args.compare:
+            folder, text = _pair_page(args, default_example, source)
+        else:
+            query = query_index(args.query, list(source.trace["tokens"]))
+            text = build_page(source.trace, cross=source.cross, title=source.title, layer=args.layer - 1,
+                              head=args.head - 1, query=query)
+            folder = Path(source.name)
     except (ExampleError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(write_page(args.media_dir.resolve() / source.name / "explorer.html", text))
+    print(write_page(args.media_dir.resolve() / folder / "explorer.html", text))
     return 0

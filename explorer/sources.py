@@ -53,45 +53,26 @@ def toy_source(example: Example) -> PageSource:
     return PageSource(folder_name(example.name), trace_example(example).to_dict())
 
 
-def minilm_source(sentence: str | None, example_file: str | None) -> PageSource:
-    """all-MiniLM-L6-v2 on the sentence: every layer, at most MODEL_MAX_TOKENS WordPiece tokens."""
+def model_source(model_name: str, sentence: str | None, example_file: str | None) -> PageSource:
+    """A real model (any the registry loads) on the sentence: every layer, at most MODEL_MAX_TOKENS tokens.
+    An encoder brings its whole export (patterns, rollout); a decoder only each layer's attention."""
     from attention_math.example import slugify
-    from attention_math.minilm import tokenize_for_model
-    from attention_math.model_export import model_trace_for_cli
+    from attention_math.models.export import attention_only, trace_data
+    from attention_math.models.registry import resolve
 
+    model = resolve(model_name)
     causal = None
     if example_file:
         example = load_example(example_file)
         sentence, causal = example.sentence, example.causal
     if sentence is None:
         raise ExampleError("give a sentence in quotes or --example FILE.toml")
-    tokens, _ = tokenize_for_model(sentence)
+    tokens, _ = model.tokenize(sentence)
     if len(tokens) > MODEL_MAX_TOKENS:
-        raise ExampleError(f"sentence: {len(tokens)} WordPiece tokens with [CLS] and [SEP], "
+        raise ExampleError(f"sentence: {len(tokens)} {model.spec.tokens_named}, "
                            f"but the explorer shows at most {MODEL_MAX_TOKENS} for a real model")
-    args = argparse.Namespace(sentence=sentence, example=None, causal=causal)
-    return PageSource(folder_name(f"{slugify(sentence)}-minilm"), model_trace_for_cli(args))
-
-
-def smollm2_source(sentence: str | None, example_file: str | None) -> PageSource:
-    """SmolLM2-135M (causal) on the prompt: every layer's attention, at most MODEL_MAX_TOKENS tokens.
-    Only the attention of each layer goes into the page (the MLP and the fixed weights stay out)."""
-    from attention_math.example import slugify
-    from attention_math.smollm2 import model_trace
-
-    if example_file:
-        sentence = load_example(example_file).sentence
-    if sentence is None:
-        raise ExampleError("give a sentence in quotes or --example FILE.toml")
-    trace = model_trace(sentence)
-    if len(trace.tokens) > MODEL_MAX_TOKENS:
-        raise ExampleError(f"sentence: {len(trace.tokens)} byte-level BPE tokens, "
-                           f"but the explorer shows at most {MODEL_MAX_TOKENS} for a real model")
-    layers = [{"index": layer.index, "attention": layer.attention.to_dict(omit=("w_q", "w_k", "w_v", "w_o"))}
-              for layer in trace.layers]
-    data = {"model": "SmolLM2-135M-Instruct", "sentence": trace.sentence, "causal": True,
-            "tokens": list(trace.tokens), "layers": layers}
-    return PageSource(folder_name(f"{slugify(sentence)}-smollm2"), data)
+    data = trace_data(model, sentence, causal) if model.spec.kind == "encoder" else attention_only(model, sentence)
+    return PageSource(folder_name(f"{slugify(sentence)}-{model.spec.slug}"), data)
 
 
 def cross_source() -> PageSource:

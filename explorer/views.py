@@ -2,8 +2,9 @@
 
 A view is one grid of attention: rows are queries, columns are keys, `layers × heads` of
 them. Self-attention is one view (the toy model: 1 layer; a real model: all its layers),
-rollout another where there are layers, cross-attention a third when given. Each shown
-number is stored once here, already rounded as shown (see payload.py).
+"layer average" (each layer's heads averaged) and rollout are one-head views where there are
+heads and layers, cross-attention another when given. Each shown number is stored once here,
+already rounded as shown (see payload.py and compact.py).
 """
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import math
 
 import numpy as np
 
-from attention_math import format_number, percentages
+from attention_math import format_number
 from attention_math.head_patterns import classify_head
 from attention_math.rollout import attention_rollout
 
+from .compact import detail_policy, encode_details, percent_tenths
 from .payload import PayloadBuilder, scaled_integers
 
 PERCENT_DECIMALS = 1  # the hover readout's "43.2 %": largest-remainder rounded, rows add to 100.0
+PERCENT_FULL = 100 * 10**PERCENT_DECIMALS  # a whole row, in tenths of a percent
 MAX_TERMS = 4  # q·k and weights·V spell out at most this many of the d_k dimensions
 SHIFT_ABOVE = 6.0  # like the softmax video: beyond this, e^s is shown as e^(s − m)
 # e^s and its sum get one decimal more than the scores: then "e ÷ sum ≈ weight" redone by hand
@@ -32,45 +35,48 @@ def layer_attentions(data: dict) -> list[dict]:
     return [data]
 
 
-def _matrix(values) -> np.ndarray:
-    """A nested list (null where masked) as float64, null → NaN."""
-    return np.array([[np.nan if v is None else v for v in row] for row in values], dtype=np.float64)
+def _floats(values) -> np.ndarray:
+    """Nested lists (None where masked) as float64, None → NaN."""
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except TypeError:
+        return np.array(values, dtype=object).astype(np.float64)  # None → nan
 
 
-def _percent_tenths(weights: np.ndarray) -> np.ndarray:
-    """Each row's percentages at PERCENT_DECIMALS, as integers (43.2 % → 432)."""
-    rows = [percentages(row, PERCENT_DECIMALS) for row in weights]
-    return scaled_integers(np.array(rows), PERCENT_DECIMALS)
+def _stacked(attentions: list[dict], name: str, columns: int | None = None) -> np.ndarray:
+    """[layers, heads, ...] of one per-head field (only the first `columns` columns when given)."""
+    pick = (lambda h: _floats(h[name])) if columns is None else (lambda h: _floats(h[name])[:, :columns])
+    return np.array([[pick(h) for h in att["heads"]] for att in attentions])
 
 
-def _head_arrays(head: dict, mask: np.ndarray, precision: int, always_shift: bool) -> dict:
-    """Every per-head number the page shows, as integers at the shown precision."""
-    weights = np.asarray(head["weights"], dtype=np.float64)
-    scaled = np.where(mask, _matrix(head["scaled_scores"]), -np.inf)
-    terms = min(MAX_TERMS, len(head["q"][0]))
-    row_max = scaled.max(axis=1, keepdims=True)
-    shifted = always_shift or float(np.abs(scaled[mask]).max()) > SHIFT_ABOVE
-    exps = np.exp(scaled - row_max) if shifted else np.exp(scaled)  # exp(−inf) = 0: hidden keys
-    columns = lambda name: np.asarray(head[name], dtype=np.float64)[:, :terms]
+def mask_rows(visible: np.ndarray) -> list[str] | None:
+    """The mask for the page: None when every key is visible, else one "1100…" string per row."""
+    if visible.all():
+        return None
+    return ["".join("1" if v else "0" for v in row) for row in visible]
+
+
+def worked_numbers(attentions: list[dict], visible: np.ndarray, precision: int, always_shift: bool) -> dict:
+    """The step-through's numbers as integers at their shown precision, [layers, heads, n, m]."""
+    scaled = np.where(visible, _stacked(attentions, "scaled_scores"), -np.inf)
+    finite = np.where(visible, np.abs(scaled), 0.0)
+    shifted = always_shift | (finite.max(axis=(-2, -1)) > SHIFT_ABOVE)
+    row_max = scaled.max(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        exps = np.where(shifted[..., None, None], np.exp(scaled - row_max), np.exp(scaled))  # exp(−inf) = 0
     return {
-        "pct": _percent_tenths(weights),
-        "score": scaled_integers(np.asarray(head["scores"], dtype=np.float64), precision),
+        "score": scaled_integers(_stacked(attentions, "scores"), precision),
         "scaled": scaled_integers(scaled, precision),
         "exps": scaled_integers(exps, precision + EXTRA_EXP_DECIMALS),
-        "expSum": scaled_integers(exps.sum(axis=1), precision + EXTRA_EXP_DECIMALS),
-        **{name: scaled_integers(columns(name), precision) for name in ("q", "k", "v", "output")},
+        "expSum": scaled_integers(exps.sum(axis=-1), precision + EXTRA_EXP_DECIMALS),
         "shifted": shifted,
     }
 
 
-def _stack(per_head: list[list[dict]], name: str) -> np.ndarray:
-    return np.array([[head[name] for head in layer] for layer in per_head])
-
-
-def _pattern_cells(per_layer_weights: list[np.ndarray], tokens: tuple[str, ...], mask: np.ndarray) -> list:
+def _pattern_cells(weights: np.ndarray, tokens: tuple[str, ...], mask: np.ndarray) -> list:
     """[layer][head] -> [label, the score as a whole percent] by head_patterns' rule."""
     return [[[label, f"{score:.0%}"] for label, score in
-             (classify_head(w, tokens, mask) for w in layer)] for layer in per_layer_weights]
+             (classify_head(w, tokens, mask) for w in layer)] for layer in weights]
 
 
 def attention_view(view_id: str, label: str, attentions: list[dict], row_tokens: list[str], col_tokens: list[str],
@@ -78,37 +84,55 @@ def attention_view(view_id: str, label: str, attentions: list[dict], row_tokens:
     """A self- or cross-attention view: its meta for the page, its arrays into the payload."""
     first = attentions[0]
     n, m = len(row_tokens), len(col_tokens)
-    mask = np.asarray(first.get("mask", np.ones((n, m), dtype=bool)), dtype=bool)
+    visible = np.asarray(first.get("mask", np.ones((n, m), dtype=bool)), dtype=bool)
     precision = int(first.get("precision", 2))
     d_k = int(first.get("d_k") or len(first["heads"][0]["q"][0]))
     scale = float(first.get("scale") or 1 / math.sqrt(d_k))
-    per_head = [[_head_arrays(h, mask, precision, always_shift) for h in att["heads"]] for att in attentions]
-    fields = {}
-    for name in ("pct", "score", "scaled", "exps", "expSum", "q", "k", "v", "output"):
-        stacked = _stack(per_head, name)
-        hidden = ~np.broadcast_to(mask, stacked.shape) if name == "scaled" else None  # −∞: a key the mask hides
-        fields[name] = payload.add(f"{view_id}.{name}", stacked, hidden=hidden)
-    weights = [[np.asarray(h["weights"], dtype=np.float64) for h in att["heads"]] for att in attentions]
+    weights = _stacked(attentions, "weights")
+    pct = percent_tenths(weights, PERCENT_DECIMALS)
+    numbers = worked_numbers(attentions, visible, precision, always_shift)
+    policy = detail_policy(int(visible.sum()) * weights.shape[0] * weights.shape[1], d_k, MAX_TERMS)
+    fields = {"pct": payload.add(f"{view_id}.pct", pct[..., visible])}
+    for name in ("q", "k", "v", "output"):
+        fields[name] = payload.add(f"{view_id}.{name}", scaled_integers(_stacked(attentions, name, policy.terms), precision))
+    details = encode_details(view_id, numbers, pct, visible, policy, 1 / scale, precision, payload, PERCENT_FULL)
     return {
         "id": view_id, "label": label, "kind": "attention", "rowTokens": row_tokens, "colTokens": col_tokens,
-        "layers": len(attentions), "heads": len(attentions[0]["heads"]), "dk": d_k,
-        "terms": int(per_head[0][0]["q"].shape[1]), "precision": precision,
-        "expPrecision": precision + EXTRA_EXP_DECIMALS,
-        "scaleText": format_number(scale, max(precision, 3)), "causal": bool(not mask.all()),
-        "shifted": [[bool(h["shifted"]) for h in layer] for layer in per_head],
-        "patterns": _pattern_cells(weights, tuple(row_tokens), mask) if patterns else None,
-        "fields": fields,
+        "layers": len(attentions), "heads": len(first["heads"]), "dk": d_k, "terms": policy.terms,
+        "precision": precision, "expPrecision": precision + EXTRA_EXP_DECIMALS,
+        "scaleText": format_number(scale, max(precision, 3)), "causal": bool(not visible.all()),
+        "mask": mask_rows(visible), "shifted": numbers["shifted"].tolist(),
+        "patterns": _pattern_cells(weights, tuple(row_tokens), visible) if patterns else None,
+        "fields": fields, "detail": details,
     }
 
 
-def rollout_view(data: dict, attentions: list[dict], tokens: list[str], payload: PayloadBuilder) -> dict:
-    """Rollout after each layer as a one-head view (the trace's own `rollout` when it has one)."""
+def _one_head_view(view_id: str, label: str, shares: np.ndarray, tokens: list[str], visible: np.ndarray,
+                   payload: PayloadBuilder) -> dict:
+    """A view of one "head" per layer (layer average, rollout): only its shown percentages."""
+    if (shares[..., ~visible] != 0).any():
+        visible = np.ones_like(visible)
+    pct = percent_tenths(shares, PERCENT_DECIMALS)[:, None]
+    return {
+        "id": view_id, "label": label, "kind": view_id, "rowTokens": tokens, "colTokens": tokens,
+        "layers": len(shares), "heads": 1, "causal": bool(not visible.all()), "mask": mask_rows(visible),
+        "fields": {"pct": payload.add(f"{view_id}.pct", pct[..., visible])},
+    }
+
+
+def average_view(attentions: list[dict], tokens: list[str], visible: np.ndarray, payload: PayloadBuilder,
+                 keep: list[int]) -> dict:
+    """Each layer's heads averaged (the ensemble of a layer), as a one-head view; only layers `keep`."""
+    averaged = np.array([_stacked([attentions[l]], "weights")[0].mean(axis=0) for l in keep])
+    return _one_head_view("average", "layer average", averaged, tokens, visible, payload)
+
+
+def rollout_view(data: dict, attentions: list[dict], tokens: list[str], visible: np.ndarray,
+                 payload: PayloadBuilder, keep: list[int]) -> dict:
+    """Rollout after each layer as a one-head view (the trace's own `rollout` when it has one);
+    every layer counts, only the rollout after layers `keep` is shown."""
     if "rollout" in data:
         rolled = np.asarray(data["rollout"], dtype=np.float64)
     else:
-        rolled = attention_rollout(np.array([[h["weights"] for h in att["heads"]] for att in attentions]))
-    pct = np.array([_percent_tenths(layer) for layer in rolled])[:, None]
-    return {
-        "id": "rollout", "label": "rollout", "kind": "rollout", "rowTokens": tokens, "colTokens": tokens,
-        "layers": len(rolled), "heads": 1, "fields": {"pct": payload.add("rollout.pct", pct)},
-    }
+        rolled = attention_rollout(_stacked(attentions, "weights"))
+    return _one_head_view("rollout", "rollout", rolled[keep], tokens, visible, payload)

@@ -11,6 +11,7 @@ from manim import Scene, Text, config
 from manim.mobject.text.tex_mobject import SingleStringMathTex
 
 from . import context
+from .components.matrix import NUMBER_POLICY
 from .components.text import FlatText, NumberText
 from .presentation import STAGE
 from .theme import current_theme
@@ -75,6 +76,7 @@ class ExplainerScene(Scene):
         self.input_precision = self.trace.input_precision
         # What to show for this trace (one layout policy), and where: the stage under the title.
         self.presentation = context.active_presentation()
+        NUMBER_POLICY["readable"] = self.presentation.readable_numbers
         self.stage = STAGE
         # Segments 3–5 follow one head: head 1 of the toy example, or the chosen real-model head.
         self.focus_head = self.presentation.focus_head

@@ -7,8 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from attention_math import Example, ExampleError, load_example
+from attention_math.models.registry import add_model_argument
 
-from .context import DEFAULT_EXAMPLE
+from .context import DEFAULT_EXAMPLE, is_real_model
 from .pipeline.worker import QUALITIES
 
 DEFAULT_FIGURE_EXAMPLE = DEFAULT_EXAMPLE.parent / "the-cat-sat-down.toml"  # seed 000: four tokens
@@ -23,9 +24,7 @@ def _parser() -> argparse.ArgumentParser:
                             ("list", "the segments in playing order")]:
         sub = commands.add_parser(name, help=help_text)
         if name != "figure":  # the figure draws the toy model, one size: it takes no render flags
-            sub.add_argument("--model", choices=("toy", "minilm", "smollm2"), default="toy",
-                             help="toy: seeded weights; minilm: the real all-MiniLM-L6-v2; "
-                                  "smollm2: the real SmolLM2-135M decoder")
+            add_model_argument(sub)
         if name == "list":
             continue
         sub.add_argument("--sentence", help="your own sentence (gets the default settings)")
@@ -33,12 +32,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--example", help=f"an example TOML file (default {default.relative_to(Path.cwd()) if default.is_relative_to(Path.cwd()) else default})")
         if name != "figure":
             sub.add_argument("--quality", choices=list(QUALITIES), default="medium",
-                             help="low 480p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
+                             help="low 432p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
             sub.add_argument("--scenes", help="a subset: numbers or names, e.g. '1,3' or 'softmax'")
             sub.add_argument("--jobs", type=int, default=2, help="parallel render processes (default 2)")
-            sub.add_argument("--layer", type=int, help="with a real model: layer 1–6 (minilm), 1–30 (smollm2); "
-                                                       "default 1, or the strongest for --key")
-            sub.add_argument("--head", type=int, help="head 1–12 (minilm), 1–9 (smollm2); default 1, or the "
+            sub.add_argument("--layer", type=int, help="with a real model: the layer, 1-based (minilm has 6, smollm2 "
+                                                       "30); default 1, or the strongest for --key")
+            sub.add_argument("--head", type=int, help="the head, 1-based (minilm has 12, smollm2 9); default 1, or the "
                                                       "strongest for --key")
             sub.add_argument("--query", help="the token to follow: a word of the sentence or a 1-based position")
             sub.add_argument("--key", help="with --query: a key token; picks the head (and layer) where the query "
@@ -81,8 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     from .playlist import numbered_name, playlist, select
 
     if args.command == "list":
-        for cls in playlist(args.model):
-            print(numbered_name(cls, args.model))
+        try:
+            names = [numbered_name(cls, args.model) for cls in playlist(args.model)]
+        except ExampleError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print("\n".join(names))
         return 0
     from .pipeline.run import RenderRequest, render
 
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         scene_classes = select(args.scenes, args.model)
         if args.jobs < 1:
             raise ExampleError("--jobs must be at least 1")
-        if args.model == "toy":
+        if not is_real_model(args.model):
             from attention_math import trace_example
             trace_example(example)  # fail here, in one line, not inside a worker
         from .context import folder_name, resolve_context

@@ -9,7 +9,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from attention_math import AttentionTrace, Example, ExampleError, load_example, trace_example
+from attention_math.models.registry import BUILT_IN_NAMES
 
+DEFAULT_MODEL = BUILT_IN_NAMES[0]  # the seeded toy model
 DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat-sat.toml"
 
 
@@ -17,7 +19,7 @@ DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat
 class RenderContext:
     example: Example
     stills_dir: str | None = None  # where section-end stills go (None: don't save)
-    model: str = "toy"  # "toy" | "minilm" | "smollm2"
+    model: str = DEFAULT_MODEL  # what the user typed: a built-in name, a model folder, a cached hub id (models/registry.py)
     layer: int = 0
     head: int = 0
     query: int | None = None  # 0-based token the segments follow (QUERY=); None: the layout policy's choice
@@ -60,21 +62,24 @@ def active_presentation():
                             focus_key=context.key, focus_note=note, focus_note_source=note_source)
 
 
+def model_spec(model: str):
+    """What the model named `model` (a built-in, a folder, a cached hub id) is: the registry's ModelSpec."""
+    from attention_math.models.registry import resolve
+
+    return resolve(model).spec
+
+
 def model_facts(context: RenderContext):
     """What captions say about the real model of `context` (None for the toy model)."""
     from .presentation import ModelFacts
 
-    if context.model == "minilm":
-        return ModelFacts("all-MiniLM-L6-v2", "WordPiece tokens, with [CLS] at the start and [SEP] at the end",
-                          context.layer, trained_causal=False)
-    if context.model == "smollm2":
-        from attention_math.smollm2 import MODEL_NAME, QUANTISATION_NOTE
-
-        return ModelFacts(MODEL_NAME, "byte-level BPE tokens: a token is a word with its leading space, "
-                                      "or a piece of one", context.layer, trained_causal=True,
-                          quantisation=QUANTISATION_NOTE,
-                          positions="no position vector is added: RoPE turns each head's queries and keys by position")
-    return None
+    spec = model_spec(context.model)
+    if not spec.trained:
+        return None
+    positions = "no position vector is added: RoPE turns each head's queries and keys by position" \
+        if spec.positions == "rotary" else None
+    return ModelFacts(spec.name, spec.tokens_described, context.layer, trained_causal=spec.causal,
+                      quantisation=spec.quantisation_note, positions=positions)
 
 
 def _focus_note(context: RenderContext, trace: AttentionTrace) -> tuple[str | None, str | None]:
@@ -83,7 +88,8 @@ def _focus_note(context: RenderContext, trace: AttentionTrace) -> tuple[str | No
         return None, None
     source = f"heads[{context.head}].percentages[{context.query}, {context.key}]"
     percent = int(trace.heads[context.head].percentages[context.query, context.key])
-    where = f"head {context.head + 1}" if context.model == "toy" else f"layer {context.layer + 1}, head {context.head + 1}"
+    where = f"layer {context.layer + 1}, head {context.head + 1}" if is_real_model(context.model) else \
+        f"head {context.head + 1}"
     query, key = (_shown_token(trace.tokens[i]) for i in (context.query, context.key))
     return f"{where}: “{query}” gives {percent} % to “{key}”", source
 
@@ -93,40 +99,43 @@ def _shown_token(token: str) -> str:
     return token.replace("Ġ", " ").replace("▁", " ").removeprefix("##").strip() or token
 
 
-TOKENS_NAMED = {"minilm": "WordPiece tokens (with [CLS] and [SEP])", "smollm2": "byte-level BPE tokens"}
+def full_trace(example: Example, model: str, upto_layer: int | None = None):
+    """The real model's trace (every layer, or those up to `upto_layer`) of the example's sentence."""
+    from attention_math.models.registry import resolve
 
-
-def full_trace(example: Example, model: str):
-    """The whole real-model trace (every layer) of the example's sentence."""
-    if model == "smollm2":
-        from .decoder.common import decoder_trace
-
-        return decoder_trace(example.sentence)
-    from attention_math.minilm import model_trace
-
-    return model_trace(example.sentence, causal=example.causal)
+    loaded = resolve(model)
+    causal = example.causal if loaded.spec.kind == "encoder" else None  # a decoder is causal by training
+    return loaded.trace(example.sentence, causal=causal, upto_layer=upto_layer)
 
 
 def validate_model_context(context: RenderContext) -> None:
     """Fail early, in one line, for a sentence or layer/head the real-model layout can't show."""
     from attention_math import LAYOUT_MAX_TOKENS
 
-    trace = full_trace(context.example, context.model)
+    from attention_math.models.registry import resolve
+
+    model = resolve(context.model)
+    spec = model.spec
+    tokens, _ = model.tokenize(context.example.sentence)
     limit = LAYOUT_MAX_TOKENS[context.example.layout]
-    if len(trace.tokens) > limit:
-        raise ExampleError(f"the model splits this sentence into {len(trace.tokens)} {TOKENS_NAMED[context.model]}; "
+    if len(tokens) > limit:
+        raise ExampleError(f"the model splits this sentence into {len(tokens)} {spec.tokens_named}; "
                            f"the {context.example.layout!r} layout shows at most {limit}")
-    if not 0 <= context.layer < trace.n_layers:
-        raise ExampleError(f"LAYER must be 1–{trace.n_layers}, got {context.layer + 1}")
-    if not 0 <= context.head < trace.n_heads:
-        raise ExampleError(f"HEAD must be 1–{trace.n_heads}, got {context.head + 1}")
+    if not 0 <= context.layer < spec.n_layers:
+        raise ExampleError(f"LAYER must be 1–{spec.n_layers} for {spec.name}, got {context.layer + 1}")
+    if not 0 <= context.head < spec.n_heads:
+        raise ExampleError(f"HEAD must be 1–{spec.n_heads} for {spec.name}, got {context.head + 1}")
 
 
 @lru_cache(maxsize=8)
 def _trace_for(example: Example, model: str, layer: int) -> AttentionTrace:
-    if model in TOKENS_NAMED:
-        return full_trace(example, model).layers[layer].attention
+    if is_real_model(model):  # the core segments need the layers up to the shown one only
+        return full_trace(example, model, upto_layer=layer).layers[layer].attention
     return trace_example(example)
+
+
+def is_real_model(model: str) -> bool:
+    return model_spec(model).trained
 
 
 def resolve_context(example: Example, model: str, layer: int | None = None, head: int | None = None,
@@ -138,7 +147,7 @@ def resolve_context(example: Example, model: str, layer: int | None = None, head
         raise ExampleError("KEY needs QUERY: the key is the token the followed query attends to")
     context = RenderContext(example, model=model, layer=0 if layer is None else layer - 1,
                             head=0 if head is None else head - 1)
-    if model in TOKENS_NAMED:
+    if is_real_model(model):
         validate_model_context(context)
     if query is None:
         return context
@@ -153,7 +162,7 @@ def resolve_context(example: Example, model: str, layer: int | None = None, head
         raise ExampleError(f"KEY={key!r} comes after QUERY={query!r}: with the causal mask a query sees only "
                            "itself and earlier tokens")
     context = replace(context, query=query_index, key=key_index)
-    if model == "toy":
+    if not is_real_model(model):
         layer = 1  # one layer: only the head is chosen
     if layer is None or head is None:
         context = replace(context, **_strongest(stack, query_index, key_index, layer, head))
@@ -163,7 +172,7 @@ def resolve_context(example: Example, model: str, layer: int | None = None, head
 def _layer_stack(context: RenderContext):
     """What strongest_head reads (tokens, causal, layers[l].attention): the real model's trace,
     or the toy trace as a one-layer stack."""
-    if context.model in TOKENS_NAMED:
+    if is_real_model(context.model):
         return full_trace(context.example, context.model)
     trace = trace_example(context.example)
     return SimpleNamespace(tokens=trace.tokens, causal=trace.causal, layers=(SimpleNamespace(attention=trace),))
@@ -186,8 +195,8 @@ def folder_name(context: RenderContext) -> str:
     """media/<folder>: the example's name, then the model, layer and head, query and key chosen
     (1-based), so that renders with other choices stay."""
     parts = [context.example.name]
-    if context.model != "toy":
-        parts.append(f"{context.model}-l{context.layer + 1}-h{context.head + 1}")
+    if is_real_model(context.model):
+        parts.append(f"{model_spec(context.model).slug}-l{context.layer + 1}-h{context.head + 1}")
     if context.query is not None:
         parts.append(f"q{context.query + 1}")
     if context.key is not None:

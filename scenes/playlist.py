@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .context import DEFAULT_MODEL
 from .segments import SEGMENTS
 from .story import STORY
 
@@ -40,29 +41,34 @@ def slug(scene_class) -> str:
     return re.sub(r"^\d+-", "", scene_class.segment)
 
 
-def playlist(model: str = "toy") -> list:
-    """The toy explainer tells the whole story; the real model's shows the core segments on
-    its numbers, then what only a real model has (layers, all heads, rollout)."""
+def playlist(model: str = DEFAULT_MODEL) -> list:
+    """The toy explainer tells the whole story; a real model's shows the core segments on its
+    numbers, then the segments its capabilities call for (models/spec.py): an encoder's layers,
+    heads and rollout; a decoder's RoPE, shared K/V, sink, heads, next token and KV cache, each
+    only where the model has it."""
+    from .context import model_spec
+
+    spec = model_spec(model)
     classes = {slug(cls): cls for cls in SEGMENTS} | STORY
-    if model == "minilm":
+    if spec.kind == "encoder":
         from .model import MODEL_SCENES
 
         return [classes[name] for name in CORE_ORDER] + list(MODEL_SCENES)
-    if model == "smollm2":  # then what only a real decoder has: RoPE, shared K/V, the sink, …
+    if spec.kind == "decoder":
         from .decoder import DECODER_SCENES
 
-        return [classes[name] for name in CORE_ORDER] + list(DECODER_SCENES)
+        return [classes[name] for name in CORE_ORDER] + [cls for cls in DECODER_SCENES if cls.applies(spec)]
     return [classes[name] for name in PLAYLIST_ORDER]
 
 
 PLAYLIST = playlist()
 
 
-def numbered_name(scene_class, model: str = "toy") -> str:
+def numbered_name(scene_class, model: str = DEFAULT_MODEL) -> str:
     return f"{playlist(model).index(scene_class) + 1:02d}-{slug(scene_class)}"
 
 
-def select(spec: str | None, model: str = "toy") -> list:
+def select(spec: str | None, model: str = DEFAULT_MODEL) -> list:
     """'1,3', 'softmax', '02-where-it-sits,multi-head' → scene classes in playlist order."""
     order = playlist(model)
     if not spec:

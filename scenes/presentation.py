@@ -103,6 +103,12 @@ class Presentation:
     focus_note: str | None = None
     focus_note_source: str | None = None
 
+    @property
+    def readable_numbers(self) -> bool:
+        """A real model's matrices choose their decimals so their largest shown entries keep three
+        significant digits; the toy model's are quantised, exact at its fixed precision."""
+        return self.model is not None
+
     def entries(self, count: int, limit: int = SHOWN_ENTRIES) -> int | None:
         """The max_rows / max_cols NumberMatrix gets for an axis of `count` entries (None: all)."""
         return limit if count > LARGE_AXIS else None

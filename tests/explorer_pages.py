@@ -18,12 +18,12 @@ def long_sentence(n_tokens: int) -> str:
 def build_named_pages(folder: Path) -> dict[str, Path]:
     """default example, MiniLM animal/street, a 200-token toy sentence, the cross-attention pair: name -> explorer.html."""
     from explorer.page import build_page, write_page
-    from explorer.sources import cross_source, minilm_source, toy_example, toy_source
+    from explorer.sources import cross_source, model_source, toy_example, toy_source
     from scenes.context import DEFAULT_EXAMPLE
 
     sources = {
         "default": toy_source(toy_example(None, None, DEFAULT_EXAMPLE)),
-        "minilm": minilm_source(ANIMAL, None),
+        "minilm": model_source("minilm", ANIMAL, None),
         "long": toy_source(Example(long_sentence(200), layout="explorer", name="long-200")),
         "cross": cross_source(),
     }

@@ -5,15 +5,18 @@ MiniLM trace); the page's size and speed limits are checked on it without loadin
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from attention_math import masked_softmax
 
 
 def synthetic_model_trace(n_layers: int = 30, n_heads: int = 9, n_tokens: int = 64, d_k: int = 64,
-                          seed: int = 0) -> dict:
+                          seed: int = 0, causal: bool = True, tokens: list[str] | None = None) -> dict:
     rng = np.random.default_rng(seed)
-    mask = np.tril(np.ones((n_tokens, n_tokens), dtype=bool))  # a decoder: causal
+    mask = np.tril(np.ones((n_tokens, n_tokens), dtype=bool)) if causal else np.ones((n_tokens, n_tokens), dtype=bool)
+    tokens = tokens or [f"t{i}" for i in range(n_tokens)]
     scale = 1 / np.sqrt(d_k)
     layers = []
     for index in range(n_layers):
@@ -30,7 +33,15 @@ def synthetic_model_trace(n_layers: int = 30, n_heads: int = 9, n_tokens: int = 
                 "weights": weights.tolist(), "output": (weights @ v).tolist(),
             })
         layers.append({"index": index, "attention": {
-            "tokens": [f"t{i}" for i in range(n_tokens)], "d_k": d_k, "n_heads": n_heads, "causal": True,
+            "tokens": tokens, "d_k": d_k, "n_heads": n_heads, "causal": causal,
             "precision": 2, "scale": scale, "mask": mask.tolist(), "heads": heads}})
-    return {"model": "synthetic 30-layer decoder shape", "tokens": [f"t{i}" for i in range(n_tokens)],
-            "causal": True, "layers": layers}
+    return {"model": f"synthetic {n_layers}-layer {'decoder' if causal else 'encoder'} shape", "tokens": tokens,
+            "causal": causal, "layers": layers}
+
+
+@lru_cache(maxsize=1)
+def synthetic_page() -> str:
+    """The explorer page of the default synthetic trace, built once per test process."""
+    from explorer.page import build_page
+
+    return build_page(synthetic_model_trace())

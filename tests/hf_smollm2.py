@@ -1,7 +1,7 @@
 """transformers' Llama loading the same 4-bit GGUF file as attention_math.smollm2: the oracle."""
 import pytest
 
-from attention_math.gguf_weights import GGUF_NAME, gguf_path
+from attention_math.models.gguf_weights import GGUF_NAME, gguf_path
 
 
 def load_hf_smollm2():

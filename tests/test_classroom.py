@@ -52,7 +52,7 @@ def test_every_step_has_a_video_a_still_and_its_caption(out, manifest):
     durations = []
     for step in steps:
         with av.open(str(out / step["video"])) as container:
-            assert (container.streams.video[0].width, container.streams.video[0].height) == (854, 480)
+            assert (container.streams.video[0].width, container.streams.video[0].height) == (768, 432)
             durations.append(container.duration / av.time_base)
         assert Image.open(out / step["still"]).size == (1920, 1080)  # video at 480p, stills at 1080p
     with av.open(str(out / f"{SEGMENT}.mp4")) as container:
@@ -123,7 +123,7 @@ def _held(page, step: int) -> dict:
 def test_presentation_plays_each_step_and_holds_on_its_last_frame(out, manifest, tmp_path):
     steps, errors, requests = manifest["steps"], [], []
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 854, "height": 480})
+        page = browser.new_page(viewport={"width": 768, "height": 432})
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("request", lambda request: requests.append(request.url))
         page.goto((out / "presentation.html").as_uri())
@@ -162,7 +162,7 @@ def test_presentation_opens_at_a_step_and_falls_back_to_stills(out, manifest):
     Linux without libavcodec) gets each step's still instead of a blank video."""
     steps = manifest["steps"]
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 854, "height": 480})
+        page = browser.new_page(viewport={"width": 768, "height": 432})
         page.goto((out / "presentation.html").as_uri() + "#2")
         page.evaluate("video.defaultPlaybackRate = 8")
         state = _held(page, 1)
@@ -170,7 +170,7 @@ def test_presentation_opens_at_a_step_and_falls_back_to_stills(out, manifest):
         page.keyboard.press("ArrowRight")
         _held(page, 2)
         assert page.evaluate("location.hash") == "#3"
-        silent = browser.new_page(viewport={"width": 854, "height": 480})
+        silent = browser.new_page(viewport={"width": 768, "height": 432})
         silent.add_init_script("HTMLMediaElement.prototype.canPlayType = () => ''")
         silent.goto((out / "presentation.html").as_uri())
         silent.keyboard.press("ArrowRight")

@@ -8,7 +8,7 @@ pytest.importorskip("gguf", reason="SmolLM2's GGUF reader is not installed")
 from attention_math import Example  # noqa: E402
 from attention_math.head_patterns import pattern_rules  # noqa: E402
 from scenes import context  # noqa: E402
-from scenes.decoder.common import decoder_trace  # noqa: E402
+from attention_math.models.smollm2 import model_trace as decoder_trace  # noqa: E402
 from scenes.decoder.heads_grid import TAGS, DecoderHeadsGrid  # noqa: E402
 from scenes.decoder.kv_cache import KVCache  # noqa: E402
 from scenes.decoder.next_token import NextToken  # noqa: E402

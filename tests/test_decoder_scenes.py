@@ -1,14 +1,14 @@
 """SmolLM2 on screen: the six core segments on one layer and head of the decoder, and the decoder
 scenes (rotary positions, grouped-query attention, the attention sink) for two prompts. Each shows
 only true numbers, keeps inside the frame and never overlaps text; the worked values they show
-(attention_math.decoder_explained) hold what they claim."""
+(attention_math.models.decoder_explained) hold what they claim."""
 import numpy as np
 import pytest
 
 from attention_math import Example
-from attention_math.decoder_explained import attention_sink, kv_cache_saving, rotary_distance
+from attention_math.models.decoder_explained import attention_sink, kv_cache_saving, rotary_distance
 from scenes.decoder.attention_sink import AttentionSink
-from scenes.decoder.common import decoder_trace
+from attention_math.models.smollm2 import model_trace as decoder_trace
 from scenes.decoder.grouped_query import GroupedQuery
 from scenes.decoder.pair_plane import PairPlane
 from scenes.decoder.rotary import RotaryPositions

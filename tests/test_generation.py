@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from attention_math.generation import GENERATED_TOKENS, generation_trace
-from attention_math.smollm2 import model_trace
+from attention_math.models.smollm2 import model_trace
 from tests.hf_smollm2 import load_hf_smollm2
 
 ANIMAL = "The animal didn't cross the street because it was too tired"

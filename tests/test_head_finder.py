@@ -6,7 +6,7 @@ import pytest
 
 from attention_math import ExampleError
 from attention_math.head_finder import StrongestHead, strongest_head
-from attention_math.minilm import model_trace as minilm_trace
+from attention_math.models.minilm import model_trace as minilm_trace
 
 
 def fake_trace(weights: np.ndarray, causal: bool = False) -> SimpleNamespace:

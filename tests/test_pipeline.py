@@ -42,7 +42,7 @@ def rendered(tmp_path_factory):
 def test_segment_video_has_the_asked_quality(rendered):
     out, _ = rendered
     meta = get_video_metadata(str(out / f"{NAME}.mp4"))
-    assert (meta["width"], meta["height"]) == (854, 480)
+    assert (meta["width"], meta["height"]) == (768, 432)
     assert float(meta["duration"]) > 3
     full = get_video_metadata(str(out / "explainer.mp4"))
     assert abs(float(full["duration"]) - float(meta["duration"])) < 0.2

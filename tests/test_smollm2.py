@@ -6,10 +6,11 @@ import pytest
 
 from attention_math import ExampleError
 from attention_math.focus import find_token
-from attention_math.gguf_weights import gguf_path, hf_row_order, per_query_head
+from attention_math.models.gguf_weights import gguf_path, hf_row_order, per_query_head
 from attention_math.head_finder import strongest_head
 from attention_math.rope import rotary_angles
-from attention_math.smollm2 import MAX_TOKENS, QUANTISATION_NOTE, load_model, model_trace, tokenize_for_model
+from attention_math.models.gguf_weights import load_cached_arrays
+from attention_math.models.smollm2 import MAX_TOKENS, QUANTISATION_NOTE, load_model, model_trace, tokenize_for_model
 from tests.cli_run import run_cli
 from tests.hf_smollm2 import load_hf_smollm2
 
@@ -124,7 +125,7 @@ def test_masked_weights_are_exactly_zero_and_rows_sum_to_one(runs):
 
 def test_layer_records_hold_together():
     trace = model_trace("Grouped queries share keys")
-    config = load_model().config
+    config = load_model().spec
     for layer in trace.layers[:3]:
         attention, rope, grouped = layer.attention, layer.rope, layer.grouped_query
         np.testing.assert_array_equal(attention.x, layer.attention_norm.output)
@@ -140,8 +141,9 @@ def test_layer_records_hold_together():
         np.testing.assert_allclose(layer.hidden, layer.attention_residual + layer.mlp.output)
     assert grouped.query_heads_of_kv == ((0, 1, 2), (3, 4, 5), (6, 7, 8))
     assert grouped.kv_cache_floats_per_token * 3 == grouped.kv_cache_floats_per_token_without_sharing == 1152
-    assert (config.n_layers, config.d_model, config.n_heads, config.n_kv_heads, config.d_ffn) == (30, 576, 9, 3, 1536)
-    assert config.quantisations == {"Q4_1": 210, "Q8_0": 1, "F32": 61}
+    assert (config.n_layers, config.d_model, config.n_heads, config.n_kv_heads, layer.mlp.w_up.shape[1]) == \
+        (30, 576, 9, 3, 1536)
+    assert load_cached_arrays()[0].quantisations == {"Q4_1": 210, "Q8_0": 1, "F32": 61}
     with pytest.raises(ValueError):
         trace.layers[0].mlp.gate[0, 0] = 1.0
 
@@ -181,7 +183,7 @@ def test_cli_prints_the_trace_and_next_tokens_as_json():
 @pytest.mark.parametrize("argv,expected", [
     (["trace", "--model", "smollm2", "  "], "empty"),
     (["trace", "--model", "smollm2", "hi", "--d-model", "8"], "--d-model does not apply to --model smollm2"),
-    (["trace", "--model", "smollm2", "word " * 200], f"201 tokens, but the SmolLM2 trace takes at most {MAX_TOKENS}"),
+    (["trace", "--model", "smollm2", "word " * 200], f"201 byte-level BPE tokens, but SmolLM2-135M-Instruct takes at most {MAX_TOKENS}"),
 ])
 def test_cli_errors_are_one_line(argv, expected):
     code, out, err = run_cli(argv)
@@ -206,4 +208,4 @@ def test_cached_weights_are_the_4_bit_blocks_of_the_file():
     d, m = np.frombuffer(block[:4].tobytes(), dtype="<f2").astype(np.float32)
     codes = np.concatenate([block[4:] & 0x0F, block[4:] >> 4])
     assert codes.max() <= 15 and len(np.unique(codes)) > 4
-    np.testing.assert_array_equal(load_model().layers[0].w_up[:32, 0], d * codes.astype(np.float32) + m)
+    np.testing.assert_array_equal(load_model().weights["model.layers.0.mlp.up_proj.weight"].T[:32, 0], d * codes.astype(np.float32) + m)

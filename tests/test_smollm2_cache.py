@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from attention_math import ExampleError
-from attention_math import gguf_weights
-from attention_math.gguf_weights import GGUFConfig, load_cached_arrays
+from attention_math.models import gguf_weights
+from attention_math.models.gguf_weights import GGUFConfig, load_cached_arrays
 
 TINY = GGUFConfig(n_layers=2, d_model=4, d_ffn=3, n_heads=2, n_kv_heads=1, d_k=2, rope_theta=10.0,
                   rms_norm_eps=1e-5, vocab_size=5, quantisations={"F32": 21})

@@ -63,7 +63,7 @@ def test_clearest_heads_take_the_highest_score_and_the_least_mixed():
 
 
 def test_model_means_and_rollout():
-    from attention_math.minilm import model_trace
+    from attention_math.models.minilm import model_trace
 
     model = model_trace("The bank of the river flooded")
     for layer, mean in enumerate(model.layer_means):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, PI, RIGHT, UP, Rectangle, SurroundingRectangle, VGroup
 
+from attention_math.display import readable_decimals
+
 from ..theme import current_theme
 from .text import FlatText, NumberText, label
 from .tokens import TokenChip
@@ -20,6 +22,24 @@ def kept_indices(count: int, limit: int | None) -> list[int | None]:
     if limit is None or count <= limit:
         return list(range(count))
     return list(range(limit - 2)) + [None, count - 1]
+
+
+# Set once per scene from the layout policy (Presentation.readable_numbers): whether matrices of
+# real-model values choose their own decimals.
+NUMBER_POLICY = {"readable": False}
+
+
+def matrix_decimals(shown_values, precision: int) -> int:
+    """The decimals a NumberMatrix of these shown values uses under the scene's number policy."""
+    return readable_decimals(shown_values, precision) if NUMBER_POLICY["readable"] else precision
+
+
+def shown_decimals(values, precision: int, rows=None, max_cols: int | None = None) -> int:
+    """The decimals NumberMatrix(values, precision, rows=rows, max_cols=max_cols) would choose."""
+    values = np.asarray(values)
+    row_ids = [i for i in (rows if rows is not None else range(values.shape[0])) if i is not None]
+    col_ids = [j for j in kept_indices(values.shape[1], max_cols) if j is not None]
+    return matrix_decimals(values[np.ix_(row_ids, col_ids)], precision)
 
 
 class NumberMatrix(VGroup):
@@ -38,6 +58,7 @@ class NumberMatrix(VGroup):
     """
     values: np.ndarray
     value_scale: float
+    precision: int  # decimals the cells show (a real model's matrix may choose more: readable_decimals)
     row_ids: list[int | None]
     col_ids: list[int | None]
     col_widths: list[float]
@@ -78,6 +99,10 @@ class NumberMatrix(VGroup):
         self.row_ids = list(rows) if rows is not None else kept_indices(values.shape[0], max_rows)
         self.col_ids = list(cols) if cols is not None else kept_indices(values.shape[1], max_cols)
         source_of = source_of or (lambda i, j: f"{source}[{i}, {j}]")
+        if percents is None:  # a real model's values: 0.0512, not 0.05
+            shown = values[np.ix_([i for i in self.row_ids if i is not None], [j for j in self.col_ids if j is not None])]
+            precision = matrix_decimals(shown, precision)
+        self.precision = precision
         self.numbers = [[self._cell_text(i, j, mask, precision, source_of, percents, masked_text, size, show_numbers)
                          for j in self.col_ids] for i in self.row_ids]
         widest = max((t.width for row in self.numbers for t in row), default=0.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, VGroup
 
-from attention_math.decoder_explained import attention_sink
+from attention_math.models.decoder_explained import attention_sink
 
 from ..base import corner_title
 from ..components import NumberText, TokenChip, label, weight_legend
@@ -13,12 +13,23 @@ from ..components.heatmap import ColorGrid
 from .common import DecoderScene
 from .phrases import phrase
 
-CELL = 0.34  # one head's square in the grid
-LAYER_TICKS = (1, 5, 10, 15, 20, 25, 30)  # layer numbers written above the grid
+GRID_WIDTH = 10.2  # the grid's width for SmolLM2's 30 layers (0.34 a square); fewer layers get larger squares
+
+
+def layer_ticks(n_layers: int) -> tuple[int, ...]:
+    """Layer numbers written above the grid: 1, 5, 10, … up to the last layer, which is always named."""
+    ticks = [1, *range(5, n_layers + 1, 5)]
+    if ticks[-1] != n_layers:
+        ticks = [t for t in ticks if t == 1 or n_layers - t >= 2] + [n_layers]
+    return tuple(dict.fromkeys(ticks))
 
 
 class AttentionSink(DecoderScene):
     segment = "attention-sink"
+
+    @staticmethod
+    def applies(spec) -> bool:
+        return True  # every causal decoder: a softmax row must put its weight somewhere
 
     def setup(self) -> None:
         super().setup()
@@ -54,27 +65,27 @@ class AttentionSink(DecoderScene):
         """sink.shares as colour: a column per layer, a row per head, with a legend."""
         sink, theme = self.sink, self.theme
         n_layers, n_heads = sink.shares.shape
-        cells = ColorGrid(sink.shares.T, width=CELL * n_layers, height=CELL * n_heads, coloring="weight",
+        self.cell = min(0.9, GRID_WIDTH / n_layers, 3.6 / n_heads)
+        cells = ColorGrid(sink.shares.T, width=self.cell * n_layers, height=self.cell * n_heads, coloring="weight",
                           frame_color=theme.faint, stroke_width=1)
         heads = VGroup(*(label(str(h + 1), "small", theme.muted).move_to(self.cell_centre(cells, 0, h))
-                         .shift(LEFT * CELL) for h in range(n_heads)))
+                         .shift(LEFT * self.cell) for h in range(n_heads)))
         head_name = label("head", "small", theme.muted).next_to(heads, LEFT, buff=0.2)
-        layers = VGroup(*(label(str(l), "small", theme.muted).move_to(self.cell_centre(cells, l - 1, 0)).shift(UP * CELL)
-                          for l in LAYER_TICKS))
+        layers = VGroup(*(label(str(l), "small", theme.muted).move_to(self.cell_centre(cells, l - 1, 0))
+                          .shift(UP * max(self.cell, 0.34)) for l in layer_ticks(n_layers)))
         layer_name = label("layer", "small", theme.muted).next_to(layers, LEFT, buff=0.2).align_to(head_name, LEFT)
-        legend = weight_legend(height=CELL * n_heads - 0.6).next_to(cells, RIGHT, buff=0.3).align_to(cells, UP)
+        legend = weight_legend(height=max(1.2, self.cell * n_heads - 0.6)).next_to(cells, RIGHT, buff=0.3).align_to(cells, UP)
         grid = VGroup(cells, heads, head_name, layers, layer_name, legend)
         grid.cells = cells
         return grid.move_to([self.stage.centre[0], self.stage.top - 0.1, 0], aligned_edge=UP)
 
-    @staticmethod
-    def cell_centre(cells: ColorGrid, layer: int, head: int):
+    def cell_centre(self, cells: ColorGrid, layer: int, head: int):
         left, top = cells.frame.get_left()[0], cells.frame.get_top()[1]
-        return [left + (layer + 0.5) * CELL, top - (head + 0.5) * CELL, 0]
+        return [left + (layer + 0.5) * self.cell, top - (head + 0.5) * self.cell, 0]
 
     def head_box(self, cells: ColorGrid, layer: int, head: int, color) -> Rectangle:
         """A frame around one head's square of the grid."""
-        return Rectangle(width=CELL, height=CELL, stroke_color=color, stroke_width=4).move_to(
+        return Rectangle(width=self.cell, height=self.cell, stroke_color=color, stroke_width=4).move_to(
             self.cell_centre(cells, layer, head))
 
     def marked_heads(self, cells: ColorGrid) -> tuple[VGroup, VGroup]:

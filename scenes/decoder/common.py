@@ -1,4 +1,4 @@
-"""What the decoder scenes share: the whole 30-layer SmolLM2 trace and the names their sources use.
+"""What the decoder scenes share: the whole decoder trace and the names their sources use.
 
 The core segments draw one layer (self.trace, chosen by LAYER); these scenes look across all
 layers and heads, or at what only a Llama-style decoder has (RoPE, grouped-query attention, the
@@ -8,26 +8,18 @@ field paths from `model` ("model.layers[13].attention.heads[8].percentages[9, 1]
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
-from attention_math.decoder_records import DecoderTrace
-from attention_math.smollm2 import model_trace
-
 from ..base import ExplainerScene
-
-
-@lru_cache(maxsize=4)
-def decoder_trace(sentence: str) -> DecoderTrace:
-    """SmolLM2's trace of a prompt, computed once per process (the context and every scene share it)."""
-    return model_trace(sentence)
+from ..context import full_trace, model_spec
 
 
 class DecoderScene(ExplainerScene):
-    """An ExplainerScene holding the whole SmolLM2 trace of the example's sentence."""
+    """An ExplainerScene holding the whole decoder trace of the example's sentence (any Llama-style
+    or GPT-2 decoder the registry loads; each scene says which capabilities it needs in `applies`)."""
 
     def setup(self) -> None:
         super().setup()
-        self.model = decoder_trace(self.example.sentence)
+        self.model = full_trace(self.example, self.context.model)
+        self.spec = model_spec(self.context.model)
         # The root a source's field path may start from besides the active layer's trace.
         self.traces = {"model": self.model}
 

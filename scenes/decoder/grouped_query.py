@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Line, Rectangle, RoundedRectangle, VGroup
 
-from attention_math.decoder_explained import kv_cache_saving
+from attention_math.models.decoder_explained import kv_cache_saving
 
 from ..base import corner_title
 from ..components import NumberText, highlight_box, label
@@ -20,6 +20,10 @@ CACHE_BAR_WIDTH = 9.0  # the bar without sharing; the shared one is to scale
 class GroupedQuery(DecoderScene):
     segment = "grouped-query"
 
+    @staticmethod
+    def applies(spec) -> bool:
+        return spec.grouped_query
+
     def setup(self) -> None:
         super().setup()
         self.grouping = self.model.layers[self.context.layer].grouped_query
@@ -29,11 +33,11 @@ class GroupedQuery(DecoderScene):
 
     def construct(self) -> None:
         grouping, cache = self.grouping, self.cache
-        corner_title(self, "Grouped-query attention", "shared keys and values")
+        single = grouping.n_kv_heads == 1
+        corner_title(self, "Multi-query attention" if single else "Grouped-query attention", "shared keys and values")
 
         self.step("heads", f"This model has {grouping.n_heads} query heads but only {grouping.n_kv_heads} key/value "
-                           f"heads. Each key/value head serves {cache.heads_per_kv_head} query heads: heads 1–3 read "
-                           "the first, 4–6 the second, 7–9 the third.")
+                           f"head{'' if single else 's'}. " + self.groups_said())
         diagram = self.diagram()
         self.play(FadeIn(diagram.queries), FadeIn(diagram.kv_heads), FadeIn(diagram.names))
         self.play(LaggedStart(*(Create(line) for line in diagram.links), lag_ratio=0.06), run_time=1.5)
@@ -74,6 +78,7 @@ class GroupedQuery(DecoderScene):
             phrase(NumberText(grouping.n_heads, 0, f"{self.grouping_source}.n_heads", "small"),
                    "query heads, each with its own query weights", size="small", color=theme.muted),
             phrase(NumberText(grouping.n_kv_heads, 0, f"{self.grouping_source}.n_kv_heads", "small"),
+                   "key/value head, shared by every query head" if grouping.n_kv_heads == 1 else
                    "key/value heads, each with its own key and value weights", size="small", color=theme.muted))
         diagram.names[0].next_to(diagram.queries, UP, buff=0.2).align_to(diagram.queries, LEFT)
         diagram.names[1].next_to(diagram.kv_heads, DOWN, buff=0.2).align_to(diagram.queries, LEFT)
@@ -85,10 +90,19 @@ class GroupedQuery(DecoderScene):
                                fill_color=color, fill_opacity=0.15)
         return VGroup(box, label(name, "small", self.theme.ink).move_to(box))
 
+    def groups_said(self) -> str:
+        """'Each key/value head serves 3 query heads: heads 1–3 read K/V head 1, 4–6 K/V head 2, …' from the trace."""
+        groups = self.grouping.query_heads_of_kv
+        if len(groups) == 1:
+            return f"All {len(groups[0])} query heads read the same keys and values."
+        spans = ", ".join(f"{g[0] + 1}–{g[-1] + 1} K/V head {k + 1}" for k, g in enumerate(groups))
+        return f"Each key/value head serves {self.cache.heads_per_kv_head} query heads: heads {spans}."
+
     def table(self) -> VGroup:
         """For the focus token: the first entries of q and k in the first group's heads and one head of
         the next group (the same k within a group, another one across)."""
-        heads = [*self.grouping.query_heads_of_kv[0], self.grouping.query_heads_of_kv[1][0]]
+        groups = self.grouping.query_heads_of_kv  # one key/value head (multi-query): its group is every head
+        heads = [*groups[0], *groups[1][:1]] if len(groups) > 1 else list(groups[0])
         query, layer = self.presentation.focus_query, self.context.layer
         rows = VGroup()
         rows.rows = VGroup()
@@ -106,7 +120,7 @@ class GroupedQuery(DecoderScene):
         # The keys one group shares: the same numbers in each of its heads' rows.
         group = len(self.grouping.query_heads_of_kv[0])
         rows.shared = highlight_box(VGroup(*(part for row in rows.rows[:group] for part in row[8:])), color=self.theme.key,
-                                    buff=0.07)
+                                    buff=0.12)  # clear of the minus signs
         rows.add(rows.rows, rows.shared)
         return rows.move_to([self.stage.centre[0], self.stage.bottom + 0.2, 0], aligned_edge=DOWN)
 

@@ -27,14 +27,24 @@ SQUARE = 0.36  # side of one head's heatmap
 PITCH = (0.62, 0.43)  # across (heads), down (layers)
 
 
+def grid_zoom(n_layers: int, n_heads: int, n_blocks: int) -> float:
+    """How much larger than SmolLM2's 30 × 9 squares a smaller model's may be (at most 3×)."""
+    rows = min(n_layers, LAYERS_PER_BLOCK)
+    return max(1.0, min(3.0, 6.0 / (rows * PITCH[1]), 9.5 / (n_blocks * n_heads * PITCH[0] + n_blocks)))
+
+
 class DecoderHeadsGrid(DecoderScene):
     segment = "decoder-heads-grid"
+
+    @staticmethod
+    def applies(spec) -> bool:
+        return True
 
     def construct(self) -> None:
         corner_title(self, "All heads", f"{self.model.n_layers} layers × {self.model.n_heads} heads")
         model = self.model
 
-        self.step("grid", f"Every head of SmolLM2 on this prompt: {model.n_layers} layers, {model.n_heads} heads each. "
+        self.step("grid", f"Every head of {self.spec.name} on this prompt: {model.n_layers} layers, {model.n_heads} heads each. "
                           "Each square is one head's attention weights, queries down, keys across, darker for "
                           "more; the upper right is empty because a token never sees the tokens after it.")
         grid = self.grid()
@@ -70,28 +80,32 @@ class DecoderHeadsGrid(DecoderScene):
         model, theme = self.model, self.theme
         grid = VGroup()
         grid.rows, grid.tags, grid.frame_parts = VGroup(), VGroup(), VGroup()
-        block_width = model.n_heads * PITCH[0] + 1.0
+        n_blocks = -(-model.n_layers // LAYERS_PER_BLOCK)
+        zoom = grid_zoom(model.n_layers, model.n_heads, n_blocks)  # a small model's squares fill the space
+        pitch, square_side = (PITCH[0] * zoom, PITCH[1] * zoom), SQUARE * zoom
+        block_width = model.n_heads * pitch[0] + 1.0
         for l, layer in enumerate(model.layers):
             block, row_in_block = divmod(l, LAYERS_PER_BLOCK)
-            origin = (block * block_width, -row_in_block * PITCH[1])
+            origin = (block * block_width, -row_in_block * pitch[1])
             row, tags = VGroup(), VGroup()
             for h, head in enumerate(layer.attention.heads):
-                square = ColorGrid(head.weights, width=SQUARE, height=SQUARE, coloring="weight",
+                square = ColorGrid(head.weights, width=square_side, height=square_side, coloring="weight",
                                    mask=layer.attention.mask, frame_color=theme.faint, stroke_width=1)
-                row.add(square.move_to([origin[0] + h * PITCH[0], origin[1], 0]))
+                row.add(square.move_to([origin[0] + h * pitch[0], origin[1], 0]))
                 kind = model.head_patterns[l][h].kind
                 tag = label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink, weight="BOLD")
                 tags.add(tag.scale(0.8).next_to(square, RIGHT, buff=0.05))
             row.add(label(str(l + 1), "small", theme.muted).scale(0.85).next_to(row[0], LEFT, buff=0.18))
             grid.rows.add(row)
             grid.tags.add(tags)
-        for block in range(model.n_layers // LAYERS_PER_BLOCK):
+        for block in range(n_blocks):
             first = grid.rows[block * LAYERS_PER_BLOCK]
             numbers = VGroup(*(label(str(h + 1), "small", theme.muted).scale(0.85).next_to(first[h], UP, buff=0.1)
                                for h in range(model.n_heads)))
             head = label("head", "small", theme.muted).scale(0.85).next_to(numbers, LEFT, buff=0.15)
             start = block * LAYERS_PER_BLOCK
-            title = label(f"layers {start + 1}–{start + LAYERS_PER_BLOCK}", "small", theme.ink, weight="BOLD")
+            end = min(start + LAYERS_PER_BLOCK, model.n_layers)
+            title = label(f"layers {start + 1}–{end}" if end > start + 1 else "layer 1", "small", theme.ink, weight="BOLD")
             grid.frame_parts.add(numbers, head, title.next_to(numbers, UP, buff=0.15))
         body = VGroup(grid.rows, grid.tags, grid.frame_parts)
         legend = weight_legend(height=2.0).next_to(body, RIGHT, buff=0.45).align_to(body, UP)

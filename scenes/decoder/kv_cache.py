@@ -18,10 +18,17 @@ PANEL_LEFT = 1.5  # the step panel's left edge (the cache table is left of it)
 class KVCache(DecoderScene):
     segment = "kv-cache"
 
+    @staticmethod
+    def applies(spec) -> bool:
+        return spec.generation
+
     def setup(self) -> None:
         super().setup()
         # The followed layer and head are the context's (LAYER/HEAD, or QUERY/KEY's head finder).
-        self.generation = generation_trace(self.model, self.context.layer, self.context.head)
+        from attention_math.models.registry import resolve
+
+        self.generation = generation_trace(self.model, self.context.layer, self.context.head,
+                                           resolve(self.context.model))
         self.traces["generation"] = self.generation
 
     def construct(self) -> None:

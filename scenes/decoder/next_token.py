@@ -17,6 +17,10 @@ PROMPT_WIDTH = 13.4  # the prompt's chips wrap beyond this
 class NextToken(DecoderScene):
     segment = "next-token"
 
+    @staticmethod
+    def applies(spec) -> bool:
+        return spec.next_token and spec.norm == "rms"  # the segment spells out the final RMSNorm
+
     def construct(self) -> None:
         corner_title(self, "The next token", "what the last position predicts")
         model = self.model
@@ -24,14 +28,15 @@ class NextToken(DecoderScene):
         self.step("last-output", f"Only the last token's output predicts what comes next. After all {model.n_layers} "
                                  f"layers, the last token is a vector of {model.layers[0].attention.d_model} numbers.")
         prompt, vector = self.prompt_row(), self.vector_rows()
-        note = label(f"{self.model_name()}: {model.quantisation}", "small", self.theme.muted)
+        said = f": {model.quantisation}" if model.quantisation else f", {self.spec.dtype} weights"  # unquantized: no colon
+        note = label(f"{self.model_name()}{said}", "small", self.theme.muted)
         note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.4)
         self.play(FadeIn(prompt), FadeIn(vector.output), FadeIn(note), run_time=1.2)
         self.play(Create(prompt.box), run_time=0.5)
         self.hold_for_caption(1.0)
 
-        self.step("final-norm", "First a final RMSNorm: divide by the root mean square of the 576 numbers, "
-                                "then multiply each by a learned gain.")
+        self.step("final-norm", "First a final RMSNorm: divide by the root mean square of the "
+                                f"{self.spec.d_model} numbers, then multiply each by a learned gain.")
         self.play(FadeIn(vector.norm, shift=DOWN * 0.2), run_time=1.0)
         self.hold_for_caption(1.0)
 
@@ -60,9 +65,7 @@ class NextToken(DecoderScene):
         self.hold_for_caption(1.0)
 
     def model_name(self) -> str:
-        from attention_math.smollm2 import MODEL_NAME
-
-        return MODEL_NAME
+        return self.spec.name
 
     def prompt_row(self) -> VGroup:
         """The prompt as chips along the top (wrapped onto a second line when long), the last one

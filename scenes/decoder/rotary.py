@@ -2,13 +2,13 @@
 grows with the token's position, so q·k depends on how far apart two tokens are, not where.
 
 The vectors are the real ones of the followed query and a key in the chosen layer and head,
-before the turn; every angle and score is a field of attention_math.decoder_explained.RotaryDistance.
+before the turn; every angle and score is a field of attention_math.models.decoder_explained.RotaryDistance.
 """
 from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
 
-from attention_math.decoder_explained import rotary_distance
+from attention_math.models.decoder_explained import rotary_distance
 
 from ..base import Beat, corner_title
 from ..components import NumberText, label
@@ -24,6 +24,10 @@ KEY_BACK = 5  # without KEY=, the key this many tokens before the query (or the 
 
 class RotaryPositions(DecoderScene):
     segment = "rotary-positions"
+
+    @staticmethod
+    def applies(spec) -> bool:
+        return spec.positions == "rotary"
 
     def setup(self) -> None:
         super().setup()
@@ -96,10 +100,11 @@ class RotaryPositions(DecoderScene):
                    NumberText(rotary.placements[0].key_position, 0, "rotary.placements[0].key_position", "small"),
                    size="small", color=theme.key),
             label("positions count from 0", "small", theme.muted),
-            phrase("speed of pair i: θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"),
-                   ")", size="small", color=theme.muted, buff=0.04),
-            phrase("radians per position, θ =", NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small",
-                   color=theme.muted),
+            label("speed of pair i, radians per position:", "small", theme.muted),
+            phrase("θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"), "), base θ =",
+                   NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small", color=theme.muted, buff=0.04),
+            *([label("slow pairs slowed further by the model's RoPE scaling", "small", theme.muted)]
+              if rotary.scaled else []),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return lines.move_to([RIGHT_COLUMN, self.stage.top - 0.1, 0], aligned_edge=UP + LEFT)
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Mobject, Rectangle, VGroup
 
-from attention_math.minilm import model_trace
-
 from ..base import ExplainerScene
+from ..context import full_trace
 from ..components import TokenChip, label
 from ..theme import Theme
 
@@ -19,7 +18,7 @@ class ModelScene(ExplainerScene):
 
     def setup(self) -> None:
         super().setup()
-        self.model = model_trace(self.example.sentence, causal=self.example.causal)
+        self.model = full_trace(self.example, self.context.model)
         # The root a source's field path may start from besides the active layer's trace.
         self.traces = {"model": self.model}
 

@@ -57,17 +57,21 @@ class HeadsGrid(ModelScene):
         """Squares at fixed pitch, "layer k" left of each row, head numbers above, a tag under each square."""
         model, theme = self.model, self.theme
         rows, all_tags = VGroup(), VGroup()
+        # A model smaller than MiniLM's 6 × 12 gets larger squares (text keeps its size).
+        zoom = max(1.0, min(2.5, 0.8 * self.stage.width / (model.n_heads * PITCH[0]),
+                            0.8 * self.stage.height / (model.n_layers * PITCH[1])))
+        side, pitch = SQUARE * zoom, (PITCH[0] * zoom, PITCH[1] * zoom)
         for l, layer in enumerate(model.layers):
             row, tags = VGroup(), VGroup()
             for h, head in enumerate(layer.attention.heads):
-                square = ColorGrid(head.weights, width=SQUARE, height=SQUARE, coloring="weight",
+                square = ColorGrid(head.weights, width=side, height=side, coloring="weight",
                                    mask=layer.attention.mask, frame_color=theme.faint, stroke_width=1)
                 # A ColorGrid is built centred on the origin: shift it, and place things by its frame,
                 # not by its 64 × 64 cells' points (bounding boxes over them cost most of the build).
-                square.shift([h * PITCH[0], -l * PITCH[1], 0])
+                square.shift([h * pitch[0], -l * pitch[1], 0])
                 row.add(square)
                 kind = model.head_patterns[l][h].kind
-                tag = fit_width(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink), PITCH[0] - 0.1)
+                tag = fit_width(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink), pitch[0] - 0.1)
                 tags.add(tag.next_to(square.frame, DOWN, buff=0.05))
             row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0].frame, LEFT, buff=0.2))
             rows.add(row)

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 from .steps import section_videos
 
 STILLS_AT_VIDEO_QUALITY = ("high", "4k")  # already ≥ 1080p: the video pass saves the stills
+# Low quality at 768×432 (16:9, both multiples of 16), not Manim's 854×480: at a width that is
+# not a multiple of 16, x264 gave different frames for the same input from one process to the
+# next (issue 21; benchmarks/bench_determinism.py); at 768×432 and 1280×720 it did not.
+LOW_VIDEO_SIZE = {"pixel_width": 768, "pixel_height": 432}
 
 
 def stills_quality(quality: str) -> str:
@@ -33,7 +37,7 @@ def video_pass_context(job: "SegmentJob") -> "RenderContext":
 
 def video_settings(job: "SegmentJob") -> dict:
     if job.write_video:
-        return {"save_sections": True}
+        return {"save_sections": True, **(LOW_VIDEO_SIZE if job.quality == "low" else {})}
     return {"quality": stills_quality(job.quality)}  # a stills-only render is the stills pass
 
 
@@ -53,7 +57,8 @@ def after_video(scene: "Scene", scene_class: type, job: "SegmentJob",
     from .. import context
 
     context.use(job.context)
-    with tempconfig({**settings, "quality": stills_quality(job.quality), "write_to_movie": False,
+    video_only = {key: value for key, value in settings.items() if key not in LOW_VIDEO_SIZE}
+    with tempconfig({**video_only, "quality": stills_quality(job.quality), "write_to_movie": False,
                      "save_sections": False}):
         stills = scene_class(skip_animations=True)
         stills.render()

@@ -10,6 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, FadeIn, FadeOut, FadeTr
 
 from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, highlight_box, label, shape_label
+from ..components.matrix import kept_indices, shown_decimals
 from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.parts import Parts
@@ -56,7 +57,7 @@ class ProjectionsSegment(ExplainerScene):
         self.hold_for_caption(0.8)
 
         self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
-                         "a query, a key and a value." + (f" Here {trace.d_model} numbers each, drawn as colour: "
+                         "a query, a key and a value." + (f" Here {trace.d_attention} numbers each, drawn as colour: "
                                                           "blue positive, red negative." if self.bands else ""))
         qkv = self.qkv_bands() if self.bands else self.qkv_row()
         self.play(FadeOut(VGroup(grid.x, grid.x_title, grid.w, grid.w_title, grid.equation)),
@@ -92,19 +93,28 @@ class ProjectionsSegment(ExplainerScene):
                 f"of Q, K and V; the next steps follow head {h + 1}.")
 
     # Building the pictures ------------------------------------------------------
+    def _shared_width(self, w_ids, ids, wide) -> float:
+        """One cell width for W and its product (their columns line up), wide enough for the decimals
+        each drawn part chooses (a small model's weights may keep three)."""
+        trace = self.trace
+        w_decimals = max(shown_decimals(getattr(trace, f"w_{r}"), self.input_precision, rows=w_ids, max_cols=wide)
+                         for r in "qkv")
+        decimals = max(shown_decimals(getattr(trace, r), trace.precision, rows=ids, max_cols=wide) for r in "qkv")
+        return max(cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=w_decimals),
+                   cell_width_for(trace.q, trace.k, trace.v, precision=decimals))
+
     def projection(self, role: str, revealed: bool = False) -> Projection:
         """X on the left, W on top, their product where X's rows meet W's columns, with titles
         and the equation in the free corner; below, Q's first number spelled out."""
         trace, theme = self.trace, self.theme
         color = theme.role_color(role)
         name, w_name = TEX_NAMES[role]
-        width = cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=self.input_precision)
-        width = max(width, cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision))
         wide, ids = self.presentation.entries(trace.d_model), self.presentation.token_ids()
         x = NumberMatrix(trace.x, self.input_precision, "x", row_tokens=trace.tokens, max_cols=wide, rows=ids)
         # With many tokens X keeps 7 rows: W's rows then keep only the spelled terms', so the numbers
         # stay at least the small size.
         w_rows = wide if self.presentation.detail == "all" else self.presentation.entries(trace.d_model, SHOWN_TERMS)
+        width = self._shared_width(kept_indices(trace.d_model, w_rows), ids, wide)
         w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
                          cell_width=width, max_rows=w_rows, max_cols=wide)
         result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width,
@@ -114,9 +124,9 @@ class ProjectionsSegment(ExplainerScene):
         place_product(x, w, result)
         x_title = VGroup(formula("X", "heading"), shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
         x_title.next_to(x.frame, UP, buff=0.15)
-        w_title = VGroup(formula(w_name, "heading", color), shape_label(trace.d_model, trace.d_model))
+        w_title = VGroup(formula(w_name, "heading", color), shape_label(trace.d_model, trace.d_attention))
         w_title.arrange(DOWN, buff=0.12).next_to(w.frame, LEFT, buff=0.3)
-        result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_model))
+        result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_attention))
         result_title.arrange(RIGHT, buff=0.25).next_to(result.frame, DOWN, buff=0.15)
         bias = f" + b_{name}" if bias_of(trace, f"b_{role}") is not None else ""
         equation = formula(f"{name} = X\\,{w_name}{bias}", "heading")
@@ -125,11 +135,15 @@ class ProjectionsSegment(ExplainerScene):
         # Always Q's first number: only it is spelled out, and every role's layout must reserve
         # the same room for it, so W_K and W_V land exactly where W_Q was.
         b_q = bias_of(trace, "b_q")
+        # as the matrices show them (W_Q's, for every role: Q's first number is the one spelled)
+        x_digits = x.precision
+        w_ids = kept_indices(trace.d_model, w_rows)
+        w_digits = shown_decimals(trace.w_q, self.input_precision, rows=w_ids, max_cols=wide)
         product = SpelledProduct(
-            [(trace.x[0, k], self.input_precision, f"x[0, {k}]") for k in range(trace.d_model)],
-            [(trace.w_q[k, 0], self.input_precision, f"w_q[{k}, 0]") for k in range(trace.d_model)],
-            (trace.q[0, 0], trace.precision, "q[0, 0]"), right_color=theme.query, max_width=self.stage.width,
-            bias=None if b_q is None else (b_q[0], self.input_precision, "b_q[0]"),
+            [(trace.x[0, k], x_digits, f"x[0, {k}]") for k in range(trace.d_model)],
+            [(trace.w_q[k, 0], w_digits, f"w_q[{k}, 0]") for k in range(trace.d_model)],
+            (trace.q[0, 0], shown_decimals(trace.q, trace.precision, ids, wide), "q[0, 0]"), right_color=theme.query,
+            max_width=self.stage.width, bias=None if b_q is None else (b_q[0], w_digits, "b_q[0]"),
         )
         g = VGroup(x, w, result, x_title, w_title, result_title, equation)
         product_height = product.height + 0.35
@@ -192,7 +206,7 @@ class ProjectionsSegment(ExplainerScene):
             band = ColorGrid(values, width=11.0, height=min(0.22 * trace.n_tokens, BAND_HEIGHT), frame_color=color,
                              value_scale=band_scale(values))
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
-                           shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
+                           shape_label(trace.n_tokens, trace.d_attention)).arrange(DOWN, buff=0.1)
             title.next_to(band.frame, LEFT, buff=0.3)
             marks = head_marks(band, trace.n_heads, focus=h)
             matrices.append(VGroup(band, marks.cuts, title))
@@ -210,7 +224,9 @@ class ProjectionsSegment(ExplainerScene):
         trace, theme = self.trace, self.theme
         h = self.focus_head
         head = theme.head_color(h)
-        width = cell_width_for(trace.q, trace.k, trace.v, precision=trace.precision)
+        decimals = max(shown_decimals(getattr(trace, r), trace.precision, rows=self.presentation.token_ids())
+                       for r in "qkv")
+        width = cell_width_for(trace.q, trace.k, trace.v, precision=decimals)
         matrices, head_boxes, rows = [], [], VGroup()
         for index, role in enumerate("qkv"):
             color = theme.role_color(role)
@@ -218,7 +234,7 @@ class ProjectionsSegment(ExplainerScene):
             matrix = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color,
                                   cell_width=width, row_tokens=tokens, rows=self.presentation.token_ids())
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
-                           shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
+                           shape_label(trace.n_tokens, trace.d_attention)).arrange(RIGHT, buff=0.25)
             title.next_to(matrix.frame, UP, buff=0.15)
             matrices.append(VGroup(matrix, title))
             head_boxes.append(HeadColumns(matrix, trace.d_k, [h], buff=0.03).frames[0])

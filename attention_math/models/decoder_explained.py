@@ -2,8 +2,8 @@
 real query and key at several placements, the attention sink over all layers and heads, and
 what grouped-query attention saves in the KV cache.
 
-Each is a frozen record computed from a DecoderTrace (attention_math.smollm2), so a scene shows
-its fields and never does the arithmetic itself.
+Each is a frozen record computed from a DecoderTrace (any decoder family fills one:
+decoder_records.py), so a scene shows its fields and never does the arithmetic itself.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .example import ExampleError
-from .trace import _frozen
+from ..example import ExampleError
+from ..trace import _frozen
 
 # RoPE ------------------------------------------------------------------------------------------
 
@@ -58,6 +58,7 @@ class RotaryDistance:
     key: np.ndarray  # (d_k,)
     placements: tuple[Placement, ...]  # as in the sentence; both shifted (same distance); query shifted only
     pairs: tuple[PairTurn, ...]
+    scaled: bool = False  # the model scales its RoPE speeds (Llama 3): the θ formula is not the whole story
 
 
 def _turn(vector: np.ndarray, position: int, frequencies: np.ndarray) -> np.ndarray:
@@ -70,8 +71,12 @@ def _turn(vector: np.ndarray, position: int, frequencies: np.ndarray) -> np.ndar
 
 
 # Where the drawn pairs are picked: one fast (about 57°–20° a step) and one slow (about 5°–1°).
-FAST_PAIRS = range(0, 4)
-SLOW_PAIRS = range(7, 12)
+def _pair_candidates(n_pairs: int) -> tuple[range, range]:
+    """Where to look for a fast and a slow pair: the first eighth, and 7/32 to 12/32 of the way
+    (pairs 0–3 and 7–11 of a 64-dimension head), never empty for small heads."""
+    fast_end = max(1, n_pairs // 8)
+    slow_start = max(fast_end, n_pairs * 7 // 32)
+    return range(0, fast_end), range(slow_start, max(slow_start + 1, n_pairs * 12 // 32))
 
 
 def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: int, shift: int = 20,
@@ -89,7 +94,7 @@ def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: i
     positions = ((query_token, key_token), (query_token + shift, key_token + shift), (query_token + shift, key_token))
     frequencies = rotary.frequencies
     if pairs is None:
-        pairs = tuple(_longest_pair(query, key, candidates) for candidates in (FAST_PAIRS, SLOW_PAIRS))
+        pairs = tuple(_longest_pair(query, key, candidates) for candidates in _pair_candidates(len(frequencies)))
     turned = [(_turn(query, p, frequencies), _turn(key, r, frequencies)) for p, r in positions]
     placements = tuple(Placement(p, r, p - r, float(q @ k)) for (p, r), (q, k) in zip(positions, turned))
     half = len(frequencies)
@@ -98,6 +103,7 @@ def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: i
         theta=rotary.theta, d_k=rotary.d_k, n_pairs=half, shift=shift, query=_frozen(query), key=_frozen(key),
         placements=placements,
         pairs=tuple(_pair_turn(i, half, frequencies[i], positions, query, key, turned) for i in pairs),
+        scaled=rotary.scaled,
     )
 
 

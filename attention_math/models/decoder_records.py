@@ -10,9 +10,9 @@ from functools import cached_property
 
 import numpy as np
 
-from .layer_stack import LayerStack
-from .rope import RotaryAngles
-from .trace import AttentionTrace
+from ..layer_stack import LayerStack
+from ..rope import RotaryAngles
+from ..trace import AttentionTrace
 
 
 @dataclass(frozen=True)

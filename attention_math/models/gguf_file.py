@@ -1,0 +1,188 @@
+"""Any GGUF file (llama.cpp, LM Studio, Ollama blobs) as a model: memory-mapped by the PyPI package
+gguf, its metadata mapped to a Hugging Face-style config dict, its tensors to Hugging Face names
+(dequantized to float32 when first read), its tokenizer built from the file's own vocabulary.
+
+Read: the `llama` and `qwen2` architectures with a byte-level BPE ("gpt2") vocabulary. Not yet:
+gemma3, SentencePiece ("llama") vocabularies, the on-disk cache of dequantized arrays.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from ..example import ExampleError
+
+ARCHITECTURES = ("llama", "qwen2")
+# GGUF tensor name (without "blk.N.") -> Hugging Face name (without "model.layers.N.").
+_LAYER_NAMES = {
+    "attn_norm.weight": "input_layernorm.weight", "ffn_norm.weight": "post_attention_layernorm.weight",
+    "attn_q.weight": "self_attn.q_proj.weight", "attn_k.weight": "self_attn.k_proj.weight",
+    "attn_v.weight": "self_attn.v_proj.weight", "attn_output.weight": "self_attn.o_proj.weight",
+    "attn_q.bias": "self_attn.q_proj.bias", "attn_k.bias": "self_attn.k_proj.bias",
+    "attn_v.bias": "self_attn.v_proj.bias",
+    "ffn_gate.weight": "mlp.gate_proj.weight", "ffn_up.weight": "mlp.up_proj.weight",
+    "ffn_down.weight": "mlp.down_proj.weight",
+}
+_GLOBAL_NAMES = {"token_embd.weight": "model.embed_tokens.weight", "output_norm.weight": "model.norm.weight",
+                 "output.weight": "lm_head.weight"}
+
+
+def open_reader(path: Path):
+    """The file memory-mapped, or one line saying why it can't be read."""
+    from gguf import GGUFReader
+
+    with open(path, "rb") as file:
+        magic = file.read(4)
+    if magic != b"GGUF":
+        raise ExampleError(f"model: {path} is not a GGUF file (it doesn't start with the bytes GGUF)")
+    try:
+        return GGUFReader(path, "r")
+    except (ValueError, IndexError, OSError) as error:
+        text = str(error)
+        if "type" in text.lower() and ("not a valid" in text or "GGMLQuantizationType" in text):
+            raise ExampleError(f"model: {path}: a tensor uses a quantization type the gguf package can't read "
+                               f"({text})") from None
+        raise ExampleError(f"model: {path}: the GGUF file is truncated or damaged ({text})") from None
+
+
+def field(reader, name: str, default=None):
+    found = reader.fields.get(name)
+    return default if found is None else found.contents()
+
+
+def architecture(reader, path: Path) -> str:
+    arch = field(reader, "general.architecture")
+    if arch not in ARCHITECTURES:
+        raise ExampleError(f"model: {path} holds a {arch!r} model; GGUF files of the architectures "
+                           f"{', '.join(ARCHITECTURES)} can be read")
+    return arch
+
+
+def hf_config(reader, arch: str) -> dict:
+    """The metadata as the config.json transformers would write for the same model."""
+    def key(name, default=None):
+        return field(reader, f"{arch}.{name}", default)
+
+    d_model, n_heads = int(key("embedding_length")), int(key("attention.head_count"))
+    tokens = field(reader, "tokenizer.ggml.tokens") or []
+    has_output = any(t.name == "output.weight" for t in reader.tensors)
+    return {
+        "model_type": arch, "architectures": ["LlamaForCausalLM" if arch == "llama" else "Qwen2ForCausalLM"],
+        "hidden_size": d_model, "intermediate_size": int(key("feed_forward_length")),
+        "num_hidden_layers": int(key("block_count")), "num_attention_heads": n_heads,
+        "num_key_value_heads": int(key("attention.head_count_kv", n_heads)),
+        "head_dim": int(key("attention.key_length", d_model // n_heads)),
+        "rms_norm_eps": float(key("attention.layer_norm_rms_epsilon", 1e-6)),
+        "rope_theta": float(key("rope.freq_base", 10000.0)),
+        "max_position_embeddings": int(key("context_length", 2048)),
+        "vocab_size": len(tokens) or int(key("vocab_size", 0)), "tie_word_embeddings": not has_output,
+        "hidden_act": "silu", "attention_bias": arch == "qwen2", "torch_dtype": "float32",
+        "bos_token_id": field(reader, "tokenizer.ggml.bos_token_id"),
+        "eos_token_id": field(reader, "tokenizer.ggml.eos_token_id"),
+    }
+
+
+def _unpermute(matrix: np.ndarray, n_heads: int) -> np.ndarray:
+    """Undo llama.cpp's Q/K row permutation (pairs 2i, 2i+1 back to i, i + d_k/2), as transformers does."""
+    half = matrix.shape[0] // n_heads // 2
+    return matrix.reshape(n_heads, half, 2, *matrix.shape[1:]).swapaxes(1, 2).reshape(matrix.shape)
+
+
+class GGUFWeights(Mapping):
+    """Hugging Face tensor names -> float32 arrays, each dequantized from the mapped file when first read."""
+
+    def __init__(self, reader, config: dict):
+        self._tensors, self._config, self._memo = {}, config, {}
+        for tensor in reader.tensors:
+            name = _hf_name(tensor.name)
+            if name is not None:
+                self._tensors[name] = tensor
+        if config["tie_word_embeddings"] and "model.embed_tokens.weight" in self._tensors:
+            self._tensors.setdefault("lm_head.weight", self._tensors["model.embed_tokens.weight"])
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._memo:
+            self._memo[name] = self._read(name)
+        return self._memo[name]
+
+    def _read(self, name: str) -> np.ndarray:
+        from gguf import dequantize
+
+        tensor = self._tensors[name]
+        shape = tuple(int(n) for n in reversed(tensor.shape.tolist()))  # GGUF lists dims innermost first
+        try:
+            array = np.asarray(dequantize(tensor.data, tensor.tensor_type), dtype=np.float32).reshape(shape)
+        except NotImplementedError:
+            raise ExampleError(f"model: tensor {tensor.name} uses the quantization type {tensor.tensor_type.name}, "
+                               "which the gguf package can't dequantize") from None
+        if self._config["model_type"] == "llama" and name.endswith(("q_proj.weight", "k_proj.weight")):
+            heads = self._config["num_attention_heads" if "q_proj" in name else "num_key_value_heads"]
+            array = _unpermute(array, heads)
+        return array
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tensors)
+
+    def __len__(self) -> int:
+        return len(self._tensors)
+
+    def n_bytes(self) -> int:
+        return sum(int(np.prod(t.shape)) * 4 for t in self._tensors.values())
+
+    def dtype_name(self) -> str:
+        kinds = sorted({t.tensor_type.name for t in self._tensors.values()})
+        return "+".join(kinds)
+
+
+def _hf_name(name: str) -> str | None:
+    if name in _GLOBAL_NAMES:
+        return _GLOBAL_NAMES[name]
+    parts = name.split(".", 2)
+    if parts[0] == "blk" and len(parts) == 3 and parts[2] in _LAYER_NAMES:
+        return f"model.layers.{parts[1]}.{_LAYER_NAMES[parts[2]]}"
+    return None
+
+
+def build_tokenizer(reader, path: Path):
+    """A byte-level BPE `tokenizers.Tokenizer` from tokenizer.ggml.{tokens,merges}, BOS added as the file says."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+
+    kind = field(reader, "tokenizer.ggml.model")
+    if kind != "gpt2":
+        raise ExampleError(f"model: {path}: its {kind!r} vocabulary can't be read yet (byte-level BPE 'gpt2' can)")
+    tokens = list(field(reader, "tokenizer.ggml.tokens"))
+    merges = [tuple(m.split(" ", 1)) for m in field(reader, "tokenizer.ggml.merges") or []]
+    vocab = {token: index for index, token in enumerate(tokens)}
+    tokenizer = Tokenizer(models.BPE(vocab=vocab, merges=merges, fuse_unk=False))
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    tokenizer.decoder = decoders.ByteLevel()
+    types = field(reader, "tokenizer.ggml.token_type") or []
+    specials = [tokens[i] for i, kind in enumerate(types) if int(kind) == 3]
+    if specials:
+        tokenizer.add_special_tokens(specials)
+    bos = field(reader, "tokenizer.ggml.bos_token_id")
+    if field(reader, "tokenizer.ggml.add_bos_token", False) and bos is not None:
+        tokenizer.post_processor = processors.TemplateProcessing(
+            single=f"{tokens[bos]}:0 $A:0", pair=f"{tokens[bos]}:0 $A:0 $B:1", special_tokens=[(tokens[bos], bos)])
+    return tokenizer
+
+
+def load_model(text: str):
+    """`--model FILE.gguf` -> LoadedModel (through the registry's model_from_parts)."""
+    path = Path(text).expanduser()
+    return model_from_path(path, path.stem)
+
+
+def model_from_path(path: Path, name: str):
+    from .registry import model_from_parts
+
+    reader = open_reader(path)
+    arch = architecture(reader, path)
+    config = hf_config(reader, arch)
+    weights = GGUFWeights(reader, config)
+    tokenizer = build_tokenizer(reader, path)
+    name = str(field(reader, "general.name") or name)
+    return model_from_parts(config, weights, tokenizer, str(path.resolve()), name, dtype=weights.dtype_name(),
+                            add_special=True)
