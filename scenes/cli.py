@@ -10,7 +10,7 @@ from attention_math import Example, ExampleError, load_example
 from attention_math.models.registry import add_model_argument
 
 from .context import DEFAULT_EXAMPLE, is_real_model
-from .pipeline.worker import QUALITIES
+from .pipeline.jobs import QUALITIES
 
 DEFAULT_FIGURE_EXAMPLE = DEFAULT_EXAMPLE.parent / "the-cat-sat-down.toml"  # seed 000: four tokens
 
@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
         if name == "render":  # classroom
             sub.add_argument("--narrate", action="store_true", help="speak every caption (offline voice) into the videos")
+    from .course.cli import add_course_arguments  # issue 23: whole courses on Dask
+    add_course_arguments(commands.add_parser("course", help="a course file's lessons on a Dask cluster, index.html"))
     from explorer.cli import add_explore_arguments
     add_explore_arguments(commands.add_parser("explore", help="explorer.html: one interactive offline page (seed 003)"))
     return parser
@@ -74,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:  # one line, not a usage dump: e.g. `figure --model minilm` (the figure is the toy model)
         parser.exit(2, f"error: `{args.command}` takes no {' '.join(unknown)} (see python -m scenes {args.command} "
                        "--help)\n")
+    if args.command == "course":
+        from .course.cli import run_course
+        return run_course(args)
     if args.command == "explore":
         from explorer.cli import run_explore
         return run_explore(args, DEFAULT_EXAMPLE)

@@ -6,6 +6,7 @@ so a plain tcp:// address that is not loopback is refused unless the user says -
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import signal
 import threading
@@ -42,22 +43,21 @@ def check_address(address: str, insecure: bool = False, warn=print) -> None:
 
 
 @contextmanager
-def dask_executor(jobs: int, scheduler: str | None = None, insecure: bool = False, log=print):
-    """Yields a concurrent.futures executor; every process it started is gone when it ends."""
+def dask_client(jobs: int, scheduler: str | None = None, insecure: bool = False, log=print):
+    """Yields a Dask client; every process it started is gone when it ends."""
     from distributed import Client
 
+    # The scheduler of a local cluster runs in this process: its INFO lines are not the user's business.
+    logging.getLogger("distributed").setLevel(logging.CRITICAL if scheduler is None else logging.ERROR)
     cluster = client = None
     try:
         if scheduler:
             check_address(scheduler, insecure, warn=lambda line: log(line))
-            try:
-                client = Client(scheduler, timeout="8s")
-            except OSError as error:
-                raise FarmError(f"scheduler {scheduler} unreachable: {error}") from None
+            client = _connect(scheduler)
         else:
             cluster = _local_cluster(jobs)
             client = Client(cluster)
-        yield client.get_executor(pure=False)
+        yield client
     except BaseException:  # a stop signal: no worker outlives us, whatever it was drawing
         if scheduler is None:  # a graceful close would wait on workers mid-frame: end them first
             end_descendants()
@@ -69,6 +69,31 @@ def dask_executor(jobs: int, scheduler: str | None = None, insecure: bool = Fals
     client.close(timeout=2)
     if cluster is not None:
         cluster.close(timeout=2)
+
+
+def _connect(scheduler: str):
+    """A client of a running scheduler with at least one worker, or one line within 10 s."""
+    from distributed import Client
+
+    security = _security() if scheduler.startswith("tls://") else None
+    try:
+        client = Client(scheduler, timeout="6s", security=security)
+    except (OSError, TimeoutError) as error:
+        raise FarmError(f"scheduler {scheduler} unreachable: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+    try:
+        client.wait_for_workers(1, timeout=3)
+    except (OSError, TimeoutError):
+        client.close(timeout=2)
+        raise FarmError(f"scheduler {scheduler} has no workers (none joined within 3 s)") from None
+    return client
+
+
+def _security():
+    """tls://: certificates from Dask's own settings (distributed.comm.tls.* in ~/.config/dask or
+    DASK_DISTRIBUTED__COMM__TLS__* variables; see README)."""
+    from distributed.security import Security
+
+    return Security()
 
 
 def _local_cluster(jobs: int):
@@ -84,6 +109,11 @@ def _local_cluster(jobs: int):
     def start() -> None:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGHUP})
         try:
+            import dask
+
+            # A worker killed mid-task (SIGKILL, out of memory): its task runs again elsewhere,
+            # at most twice more, then the lesson fails (KilledWorker) instead of looping.
+            dask.config.set({"distributed.scheduler.allowed-failures": 2})
             started["cluster"] = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                               host="127.0.0.1", dashboard_address=None, silence_logs=50)
         except BaseException as error:  # handed to the main thread

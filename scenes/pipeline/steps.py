@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .worker import SegmentResult
+    from .jobs import SegmentResult
 
 STEPS_DIR = "steps"
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from manim import Scene
 
     from ..context import RenderContext
-    from .worker import SegmentJob
+    from .jobs import SegmentJob
 
 from .steps import section_videos
 

@@ -1,39 +1,12 @@
-"""One segment rendered in its own process."""
+"""One segment rendered in a worker process (jobs.py: what it is given and returns)."""
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .encoding import use_deterministic_frames
-
-QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
-
-
-@dataclass(frozen=True)
-class SegmentJob:
-    scene_module: str
-    scene_class: str
-    context: object  # scenes.context.RenderContext (stills_dir set to a staging folder)
-    quality: str
-    manim_media_dir: str  # persistent per example and quality, so Manim's cache is reused
-    write_video: bool
-
-
-@dataclass
-class SegmentResult:
-    segment: str
-    seconds: float
-    video: str | None = None
-    subtitles: str | None = None
-    stills: list[tuple[str, str]] = field(default_factory=list)  # (png path, section name)
-    error: str | None = None
-    frames: int = 0  # as the scene counted them; the video has exactly these
-    # classroom: what presentation.html and slides.pptx need (see steps.py)
-    title: str = ""
-    captions: list[str] = field(default_factory=list)  # one per still, in order
-    step_videos: list[tuple[str, str]] = field(default_factory=list)  # (section name, MP4)
+from .jobs import QUALITIES, SegmentJob, SegmentResult  # noqa: F401
 
 
 def render_segment(job: SegmentJob) -> SegmentResult:
