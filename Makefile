@@ -23,7 +23,7 @@ FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--senten
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) \
 	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
 
-.PHONY: setup setup-test test render stills figure explore bench bench-render bench-long bench-models clean
+.PHONY: setup setup-test test render stills figure explore course bench-course bench bench-render bench-long bench-models clean
 # What rendering needs (no torch, transformers, browser or LibreOffice); the tests add those.
 setup:
 	@SETUP_JOB=render bash scripts/setup.sh
@@ -48,6 +48,14 @@ explore: setup
 	@$(PYTHON) -m scenes explore $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 		$(if $(MODEL),--model "$(MODEL)") $(if $(COMPARE),--compare "$(COMPARE)") $(if $(QUERY),--query "$(QUERY)") \
 		$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD))
+
+# Issue 23: a whole course (examples/course-*.toml) on Dask: a local cluster, or SCHEDULER=tcp://HOST:8786.
+course: setup
+	@$(PYTHON) -m scenes course "$(or $(COURSE),examples/course-intro.toml)" $(if $(SCHEDULER),--scheduler "$(SCHEDULER)") \
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(STORE),--store "$(STORE)") $(if $(filter 1 yes true,$(INSECURE)),--insecure)
+
+bench-course: setup
+	@$(PYTHON) -m benchmarks.bench_course
 
 bench: setup
 	@$(PYTHON) -m benchmarks.bench_trace

@@ -21,6 +21,11 @@ from .progress import Progress
 from .tasks import Bundle, assembly_task, explorer_task, figure_task, segment_task
 
 
+# A lesson whose segments are all in is joined and published before any other segment starts:
+# a stopped course then keeps whole lessons, and its re-run has less to do.
+ASSEMBLY_FIRST = 10**9
+
+
 @dataclass(frozen=True)
 class Farm:
     workers: int = 2  # a local cluster's processes: one Manim process per core
@@ -126,7 +131,7 @@ class _Run:
                      for n in plan.names]
             future = self.client.submit(assembly_task, lesson.out_dir.name, plan.names, lesson.write_video, self.fp,
                                         *parts, key=f"assembly-{lesson.out_dir.name}-{time.time_ns()}",
-                                        priority=-1, **self.options)
+                                        priority=ASSEMBLY_FIRST, **self.options)
             self.futures[future] = ("assembly", plan, "assembly", "")
             self.progress.add(5.0)
         for kind, stamp in plan.extras:

@@ -113,7 +113,10 @@ def _local_cluster(jobs: int):
 
             # A worker killed mid-task (SIGKILL, out of memory): its task runs again elsewhere,
             # at most twice more, then the lesson fails (KilledWorker) instead of looping.
-            dask.config.set({"distributed.scheduler.allowed-failures": 2})
+            # No task waits queued on a busy worker: the scheduler hands out the longest (and a
+            # lesson's assembly, ranked first) when a process is free.
+            dask.config.set({"distributed.scheduler.allowed-failures": 2,
+                             "distributed.scheduler.worker-saturation": 1.0})
             started["cluster"] = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                               host="127.0.0.1", dashboard_address=None, silence_logs=50)
         except BaseException as error:  # handed to the main thread
