@@ -118,3 +118,24 @@ def test_a_stopped_course_resumes_with_the_lessons_it_did_not_finish(tmp_path):
     assert f"rendering {left} segment(s) of" in again.stdout  # none finished is redone
     assert (done / f"{SEGMENT}.mp4").stat().st_mtime_ns == published
     assert (rest / "explainer.mp4").exists() and leftovers(media) == []
+
+
+def test_a_worker_running_other_code_is_refused_by_name(farm, tmp_path):
+    """A worker importing a copy of the package with one file changed gets no task."""
+    import shutil
+
+    other = tmp_path / "other-code"
+    for package in ("scenes", "attention_math", "explorer"):
+        shutil.copytree(ROOT / package, other / package, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(other / "scenes" / "theme.py", "a") as changed:
+        changed.write("\n# a local edit on that machine\n")
+    farm.worker("same")
+    farm.env = {**farm.env, "PYTHONPATH": str(other)}
+    farm.worker("stale")
+    farm.wait_for_workers(2)
+    (tmp_path / "c.toml").write_text('[[lesson]]\nsentence = "the cat sat"\noutputs = ["explorer"]\n')
+    result = course(tmp_path / "media", tmp_path / "c.toml", "--scheduler", farm.address, timeout=120)
+    assert result.returncode == 0, result.stderr
+    refused = [line for line in result.stderr.splitlines() if line.startswith("refused worker")]
+    assert len(refused) == 1 and "install the same version" in refused[0], result.stderr
+    assert (tmp_path / "media" / "c" / "the-cat-sat" / "explorer.html").exists()

@@ -66,9 +66,16 @@ def dask_client(jobs: int, scheduler: str | None = None, insecure: bool = False,
         elif client is not None:
             client.close(timeout=2)
         raise
-    client.close(timeout=2)
+    try:
+        client.close(timeout=2)
+    except (TimeoutError, OSError):
+        pass
     if cluster is not None:
-        cluster.close(timeout=2)
+        try:
+            cluster.close(timeout=5)
+        except (TimeoutError, OSError):  # a busy machine: the work is published, end them instead
+            end_descendants()
+            _drop(cluster)
 
 
 def _connect(scheduler: str):
