@@ -1,7 +1,8 @@
-"""The one executor: a Dask cluster behind the `concurrent.futures` interface.
+"""The Dask client the engine submits to (engine.py), and every process it started ended after.
 
 Without a scheduler address, a LocalCluster of processes on 127.0.0.1 (one Manim process per
-core, one thread each, no dashboard). Whoever reaches a scheduler can run code on its workers,
+core, one thread each; its HTTP server on a free 127.0.0.1 port, so two renders at once don't
+fight over 8787). Whoever reaches a scheduler can run code on its workers,
 so a plain tcp:// address that is not loopback is refused unless the user says --insecure."""
 from __future__ import annotations
 
@@ -114,6 +115,12 @@ def _local_cluster(jobs: int):
     started: dict = {}
 
     def start() -> None:
+        from multiprocessing import resource_tracker
+
+        # Starting the tracker UNBLOCKS SIGINT in the calling thread (multiprocessing does that
+        # after spawning it): start it first, or the workers spawned next hear Ctrl-C themselves
+        # and print KeyboardInterrupt tracebacks while importing.
+        resource_tracker.ensure_running()
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGHUP})
         try:
             import dask
@@ -125,7 +132,7 @@ def _local_cluster(jobs: int):
             dask.config.set({"distributed.scheduler.allowed-failures": 2,
                              "distributed.scheduler.worker-saturation": 1.0})
             started["cluster"] = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                              host="127.0.0.1", dashboard_address=None, silence_logs=50)
+                                              host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50)
         except BaseException as error:  # handed to the main thread
             started["error"] = error
 
