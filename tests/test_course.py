@@ -83,3 +83,42 @@ def test_plain_tcp_to_another_machine_is_refused_without_insecure(tmp_path):
     (tmp_path / "c.toml").write_text('[[lesson]]\nsentence = "the cat sat"\nscenes = "embedding"\nquality = "low"\n')
     result = _run(str(tmp_path / "c.toml"), "--scheduler", "tcp://10.1.2.3:8786", "--media-dir", str(tmp_path / "m"))
     assert result.returncode == 1 and "--insecure" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_a_lesson_that_fails_fails_alone_in_one_line(tmp_path, monkeypatch):
+    """Two lessons on the local cluster: one's segment raises while drawing; that lesson is one
+    error line and publishes nothing, the other is published, the exit code is 1."""
+    from attention_math import Example
+    from scenes import playlist
+    from scenes.context import RenderContext
+    from scenes.pipeline.engine import Farm, run_lessons
+    from scenes.pipeline.plan import Lesson
+    from scenes.segments import EmbeddingSegment
+    from scenes.story import WhereItSits
+    from tests.test_pipeline import BrokenSegment
+
+    monkeypatch.setattr(playlist, "playlist", lambda model="toy": [WhereItSits, EmbeddingSegment, BrokenSegment])
+    lessons = [Lesson(RenderContext(Example("money bank grows")), (EmbeddingSegment,), tmp_path / "good", "low",
+                      ("video", "stills", "slides", "presentation"), label="lesson 1"),
+               Lesson(RenderContext(Example("the cat sat")), (BrokenSegment,), tmp_path / "bad", "low",
+                      ("video", "stills", "slides", "presentation"), label="lesson 2")]
+    errors = []
+    code, outcome = run_lessons(lessons, Farm(workers=2),
+                                log=lambda *a, **k: errors.append(" ".join(map(str, a))) if k.get("file") else None)
+    assert code == 1 and outcome.published == ["lesson 1"] and list(outcome.failed) == ["lesson 2"]
+    assert errors == ["error: 03-broken failed: RuntimeError: drawing failed (lesson 2)"]
+    assert (tmp_path / "good" / "explainer.mp4").exists()
+    assert not [p for p in (tmp_path / "bad").rglob("*") if p.suffix in (".mp4", ".png", ".json")]
+
+
+def test_a_store_folder_carries_the_files_instead_of_the_scheduler(tmp_path):
+    from scenes.pipeline.tasks import Bundle, _collect
+
+    made = tmp_path / "made"
+    (made / "stills").mkdir(parents=True)
+    (made / "03-x.mp4").write_bytes(b"video")
+    (made / "stills" / "03-x-01-a.png").write_bytes(b"png")
+    files, stored = _collect(made, str(tmp_path / "store"), "03-x-abc")
+    assert files == {} and Path(stored) == tmp_path / "store" / "03-x-abc"
+    assert Bundle("03-x", stored=stored).paths() == {"03-x.mp4": b"video", "stills/03-x-01-a.png": b"png"}
+    assert [p.name for p in (tmp_path / "store").iterdir()] == ["03-x-abc"]  # no partial folder left

@@ -48,6 +48,7 @@ def _collect(folder: Path, store: str | None, key: str, skip: set[str] = frozens
     if store is None:
         return {path: source.read_bytes() for path, source in files.items()}, None
     target = Path(store) / key
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".partial-{key}.", dir=store))
     for path, source in files.items():
         (partial / path).parent.mkdir(parents=True, exist_ok=True)
