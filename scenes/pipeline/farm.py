@@ -85,7 +85,7 @@ def _connect(scheduler: str):
 
     security = _security() if scheduler.startswith("tls://") else None
     try:
-        client = Client(scheduler, timeout="6s", security=security)
+        client = Client(scheduler, timeout="4s", security=security)  # with our start-up: < 10 s
     except (OSError, TimeoutError) as error:
         raise FarmError(f"scheduler {scheduler} unreachable: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
     try:
