@@ -73,7 +73,13 @@ def test_a_course_survives_a_killed_worker_and_matches_a_serial_render(farm, tmp
     os.killpg(victim.pid, signal.SIGKILL)  # nanny and worker, mid-segment
     stdout, stderr = client.communicate(timeout=240)
     assert client.returncode == 0, stderr
-    assert "course page:" in stdout and (media / "course" / "index.html").exists()
+    assert "course page:" in stdout
+    page = (media / "course" / "index.html").read_text()
+    for folder in ("money-bank-grows", "the-cat-sat"):  # relative links: the page works from disk
+        for name in ("explainer.mp4", "presentation.html", "explorer.html", "slides.pptx", "slides.pdf"):
+            assert f'href="{folder}/{name}"' in page and (media / "course" / folder / name).exists()
+        assert f'src="{folder}/storyboard.png"' in page
+    assert "http" not in page.replace("http-equiv", "")
     for sentence in SENTENCES:
         lesson = media / "course" / sentence.replace(" ", "-")
         (tmp_path / "serial" / lesson.name).mkdir(parents=True)

@@ -21,7 +21,7 @@ ol { list-style: none; padding: 0; margin: 0; display: grid; gap: 22px; }
 li { display: grid; grid-template-columns: 360px 1fr; gap: 22px; align-items: start;
      border: 1px solid var(--faint); border-radius: 10px; padding: 16px; background: var(--card); }
 li img { width: 360px; border: 1px solid var(--faint); border-radius: 6px; display: block; }
-.none { width: 360px; height: 200px; border: 1px dashed var(--faint); border-radius: 6px; display: grid;
+.none { width: 360px; height: 120px; border: 1px dashed var(--faint); border-radius: 6px; display: grid;
         place-items: center; color: var(--muted); }
 h2 { font-size: 20px; margin: 0 0 6px; } .meta { color: var(--muted); margin: 0 0 14px; font-size: 14px; }
 .links { display: flex; flex-wrap: wrap; gap: 8px; }
@@ -46,21 +46,25 @@ def _lesson_item(number: int, course: Course, lesson, sentence: str, failure: st
     folder = lesson.out_dir.name
     link = lambda name: f"{escape(folder)}/{escape(name)}"  # noqa: E731  (relative: the page works from disk)
     there = lambda name: (lesson.out_dir / name).exists()  # noqa: E731
-    picture = f'<img src="{link("storyboard.png")}" alt="storyboard of lesson {number}">' \
-        if there("storyboard.png") else '<div class="none">no storyboard</div>'
+    if there("storyboard.png"):
+        picture = f'<img src="{link("storyboard.png")}" alt="storyboard of lesson {number}">'
+    else:  # e.g. a lesson of explorer and figure only
+        picture = f'<div class="none">no storyboard ({escape(", ".join(lesson.outputs))} only)</div>'
     if there("explainer.mp4"):
         picture = f'<a href="{link("explainer.mp4")}">{picture}</a>'
     context = lesson.context
     meta = [model_spec(context.model).name]
     if is_real_model(context.model):
         meta.append(f"layer {context.layer + 1}, head {context.head + 1}")
-    meta += [f"{lesson.quality} quality", f"folder {folder}/"]
+    meta += [f"{lesson.quality} quality"] if lesson.renders else []
+    meta.append(f"folder {folder}/")
     links = []
     for output, name, label in LINKS:
         if output not in lesson.outputs:
             continue
         links.append(f'<a href="{link(name)}">{label}</a>' if there(name) else f"<span>{label}: not made</span>")
-    failed = f'<p class="failed">failed: {escape(failure)}</p>' if failure else ""
+    # The lesson's earlier files (if any) are still linked: they are what its folder holds.
+    failed = f'<p class="failed">not updated by the last run: {escape(failure)}</p>' if failure else ""
     return (f'<li>{picture}<div><h2>{number}. “{escape(sentence)}”</h2>'
             f'<p class="meta">{escape(" · ".join(meta))}</p><div class="links">{"".join(links)}</div>{failed}</div></li>')
 
