@@ -122,3 +122,25 @@ def test_a_store_folder_carries_the_files_instead_of_the_scheduler(tmp_path):
     assert files == {} and Path(stored) == tmp_path / "store" / "03-x-abc"
     assert Bundle("03-x", stored=stored).paths() == {"03-x.mp4": b"video", "stills/03-x-01-a.png": b"png"}
     assert [p.name for p in (tmp_path / "store").iterdir()] == ["03-x-abc"]  # no partial folder left
+
+
+def test_the_pipeline_modules_import_one_another_without_a_cycle():
+    """steps ↔ stills_pass ↔ worker used to import one another (under TYPE_CHECKING too):
+    every `from .x import` of scenes/pipeline, lazy ones included, makes an acyclic graph."""
+    import ast
+
+    folder = ROOT / "scenes" / "pipeline"
+    graph = {}
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        graph[path.stem] = {node.module.split(".")[0] for node in ast.walk(tree)
+                            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+        graph[path.stem] |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                             and node.level == 1 and node.module is None for alias in node.names}
+
+    def reaches(start: str, target: str, seen: set) -> bool:
+        return any(n == target or (n not in seen and not seen.add(n) and reaches(n, target, seen))
+                   for n in graph.get(start, ()))
+
+    cycles = sorted(name for name in graph if reaches(name, name, set()))
+    assert cycles == [], cycles
