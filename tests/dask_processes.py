@@ -38,9 +38,13 @@ class Farm:
         self.processes.append(process)
         return process
 
-    def scheduler(self) -> None:
-        self._start(["scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"],
-                    self.scratch / "scheduler")
+    def scheduler(self, tls: list[str] | None = None) -> None:
+        """`tls`: the --tls-* flags of a scheduler (and its workers) that speaks tls:// only."""
+        self.tls = tls or []
+        if tls:
+            self.address = f"tls://127.0.0.1:{self.port}"
+        self._start(["scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard",
+                     *(["--protocol", "tls", *tls] if tls else [])], self.scratch / "scheduler")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with socket.socket() as sock:
@@ -52,13 +56,13 @@ class Farm:
     def worker(self, name: str) -> tuple[subprocess.Popen, Path]:
         folder = self.scratch / name
         process = self._start(["worker", self.address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                               "--local-directory", str(folder / "local"), "--name", name], folder)
+                               "--local-directory", str(folder / "local"), "--name", name, *self.tls], folder)
         return process, folder
 
-    def wait_for_workers(self, count: int) -> None:
+    def wait_for_workers(self, count: int, security=None) -> None:
         from distributed import Client
 
-        with Client(self.address, timeout="20s") as client:
+        with Client(self.address, timeout="20s", security=security) as client:
             client.wait_for_workers(count, timeout=60)
 
     def stop(self) -> None:
@@ -105,3 +109,16 @@ def leftovers(media: Path) -> list[Path]:
 def course(media: Path, course_file: Path, *flags: str, timeout: float = 240) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "scenes", "course", str(course_file), "--media-dir", str(media),
                            *flags], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+
+
+def certificates(folder: Path) -> dict[str, Path]:
+    """A throw-away CA and one certificate for 127.0.0.1 signed by it (openssl)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    run = lambda *args: subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)  # noqa: E731
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+        "-subj", "/CN=test-ca")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr", "-subj", "/CN=127.0.0.1")
+    (folder / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
+    run("x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+        "node.pem", "-days", "1", "-extfile", "ext.cnf")
+    return {"ca": folder / "ca.pem", "cert": folder / "node.pem", "key": folder / "node.key"}

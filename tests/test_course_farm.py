@@ -3,6 +3,7 @@
 completes, every MP4 has the frames of a serial render, nothing half-made is left, and a second
 run does no render work."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from scenes.pipeline.jobs import SegmentJob
 from scenes.pipeline.tasks import segment_task
 from scenes.playlist import numbered_name
 from scenes.segments import EmbeddingSegment
-from tests.dask_processes import ROOT, Farm, course, frame_hashes, leftovers, session_alive
+from tests.dask_processes import ROOT, Farm, certificates, course, frame_hashes, leftovers, session_alive
 
 SENTENCES = ("money bank grows", "the cat sat")
 SEGMENT = numbered_name(EmbeddingSegment)
@@ -145,3 +146,30 @@ def test_a_worker_running_other_code_is_refused_by_name(farm, tmp_path):
     refused = [line for line in result.stderr.splitlines() if line.startswith("refused worker")]
     assert len(refused) == 1 and "install the same version" in refused[0], result.stderr
     assert (tmp_path / "media" / "c" / "the-cat-sat" / "explorer.html").exists()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make certificates")
+def test_a_tls_scheduler_with_certificates_runs_a_course_and_refuses_a_client_without(tmp_path):
+    """tls:// end to end: scheduler, worker and client with certificates from Dask's settings."""
+    files = certificates(tmp_path / "certs")
+    flags = ["--tls-ca-file", str(files["ca"]), "--tls-cert", str(files["cert"]), "--tls-key", str(files["key"])]
+    farm = Farm(tmp_path / "farm")
+    try:
+        farm.scheduler(tls=flags)
+        farm.worker("tls-worker")
+        (tmp_path / "c.toml").write_text('[[lesson]]\nsentence = "the cat sat"\noutputs = ["explorer"]\n')
+        without = course(tmp_path / "m0", tmp_path / "c.toml", "--scheduler", farm.address, timeout=60)
+        assert without.returncode == 1 and "tls:// needs certificates" in without.stderr
+        assert without.stderr.strip().count("\n") == 0
+        env = {"DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(files["ca"]),
+               "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(files["cert"]),
+               "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(files["key"])}
+        result = subprocess.run([sys.executable, "-m", "scenes", "course", str(tmp_path / "c.toml"), "--scheduler",
+                                 farm.address, "--media-dir", str(tmp_path / "m1")], capture_output=True, text=True,
+                                cwd=ROOT, timeout=120, env={**os.environ, **env})
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / "m1" / "c" / "the-cat-sat" / "explorer.html").exists()
+        assert "warning" not in result.stdout + result.stderr  # tls:// needs no --insecure
+    finally:
+        farm.stop()
+        assert not any(session_alive(process.pid) for process in farm.processes)

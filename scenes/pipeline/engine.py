@@ -103,7 +103,8 @@ class _Run:
 
     def go(self) -> None:
         good = admit_workers(self.client, self.log)
-        link = getattr(self.client, "dashboard_link", None) if self.farm.scheduler else None
+        services = self.client.scheduler_info().get("services", {})
+        link = self.client.dashboard_link if self.farm.scheduler and "dashboard" in services else None
         if link:
             self.log(f"dashboard: {link}")
         where = self.farm.scheduler or f"a local cluster of {len(good)} process(es) on 127.0.0.1"

@@ -86,6 +86,9 @@ def _connect(scheduler: str):
     security = _security() if scheduler.startswith("tls://") else None
     try:
         client = Client(scheduler, timeout="4s", security=security)  # with our start-up: < 10 s
+    except TypeError as error:  # tls:// without certificates configured
+        raise FarmError(f"scheduler {scheduler}: tls:// needs certificates (distributed.comm.tls.ca-file, "
+                        f".client.cert, .client.key; see README): {error}") from None
     except (OSError, TimeoutError) as error:
         raise FarmError(f"scheduler {scheduler} unreachable: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
     try:
