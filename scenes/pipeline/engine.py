@@ -128,7 +128,9 @@ class _Run:
             segments[name] = future
             self.progress.add(plan.estimate(name))
         if plan.assemble:
-            parts = [segments[n] if n in segments else self.client.scatter(Bundle(n, files=read_segment(plan, n)))
+            # Segments rendered before (published or kept) travel from this disk to the assembly.
+            parts = [segments[n] if n in segments else
+                     self.client.scatter(Bundle(n, files=read_segment(plan, n)), workers=self.options["workers"])
                      for n in plan.names]
             future = self.client.submit(assembly_task, lesson.out_dir.name, plan.names, lesson.write_video, self.fp,
                                         *parts, key=f"assembly-{lesson.out_dir.name}-{time.time_ns()}",

@@ -134,6 +134,6 @@ def figure_task(example, fingerprint: str) -> Bundle:
     check_code(fingerprint)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="figure-", dir=_scratch()) as scratch:
-        paths = render_figure(example, scratch)
+        paths = render_figure(example.with_changes(layout="figure"), scratch)  # as `make figure` draws it
         files = {path.name: path.read_bytes() for path in paths}
     return Bundle("figure", time.perf_counter() - started, files)
