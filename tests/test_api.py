@@ -1,0 +1,146 @@
+"""The Python API (issue 22): the same trace, files and one-line errors as the CLI, whichever door."""
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stderr, redirect_stdout
+
+import numpy as np
+import pytest
+
+import attention_explainer as ax
+from attention_math.cli import main as trace_main
+from scenes.cli import main as scenes_main
+from tests.cli_run import run_cli
+
+ANIMAL = "The animal didn't cross the street because it was too tired"
+
+
+def test_trace_and_to_json_equal_the_cli(tmp_path):
+    lesson = ax.explain("money bank grows", heads=1, d_model=4, causal=True, progress=False)
+    code, out, _ = run_cli(["trace", "money bank grows", "--heads", "1", "--d-model", "4", "--causal"])
+    assert code == 0 and lesson.to_json() == out
+    assert np.array_equal(lesson.trace.heads[0].weights, np.array(json.loads(out)["heads"][0]["weights"]))
+    minilm = ax.explain("She deposited money at the bank", model="minilm", progress=False)
+    code, out, _ = run_cli(["trace", "--model", "minilm", "She deposited money at the bank", "--indent", "1"])
+    assert code == 0 and minilm.to_json(tmp_path / "t.json", indent=1) == out == (tmp_path / "t.json").read_text()
+    assert minilm.trace.layers[5].attention.heads[11].weights.shape == (8, 8)  # numpy, the trace the videos use
+
+
+def test_query_and_key_pick_the_head_as_the_cli_does():
+    from attention_math.models.registry import resolve
+    from scenes.context import resolve_context
+
+    from attention_math import Example
+
+    lesson = ax.explain(ANIMAL, model="minilm", query="it", key="animal", progress=False)
+    context = resolve_context(Example(ANIMAL), "minilm", None, None, "it", "animal")
+    assert (lesson.layer, lesson.head, lesson.query, lesson.key) == (context.layer, context.head, context.query,
+                                                                     context.key)
+    assert lesson.tokens == resolve("minilm").tokenize(ANIMAL)[0]
+
+
+def _cli_error(run) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = run()
+    lines = err.getvalue().strip().splitlines()
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), err.getvalue()
+    return lines[0].removeprefix("error: ")
+
+
+TRACE_CASES = [  # (API keywords, the same input as CLI flags, the named exception)
+    (dict(sentence="   \t "), ["   \t "], ax.SentenceError),
+    (dict(sentence="cat\x07sat"), ["cat\x07sat"], ax.SentenceError),
+    (dict(sentence="word " * 600), ["word " * 600], ax.SentenceError),
+    (dict(sentence="a b", heads=3), ["a b", "--heads", "3"], ax.SettingError),
+    (dict(sentence="a b", model="no-such-model"), ["a b", "--model", "no-such-model"], ax.ModelError),
+    (dict(sentence="a b", model="minilm", heads=2), ["a b", "--model", "minilm", "--heads", "2"], ax.SettingError),
+    (dict(), [], ax.SentenceError),
+]
+
+
+@pytest.mark.parametrize("keywords, flags, kind", TRACE_CASES)
+def test_bad_input_is_the_clis_line_as_a_named_exception(keywords, flags, kind):
+    line = _cli_error(lambda: trace_main(["trace", *flags]))
+    with pytest.raises(kind) as raised:
+        ax.explain(progress=False, **keywords)
+    assert str(raised.value) == line
+    assert raised.value._render_traceback_() == [f"{kind.__name__}: {line}"]  # a notebook shows one line
+
+
+def test_bad_example_files_and_render_choices_match_the_cli(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('sentence = "a b"\nhaeds = 2\n')
+    line = _cli_error(lambda: trace_main(["trace", "--example", str(bad)]))
+    with pytest.raises(ax.ExampleFileError, match="unknown setting") as raised:
+        ax.explain(example=bad, progress=False)
+    assert str(raised.value) == line
+    media = ["--media-dir", str(tmp_path / "media")]
+    for flags, keywords, kind in (
+            (["--query", "zebra"], dict(query="zebra"), ax.TokenChoiceError),
+            (["--key", "cat"], dict(key="cat"), ax.TokenChoiceError),
+            (["--model", "minilm", "--layer", "9"], dict(model="minilm", layer=9), ax.SettingError)):
+        line = _cli_error(lambda: scenes_main(["stills", "--sentence", "the cat sat", "--scenes", "softmax", *media, *flags]))
+        with pytest.raises(kind) as raised:
+            ax.explain("the cat sat", progress=False, **keywords)
+        assert str(raised.value) == line
+    lesson = ax.explain("the cat sat", progress=False)
+    line = _cli_error(lambda: scenes_main(["stills", "--sentence", "the cat sat", "--scenes", "nope", *media]))
+    with pytest.raises(ax.SettingError) as raised:
+        lesson.stills(scenes=["nope"], out=tmp_path / "media", progress=False)
+    assert str(raised.value) == line
+    assert not (tmp_path / "media").exists()  # refused before anything was written
+
+
+def test_render_writes_what_the_cli_writes(tmp_path, capsys):
+    """The API's render and `python -m scenes render` with the same choices make one request: after
+    the API rendered, the CLI finds every output up to date (its stamp covers the whole request)."""
+    lesson = ax.explain("a b c", query="b", progress=False)
+    result = lesson.render(quality="low", scenes=["softmax"], out=tmp_path / "media", progress=False)
+    assert result.folder == tmp_path / "media" / "a-b-c-q2"
+    names = {p.relative_to(result.folder).as_posix() for p in result.files}
+    assert {"11-softmax.mp4", "11-softmax.srt", "storyboard.png", "slides.pdf", "slides.pptx",
+            "explainer.mp4"} <= names
+    assert '<video controls' in result._repr_html_()
+    capsys.readouterr()
+    assert scenes_main(["render", "--sentence", "a b c", "--query", "b", "--quality", "low", "--scenes", "softmax",
+                        "--media-dir", str(tmp_path / "media")]) == 0
+    printed = capsys.readouterr().out
+    assert "up to date: 11-softmax" in printed and "nothing changed" in printed
+    deck = lesson.to_pptx(tmp_path / "deck.pptx", scenes=["softmax"], progress=False)
+    assert deck.read_bytes()[:2] == b"PK"
+
+
+def test_a_model_in_memory_is_read_by_the_registry_and_matches_its_own_outputs():
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from attention_math.models.minilm import model_folder
+
+    folder = str(model_folder())
+    model = transformers.AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
+    lesson = ax.explain(ANIMAL, model=model, tokenizer=tokenizer, query="it", progress=False)
+    with torch.no_grad():
+        out = model(**tokenizer(ANIMAL, return_tensors="pt"), output_attentions=True)
+    ours = np.array([[h.weights for h in layer.attention.heads] for layer in lesson.trace.layers])
+    theirs = np.array([a[0].double().numpy() for a in out.attentions])
+    assert ours.shape == theirs.shape == (6, 12, 15, 15)
+    assert np.abs(ours - theirs).max() < 5e-6  # float32 model against our float64 arithmetic
+    packaged = ax.explain(ANIMAL, model="minilm", progress=False)
+    assert np.abs(ours - np.array([[h.weights for h in l.attention.heads] for l in packaged.trace.layers])).max() < 1e-9
+    assert lesson.tokens == packaged.tokens and "in memory" in lesson.loaded.spec.source
+    with pytest.raises(ax.ModelError, match="needs its tokenizer"):
+        ax.explain(ANIMAL, model=model, progress=False)
+
+
+def test_from_attentions_refuses_what_is_not_attention():
+    tokens = ["a", "b"]
+    with pytest.raises(ax.SettingError, match="2 positions but 3 tokens"):
+        ax.from_attentions(["a", "b", "c"], (np.full((1, 2, 2, 2), 0.5),))
+    with pytest.raises(ax.SettingError, match="not softmax weights"):
+        ax.from_attentions(tokens, (np.ones((1, 2, 2, 2)),))
+    with pytest.raises(ax.SettingError, match="head: 3 is not in 1–2"):
+        ax.from_attentions(tokens, (np.full((1, 2, 2, 2), 0.5),), head=3)
+    shown = ax.from_attentions((np.full((1, 2, 2, 2), 0.5),), tokens)  # BertViz's order works too
+    assert shown.layers == (1,) and shown.heads == (1, 2)
