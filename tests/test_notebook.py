@@ -1,0 +1,110 @@
+"""The example notebook (issue 22): executed by a real kernel; its explorers work offline in Chromium,
+alone in one document (no CDN, no require.js, no request leaving the page), and in a real JupyterLab."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.compact import percent_tenths
+from tests.browser import browser_missing, chromium, running_in_ci
+from tests.notebook_pages import execute_notebook, explorer_prefixes, outputs_page
+
+ANIMAL = "The animal didn't cross the street because it was too tired"
+MISSING = browser_missing()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if MISSING:
+        if running_in_ci():
+            pytest.fail(f"CI=true but the notebook's browser tests cannot run: {MISSING}")
+        pytest.skip(MISSING)
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    return execute_notebook(tmp_path_factory.mktemp("notebook"))
+
+
+@pytest.fixture(scope="module")
+def lessons():
+    import attention_explainer as ax
+
+    return {name: ax.explain(ANIMAL, model=name, query="it", key="animal", progress=False)
+            for name in ("minilm", "smollm2")}
+
+
+def shown_weight(lesson, i: int, j: int) -> str:
+    weights = lesson.trace.layers[lesson.layer].attention.heads[lesson.head].weights
+    return f"{percent_tenths(np.asarray(weights), 1)[i, j] / 10:.1f} %"
+
+
+def hover_cell(page, prefix: str, i: int, j: int) -> str:
+    """Move the mouse over cell (i, j) of one explorer; the weight its readout then shows."""
+    page.evaluate("([p, i, j]) => { const c = AXLib.pages[p].cellCenter(i, j); window.scrollBy(0, c.y - innerHeight / 2); }",
+                  [prefix, i, j])
+    point = page.evaluate("([p, i, j]) => AXLib.pages[p].cellCenter(i, j)", [prefix, i, j])
+    page.mouse.move(point["x"], point["y"])
+    return page.text_content(f"#{prefix}readout-weight")
+
+
+def drawn_colours(page, prefix: str) -> int:
+    """How many distinct colours the heatmap canvas holds (a blank canvas has one)."""
+    return page.evaluate("""(p) => { const c = document.getElementById(p + 'heatmap');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = new Set();
+        for (let k = 0; k < d.length; k += 4 * 7) seen.add((d[k] << 16) | (d[k + 1] << 8) | d[k + 2]);
+        return seen.size; }""", prefix)
+
+
+def check_explorers(page, lessons, outside: list[str]) -> list[str]:
+    """The checks a notebook's explorers must pass wherever they are shown; returns their prefixes."""
+    page.wait_for_function("() => document.querySelectorAll('.ax-root').length === 3 && "
+                           "Array.from(document.querySelectorAll('.ax-root')).every((r) => r.dataset.ready === 'true')",
+                           timeout=30000)
+    prefixes = explorer_prefixes(page)
+    minilm, smollm2, given = prefixes
+    for prefix in prefixes:
+        assert drawn_colours(page, prefix) > 20, prefix  # the heatmap is drawn
+    first, second = lessons["minilm"], lessons["smollm2"]
+    assert page.evaluate("(p) => [AXLib.pages[p].state.qi, AXLib.pages[p].layer(), AXLib.pages[p].head()]", minilm) == \
+        [first.query, first.layer, first.head]  # opened on the lesson's focus
+    assert hover_cell(page, minilm, first.query, first.key) == shown_weight(first, first.query, first.key)
+    assert hover_cell(page, smollm2, second.query, second.key) == shown_weight(second, second.query, second.key)
+    assert hover_cell(page, given, first.query, first.key) == shown_weight(first, first.query, first.key)
+    assert page.text_content(f"#{given}step-given").startswith("These weights were handed over")
+    before = page.evaluate("(ps) => ps.map((p) => AXLib.pages[p].state.qi)", prefixes)
+    page.evaluate("(p) => AXLib.pages[p].set({ qi: 1 })", minilm)  # one explorer's focus moves only its own
+    assert page.evaluate("(ps) => ps.map((p) => AXLib.pages[p].state.qi)", prefixes) == [1, *before[1:]]
+    ids = page.evaluate("Array.from(document.querySelectorAll('.ax-root [id]')).map((e) => e.id)")
+    assert len(ids) == len(set(ids))
+    assert outside == [], outside  # no request left the page
+    assert page.evaluate("typeof window.require") in ("undefined", "function")  # (JupyterLab has its own loader)
+    return prefixes
+
+
+def test_the_example_notebook_runs_and_its_explorers_work_offline(executed, lessons, browser, tmp_path):
+    import nbformat
+
+    notebook = nbformat.read(executed, as_version=4)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+    html_outputs = [o["data"]["text/html"] for c in notebook.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    explorers = [text for text in html_outputs if "ax-root" in text]
+    assert len(explorers) == 3 and not any("<script src=" in text or "require.js" in text for text in html_outputs)
+    for text in explorers:  # each output says what it carries, and stays small
+        assert "This output carries" in text and len(text.encode()) < 1_000_000
+    assert any("<video" in text for text in html_outputs)  # the rendered segment
+    page_path = outputs_page(executed, tmp_path / "outputs.html")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside, errors = [], []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith(("file:", "data:", "blob:")) else None)
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(page_path.as_uri())
+    check_explorers(page, lessons, outside)
+    page.screenshot(path=str(tmp_path / "notebook.png"), full_page=False)
+    assert errors == []
