@@ -112,17 +112,28 @@ def test_render_writes_what_the_cli_writes(tmp_path, capsys):
     assert deck.read_bytes()[:2] == b"PK"
 
 
-def test_a_model_in_memory_is_read_by_the_registry_and_matches_its_own_outputs():
+@pytest.fixture(scope="module")
+def hf_minilm():
+    """transformers' own MiniLM (eager attention, so it returns attentions), its tokenizer and its
+    output on the animal sentence."""
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
     from attention_math.models.minilm import model_folder
 
     folder = str(model_folder())
-    model = transformers.AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
-    tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
-    lesson = ax.explain(ANIMAL, model=model, tokenizer=tokenizer, query="it", progress=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: never ask the Hub
+        model = transformers.AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
+        tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
+    inputs = tokenizer(ANIMAL, return_tensors="pt")
     with torch.no_grad():
-        out = model(**tokenizer(ANIMAL, return_tensors="pt"), output_attentions=True)
+        out = model(**inputs, output_attentions=True)
+    return model, tokenizer, inputs, out
+
+
+def test_a_model_in_memory_is_read_by_the_registry_and_matches_its_own_outputs(hf_minilm):
+    model, tokenizer, _, out = hf_minilm
+    lesson = ax.explain(ANIMAL, model=model, tokenizer=tokenizer, query="it", progress=False)
     ours = np.array([[h.weights for h in layer.attention.heads] for layer in lesson.trace.layers])
     theirs = np.array([a[0].double().numpy() for a in out.attentions])
     assert ours.shape == theirs.shape == (6, 12, 15, 15)
@@ -144,3 +155,29 @@ def test_from_attentions_refuses_what_is_not_attention():
         ax.from_attentions(tokens, (np.full((1, 2, 2, 2), 0.5),), head=3)
     shown = ax.from_attentions((np.full((1, 2, 2, 2), 0.5),), tokens)  # BertViz's order works too
     assert shown.layers == (1,) and shown.heads == (1, 2)
+
+
+def test_from_attentions_shows_a_real_models_output_as_our_trace_does(hf_minilm, tmp_path):
+    """BertViz's input (transformers' `attentions` and the token strings) → the explorer, whose shown
+    weights are those of our own trace of the same model, cell for cell."""
+    from explorer.compact import percent_tenths
+    from tests.browser import browser_missing, chromium
+
+    _, tokenizer, inputs, out = hf_minilm
+    tokens = tokenizer.convert_ids_to_tokens(inputs["input_ids"][0])
+    shown = ax.from_attentions(tokens, out.attentions, layer=6, head=12, query=11)
+    ours = ax.explain(ANIMAL, model="minilm", progress=False).trace
+    assert (shown.n_layers, shown.n_heads, shown.n_tokens) == (6, 12, 15) and list(ours.tokens) == tokens
+    expected = percent_tenths(ours.layers[5].attention.heads[11].weights, 1)
+    if browser_missing():
+        pytest.skip(browser_missing())
+    path = shown.save(tmp_path / "given.html")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(path.as_uri())
+        page.wait_for_selector(".ax-root[data-ready=true]")
+        prefix = page.evaluate("document.querySelector('.ax-root').id.slice(0, -4)")
+        cells = page.evaluate("(p) => { const ax = AXLib.pages[p]; return Array.from(ax.weightBlock(ax.layer(), ax.head())); }", prefix)
+        assert np.array_equal(np.array(cells).reshape(15, 15), expected)  # every shown weight, tenths of a %
+        assert page.text_content(f"#{prefix}readout-weight") == f"{expected[10].max() / 10:.1f} %"
+        assert "no arithmetic is shown" in page.text_content(f"#{prefix}step-body")
