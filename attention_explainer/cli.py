@@ -51,6 +51,12 @@ def _trace_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _scenes_command(command: str) -> bool:
+    from scenes.cli import _parser
+
+    return not command.startswith("-") and _subparser(_parser(), command) is not None
+
+
 def _out_is_media_dir(arguments: list[str]) -> list[str]:
     return ["--media-dir" if a == "--out" else "--media-dir=" + a[6:] if a.startswith("--out=") else a
             for a in arguments]
@@ -66,6 +72,10 @@ def run(argv: list[str]) -> int:
         print(f"attention-explainer {__version__}")
         return 0
     command, rest = argv[0], argv[1:]
+    if command not in PAGES and _scenes_command(command):  # a subcommand added later (course) passes through
+        from scenes.cli import main as scenes_main
+
+        return scenes_main([command, *_out_is_media_dir(rest)])
     if command not in PAGES:
         print(f"error: no command {command!r}; choose one of {', '.join(PAGES)} (attention-explainer --help)",
               file=sys.stderr)

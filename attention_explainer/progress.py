@@ -9,6 +9,17 @@ from contextlib import contextmanager
 _STEP = re.compile(r"^\[(\d+)/(\d+)\] (.*)$")
 
 
+def _width(stream) -> int | None:
+    """None (tqdm follows the terminal) unless the terminal says it is 0 columns wide (a pty nobody
+    sized): then 80, or tqdm would draw nothing."""
+    import os
+
+    try:
+        return None if os.get_terminal_size(stream.fileno()).columns > 0 else 80
+    except (OSError, ValueError, AttributeError):
+        return 80
+
+
 def in_notebook() -> bool:
     try:
         from IPython import get_ipython
@@ -42,7 +53,7 @@ class Progress:
                 self.kind = "terminal"
         if self.kind == "terminal":
             from tqdm import tqdm
-            self.bar = tqdm(total=total, desc=description, file=self.stream, leave=True)
+            self.bar = tqdm(total=total, desc=description, file=self.stream, leave=True, ncols=_width(self.stream))
 
     def step(self, text: str, total: int | None = None) -> None:
         if total is not None and total != self.total:

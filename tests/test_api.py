@@ -181,3 +181,54 @@ def test_from_attentions_shows_a_real_models_output_as_our_trace_does(hf_minilm,
         assert np.array_equal(np.array(cells).reshape(15, 15), expected)  # every shown weight, tenths of a %
         assert page.text_content(f"#{prefix}readout-weight") == f"{expected[10].max() / 10:.1f} %"
         assert "no arithmetic is shown" in page.text_content(f"#{prefix}step-body")
+
+
+def test_a_notebook_output_is_bounded_and_says_what_it_carries():
+    rng = np.random.default_rng(0)
+    big = rng.random((30, 9, 64, 64))
+    big /= big.sum(-1, keepdims=True)
+    tokens = [f"t{i}" for i in range(64)]
+    shown = ax.from_attentions(tokens, tuple(big[:, None]), layer=14, head=9)  # 30 × 9 heads of 64 × 64
+    assert (shown.layers, shown.heads) == ((14,), tuple(range(1, 10)))  # over the budget: the focused layer
+    assert "carries 1 of 30 layers × 9 of 9 heads (layers 14; heads 1, 2, 3, 4, 5, 6, 7, 8, 9)" in shown.html
+    chosen = ax.from_attentions(tokens, tuple(big[:, None]), layers=[2, 30], heads=[9])
+    assert (chosen.layers, chosen.heads) == ((2, 30), (9,))
+    one_head = ax.explain(" ".join(f"w{i}" for i in range(64)), progress=False).explorer(heads=[1])
+    assert one_head.heads == (1,) and one_head.nbytes < 250_000  # one head's 64 × 64 view stays small
+    with pytest.raises(ax.SettingError, match="heads: give 1-based numbers 1–2"):
+        ax.explain("a b c", progress=False).explorer(heads=[3])
+
+
+def test_progress_is_a_bar_in_a_terminal_and_lines_when_piped():
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    code = "import attention_explainer as ax; ax.explain('a b c')"
+    piped = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                           cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert piped.stderr.splitlines() == ["explain [1/3] model: toy model", "explain [2/3] trace: 3 tokens",
+                                         "explain [3/3] focus"]
+    import fcntl
+    import struct
+    import termios
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 100-column terminal
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=terminal, stderr=terminal, close_fds=True,
+                               cwd=os.path.dirname(os.path.dirname(__file__)))
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(controller)
+    shown = b"".join(chunks).decode()
+    assert "\r" in shown and "100%|" in shown and "3/3" in shown and "explain [1/3]" not in shown  # tqdm's bar

@@ -96,6 +96,8 @@ def test_the_example_notebook_runs_and_its_explorers_work_offline(executed, less
     for text in explorers:  # each output says what it carries, and stays small
         assert "This output carries" in text and len(text.encode()) < 1_000_000
     assert any("<video" in text for text in html_outputs)  # the rendered segment
+    bars = [o for c in notebook.cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(bars) >= 3  # explain and render showed tqdm's notebook bar (a widget), not text
     page_path = outputs_page(executed, tmp_path / "outputs.html")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     outside, errors = [], []
