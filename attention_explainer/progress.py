@@ -9,15 +9,16 @@ from contextlib import contextmanager
 _STEP = re.compile(r"^\[(\d+)/(\d+)\] (.*)$")
 
 
-def _width(stream) -> int | None:
-    """None (tqdm follows the terminal) unless the terminal says it is 0 columns wide (a pty nobody
-    sized): then 80, or tqdm would draw nothing."""
+def _size(stream) -> dict:
+    """Nothing (tqdm follows the terminal) unless the terminal says it is 0 × 0 (a pty nobody sized):
+    then 80 columns and 24 rows, or tqdm would draw nothing."""
     import os
 
     try:
-        return None if os.get_terminal_size(stream.fileno()).columns > 0 else 80
+        size = os.get_terminal_size(stream.fileno())
     except (OSError, ValueError, AttributeError):
-        return 80
+        return {"ncols": 80, "nrows": 24}
+    return {} if size.columns > 0 and size.lines > 0 else {"ncols": 80, "nrows": 24}
 
 
 def in_notebook() -> bool:
@@ -53,7 +54,8 @@ class Progress:
                 self.kind = "terminal"
         if self.kind == "terminal":
             from tqdm import tqdm
-            self.bar = tqdm(total=total, desc=description, file=self.stream, leave=True, ncols=_width(self.stream))
+            self.bar = tqdm(total=total, desc=description, file=self.stream, leave=True,
+                            **_size(self.stream))
 
     def step(self, text: str, total: int | None = None) -> None:
         if total is not None and total != self.total:
