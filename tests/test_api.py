@@ -232,3 +232,21 @@ def test_progress_is_a_bar_in_a_terminal_and_lines_when_piped():
     os.close(controller)
     shown = b"".join(chunks).decode()
     assert "\r" in shown and "100%|" in shown and "3/3" in shown and "explain [1/3]" not in shown  # tqdm's bar
+
+
+def test_a_model_in_memory_renders_through_a_saved_folder(hf_minilm, tmp_path, monkeypatch):
+    """The render processes load models by name or folder: a model in memory is saved once (safetensors,
+    keyed by a hash of its weights) and the request names that folder, which traces the same."""
+    from attention_explainer.outputs import render_request
+    from attention_math.models.registry import resolve
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    model, tokenizer, _, _ = hf_minilm
+    lesson = ax.explain(ANIMAL, model=model, tokenizer=tokenizer, query="it", progress=False)
+    request = render_request(lesson, "stills", "low", ["softmax"], tmp_path / "media", 1)
+    folder = tmp_path / "cache" / "attention-explainer" / "in-memory"
+    assert request.context.model.startswith(str(folder)) and len(list(folder.iterdir())) == 1
+    assert request.context.query == lesson.query and not request.write_video
+    saved = resolve(request.context.model).trace(ANIMAL)
+    assert np.array_equal(saved.layers[3].attention.heads[2].weights, lesson.trace.layers[3].attention.heads[2].weights)
+    assert render_request(lesson, "stills", "low", ["softmax"], tmp_path / "media", 1).context.model == request.context.model
