@@ -76,7 +76,14 @@ class Lesson:
         return lesson_explorer(self, layers, heads, max_cells)
 
     def _repr_html_(self) -> str:
-        return self.explorer()._repr_html_()
+        from .errors import ExplainerError
+
+        try:
+            return self.explorer()._repr_html_()
+        except ExplainerError as error:  # e.g. a real model on over 64 tokens: say why, in one line
+            import html
+
+            return f"<p><code>{html.escape(repr(self))}</code>: no explorer ({html.escape(str(error))})</p>"
 
     def save_explorer(self, path: str | Path, layers=None, heads=None) -> Path:
         """The stand-alone page (`explore` writes the same) at `path`."""
