@@ -136,3 +136,26 @@ def test_the_notebook_in_a_real_jupyterlab(jupyterlab, lessons, browser):
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
     check_explorers(page, lessons, outside)
     assert errors == []
+
+
+def test_an_html_export_of_the_notebook_works_with_the_network_blocked(executed, lessons, browser, tmp_path):
+    """nbconvert's HTML export (what "save as HTML" gives) opened with every request off the machine
+    refused, as behind a firewall that blocks CDNs: the explorers need none of them."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_filename(str(executed))
+    path = tmp_path / "export.html"
+    path.write_text(body, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    blocked, errors = [], []
+
+    def refuse(route):
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route(lambda url: not url.startswith(("file:", "data:", "blob:")), refuse)
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(path.as_uri())
+    check_explorers(page, lessons, [])
+    assert not any("d3" in url or "explorer" in url for url in blocked)  # what was refused is the export's own (MathJax)
+    assert [e for e in errors if "AX" in str(e) or "d3" in str(e)] == []
