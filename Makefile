@@ -35,17 +35,17 @@ test: setup-test
 	@$(PYTHON) -m pytest -q
 
 render: setup
-	@$(PYTHON) -m scenes render $(RENDER_FLAGS) $(if $(filter 1 yes true,$(NARRATE)),--narrate)
+	@$(PYTHON) -m attention_explainer render $(RENDER_FLAGS) $(if $(filter 1 yes true,$(NARRATE)),--narrate)
 
 stills: setup
-	@$(PYTHON) -m scenes stills $(RENDER_FLAGS)
+	@$(PYTHON) -m attention_explainer stills $(RENDER_FLAGS)
 
 figure: setup
-	@$(PYTHON) -m scenes figure $(FIGURE_FLAGS)
+	@$(PYTHON) -m attention_explainer figure $(FIGURE_FLAGS)
 
 # The interactive page (seed 003): media/<name>/explorer.html, one offline file.
 explore: setup
-	@$(PYTHON) -m scenes explore $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
+	@$(PYTHON) -m attention_explainer explore $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 		$(if $(MODEL),--model "$(MODEL)") $(if $(COMPARE),--compare "$(COMPARE)") $(if $(QUERY),--query "$(QUERY)") \
 		$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD))
 

@@ -25,7 +25,7 @@ from .example import load_example
 from .trace import AttentionTrace, _frozen, trace_example
 from .weights import _rng, quantise
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat-sat.toml"
+EXAMPLE = Path(__file__).resolve().parent / "examples" / "the-cat-sat.toml"
 HIDDEN_SIZE = 4
 SEED = 0
 ATTENTION_HEAD = 0  # the head the core segments follow

@@ -21,7 +21,7 @@ from .softmax import masked_softmax
 from .trace import AttentionTrace, _frozen, trace_example
 from .weights import input_decimals, projection_weights, static_embedding
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "examples"  # the repository's examples/ (a link), or the installed copy
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,7 @@ def build_fragment(trace: dict, *, prefix: str | None = None, **options) -> str:
     prefix = prefix if prefix is not None else f"ax{uuid.uuid4().hex[:10]}-"
     meta, payload = explorer_data(trace, **options)
     return (f"<div class=\"ax-fragment\"><style>{bundle_css()}</style>{code_html()}"
-            f"{instance_html(meta, payload, prefix, {'holdReady': True})}</div>")
+            f"{instance_html(meta, payload, prefix, {'holdReady': True, 'inline': True})}</div>")
 
 
 def write_page(path: Path, text: str) -> Path:

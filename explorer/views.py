@@ -85,6 +85,8 @@ def attention_view(view_id: str, label: str, attentions: list[dict], row_tokens:
     first = attentions[0]
     n, m = len(row_tokens), len(col_tokens)
     visible = np.asarray(first.get("mask", np.ones((n, m), dtype=bool)), dtype=bool)
+    if "q" not in first["heads"][0]:  # weights given from outside (from_attentions): nothing to work out
+        return given_view(view_id, label, attentions, row_tokens, col_tokens, visible, payload, patterns)
     precision = int(first.get("precision", 2))
     d_k = int(first.get("d_k") or len(first["heads"][0]["q"][0]))
     scale = float(first.get("scale") or 1 / math.sqrt(d_k))
@@ -104,6 +106,20 @@ def attention_view(view_id: str, label: str, attentions: list[dict], row_tokens:
         "mask": mask_rows(visible), "shifted": numbers["shifted"].tolist(),
         "patterns": _pattern_cells(weights, tuple(row_tokens), visible) if patterns else None,
         "fields": fields, "detail": details,
+    }
+
+
+def given_view(view_id: str, label: str, attentions: list[dict], row_tokens: list[str], col_tokens: list[str],
+               visible: np.ndarray, payload: PayloadBuilder, patterns: bool) -> dict:
+    """Attention weights handed over as they are (no q, k, v): the grid, no step-through, and it says so."""
+    weights = _stacked(attentions, "weights")
+    pct = percent_tenths(weights, PERCENT_DECIMALS)
+    return {
+        "id": view_id, "label": label, "kind": "attention", "weightsOnly": True, "rowTokens": row_tokens,
+        "colTokens": col_tokens, "layers": len(attentions), "heads": len(attentions[0]["heads"]),
+        "causal": bool(not visible.all()), "mask": mask_rows(visible),
+        "patterns": _pattern_cells(weights, tuple(row_tokens), visible) if patterns else None,
+        "fields": {"pct": payload.add(f"{view_id}.pct", pct[..., visible])},
     }
 
 

@@ -12,7 +12,8 @@ from attention_math import AttentionTrace, Example, ExampleError, load_example, 
 from attention_math.models.registry import BUILT_IN_NAMES
 
 DEFAULT_MODEL = BUILT_IN_NAMES[0]  # the seeded toy model
-DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the-cat-sat.toml"
+# attention_math/examples links to the repository's examples/ and is a copy in an installed package.
+DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "attention_math" / "examples" / "the-cat-sat.toml"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ AXLib.modules.push(function controls(ax) {
   ax.readout = function (cell, focused) {
     const view = ax.view(), [i, j] = cell, hidden = ax.isHidden(i, j);
     let score = "";
-    if (view.kind === "attention") {
+    if (view.kind === "attention" && !view.weightsOnly) {
       const scaled = ax.worked().scaled[i * ax.m() + j];
       const text = hidden ? "−∞" : scaled === AXLib.NONE ? "·" : AXLib.fmt(scaled, view.precision);
       score = ` · scaled score <b id="${ax.id("readout-score")}"${scaled === AXLib.NONE && !hidden ? ' title="not kept in this big page: the step-through keeps each row\'s strongest keys"' : ""}>${text}</b>`

@@ -8,7 +8,10 @@ AXLib.modules.push(function heatmap(ax) {
 
   function layout() {
     // The whole grid fits the first screen: as wide as the panel, but no taller than the window leaves.
-    const room = window.innerHeight - (wrap.getBoundingClientRect().top + window.scrollY) - 60;
+    // Inline (a notebook cell, far down its document), the first screen is the explorer's own.
+    const above = ax.options.inline ? wrap.getBoundingClientRect().top - ax.root.getBoundingClientRect().top
+      : wrap.getBoundingClientRect().top + window.scrollY;
+    const room = window.innerHeight - above - 60;
     const width = Math.min(wrap.clientWidth || 560, 620, Math.max(340, room));
     let label = Math.min(96, 18 + 7 * longest());
     const fit = (room) => Math.min(72, room / ax.m(), room / ax.n()); // a 3-token grid need not fill the panel

@@ -92,13 +92,23 @@ AXLib.modules.push(function steps(ax) {
     return text + `<ul class="ax-shares">${top.map((j) => `<li>${ax.pct(block[q * m + j])} ${tok(view.colTokens[j])}</li>`).join("")}</ul>`;
   }
 
+  // Weights handed over (from_attentions): no q, k or v came with them, so nothing is worked out.
+  function given(view, q) {
+    const block = ax.weightBlock(ax.layer(), ax.head()), m = ax.m();
+    const top = d3.range(m).filter((j) => !ax.isHidden(q, j)).sort((a, b) => block[q * m + b] - block[q * m + a]).slice(0, 8);
+    return `<p id="${ax.id("step-given")}" class="ax-note">These weights were handed over as they are (from_attentions): no queries, keys
+      or values came with them, so no arithmetic is shown, only the weights, rounded so each row adds to 100.0 %.</p>
+      <p>${tok(view.rowTokens[q])} attends most to:</p>
+      <ul class="ax-shares">${top.map((j) => `<li>${ax.pct(block[q * m + j])} ${tok(view.colTokens[j])}</li>`).join("")}</ul>`;
+  }
+
   const BUILDERS = [dot, scale, exps, divide, values];
 
   function draw() {
-    const view = ax.view(), s = ax.state, oneHead = view.kind !== "attention";
+    const view = ax.view(), s = ax.state, oneHead = view.kind !== "attention" || view.weightsOnly;
     tabs.hidden = oneHead;
     ax.el("step-nav").hidden = oneHead;
-    body.innerHTML = oneHead ? shares(view, s.qi) : BUILDERS[s.step](view, s.qi, s.kj, ax.worked());
+    body.innerHTML = view.weightsOnly ? given(view, s.qi) : oneHead ? shares(view, s.qi) : BUILDERS[s.step](view, s.qi, s.kj, ax.worked());
     for (const button of tabs.children) button.classList.toggle("current", +button.dataset.step === s.step);
     ax.el("step-count").textContent = "step " + (s.step + 1) + " of " + STEPS.length;
     for (const row of body.querySelectorAll("tr[data-key]")) row.addEventListener("click", () => ax.set({ kj: +row.dataset.key }));
