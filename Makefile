@@ -51,7 +51,7 @@ explore: setup
 
 # Issue 23: a whole course (examples/course-*.toml) on Dask: a local cluster, or SCHEDULER=tcp://HOST:8786.
 course: setup
-	@$(PYTHON) -m scenes course "$(or $(COURSE),examples/course-intro.toml)" $(if $(SCHEDULER),--scheduler "$(SCHEDULER)") \
+	@$(PYTHON) -m attention_explainer course "$(or $(COURSE),examples/course-intro.toml)" $(if $(SCHEDULER),--scheduler "$(SCHEDULER)") \
 		$(if $(WORKERS),--workers $(WORKERS)) $(if $(STORE),--store "$(STORE)") $(if $(filter 1 yes true,$(INSECURE)),--insecure)
 
 bench-course: setup
