@@ -13,6 +13,11 @@ TOKENS = ["<s>", "</s>"] + [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["�
 MERGES = ["Ġ a", "t h", "th e", "Ġ the"]
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the dequantized cache of each test's files
+
+
 def _write_llama(path, quant=gguf.GGMLQuantizationType.F32, seed=0, arch="llama"):
     rng = np.random.default_rng(seed)
     d, heads, kv, ffn, layers, vocab = 64, 4, 2, 96, 2, len(TOKENS)

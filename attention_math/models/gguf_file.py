@@ -187,8 +187,9 @@ def load_model(text: str):
     return model_from_path(path, path.stem)
 
 
-def model_from_path(path: Path, name: str):
-    """The model in a GGUF file: from the dequantized cache when there is one, else read (and cached)."""
+def model_from_path(path: Path, name: str, title: str | None = None, slug: str | None = None):
+    """The model in a GGUF file: from the dequantized cache when there is one, else read (and cached).
+    name: shown when the file has no general.name; title: shown whatever the file says (a built-in)."""
     from . import gguf_cache
     from .gguf_tokenizer import bos_token, build_tokenizer
     from .registry import model_from_parts
@@ -196,7 +197,8 @@ def model_from_path(path: Path, name: str):
     check_magic(path)
     cached = gguf_cache.load(path)
     if cached is not None:
-        return model_from_parts(**cached, source=str(path.resolve()), add_special=True)
+        cached["name"] = title or cached["name"]
+        return model_from_parts(**cached, source=str(path.resolve()), slug=slug, add_special=True)
     reader = open_reader(path)
     arch = architecture(reader, path)
     config = hf_config(reader, arch)
@@ -204,8 +206,8 @@ def model_from_path(path: Path, name: str):
     weights = GGUFWeights(reader, config)
     tokenizer = build_tokenizer(reader, path, arch)
     name = str(field(reader, "general.name") or name)
-    model = model_from_parts(config, weights, tokenizer, str(path.resolve()), name, dtype=weights.dtype_name(),
-                             add_special=True)
+    model = model_from_parts(config, weights, tokenizer, str(path.resolve()), title or name, slug,
+                             dtype=weights.dtype_name(), add_special=True)
     if gguf_cache.store(path, config, weights, tokenizer, name):  # later loads (and this one) map the arrays
-        return model_from_parts(**gguf_cache.load(path), source=str(path.resolve()), add_special=True)
+        return model_from_path(path, name, title, slug)
     return model
