@@ -70,3 +70,24 @@ def gemma3_model():
 
     model = model_from_path(gguf_path(), MODEL_NAME, title=MODEL_NAME, slug="gemma3")
     return replace(model, spec=replace(model.spec, quantisation_note=QUANTISATION_NOTE))
+
+
+def prepare() -> Path:
+    """The set-up's step: assemble the file (again, if a damaged copy is there), check it, and build its
+    dequantized cache so that the first render loads in a second."""
+    package = _package()
+    path = cache_root() / "gemma3" / package.MODEL_NAME
+    if not path.is_file() or file_digest(path) != package.EXPECTED_SHA256:
+        assemble(path)
+    gemma3_model()
+    return path
+
+
+if __name__ == "__main__":
+    import sys
+
+    try:
+        print(f"setup: Gemma 3 270M ready: {prepare()} (Gemma Terms of Use: {terms_path()})")
+    except ExampleError as error:
+        print(f"setup: {error}", file=sys.stderr)
+        sys.exit(1)
