@@ -63,6 +63,7 @@ bench-long: setup
 # Issue 19: load and trace times of the packaged models and of a random 1B model (Llama 3.2 1B's shape).
 bench-models: setup-test
 	@$(PYTHON) -m benchmarks.bench_models
+	@$(PYTHON) -m benchmarks.bench_gemma3
 
 clean:
 	rm -rf media/*/ .manim-cache
