@@ -33,6 +33,11 @@ class RopeTrace:
     q_rotated: np.ndarray  # (H, n, d_k) = heads[h].q
     k: np.ndarray  # (G, n, d_k) before, one per key/value head
     k_rotated: np.ndarray  # (G, n, d_k); query head h uses k_rotated[h // (H / G)]
+    # Per-head q/k RMSNorm before RoPE (Qwen3, Gemma 3): q and k above are then the normalised vectors,
+    # attention.q / attention.k the ones before; each dimension's learned gain (Gemma's 1 + w), and eps.
+    q_gain: np.ndarray | None = None  # (d_k,)
+    k_gain: np.ndarray | None = None  # (d_k,)
+    norm_eps: float | None = None
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ _NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]", "aioavO..:llll")
 OPERATORS = {"=", "≈", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
 
 
-def phrase(*pieces: str | NumberText, size: str = "label", color=None, buff: float = 0.12) -> VGroup:
+def phrase(*pieces: str | NumberText | VGroup, size: str = "label", color=None, buff: float = 0.12) -> VGroup:
     """Words (str) and NumberTexts side by side on one baseline, read left to right, `buff` apart
     (a word space; 0.04 sets a number inside a formula); words in `color` (ink by default)."""
     theme = current_theme()
     parts, depths = [], []
     for piece in pieces:
-        if isinstance(piece, NumberText):
+        if not isinstance(piece, str):  # a NumberText, or a piece already drawn (a phrase inside a table row)
             parts.append(piece)
             depths.append(0.0)
             continue

@@ -158,8 +158,8 @@ class _GemmaLayer:
         self.w_gate, self.w_up, self.w_down = (matrix(prefix + "mlp." + p) for p in ("gate_proj", "up_proj", "down_proj"))
         widen = _widener(shape, shape.n_heads // shape.n_kv_heads)
         self.w_k_per_query_head, self.w_v_per_query_head = widen(self.w_k), widen(self.w_v)
-        self.norm_q = _head_rms(gain(attention + "q_norm"), shape.eps)
-        self.norm_k = _head_rms(gain(attention + "k_norm"), shape.eps)
+        self.q_gain, self.k_gain = gain(attention + "q_norm"), gain(attention + "k_norm")
+        self.norm_q, self.norm_k = _head_rms(self.q_gain, shape.eps), _head_rms(self.k_gain, shape.eps)
 
 
 def _layer(weights: WeightSource, index: int, shape: GemmaShape, tokens, x, rotary) -> DecoderLayerTrace:
@@ -171,7 +171,8 @@ def _layer(weights: WeightSource, index: int, shape: GemmaShape, tokens, x, rota
         shape.n_heads, causal=True, precision=PRECISION, rotate=rotary.rotate, head_norms=norms, d_k=shape.d_k,
         scale=shape.scale, mask=window_mask(len(tokens), shape.windows[index]))
     rope, grouped = rope_and_groups(attention, rotary, layer, shape)
-    rope = replace(rope, q=_frozen(norms[0](rope.q)), k=_frozen(norms[1](rope.k)))  # RoPE turns the normalised q, k
+    rope = replace(rope, q=_frozen(norms[0](rope.q)), k=_frozen(norms[1](rope.k)),  # RoPE turns the normalised q, k
+                   q_gain=_frozen(layer.q_gain), k_gain=_frozen(layer.k_gain), norm_eps=shape.eps)
     post_attention = rms_norm(attention.output, layer.post_attention_norm, shape.eps)
     attention_residual = x + post_attention.output
     mlp_norm = rms_norm(attention_residual, layer.mlp_norm, shape.eps)
