@@ -78,6 +78,8 @@ def model_facts(context: RenderContext):
         return None
     positions = "no position vector is added: RoPE turns each head's queries and keys by position" \
         if spec.positions == "rotary" else None
+    if positions and spec.qk_norm:  # Gemma 3, Qwen3: the q and k the scores use are normalised first
+        positions = positions.replace("turns each head's", "turns each head's RMS-normalised")
     return ModelFacts(spec.name, spec.tokens_described, context.layer, trained_causal=spec.causal,
                       quantisation=spec.quantisation_note, positions=positions)
 

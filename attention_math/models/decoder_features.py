@@ -32,8 +32,8 @@ class SlidingWindows:
     n_tokens: int  # the traced sentence
     sentence_fraction: float  # n_tokens / long_context: the sentence's side of the drawn square
     same_keys_on_sentence: bool  # the window is longer than the sentence: local layers see every earlier token
-    local_layer: int  # 0-based examples: the first local layer and the first global one
-    global_layer: int
+    local_layer: int  # 0-based examples: the first local layer and the first global one (None: every layer local)
+    global_layer: int | None
     local_base: float  # RoPE base of the local layers (10,000)
     global_base: float  # of the global layers (1,000,000)
     pairs: tuple[int, ...]  # 0-based pairs compared
@@ -46,9 +46,11 @@ class SlidingWindows:
 def sliding_windows(trace, spec) -> SlidingWindows:
     is_local = tuple(window is not None for window in spec.windows)
     window = max(w for w in spec.windows if w is not None)
-    local, full = is_local.index(True), is_local.index(False) if False in is_local else is_local.index(True)
-    n_tokens, long_context = len(trace.tokens), LONG_CONTEXT_WINDOWS * window
-    local_angles, global_angles = trace.layers[local].rope.angles, trace.layers[full].rope.angles
+    local, full = is_local.index(True), is_local.index(False) if False in is_local else None
+    n_tokens = len(trace.tokens)
+    long_context = max(LONG_CONTEXT_WINDOWS * window, n_tokens)  # the sentence always fits in the drawn square
+    local_angles = trace.layers[local].rope.angles
+    global_angles = local_angles if full is None or full >= len(trace.layers) else trace.layers[full].rope.angles
     half = len(local_angles.frequencies)
     pairs = tuple(sorted({half * q // PAIR_QUARTERS for q in range(PAIR_QUARTERS)}))
     degrees = lambda angles: tuple(float(np.degrees(angles.frequencies[i])) for i in pairs)
@@ -61,7 +63,7 @@ def sliding_windows(trace, spec) -> SlidingWindows:
         long_seen_local=window, long_seen_global=long_context, window_fraction=window / long_context, n_tokens=n_tokens,
         sentence_fraction=n_tokens / long_context, same_keys_on_sentence=trace.layers[local].attention.window is None,
         local_layer=local, global_layer=full, local_base=float(spec.rope_bases[local]),
-        global_base=float(spec.rope_bases[full]), pairs=pairs, local_degrees=degrees(local_angles),
+        global_base=float(spec.rope_bases[local if full is None else full]), pairs=pairs, local_degrees=degrees(local_angles),
         global_degrees=degrees(global_angles), local_degrees_across=across(local_angles),
         global_degrees_across=across(global_angles))
 

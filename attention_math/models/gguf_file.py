@@ -10,6 +10,7 @@ SentencePiece-style ("llama") vocabularies.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -189,7 +190,14 @@ def load_model(text: str):
 
 def model_from_path(path: Path, name: str, title: str | None = None, slug: str | None = None):
     """The model in a GGUF file: from the dequantized cache when there is one, else read (and cached).
-    name: shown when the file has no general.name; title: shown whatever the file says (a built-in)."""
+    name: shown when the file has no general.name; title: shown whatever the file says (a built-in).
+    Remembered per file (path, size, modification time): scenes ask for the model many times."""
+    stat = path.stat()
+    return _loaded(path.resolve(), stat.st_size, stat.st_mtime_ns, name, title, slug)
+
+
+@lru_cache(maxsize=4)
+def _loaded(path: Path, size: int, mtime: int, name: str, title: str | None, slug: str | None):
     from . import gguf_cache
     from .gguf_tokenizer import bos_token, build_tokenizer
     from .registry import model_from_parts
@@ -209,5 +217,7 @@ def model_from_path(path: Path, name: str, title: str | None = None, slug: str |
     model = model_from_parts(config, weights, tokenizer, str(path.resolve()), title or name, slug,
                              dtype=weights.dtype_name(), add_special=True)
     if gguf_cache.store(path, config, weights, tokenizer, name):  # later loads (and this one) map the arrays
-        return model_from_path(path, name, title, slug)
+        cached = gguf_cache.load(path)
+        cached["name"] = title or cached["name"]
+        return model_from_parts(**cached, source=str(path.resolve()), slug=slug, add_special=True)
     return model

@@ -15,6 +15,7 @@ import hashlib
 import importlib
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -259,6 +260,9 @@ def clear_caches(traces_only: bool = False) -> None:
     if not traces_only:
         for cached in (_minilm, _smollm2, _gemma3, _cached_folder):
             cached.cache_clear()
+        gguf_file = sys.modules.get(f"{__package__}.gguf_file")  # loaded GGUF files, if any was read
+        if gguf_file is not None:
+            gguf_file._loaded.cache_clear()
 
 
 MODEL_HELP = ("the model: toy (seeded weights, every number redoable), minilm (all-MiniLM-L6-v2), smollm2 "

@@ -4,7 +4,7 @@ grow just because a vector is long. The numbers are the followed token's real q 
 in the chosen layer and head (attention_math.models.decoder_features.QKNorm)."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UP, FadeIn, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, VGroup
 
 from attention_math.models.decoder_features import qk_norm
 
@@ -40,7 +40,10 @@ class QKNormalisation(DecoderScene):
                             "token to token, and a long vector would give large scores whatever it means.")
         q_rows, k_rows = self.vector_rows("q", self.theme.query), self.vector_rows("k", self.theme.key)
         blocks = VGroup(q_rows, k_rows).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        k_rows.lengths.align_to(q_rows.lengths, LEFT)
+        align_columns(VGroup(*q_rows[0], *k_rows[0]), buff=0.3)  # q's and k's entries in the same columns
+        for block in (q_rows, k_rows):
+            block.lengths.align_to(VGroup(q_rows[0], k_rows[0]), RIGHT).shift(RIGHT * (block.lengths.width + 0.5))
+            block.lengths[1].align_to(block.lengths[0], LEFT)
         blocks.scale(self.stage.fit_scale(blocks, width=self.stage.width - 0.4, height=self.stage.height - 1.6))
         blocks.move_to([self.stage.centre[0], self.stage.top - 0.2, 0], aligned_edge=UP)
         self.play(FadeIn(q_rows.lines[0]), FadeIn(k_rows.lines[0]))
@@ -71,12 +74,10 @@ class QKNormalisation(DecoderScene):
         lines = VGroup(*(phrase(head, *entries(field, tint), "…", size="small", color=words)
                          for head, field, words, tint in rows))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        align_columns(lines, buff=0.3)
         length = lambda field: phrase("length", NumberText(getattr(vector, field), 2, f"{source}.{field}", "small",
                                                            weight="BOLD"), size="small", color=theme.muted)
-        lengths = VGroup(length("length_before").next_to(lines[0], buff=0.5),
-                         length("length_after").next_to(lines[3], buff=0.5))
-        lengths[1].align_to(lengths[0], LEFT)
+        lengths = VGroup(length("length_before").align_to(lines[0], DOWN),
+                         length("length_after").align_to(lines[3], DOWN))  # placed beside the lines by construct
         block = VGroup(lines, lengths)
         block.lines, block.lengths = VGroup(VGroup(lines[0], lengths[0]), lines[1], VGroup(lines[2], lines[3],
                                                                                           lengths[1])), lengths

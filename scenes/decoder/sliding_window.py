@@ -44,16 +44,21 @@ class SlidingWindow(DecoderScene):
         self.play(LaggedStart(*(FadeIn(box) for box in row.boxes), lag_ratio=0.05), FadeIn(row.legend))
         self.hold_for_caption(1.0)
 
+        ours = "shorter than the window, so on it local and global layers see the same keys" \
+            if windows.same_keys_on_sentence else "longer than the window: on it local layers already hide the " \
+            "earliest tokens"
         self.step("mask", f"The masks, drawn to scale on a context of {windows.long_context} tokens (not our "
-                          f"sentence): a global layer's query sees the whole triangle before it, a local layer's "
+                          f"sentence): without a window a query sees the whole triangle before it, in a local layer "
                           f"only a band {windows.window} tokens wide. Our sentence, {windows.n_tokens} tokens, is the "
-                          "small square in the corner: shorter than the window, so on it local and global layers "
-                          "see the same keys.")
+                          f"small square in the corner: {ours}.")
         masks = self.masks()
         self.play(row.animate.scale(0.8).to_edge(UP, buff=1.2), FadeIn(masks))
         self.hold_for_caption(1.5)
 
-        self.step("rope", f"What does differ on our sentence is how fast RoPE turns. Local layers use the base "
+        if windows.global_layer is None:  # every layer local: one RoPE base, nothing to compare
+            return
+        lead = "What does differ on our sentence" if windows.same_keys_on_sentence else "What also differs"
+        self.step("rope", f"{lead} is how fast RoPE turns. Local layers use the base "
                           f"{windows.local_base:,.0f}, global layers {windows.global_base:,.0f}: the same first pair, "
                           "but the slower pairs of a global layer barely move across a sentence. They are left for "
                           "distances of thousands of tokens, which only global layers see.")
@@ -100,7 +105,9 @@ class SlidingWindow(DecoderScene):
 
     def masks(self) -> VGroup:
         windows, theme = self.windows, self.theme
-        full = self.mask_square(f"global layer (layer {windows.global_layer + 1})", theme.query, None)
+        title = "no window (for comparison)" if windows.global_layer is None else \
+            f"global layer (layer {windows.global_layer + 1})"
+        full = self.mask_square(title, theme.query, None)
         local = self.mask_square(f"local layer (layer {windows.local_layer + 1})", theme.key, windows.window_fraction)
         pair = VGroup(full, local).arrange(RIGHT, buff=1.7)
         side = max(SENTENCE_MIN_SIDE, MASK_SIDE * windows.sentence_fraction)
