@@ -33,7 +33,8 @@ class SlidingWindow(DecoderScene):
 
     def construct(self) -> None:
         windows = self.windows
-        corner_title(self, "Sliding-window attention", "local and global layers")
+        corner_title(self, "Sliding-window attention",
+                     "local and global layers" if windows.n_global else "a window in every layer")
         pattern = f"{windows.local_layers_per_global} local layers, then one global, and again" \
             if windows.n_global else "every layer is local"
         self.step("layers", f"Not every layer looks as far back. In a local layer a token sees only the last "
@@ -76,10 +77,11 @@ class SlidingWindow(DecoderScene):
                             fill_opacity=0.25 if local else 0.6)
             boxes.add(VGroup(square, label(str(index + 1), "small", theme.ink).move_to(square)))
         boxes.arrange(RIGHT, buff=0.08)
-        legend = VGroup(
-            phrase("local: the last", NumberText(windows.window, 0, "windows.window", "small"), "tokens",
-                   size="small", color=theme.key),
-            phrase("global: every earlier token", size="small", color=theme.query)).arrange(RIGHT, buff=0.8)
+        legend = VGroup(phrase("local: the last", NumberText(windows.window, 0, "windows.window", "small"), "tokens",
+                               size="small", color=theme.key))
+        if windows.n_global:
+            legend.add(phrase("global: every earlier token", size="small", color=theme.query))
+        legend.arrange(RIGHT, buff=0.8)
         name = label("layer", "small", theme.muted).next_to(boxes, LEFT, buff=0.2)
         legend.next_to(boxes, DOWN, buff=0.3)
         row = VGroup(name, boxes, legend)
@@ -105,8 +107,9 @@ class SlidingWindow(DecoderScene):
 
     def masks(self) -> VGroup:
         windows, theme = self.windows, self.theme
-        title = "no window (for comparison)" if windows.global_layer is None else \
+        title = "without a window (for comparison)" if windows.global_layer is None else \
             f"global layer (layer {windows.global_layer + 1})"
+        unwindowed = "without a window" if windows.global_layer is None else "in a global layer"
         full = self.mask_square(title, theme.query, None)
         local = self.mask_square(f"local layer (layer {windows.local_layer + 1})", theme.key, windows.window_fraction)
         pair = VGroup(full, local).arrange(RIGHT, buff=1.7)
@@ -122,8 +125,8 @@ class SlidingWindow(DecoderScene):
                    NumberText(windows.n_tokens, 0, "windows.n_tokens", "small"), "tokens",
                    size="small", color=theme.muted),
             phrase("the last query sees", NumberText(windows.long_seen_global, 0, "windows.long_seen_global", "small"),
-                   "keys in a global layer,", NumberText(windows.long_seen_local, 0, "windows.long_seen_local",
-                                                         "small"), "in a local one", size="small", color=theme.muted),
+                   f"keys {unwindowed},", NumberText(windows.long_seen_local, 0, "windows.long_seen_local",
+                                                         "small"), "with the window", size="small", color=theme.muted),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         figure = VGroup(pair, ours, width)
         notes.next_to(figure, DOWN, buff=0.3)
