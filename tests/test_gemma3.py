@@ -132,3 +132,18 @@ def test_gemma3_checksum_mismatch_is_one_line(tmp_path):
     code, out, err = run_cli(["trace", "--model", "gemma3", "The cat sat"])
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.strip().count("\n") == 0 and "wrong SHA-256" in err and "make setup" in err
+
+
+def test_ollama_store_gives_the_file_trace(tmp_path, monkeypatch):
+    from tests.test_gguf_file import _ollama_store
+
+    path = write_gemma3(tmp_path / "g.gguf", "Q5_0", seed=6)
+    _ollama_store(tmp_path / "store", path.read_bytes(), name="gemma3", tag="270m")
+    monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "store"))
+    pulled, file = resolve("ollama:gemma3:270m").trace(SENTENCES[1]), resolve(str(path)).trace(SENTENCES[1])
+    assert pulled.tokens == file.tokens
+    for a, b in zip(pulled.layers, file.layers):
+        np.testing.assert_array_equal(np.stack([h.weights for h in a.attention.heads]),
+                                      np.stack([h.weights for h in b.attention.heads]))
+    with pytest.raises(ExampleError, match="not pulled with Ollama; pulled: gemma3:270m"):
+        resolve("ollama:gemma3")

