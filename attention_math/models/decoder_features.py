@@ -39,7 +39,8 @@ class SlidingWindows:
     pairs: tuple[int, ...]  # 0-based pairs compared
     local_degrees: tuple[float, ...]  # degrees per position of each pair in a local layer
     global_degrees: tuple[float, ...]  # ... in a global layer
-    local_degrees_across: tuple[float, ...]  # turned from the first to the last token of the sentence
+    steps_across: int  # positions from the first token of the sentence to the last: n_tokens − 1
+    local_degrees_across: tuple[float, ...]  # turned over those steps
     global_degrees_across: tuple[float, ...]
 
 
@@ -64,7 +65,7 @@ def sliding_windows(trace, spec) -> SlidingWindows:
         sentence_fraction=n_tokens / long_context, same_keys_on_sentence=trace.layers[local].attention.window is None,
         local_layer=local, global_layer=full, local_base=float(spec.rope_bases[local]),
         global_base=float(spec.rope_bases[local if full is None else full]), pairs=pairs, local_degrees=degrees(local_angles),
-        global_degrees=degrees(global_angles), local_degrees_across=across(local_angles),
+        global_degrees=degrees(global_angles), steps_across=n_tokens - 1, local_degrees_across=across(local_angles),
         global_degrees_across=across(global_angles))
 
 

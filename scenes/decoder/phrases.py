@@ -20,7 +20,7 @@ def phrase(*pieces: str | NumberText | VGroup, size: str = "label", color=None, 
     for piece in pieces:
         if not isinstance(piece, str):  # a NumberText, or a piece already drawn (a phrase inside a table row)
             parts.append(piece)
-            depths.append(0.0)
+            depths.append(getattr(piece, "below_baseline", 0.0))
             continue
         word = label(piece, size, color or theme.ink)
         level = piece.translate(_NO_DESCENDERS)
@@ -34,6 +34,7 @@ def phrase(*pieces: str | NumberText | VGroup, size: str = "label", color=None, 
             part.set_y(middle)
         else:
             part.align_to([0, baseline - depth, 0], DOWN)
+    line.below_baseline = baseline - line.get_bottom()[1]  # for a phrase around this one
     return line
 
 

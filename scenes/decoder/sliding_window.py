@@ -137,8 +137,10 @@ class SlidingWindow(DecoderScene):
     def speeds(self) -> VGroup:
         """Degrees per position, and across the sentence, of a few pairs in a local and a global layer."""
         windows, theme = self.windows, self.theme
-        header = phrase("pair", "local layer, ° per position", "across the sentence", "global layer, ° per position",
-                        "across the sentence", size="small", color=theme.muted)
+        across = lambda: phrase("over", NumberText(windows.steps_across, 0, "windows.steps_across", "small"),
+                                "positions", size="small", color=theme.muted)
+        header = phrase("pair", "local layer, ° per position", across(), "global layer, ° per position", across(),
+                        size="small", color=theme.muted)
         rows = VGroup(header)
         for k, pair in enumerate(windows.pairs):
             number = lambda field, color: NumberText(getattr(windows, field)[k], 3, f"windows.{field}[{k}]", "small",
