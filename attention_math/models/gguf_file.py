@@ -182,6 +182,12 @@ def _hf_name(name: str, layer_names: dict = _LAYER_NAMES) -> str | None:
     return None
 
 
+def quantisation_note(dtype: str) -> str | None:
+    """Said on screen when the weights were stored quantized: "numbers are those of the Q4_K/Q8_0 GGUF file"."""
+    kinds = [kind for kind in dtype.split("+") if kind not in ("F32", "F64")]
+    return f"numbers are those of the {'/'.join(kinds)} GGUF file" if kinds else None
+
+
 def load_model(text: str):
     """`--model FILE.gguf` -> LoadedModel (through the registry's model_from_parts)."""
     path = Path(text).expanduser()
@@ -206,7 +212,8 @@ def _loaded(path: Path, size: int, mtime: int, name: str, title: str | None, slu
     cached = gguf_cache.load(path)
     if cached is not None:
         cached["name"] = title or cached["name"]
-        return model_from_parts(**cached, source=str(path.resolve()), slug=slug, add_special=True)
+        return model_from_parts(**cached, source=str(path.resolve()), slug=slug, add_special=True,
+                                quantisation_note=quantisation_note(cached["dtype"]))
     reader = open_reader(path)
     arch = architecture(reader, path)
     config = hf_config(reader, arch)
@@ -215,9 +222,11 @@ def _loaded(path: Path, size: int, mtime: int, name: str, title: str | None, slu
     tokenizer = build_tokenizer(reader, path, arch)
     name = str(field(reader, "general.name") or name)
     model = model_from_parts(config, weights, tokenizer, str(path.resolve()), title or name, slug,
-                             dtype=weights.dtype_name(), add_special=True)
+                             dtype=weights.dtype_name(), add_special=True,
+                             quantisation_note=quantisation_note(weights.dtype_name()))
     if gguf_cache.store(path, config, weights, tokenizer, name):  # later loads (and this one) map the arrays
         cached = gguf_cache.load(path)
         cached["name"] = title or cached["name"]
-        return model_from_parts(**cached, source=str(path.resolve()), slug=slug, add_special=True)
+        return model_from_parts(**cached, source=str(path.resolve()), slug=slug, add_special=True,
+                                quantisation_note=quantisation_note(cached["dtype"]))
     return model
