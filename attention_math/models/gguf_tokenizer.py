@@ -19,6 +19,15 @@ from ..example import ExampleError
 
 CONTROL, USER_DEFINED = 3, 4
 SENTENCEPIECE_BY_POSITION = ("gemma", "gemma2", "gemma3")  # merges ordered by place in the file
+# How a byte-level vocabulary splits text before its merges (tokenizer.ggml.pre), as transformers reads
+# it; any other name keeps GPT-2's own split (SmolLM2's "smollm" among them).
+_LLAMA3_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
+                 r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+_QWEN2_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
+                r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+PRE_TOKENIZER_SPLITS = {**{name: _LLAMA3_SPLIT for name in ("llama3", "llama-v3", "llama-bpe", "falcon3", "dbrx",
+                                                             "smaug-bpe", "pixtral", "lfm2")},
+                        **{name: _QWEN2_SPLIT for name in ("qwen2", "deepseek-r1-qwen", "megrez")}}
 
 
 def field(reader, name: str, default=None):
@@ -41,12 +50,15 @@ def generate_merges(tokens: list[str], scores: dict[str, float]) -> list[tuple[s
 
 
 def _byte_level(reader):
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
 
     tokens = list(field(reader, "tokenizer.ggml.tokens"))
     merges = [tuple(m.split(" ", 1)) for m in field(reader, "tokenizer.ggml.merges") or []]
     tokenizer = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(tokens)}, merges=merges, fuse_unk=False))
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    split = PRE_TOKENIZER_SPLITS.get(field(reader, "tokenizer.ggml.pre"))
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True) if split is None \
+        else pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(split), behavior="isolated"),
+                                      pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
     tokenizer.decoder = decoders.ByteLevel()
     return tokenizer, tokens
 
