@@ -92,11 +92,11 @@ def _focus_note(context: RenderContext, trace: AttentionTrace) -> tuple[str | No
     percent = int(trace.heads[context.head].percentages[context.query, context.key])
     where = f"layer {context.layer + 1}, head {context.head + 1}" if is_real_model(context.model) else \
         f"head {context.head + 1}"
-    query, key = (_shown_token(trace.tokens[i]) for i in (context.query, context.key))
+    query, key = (shown_token(trace.tokens[i]) for i in (context.query, context.key))
     return f"{where}: “{query}” gives {percent} % to “{key}”", source
 
 
-def _shown_token(token: str) -> str:
+def shown_token(token: str) -> str:
     """A token as its chip reads, for a caption: no word marker, no leading space."""
     return token.replace("Ġ", " ").replace("▁", " ").removeprefix("##").strip() or token
 

@@ -155,6 +155,7 @@ def test_a_real_models_figure_shows_true_numbers(name, gemma):
     texts = " ".join(name for name, _ in record.text_boxes)
     assert subject.model in texts and f"layer {subject.layer + 1} of" in texts and f"head {subject.head + 1} of" in texts
     assert ("RoPE" in texts) == subject.rotary
+    assert ("Input embeddings" in texts) == (subject.layer == 0)
     assert figure.flow.subject is subject and (subject.query is not None) == ("query" in choices)
 
 

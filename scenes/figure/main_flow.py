@@ -11,6 +11,7 @@ from attention_math.display import readable_decimals
 
 from ..components import NumberMatrix, TokenChip
 from ..components.panel import Panel
+from ..context import shown_token
 from ..theme import current_theme
 from .blocks import CELL_HEIGHT, cell_scale, elbow, heading_text, in_line, matrix, number, swatch, tex, tex_lines, text
 from .real_notes import dims_line, projection_note, row_mark, width_note
@@ -113,7 +114,9 @@ class MainFlow(VGroup):
         note = text("one vector per token", "flow_note", current_theme().muted)
         if self.subject.real:  # its true width: 640 numbers per token
             note = width_note(self.trace)
-        return FlowPanel(VGroup(self.chips, name, self.x), VGroup(), note, "Input embeddings",
+        # Past a real model's first layer, X is what the layers before made of the embeddings.
+        heading = f"Layer {self.subject.layer + 1} input" if self.subject.layer else "Input embeddings"
+        return FlowPanel(VGroup(self.chips, name, self.x), VGroup(), note, heading,
                          current_theme().panels.input, self.x)
 
     def projection_panel(self) -> FlowPanel:
@@ -170,7 +173,10 @@ class MainFlow(VGroup):
                        number(row.percent_total, 0, f"{self.subject.head_source}.softmax_rows[0].percent_total",
                               "flow_note", muted,
                               suffix="%"))
-        return VGroup(text("darker = higher", "flow_note", muted), sums).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+        lines = VGroup(text("darker = higher", "flow_note", muted), sums)
+        if self.subject.query is not None:  # what the frame on a row means
+            lines.add(text(f"framed: “{shown_token(self.trace.tokens[self.subject.query])}”", "flow_note", muted))
+        return lines.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
 
     def align_rows(self) -> None:
         """Row 0 of every grid at one height, headings on one line, boxes one height."""

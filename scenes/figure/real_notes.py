@@ -56,3 +56,4 @@ def row_mark(grid: NumberMatrix, row: int) -> Mobject:
 
 def _lines(lines: list[Mobject]) -> VGroup:
     return VGroup(*lines).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+
