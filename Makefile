@@ -17,7 +17,7 @@ RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--senten
 	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model "$(MODEL)") \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS) \
 	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
-# The figure takes only these (MODEL=minilm etc. are refused, not silently ignored).
+# The figure takes only these (QUALITY=high, SCENES=... are refused, not silently ignored).
 FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 	$(if $(MODEL),--model "$(MODEL)") $(if $(QUALITY:medium=),--quality $(QUALITY)) $(if $(SCENES),--scenes "$(SCENES)") \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) \
@@ -71,6 +71,7 @@ bench-long: setup
 # Issue 19: load and trace times of the packaged models and of a random 1B model (Llama 3.2 1B's shape).
 bench-models: setup-test
 	@$(PYTHON) -m benchmarks.bench_models
+	@$(PYTHON) -m benchmarks.bench_gemma3
 
 clean:
 	rm -rf media/*/ .manim-cache

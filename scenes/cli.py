@@ -23,25 +23,24 @@ def _parser() -> argparse.ArgumentParser:
                             ("figure", "self_attention.png (800×500), a transparent twin and a 2× print version"),
                             ("list", "the segments in playing order")]:
         sub = commands.add_parser(name, help=help_text)
-        if name != "figure":  # the figure draws the toy model, one size: it takes no render flags
-            add_model_argument(sub)
+        add_model_argument(sub)
         if name == "list":
             continue
         sub.add_argument("--sentence", help="your own sentence (gets the default settings)")
         default = DEFAULT_FIGURE_EXAMPLE if name == "figure" else DEFAULT_EXAMPLE
         sub.add_argument("--example", help=f"an example TOML file (default {default.relative_to(Path.cwd()) if default.is_relative_to(Path.cwd()) else default})")
-        if name != "figure":
+        if name != "figure":  # the figure is one size, one picture
             sub.add_argument("--quality", choices=list(QUALITIES), default="medium",
                              help="low 432p15 · medium 720p30 (default) · high 1080p60 · 4k 2160p60")
             sub.add_argument("--scenes", help="a subset: numbers or names, e.g. '1,3' or 'softmax'")
             sub.add_argument("--jobs", type=int, default=2, help="parallel render processes (default 2)")
-            sub.add_argument("--layer", type=int, help="with a real model: the layer, 1-based (minilm has 6, smollm2 "
-                                                       "30); default 1, or the strongest for --key")
-            sub.add_argument("--head", type=int, help="the head, 1-based (minilm has 12, smollm2 9); default 1, or the "
-                                                      "strongest for --key")
-            sub.add_argument("--query", help="the token to follow: a word of the sentence or a 1-based position")
-            sub.add_argument("--key", help="with --query: a key token; picks the head (and layer) where the query "
-                                           "gives it the most weight, unless --layer/--head say")
+        sub.add_argument("--layer", type=int, help="with a real model: the layer, 1-based (minilm has 6, smollm2 "
+                                                   "30); default 1, or the strongest for --key")
+        sub.add_argument("--head", type=int, help="the head, 1-based (minilm has 12, smollm2 9); default 1, or the "
+                                                  "strongest for --key")
+        sub.add_argument("--query", help="the token to follow: a word of the sentence or a 1-based position")
+        sub.add_argument("--key", help="with --query: a key token; picks the head (and layer) where the query "
+                                       "gives it the most weight, unless --layer/--head say")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
         if name == "render":  # classroom
             sub.add_argument("--narrate", action="store_true", help="speak every caption (offline voice) into the videos")
@@ -73,7 +72,7 @@ def _narration_dir(args, example: Example) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, unknown = parser.parse_known_args(argv)
-    if unknown:  # one line, not a usage dump: e.g. `figure --model minilm` (the figure is the toy model)
+    if unknown:  # one line, not a usage dump: e.g. `figure --quality high` (the figure is one size)
         parser.exit(2, f"error: `{args.command}` takes no {' '.join(unknown)} (see python -m scenes {args.command} "
                        "--help)\n")
     if args.command == "course":
@@ -97,9 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         example = _example(args)
         if args.command == "figure":
+            from .figure.subject import subject_for
             from .pipeline.figure_export import render_figure
 
-            for path in render_figure(example, args.media_dir.resolve() / example.name):
+            subject, folder = subject_for(example, args.model, args.layer, args.head, args.query, args.key)
+            for path in render_figure(example, args.media_dir.resolve() / folder, subject):
                 print(path)
             return 0
         scene_classes = select(args.scenes, args.model)

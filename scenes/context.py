@@ -79,6 +79,8 @@ def model_facts(context: RenderContext):
         return None
     positions = "no position vector is added: RoPE turns each head's queries and keys by position" \
         if spec.positions == "rotary" else None
+    if positions and spec.qk_norm:  # Gemma 3, Qwen3: the q and k the scores use are normalised first
+        positions = positions.replace("turns each head's", "turns each head's RMS-normalised")
     return ModelFacts(spec.name, spec.tokens_described, context.layer, trained_causal=spec.causal,
                       quantisation=spec.quantisation_note, positions=positions)
 
@@ -91,11 +93,11 @@ def _focus_note(context: RenderContext, trace: AttentionTrace) -> tuple[str | No
     percent = int(trace.heads[context.head].percentages[context.query, context.key])
     where = f"layer {context.layer + 1}, head {context.head + 1}" if is_real_model(context.model) else \
         f"head {context.head + 1}"
-    query, key = (_shown_token(trace.tokens[i]) for i in (context.query, context.key))
+    query, key = (shown_token(trace.tokens[i]) for i in (context.query, context.key))
     return f"{where}: “{query}” gives {percent} % to “{key}”", source
 
 
-def _shown_token(token: str) -> str:
+def shown_token(token: str) -> str:
     """A token as its chip reads, for a caption: no word marker, no leading space."""
     return token.replace("Ġ", " ").replace("▁", " ").removeprefix("##").strip() or token
 

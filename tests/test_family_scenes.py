@@ -16,9 +16,9 @@ pytest.importorskip("torch")
 SENTENCE = "the animal didn't cross the street because it was too tired"
 # (family, segments to build): the core segments whose layout depends on sizes, and each capability's own.
 CASES = [
-    ("qwen3", ("projections", "multi-head", "rotary-positions", "grouped-query")),  # 4 heads × 16 ≠ 40
+    ("qwen3", ("projections", "multi-head", "rotary-positions", "grouped-query", "qk-norm")),  # 4 heads × 16 ≠ 40
     ("qwen2", ("grouped-query", "attention-sink", "decoder-heads-grid", "next-token", "kv-cache")),  # 1 K/V head
-    ("mistral", ("dot-products",)),  # a window of 4 over 11 tokens
+    ("mistral", ("dot-products", "sliding-window")),  # a window of 4 over 11 tokens, every layer local
     ("gpt2", ("attention-sink", "decoder-heads-grid")),
     ("bert", ("softmax", "layer-evolution", "heads-grid", "rollout")),
 ]
@@ -48,8 +48,10 @@ def test_segments_hold_for_odd_sizes(folders, family, segments):
         captions = " ".join(record.caption for record in scene.sections)
         if family == "qwen3" and name in ("projections", "multi-head"):  # Q, K, V and concat are heads × d_k wide
             assert "[11 × 64]" in texts and (name != "projections" or "[40 × 64]" in texts), name
-        if family == "mistral":
+        if family == "mistral" and name == "dot-products":
             assert "window of 4" in texts and "sliding window of 4 tokens" in captions
+        if name == "sliding-window":  # every layer local: compared with no window, one RoPE base (no table)
+            assert "without a window" in texts and "global" not in texts and len(scene.sections) == 2
         if name == "grouped-query" and family == "qwen2":
             assert "All 4 query heads read the same keys and values." in captions
 

@@ -1,5 +1,6 @@
 """The seed-000 figure: exact pixel sizes, a truly transparent variant, and on it only true
-numbers, nothing outside the frame and no text over other text."""
+numbers, nothing outside the frame and no text over other text; the same for a real model's
+layer and head (`figure --model`), whose matrices are elided with their true shapes written."""
 from types import SimpleNamespace
 
 import numpy as np
@@ -12,9 +13,11 @@ from scenes.base import ExplainerScene, SectionRecord
 from scenes.context import DEFAULT_EXAMPLE
 from scenes.figure import build_figure
 from scenes.figure.main_flow import SQUARE_NUMBERS_UP_TO
+from scenes.figure.subject import subject_for
 from scenes.pipeline.figure_export import figure_config, render_figure, write_pngs
 
-from tests.screen_checks import TEST_MEDIA, outside_frame, overlapping_texts, wrong_numbers
+from tests.gguf_gemma_files import write_gemma3
+from tests.screen_checks import TEST_MEDIA, outside_frame, overlapping_texts, trace_namespace, wrong_numbers
 
 EXAMPLES = {
     "4 tokens": Example("The cat sat down"),
@@ -86,7 +89,7 @@ def test_more_than_twelve_tokens_is_a_clear_error(tmp_path):
         render_figure(Example(" ".join(["word"] * 13)), tmp_path)
 
 
-@pytest.mark.parametrize("flag", [["--model", "minilm"], ["--quality", "high"], ["--head", "2"]])
+@pytest.mark.parametrize("flag", [["--quality", "high"], ["--scenes", "1"], ["--jobs", "2"]])
 def test_figure_command_refuses_flags_it_would_ignore(flag, tmp_path, capsys):
     from scenes.cli import main
 
@@ -95,4 +98,86 @@ def test_figure_command_refuses_flags_it_would_ignore(flag, tmp_path, capsys):
     err = capsys.readouterr().err
     assert exit_info.value.code == 2
     assert err.count("\n") == 1 and err.startswith("error: ") and flag[0] in err, err
+    assert list(tmp_path.iterdir()) == [], "nothing written"
+
+
+# A real model's figure: (sentence, model, the CLI's choices). Gemma 3 is a tiny random GGUF of
+# its architecture (multi-query: 4 query heads, 1 K/V head; q/k norm; RoPE), written by the test.
+MODELS = {
+    "minilm, 7 tokens, layer 3 head 4 (biases)": ("The animal crossed the street", "minilm", {"layer": 3, "head": 4}),
+    "smollm2, 12 tokens, --query it --key animal (grouped)":
+        ("The animal didn't cross the street because it was too", "smollm2", {"query": "it", "key": "animal"}),
+    "smollm2, 2 tokens": ("Hello world", "smollm2", {"layer": 30, "head": 9}),
+    "gemma3 (tiny), 8 tokens, head 2 (multi-query)": ("the cat and the hat", "gemma", {"layer": 6, "head": 2}),
+}
+
+
+@pytest.fixture(scope="module")
+def gemma(tmp_path_factory) -> str:
+    return str(write_gemma3(tmp_path_factory.mktemp("gemma3") / "tiny.gguf", "Q8_0", seed=5))
+
+
+def built_for(sentence: str, model: str, choices: dict):
+    subject, folder = subject_for(Example(sentence, layout="figure"), model, **choices)
+    record = SectionRecord("figure", "")
+    with tempconfig(figure_config(media_dir=TEST_MEDIA)):
+        figure = build_figure(subject)
+        ExplainerScene._record_screen(SimpleNamespace(mobjects=[figure]), record)
+    return figure, SimpleNamespace(sections=[record], trace=subject.trace), subject, folder
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_real_models_figure_shows_true_numbers(name, gemma):
+    sentence, model, choices = MODELS[name]
+    model = gemma if model == "gemma" else model
+    figure, screen, subject, folder = built_for(sentence, model, choices)
+    trace, record = subject.trace, screen.sections[0]
+    assert wrong_numbers(screen, trace_namespace(trace) | dict(subject.roots)) == []
+    assert outside_frame(screen) == []
+    assert overlapping_texts(screen) == []
+    sources = {source: text for source, text, *_ in record.numbers}
+    head = f"heads[{subject.head}]"
+    # The followed head, its columns elided: the first, ⋯, the last (its true index); X likewise.
+    assert f"{head}.q[0, 0]" in sources and f"{head}.q[0, {trace.d_k - 1}]" in sources
+    assert f"{head}.q[0, 1]" not in sources
+    assert f"x[0, {trace.d_model - 1}]" in sources and f"{head}.output[0, {trace.d_k - 1}]" in sources
+    assert not any(s.startswith("heads[") and not s.startswith(head) for s in sources), "one head in numbers"
+    # True shapes: W_Q [d_model × heads·d_k]; a grouped model's own W_K, W_V at their true width.
+    assert sources["w_q.shape[1]"] == str(trace.d_attention)
+    k_width = next(s for s in sources if s.endswith("w_k.shape[1]"))
+    if subject.n_kv_heads < trace.n_heads:
+        assert "grouped_query" in k_width and int(sources[k_width]) == subject.n_kv_heads * trace.d_k < trace.d_attention
+    else:
+        assert k_width == "w_k.shape[1]"
+    # Readable decimals: a real model's small values keep three significant digits.
+    x_shown = [text for source, text in sources.items() if source.startswith("x[")]
+    assert not any(text.strip("−") in ("0.00", "0.0") for text in x_shown), x_shown
+    texts = " ".join(name for name, _ in record.text_boxes)
+    assert subject.model in texts and f"layer {subject.layer + 1} of" in texts and f"head {subject.head + 1} of" in texts
+    assert ("RoPE" in texts) == subject.rotary
+    assert ("Input embeddings" in texts) == (subject.layer == 0)
+    assert figure.flow.subject is subject and (subject.query is not None) == ("query" in choices)
+
+
+def test_the_figure_command_takes_a_model(tmp_path, capsys):
+    from scenes.cli import main
+
+    assert main(["figure", "--model", "minilm", "--sentence", "the cat sat", "--layer", "2", "--head", "3",
+                 "--media-dir", str(tmp_path)]) == 0
+    (folder,) = tmp_path.iterdir()
+    assert folder.name.startswith("the-cat-sat-") and folder.name.endswith("-l2-h3") and "minilm" in folder.name
+    assert sorted(p.name for p in folder.iterdir()) == ["self_attention-transparent.png", "self_attention.png",
+                                                        "self_attention@2x.png"]
+    assert Image.open(folder / "self_attention.png").size == (800, 500)
+
+
+@pytest.mark.parametrize("flags, says", [(["--model", "minilm", "--head", "13"], "HEAD must be 1–12"),
+                                         (["--head", "3"], "HEAD must be 1–2 for the toy model"),
+                                         (["--model", "smollm2", "--layer", "31"], "LAYER must be 1–30")])
+def test_a_choice_the_model_lacks_is_one_line(flags, says, tmp_path, capsys):
+    from scenes.cli import main
+
+    assert main(["figure", *flags, "--media-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err, err
     assert list(tmp_path.iterdir()) == [], "nothing written"

@@ -9,20 +9,37 @@ gguf = pytest.importorskip("gguf")
 from attention_math.example import ExampleError
 from attention_math.models.registry import resolve
 
-TOKENS = ["<s>", "</s>"] + [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["Ġ", "Ġa", "th", "the", "Ġthe"]
-MERGES = ["Ġ a", "t h", "th e", "Ġ the"]
+TOKENS = ["<s>", "</s>"] + [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["Ġ", "Ġa", "th", "the", "Ġthe"] + \
+    ["1", "2", "3", "4", "5", "12", "123", "45", "Ġ1", "Ġ12", "'", "Ċ", "ĊĊ"]  # digits: splits differ by `pre`
+MERGES = ["Ġ a", "t h", "th e", "Ġ the", "Ġ 1", "Ġ1 2", "1 2", "12 3", "4 5", "Ċ Ċ"]
+SP_PIECES = ["▁", "a", "c", "e", "h", "t", "▁t", "th", "▁th", "▁the", "he", "at", "▁c", "▁cat", "ca", "▁a"]
+SP_TOKENS = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)] + SP_PIECES
+SP_TYPES = [2, 3, 3] + [6] * 256 + [1] * len(SP_PIECES)
 
 
-def _write_llama(path, quant=gguf.GGMLQuantizationType.F32, seed=0, arch="llama"):
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the dequantized cache of each test's files
+
+
+def _write_llama(path, quant=gguf.GGMLQuantizationType.F32, seed=0, arch="llama", sentencepiece=False, pre=None):
     rng = np.random.default_rng(seed)
-    d, heads, kv, ffn, layers, vocab = 64, 4, 2, 96, 2, len(TOKENS)
+    tokens = SP_TOKENS if sentencepiece else TOKENS
+    d, heads, kv, ffn, layers, vocab = 64, 4, 2, 96, 2, len(tokens)
     w = gguf.GGUFWriter(str(path), arch)
     w.add_block_count(layers); w.add_embedding_length(d); w.add_feed_forward_length(ffn)
     w.add_head_count(heads); w.add_head_count_kv(kv); w.add_layer_norm_rms_eps(1e-5); w.add_rope_freq_base(10000.0)
     w.add_context_length(128); w.add_name("tiny-llama")
-    w.add_tokenizer_model("gpt2"); w.add_token_list(TOKENS); w.add_token_merges(MERGES)
-    w.add_token_types([3, 3] + [1] * (vocab - 2)); w.add_bos_token_id(0); w.add_eos_token_id(1)
-    w.add_add_bos_token(True)
+    if sentencepiece:  # Llama 2 / TinyLlama style: scores decide the merges, "▁" prepended, no add_bos flag
+        w.add_tokenizer_model("llama"); w.add_token_list(tokens); w.add_token_types(SP_TYPES)
+        w.add_token_scores([0.0] * 3 + [0.0] * 256 + [-float(i) for i in range(len(SP_PIECES))])
+        w.add_unk_token_id(0); w.add_bos_token_id(1); w.add_eos_token_id(2)
+    else:
+        w.add_tokenizer_model("gpt2"); w.add_token_list(tokens); w.add_token_merges(MERGES)
+        w.add_token_types([3, 3] + [1] * (vocab - 2)); w.add_bos_token_id(0); w.add_eos_token_id(1)
+        w.add_add_bos_token(True)
+        if pre:
+            w.add_tokenizer_pre(pre)
 
     def put(name, shape, norm=False):
         array = (1 + 0.1 * rng.standard_normal(shape) if norm else 0.2 * rng.standard_normal(shape)).astype(np.float32)
@@ -112,3 +129,23 @@ def test_other_architecture_is_named(tmp_path):
     w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
     with pytest.raises(ExampleError, match="'mamba' model"):
         resolve(str(tmp_path / "m.gguf"))
+
+
+def test_llama_sentencepiece_tokenizer_matches_transformers(tmp_path):
+    transformers = pytest.importorskip("transformers")
+    path = _write_llama(tmp_path / "sp.gguf", sentencepiece=True)
+    model = resolve(str(path))
+    oracle = transformers.AutoTokenizer.from_pretrained(str(tmp_path), gguf_file=path.name)
+    for sentence in ("the cat at the hat", "a  cat", "Ünï 猫 the"):
+        assert list(model.tokenize(sentence)[1]) == oracle(sentence)["input_ids"], sentence
+    assert model.tokenize("the cat")[0][:2] == ("<s>", "the")  # BOS by default, the prepended space dropped
+
+
+@pytest.mark.parametrize("pre", ["llama-bpe", "qwen2", "smollm"])
+def test_byte_level_split_follows_the_file(tmp_path, pre):
+    """Llama 3 splits digits in threes, Qwen2 one by one, GPT-2's own split keeps them whole."""
+    transformers = pytest.importorskip("transformers")
+    path = _write_llama(tmp_path / "b.gguf", pre=pre)
+    oracle = transformers.AutoTokenizer.from_pretrained(str(tmp_path), gguf_file=path.name)
+    for sentence in ("the 12345 a", "a  the\n\nthe's"):
+        assert list(resolve(str(path)).tokenize(sentence)[1]) == oracle(sentence)["input_ids"], sentence

@@ -87,7 +87,7 @@ def rotary_distance(trace, layer: int, head: int, query_token: int, key_token: i
     so that neither arrow is a dot)."""
     if key_token > query_token:
         raise ExampleError(f"the key token {key_token} comes after the query token {query_token}")
-    rotary, grouping = trace.rotary, trace.layers[layer].grouped_query
+    rotary, grouping = trace.layers[layer].rope.angles, trace.layers[layer].grouped_query  # its own base (Gemma)
     kv_head = grouping.kv_head_of_query[head]
     query = np.array(trace.layers[layer].rope.q[head, query_token])
     key = np.array(trace.layers[layer].rope.k[kv_head, key_token])
@@ -194,7 +194,7 @@ def kv_cache_saving(trace) -> KVCacheSaving:
     without = grouping.kv_cache_floats_per_token_without_sharing
     n_layers = len(trace.layers)
     return KVCacheSaving(
-        n_layers=n_layers, n_heads=grouping.n_heads, n_kv_heads=grouping.n_kv_heads, d_k=trace.rotary.d_k,
+        n_layers=n_layers, n_heads=grouping.n_heads, n_kv_heads=grouping.n_kv_heads, d_k=trace.layers[0].rope.angles.d_k,
         heads_per_kv_head=grouping.n_heads // grouping.n_kv_heads, floats_per_token_per_layer=with_sharing,
         floats_per_token_per_layer_without_sharing=without, floats_per_token=with_sharing * n_layers,
         floats_per_token_without_sharing=without * n_layers, times_smaller=without / with_sharing,

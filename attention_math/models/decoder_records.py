@@ -33,6 +33,11 @@ class RopeTrace:
     q_rotated: np.ndarray  # (H, n, d_k) = heads[h].q
     k: np.ndarray  # (G, n, d_k) before, one per key/value head
     k_rotated: np.ndarray  # (G, n, d_k); query head h uses k_rotated[h // (H / G)]
+    # Per-head q/k RMSNorm before RoPE (Qwen3, Gemma 3): q and k above are then the normalised vectors,
+    # attention.q / attention.k the ones before; each dimension's learned gain (Gemma's 1 + w), and eps.
+    q_gain: np.ndarray | None = None  # (d_k,)
+    k_gain: np.ndarray | None = None  # (d_k,)
+    norm_eps: float | None = None
 
 
 @dataclass(frozen=True)
@@ -60,9 +65,10 @@ class SwiGLUTrace:
     w_down: np.ndarray  # (f, d)
     gate: np.ndarray  # (n, f) input @ w_gate
     up: np.ndarray  # (n, f) input @ w_up
-    activated_gate: np.ndarray  # (n, f) SiLU(gate) = gate · sigmoid(gate)
+    activated_gate: np.ndarray  # (n, f) SiLU(gate) = gate · sigmoid(gate), or GELU(gate) (see activation)
     product: np.ndarray  # (n, f) activated_gate * up
     output: np.ndarray  # (n, d) product @ w_down
+    activation: str = "silu"  # of the gate: "silu" (SwiGLU: Llama, Qwen) or "gelu_tanh" (Gemma 3)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,10 @@ class DecoderLayerTrace:
     attention_residual: np.ndarray  # (n, d) input + attention.output
     mlp_norm: RMSNormTrace  # of attention_residual
     mlp: SwiGLUTrace
-    hidden: np.ndarray  # (n, d) attention_residual + mlp.output: the next layer's input
+    hidden: np.ndarray  # (n, d) attention_residual + mlp.output (Gemma: + post_mlp_norm.output): next layer's input
+    # Gemma 3 normalises each sub-layer's output too, before it is added to the residual stream:
+    post_attention_norm: RMSNormTrace | None = None  # of attention.output; attention_residual = input + its output
+    post_mlp_norm: RMSNormTrace | None = None  # of mlp.output; hidden = attention_residual + its output
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,7 @@ class DecoderTrace(LayerStack):
     next_tokens: tuple[NextToken, ...]  # the 5 most probable, best first
     quantisation: str  # to be shown once: the numbers are those of the 4-bit file
     causal: bool = True
+    embedding_scale: float = 1.0  # embeddings = embedding rows × this (Gemma: √d_model in the weights' dtype)
 
     @cached_property
     def next_token_shares(self) -> NextTokenShares:

@@ -15,6 +15,7 @@ import hashlib
 import importlib
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -242,7 +243,14 @@ def _smollm2() -> LoadedModel:
     return smollm2_model()
 
 
-BUILT_INS = {"toy": _toy, "minilm": _minilm, "smollm2": _smollm2}
+@lru_cache(maxsize=1)
+def _gemma3() -> LoadedModel:
+    from .gemma3_270m import gemma3_model
+
+    return gemma3_model()
+
+
+BUILT_INS = {"toy": _toy, "minilm": _minilm, "smollm2": _smollm2, "gemma3": _gemma3}
 BUILT_IN_NAMES = tuple(BUILT_INS)
 
 
@@ -250,12 +258,15 @@ def clear_caches(traces_only: bool = False) -> None:
     """Forget loaded models and traces (benchmarks time cold loads and fresh traces)."""
     _traced.cache_clear()
     if not traces_only:
-        for cached in (_minilm, _smollm2, _cached_folder):
+        for cached in (_minilm, _smollm2, _gemma3, _cached_folder):
             cached.cache_clear()
+        gguf_file = sys.modules.get(f"{__package__}.gguf_file")  # loaded GGUF files, if any was read
+        if gguf_file is not None:
+            gguf_file._loaded.cache_clear()
 
 
 MODEL_HELP = ("the model: toy (seeded weights, every number redoable), minilm (all-MiniLM-L6-v2), smollm2 "
-              "(SmolLM2-135M-Instruct), a Hugging Face model folder (config.json, *.safetensors, tokenizer.json), "
+              "(SmolLM2-135M-Instruct), gemma3 (Gemma 3 270M), a Hugging Face model folder (config.json, *.safetensors, tokenizer.json), "
               "a hub id ORG/NAME already in the local Hugging Face cache, or a .gguf file or ollama:NAME[:TAG]")
 
 

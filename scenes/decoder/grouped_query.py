@@ -6,6 +6,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Line, Rectangle, RoundedRectangle, VGroup
 
 from attention_math.models.decoder_explained import kv_cache_saving
+from attention_math.models.decoder_features import kv_cache_reference
 
 from ..base import corner_title
 from ..components import NumberText, highlight_box, label
@@ -28,7 +29,8 @@ class GroupedQuery(DecoderScene):
         super().setup()
         self.grouping = self.model.layers[self.context.layer].grouped_query
         self.cache = kv_cache_saving(self.model)
-        self.traces = {"model": self.model, "cache": self.cache}
+        self.reference = kv_cache_reference(self.spec)  # the other packaged decoder's sharing, to compare
+        self.traces = {"model": self.model, "cache": self.cache, "reference": self.reference}
         self.grouping_source = f"model.layers[{self.context.layer}].grouped_query"
 
     def construct(self) -> None:
@@ -52,9 +54,12 @@ class GroupedQuery(DecoderScene):
         self.play(Create(table.shared))
         self.hold_for_caption(1.5)
 
+        compare = "" if self.reference is None else \
+            f" ({self.reference.name} shares less: {self.reference.heads_per_kv_head} query heads per K/V head.)"
         self.step("cache", "While the model writes, it keeps every earlier token's keys and values: the KV cache. "
-                           f"With {grouping.n_kv_heads} key/value heads that is {cache.heads_per_kv_head} times "
-                           "fewer numbers per token, in every layer: less memory, and longer texts fit.")
+                           f"With {grouping.n_kv_heads} key/value head{'' if single else 's'} that is "
+                           f"{cache.heads_per_kv_head} times fewer numbers per token, in every layer: less memory, "
+                           f"and longer texts fit.{compare}")
         bars = self.cache_bars()
         self.play(FadeOut(table), FadeIn(bars.without))
         self.play(FadeIn(bars.shared, shift=RIGHT * 0.2), FadeIn(bars.totals))
@@ -150,4 +155,16 @@ class GroupedQuery(DecoderScene):
             "→", NumberText(cache.floats_per_token, 0, "cache.floats_per_token", "small"), "numbers per token",
             size="small", color=theme.muted).next_to(bars.shared, DOWN, buff=0.3).align_to(bars.without, LEFT)
         bars.add(bars.without, bars.shared, bars.totals)
+        if self.reference is not None:  # shown with the totals
+            line = self.reference_line().next_to(bars.totals, DOWN, buff=0.2).align_to(bars.without, LEFT)
+            bars.totals = VGroup(bars.totals, line)
+            bars.add(bars.totals)
         return bars.move_to([self.stage.centre[0], self.stage.bottom + 0.2, 0], aligned_edge=DOWN)
+
+    def reference_line(self) -> VGroup:
+        """The other packaged decoder's grouping and saving, for comparison."""
+        reference = self.reference
+        number = lambda field, suffix="": NumberText(getattr(reference, field), 0, f"reference.{field}", "small",
+                                                     suffix=suffix)
+        return phrase(f"compare {reference.name}:", number("n_heads"), "query heads on", number("n_kv_heads"),
+                      "K/V heads,", number("times_smaller", "×"), "smaller", size="small", color=self.theme.muted)

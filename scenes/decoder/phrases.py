@@ -12,15 +12,15 @@ _NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]", "aioavO..:llll")
 OPERATORS = {"=", "≈", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
 
 
-def phrase(*pieces: str | NumberText, size: str = "label", color=None, buff: float = 0.12) -> VGroup:
+def phrase(*pieces: str | NumberText | VGroup, size: str = "label", color=None, buff: float = 0.12) -> VGroup:
     """Words (str) and NumberTexts side by side on one baseline, read left to right, `buff` apart
     (a word space; 0.04 sets a number inside a formula); words in `color` (ink by default)."""
     theme = current_theme()
     parts, depths = [], []
     for piece in pieces:
-        if isinstance(piece, NumberText):
+        if not isinstance(piece, str):  # a NumberText, or a piece already drawn (a phrase inside a table row)
             parts.append(piece)
-            depths.append(0.0)
+            depths.append(getattr(piece, "below_baseline", 0.0))
             continue
         word = label(piece, size, color or theme.ink)
         level = piece.translate(_NO_DESCENDERS)
@@ -34,6 +34,7 @@ def phrase(*pieces: str | NumberText, size: str = "label", color=None, buff: flo
             part.set_y(middle)
         else:
             part.align_to([0, baseline - depth, 0], DOWN)
+    line.below_baseline = baseline - line.get_bottom()[1]  # for a phrase around this one
     return line
 
 

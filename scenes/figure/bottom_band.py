@@ -9,6 +9,7 @@ from attention_math import AttentionTrace
 from ..theme import current_theme
 from .blocks import heading_text, in_line, swatch, tex, text
 from .multihead import BandPanel, MultiHeadStrip
+from .subject import FigureSubject
 
 BAND_GAP = 0.15  # between the strip and the side column
 SIDE_GAP = 0.12  # between the equations and the legend
@@ -45,11 +46,11 @@ def legend_box(trace: AttentionTrace) -> BandPanel:
     return BandPanel(rows, theme.panels.notes, heading_text("Legend"))
 
 
-def bottom_band(trace: AttentionTrace, width: float, height: float) -> VGroup:
+def bottom_band(subject: FigureSubject, width: float, height: float) -> VGroup:
     """Multi-head strip on the left, equations over the legend on the right, filling width × height
     (shrunk to fit when their content needs more)."""
-    side = VGroup(equations_box(), legend_box(trace)).arrange(DOWN, buff=SIDE_GAP, aligned_edge=LEFT)
-    strip = MultiHeadStrip(trace, width - side.width - 0.4, height - 0.85)
+    side = VGroup(equations_box(), legend_box(subject.trace)).arrange(DOWN, buff=SIDE_GAP, aligned_edge=LEFT)
+    strip = MultiHeadStrip(subject, width - side.width - 0.4, height - 0.85)
     band = VGroup(strip, side).arrange(RIGHT, buff=BAND_GAP, aligned_edge=UP)
     scale = min(1.0, width / band.width, height / band.height)
     band.scale(scale)

@@ -6,10 +6,12 @@ from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
 from attention_math import LAYOUT_MAX_TOKENS, AttentionTrace, ExampleError
 
+from ..components.matrix import NUMBER_POLICY
 from ..theme import current_theme
 from .blocks import in_line, number, text
 from .bottom_band import bottom_band
 from .main_flow import SQUARE_NUMBERS_UP_TO, MainFlow
+from .subject import FigureSubject
 
 FIGURE_NAME = "self_attention"
 MAX_TOKENS = LAYOUT_MAX_TOKENS["figure"]
@@ -25,24 +27,41 @@ class Figure(VGroup):
     connectors: VGroup
     band: VGroup
 
-    def __init__(self, trace: AttentionTrace) -> None:
-        theme = current_theme()
+    def __init__(self, subject: FigureSubject) -> None:
+        theme, trace = current_theme(), subject.trace
         frame_width, frame_height = theme.figure.frame
         width, left, top = frame_width - 2 * MARGIN, -frame_width / 2 + MARGIN, frame_height / 2 - MARGIN
         self.title = text("Self-Attention Mechanism", "title", theme.ink, bold=True)
         self.title.move_to([left, top, 0], aligned_edge=UP + LEFT)
-        self.subtitle = in_line(text("Top row: head 1 of", "note", theme.muted),
-                                number(trace.n_heads, 0, "n_heads", "note", theme.muted),
-                                text(("in numbers" if trace.n_tokens <= SQUARE_NUMBERS_UP_TO else "in numbers and colour")
-                                     + ". Rows are queries, columns are keys.", "note", theme.muted))
+        self.subtitle = model_subtitle(subject) if subject.real else toy_subtitle(subject)
         self.subtitle.next_to(self.title, RIGHT, buff=0.3).align_to(self.title, DOWN)
-        self.flow = MainFlow(trace)
+        if self.subtitle.get_top()[1] > top:  # a real model's two lines: inside the frame, level with the title
+            self.subtitle.align_to(self.title, UP)
+        self.flow = MainFlow(subject)
         self.flow.scale(min(width / self.flow.width, MAX_GROW))
         self.flow.next_to(self.title, DOWN, buff=0.18).set_x(0)
         self.connectors = self.flow.connectors()
         above, below = self.connectors.get_bottom()[1] - 0.14, -frame_height / 2 + MARGIN
-        self.band = bottom_band(trace, width, above - below).move_to([0, above, 0], aligned_edge=UP)
+        self.band = bottom_band(subject, width, above - below).move_to([0, above, 0], aligned_edge=UP)
         super().__init__(self.title, self.subtitle, self.flow, self.connectors, self.band)
+
+
+def toy_subtitle(subject: FigureSubject) -> VGroup:
+    muted, trace = current_theme().muted, subject.trace
+    return in_line(text(f"Top row: head {subject.head + 1} of", "note", muted), number(trace.n_heads, 0, "n_heads", "note", muted),
+                   text(("in numbers" if trace.n_tokens <= SQUARE_NUMBERS_UP_TO else "in numbers and colour")
+                        + ". Rows are queries, columns are keys.", "note", muted))
+
+
+def model_subtitle(subject: FigureSubject) -> VGroup:
+    """Two lines: the model, layer and head the top row follows; what its numbers are."""
+    muted, trace = current_theme().muted, subject.trace
+    first = in_line(text(f"{subject.model}, layer {subject.layer + 1} of {subject.n_layers}. Top row: head "
+                         f"{subject.head + 1} of", "note", muted), number(trace.n_heads, 0, "n_heads", "note", muted),
+                    text("(⋯: columns left out).", "note", muted))
+    said = (subject.quantisation[0].upper() + subject.quantisation[1:] + ". ") if subject.quantisation else ""
+    second = text(said + "Rows are queries, columns are keys.", "note", muted)
+    return VGroup(first, second).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
 
 
 def check_fits(n_tokens: int, what: str = "this example") -> None:
@@ -50,6 +69,13 @@ def check_fits(n_tokens: int, what: str = "this example") -> None:
         raise ExampleError(f"the figure shows at most {MAX_TOKENS} tokens; {what} has {n_tokens}")
 
 
-def build_figure(trace: AttentionTrace) -> Figure:
-    check_fits(trace.n_tokens)
-    return Figure(trace)
+def build_figure(subject: AttentionTrace | FigureSubject) -> Figure:
+    """The figure of a subject (a trace alone: the toy model's head 1)."""
+    if isinstance(subject, AttentionTrace):
+        subject = FigureSubject(subject)
+    check_fits(subject.trace.n_tokens)
+    NUMBER_POLICY["readable"] = subject.real  # a real model's matrices: 0.0512, not 0.05, as in the segments
+    try:
+        return Figure(subject)
+    finally:
+        NUMBER_POLICY["readable"] = False

@@ -2,6 +2,7 @@
 version, each drawn at its own size from the vector shapes (never resampled).
 
     paths = render_figure(example, Path("media/the-cat-sat-down"))
+    paths = render_figure(example, out_dir, subject)      # a real model's layer and head (figure/subject.py)
 """
 from __future__ import annotations
 
@@ -13,17 +14,19 @@ from manim import Mobject, Scene, tempconfig
 from attention_math import Example, trace_example
 
 from ..figure import FIGURE_NAME, build_figure, check_fits
+from ..figure.subject import FigureSubject
 from ..theme import current_theme
 from .files import writing
 
 
-def render_figure(example: Example, out_dir: str | Path) -> list[Path]:
-    """Build the example's figure and write its three PNGs into out_dir."""
-    check_fits(len(example.tokens), f"“{example.sentence}”")
-    trace = trace_example(example)
+def render_figure(example: Example, out_dir: str | Path, subject: FigureSubject | None = None) -> list[Path]:
+    """Build the figure (the example's toy trace, or `subject`) and write its three PNGs into out_dir."""
+    if subject is None:
+        check_fits(len(example.tokens), f"“{example.sentence}”")
+        subject = FigureSubject(trace_example(example))
     with tempfile.TemporaryDirectory(prefix="figure-") as media:
         with tempconfig(figure_config(media_dir=media)):
-            figure = build_figure(trace)
+            figure = build_figure(subject)
         return write_pngs(figure, out_dir, media)
 
 

@@ -136,8 +136,8 @@ class _LayerWeights:
                            if f"{prefix}mlp.{part}_proj.bias" in weights}  # Llama's mlp_bias=True
         self.shape = shape
         if shape.qk_norm:
-            self.norm_q = _head_rms(_f64(weights[attention + "q_norm.weight"]), shape.eps)
-            self.norm_k = _head_rms(_f64(weights[attention + "k_norm.weight"]), shape.eps)
+            self.q_gain, self.k_gain = _f64(weights[attention + "q_norm.weight"]), _f64(weights[attention + "k_norm.weight"])
+            self.norm_q, self.norm_k = _head_rms(self.q_gain, shape.eps), _head_rms(self.k_gain, shape.eps)
 
 
 def layer_weights(weights: WeightSource, index: int, shape: Shape) -> _LayerWeights:
@@ -191,7 +191,8 @@ def _layer(weights: WeightSource, index: int, shape: Shape, tokens, x, rotary) -
         head_norms=norms, d_k=shape.d_k, mask=window_mask(len(tokens), shape.windows[index]))
     rope, grouped = rope_and_groups(attention, rotary, layer, shape)
     if norms:  # what RoPE turns is the normalised q and k
-        rope = replace(rope, q=_frozen(norms[0](rope.q)), k=_frozen(norms[1](rope.k)))
+        rope = replace(rope, q=_frozen(norms[0](rope.q)), k=_frozen(norms[1](rope.k)), q_gain=_frozen(layer.q_gain),
+                       k_gain=_frozen(layer.k_gain), norm_eps=shape.eps)
     attention_residual = x + attention.output
     mlp_norm = rms_norm(attention_residual, layer.mlp_norm, shape.eps)
     mlp = swiglu(mlp_norm.output, layer)
