@@ -25,8 +25,10 @@ PAGES = {
                 "--layer 14 --head 9 --quality low"]),
     "figure": ("the one-picture overview of self-attention",
                "Writes self_attention.png (800×500, white), self_attention-transparent.png and self_attention@2x.png "
-               "(1600×1000) for the toy model on 2–12 tokens, into OUT/<name>/.",
-               ["attention-explainer figure", "attention-explainer figure --sentence \"The cat sat down\" --out figures"]),
+               "(1600×1000) on 2–12 tokens, into OUT/<name>/: the toy model in every number, or one head of a real "
+               "model (--model, --layer, --head, --query), its matrices elided with their true shapes.",
+               ["attention-explainer figure", "attention-explainer figure --sentence \"The cat sat down\" --out figures",
+                "attention-explainer figure --model gemma3 --sentence \"The cat sat on the mat\" --layer 6 --head 2"]),
     "explore": ("one interactive, offline HTML page of a sentence's attention",
                 "Writes OUT/<name>/explorer.html: heatmap, depth, step-through, flow network and every head, "
                 "with D3 and the numbers inside the file (opens from disk, no network).",

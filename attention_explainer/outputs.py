@@ -112,20 +112,20 @@ def run_render(lesson, command: str, quality: str, scenes, out: Path, jobs: int,
 
 
 def run_figure(lesson, out: Path) -> Outputs:
+    """The figure of `python -m scenes figure`: the toy model in every number, or a real model's head."""
     from scenes.cli import DEFAULT_FIGURE_EXAMPLE
+    from scenes.figure.subject import subject_for
     from scenes.pipeline.figure_export import render_figure
 
     from .inputs import toy_example
 
-    if lesson.trained or lesson.choices.model is None:
-        raise SettingError(f"`figure` draws the toy model: it takes no model ({lesson.model_name})")
-    chosen = lesson.choices
+    chosen = replace(lesson.choices, model=model_text(lesson))
     if chosen.sentence is None and chosen.example is None:
         chosen = replace(chosen, example=str(DEFAULT_FIGURE_EXAMPLE))
     example = toy_example(chosen, "figure")
-    folder = out.resolve() / example.name
     try:
-        written = render_figure(example, folder)
+        subject, name = subject_for(example, chosen.model, chosen.layer, chosen.head, chosen.query, chosen.key)
+        written = render_figure(example, out.resolve() / name, subject)
     except ValueError as error:
         raise named(error) from None
-    return Outputs(folder, tuple(written), "figure")
+    return Outputs(out.resolve() / name, tuple(written), "figure")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ import attention_explainer as ax
 from attention_math.cli import main as trace_main
 from scenes.cli import main as scenes_main
 from tests.cli_run import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ANIMAL = "The animal didn't cross the street because it was too tired"
 
@@ -262,7 +265,25 @@ def test_figure_is_the_clis_figure(tmp_path):
     lesson = ax.explain("The cat sat down", progress=False)
     cli_example = _example(argparse.Namespace(command="figure", sentence="The cat sat down", example=None))
     assert toy_example(lesson.choices, "figure") == cli_example
-    # (drawing it takes 10–20 s here; tests/test_figure.py checks the pictures render_figure draws)
-    with pytest.raises(ax.SettingError, match="`figure` draws the toy model"):
-        ax.explain("The cat sat down", model="minilm", progress=False).figure(out=tmp_path / "no")
+    # (drawing the toy figure takes 10–20 s here; tests/test_figure.py checks the pictures render_figure draws)
+
+
+def test_figure_of_a_real_model_equals_the_clis(tmp_path):
+    """A real model's head as the figure: the same folder and the same PNG bytes as the command line."""
+    import subprocess
+    import sys
+
+    written = ax.explain("The cat sat down", model="minilm", layer=2, head=3, query="cat",
+                         progress=False).figure(out=tmp_path / "api")
+    assert written.folder.parent == (tmp_path / "api").resolve()
+    assert sorted(p.name for p in written.pngs) == ["self_attention-transparent.png", "self_attention.png",
+                                                     "self_attention@2x.png"]
+    cli = subprocess.run([sys.executable, "-m", "scenes", "figure", "--model", "minilm", "--sentence", "The cat sat down",
+                          "--layer", "2", "--head", "3", "--query", "cat", "--media-dir", str(tmp_path / "cli")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr
+    twin = tmp_path / "cli" / written.folder.name / "self_attention.png"
+    assert twin.read_bytes() == (written.folder / "self_attention.png").read_bytes()
+    with pytest.raises(ax.ExplainerError, match="HEAD must be 1–12"):
+        ax.explain("The cat sat down", model="minilm", head=13, progress=False).figure(out=tmp_path / "no")
     assert not (tmp_path / "no").exists()
