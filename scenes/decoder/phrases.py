@@ -8,7 +8,7 @@ from ..theme import current_theme
 
 # Letters that reach below the baseline, and look-alikes that don't (same top): a word's depth
 # below its baseline is its height minus its look-alike's. Numbers have no descenders.
-_NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]", "aioavO..:llll")
+_NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]/", "aioavO..:lllll")
 OPERATORS = {"=", "≈", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
 
 

@@ -66,8 +66,10 @@ class QKNormalisation(DecoderScene):
         and the vector's length before and after."""
         vector, theme = getattr(self.norm, role), self.theme
         source = f"norm.{role}"
-        entries = lambda field, tint: [NumberText(getattr(vector, field)[j], 2, f"{source}.{field}[{j}]", "small",
-                                                  color=tint) for j in range(SHOWN_DIMENSIONS)]
+        # The normalised row and the gain keep a third decimal, so "÷ RMS" and "× gain" redo to the shown after.
+        places = {"normalized": 3, "gain": 3}
+        entries = lambda field, tint: [NumberText(getattr(vector, field)[j], places.get(field, 2), f"{source}.{field}[{j}]",
+                                                  "small", color=tint) for j in range(SHOWN_DIMENSIONS)]
         rms = phrase("÷ RMS", NumberText(vector.rms, 3, f"{source}.rms", "small", weight="BOLD"), "=", size="small")
         rows = ((f"{role} before", "before", color, theme.ink), (rms, "normalized", theme.ink, theme.ink),
                 ("× gain", "gain", theme.muted, theme.muted), (f"= {role} after", "after", color, theme.ink))
