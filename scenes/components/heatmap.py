@@ -109,6 +109,8 @@ class WeightHeatmap(VGroup):
     title: FlatText | None
     legend: VGroup | None
     note: FlatText | None
+    n_tokens: int
+    ticks: list[int] | None  # the positions numbered on the axes (None: chips or numbers name every token)
 
     def __init__(
         self, weights, source: str, tokens: tuple[str, ...], *, mask=None,
@@ -120,6 +122,7 @@ class WeightHeatmap(VGroup):
     ) -> None:
         weights = np.asarray(weights, dtype=np.float64)
         self.matrix, self.grid, self.focus_chip, self.coloring, self.focus = None, None, None, coloring, focus
+        self.n_tokens, self.ticks = len(tokens), None
         if colour_only:
             side, chips = chips_side(tokens, side)
             self.grid = ColorGrid(weights, width=side, height=side, coloring=coloring, mask=mask,
@@ -164,7 +167,8 @@ class WeightHeatmap(VGroup):
             for j, chip in enumerate(self.col_labels):
                 chip.next_to(self.column_rect(j), UP, buff=0.12)
         else:
-            for j in marked_positions(n, cell, focus):
+            self.ticks = marked_positions(n, cell, focus)
+            for j in self.ticks:
                 color, weight = (theme.highlight, "BOLD") if j == focus else (theme.muted, "NORMAL")
                 self.row_labels.add(label(str(j + 1), "small", color, weight=weight)
                                     .next_to(self.row_rect(j), LEFT, buff=0.16))

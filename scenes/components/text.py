@@ -23,6 +23,7 @@ class FlatText(VMobject):
     Outlines are parsed once per (text, font, size, weight) and reused.
     """
     text: str
+    outline_key: tuple
 
     def __init__(self, text: str, font: str, font_size: float, color, weight: str = "NORMAL") -> None:
         super().__init__(fill_color=color, fill_opacity=1.0, stroke_width=0)
@@ -34,6 +35,7 @@ class FlatText(VMobject):
             _OUTLINES[key] = outline - (glyphs.get_center() if parts else 0)
         self.set_points(_OUTLINES[key].copy())
         self.text = text
+        self.outline_key = key  # the layout checker measures the size it is drawn at against it
 
 
 def label(text: str, size: str = "label", color=None, weight: str = "NORMAL", mono: bool = False) -> FlatText:
