@@ -100,9 +100,12 @@ class RotaryPositions(DecoderScene):
                    NumberText(rotary.placements[0].key_position, 0, "rotary.placements[0].key_position", "small"),
                    size="small", color=theme.key),
             label("positions count from 0", "small", theme.muted),
-            label("speed of pair i, radians per position:", "small", theme.muted),
-            phrase("θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"), "), base θ =",
-                   NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small", color=theme.muted, buff=0.04),
+            # θ is the base the speeds are powers of, not itself a speed: say which is which.
+            phrase("pair i turns θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"), ")",
+                   size="small", color=theme.muted, buff=0.04),
+            label("radians per position, where", "small", theme.muted),
+            phrase("the base θ =", NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small",
+                   color=theme.muted),
             *([label("slow pairs slowed further by the model's RoPE scaling", "small", theme.muted)]
               if rotary.scaled else []),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
