@@ -94,6 +94,8 @@ class WeightHeatmap(VGroup):
         weight given the darkest colour (Presentation.weight_top: 64 weights near 1/64 would
         all be white on a 0–100 % scale), the legend says so.
     ids: the rows and columns drawn with numbers (Presentation.numbered_ids; None: all).
+    ticks: the positions numbered on a colour-only map's axes; maps shown together pass the same
+        (marked_positions for the smallest of them), so their axes read alike.
     Methods take token indices (query i, key j), whichever rows are drawn.
     Parts: `matrix` (numbers) or `grid` (colour only; the other is None), `row_labels`,
     `col_labels`, `focus_chip` (or None), `axis_labels`, `title`, `legend`, `note`.
@@ -118,7 +120,7 @@ class WeightHeatmap(VGroup):
         precision: int = 2, legend: bool = True, note: str | None = "each row sums to 100 %",
         axes: bool = True, title: str | None = None, title_color=None, cell_width: float | None = None,
         colour_only: bool = False, focus: int | None = None, side: float = COLOUR_SIDE, coloring: str = "weight",
-        ids: list[int | None] | None = None, weight_top: float = 1.0,
+        ids: list[int | None] | None = None, weight_top: float = 1.0, ticks: list[int] | None = None,
     ) -> None:
         weights = np.asarray(weights, dtype=np.float64)
         self.matrix, self.grid, self.focus_chip, self.coloring, self.focus = None, None, None, coloring, focus
@@ -128,7 +130,7 @@ class WeightHeatmap(VGroup):
             self.grid = ColorGrid(weights, width=side, height=side, coloring=coloring, mask=mask,
                                   value_scale=weight_top if coloring == "weight" else None)
             super().__init__(self.grid)
-            self._colour_axes(tokens, focus, chips)
+            self._colour_axes(tokens, focus, chips, ticks)
         else:
             super().__init__()
             self._numbers(weights, source, tokens, mask, percents, precision, cell_width, ids)
@@ -150,8 +152,9 @@ class WeightHeatmap(VGroup):
                         self.matrix.numbers[r][c].set_color(theme.muted)
         self.row_labels, self.col_labels = self.matrix.row_labels, self.matrix.col_labels
 
-    def _colour_axes(self, tokens, focus: int | None, chips: bool) -> None:
-        """Chips on both axes when a cell holds one, else position numbers and the focus's chip."""
+    def _colour_axes(self, tokens, focus: int | None, chips: bool, ticks: list[int] | None) -> None:
+        """Chips on both axes when a cell holds one, else position numbers (`ticks`, or the
+        positions marked_positions picks) and the focus's chip."""
         theme, grid = current_theme(), self.grid
         n, cell = grid.n_rows, grid.frame.height / grid.n_rows
         self.row_labels, self.col_labels = VGroup(), VGroup()
@@ -167,7 +170,7 @@ class WeightHeatmap(VGroup):
             for j, chip in enumerate(self.col_labels):
                 chip.next_to(self.column_rect(j), UP, buff=0.12)
         else:
-            self.ticks = marked_positions(n, cell, focus)
+            self.ticks = list(ticks) if ticks is not None else marked_positions(n, cell, focus)
             for j in self.ticks:
                 color, weight = (theme.highlight, "BOLD") if j == focus else (theme.muted, "NORMAL")
                 self.row_labels.add(label(str(j + 1), "small", color, weight=weight)
