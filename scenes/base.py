@@ -210,6 +210,6 @@ def corner_title(scene: ExplainerScene, heading: str, subtitle: str | None = Non
 
     bar = title_bar(heading, subtitle)
     scene.title = scene.title or heading  # names the segment's slides
-    bar.to_corner(UL, buff=0.35)
+    bar.to_corner(UL, buff=np.array([0.47, 0.35, 0.0]))  # inside the 3 % safe margin (scenes/layout)
     scene.add(bar)
     return bar

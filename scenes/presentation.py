@@ -43,11 +43,12 @@ ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at
 @dataclass(frozen=True)
 class Stage:
     """The area under the corner title that every segment places its figure in (scene units;
-    the frame is 14.2 × 8 with its centre at 0)."""
-    left: float = -6.9
-    right: float = 6.9
+    the frame is 14.2 × 8 with its centre at 0). It stays inside the frame less a 3 % safe margin
+    on each side (±6.68 × ±3.76), where a screen or a player's controls may cut (issue 26)."""
+    left: float = -6.65
+    right: float = 6.65
     top: float = 2.9
-    bottom: float = -3.8
+    bottom: float = -3.74
 
     @property
     def width(self) -> float:

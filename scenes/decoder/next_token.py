@@ -30,7 +30,7 @@ class NextToken(DecoderScene):
         prompt, vector = self.prompt_row(), self.vector_rows()
         said = f": {model.quantisation}" if model.quantisation else f", {self.spec.dtype} weights"  # unquantized: no colon
         note = label(f"{self.model_name()}{said}", "small", self.theme.muted)
-        note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.4)
+        note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.45)
         self.play(FadeIn(prompt), FadeIn(vector.output), FadeIn(note), run_time=1.2)
         self.play(Create(prompt.box), run_time=0.5)
         self.hold_for_caption(1.0)

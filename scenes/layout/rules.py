@@ -110,4 +110,18 @@ def outside_safe_area(screen: Screen) -> list[tuple[str, list[str]]]:
 
 
 def small_texts(screen: Screen) -> list[tuple[str, list[str]]]:
-    return [("text-size", [f"{screen.name(t)} {text_px(t):.1f} px"]) for t in screen.texts if text_px(t) < MIN_TEXT_PX]
+    """One finding per part (a matrix's numbers together), with the smallest size among them."""
+    small: dict[str, list[tuple[float, Mobject]]] = defaultdict(list)
+    for text in screen.texts:
+        if text_px(text) < MIN_TEXT_PX:
+            small[_indexless(screen.names.get(id(text), type(text).__name__))].append((text_px(text), text))
+    findings = []
+    for name, found in small.items():
+        size, text = min(found, key=lambda pair: pair[0])
+        shown = screen.name(text) if len(found) == 1 else f"{name} ({len(found)} texts, e.g. {screen.name(text)})"
+        findings.append(("text-size", [f"{shown} {size:.1f} px"]))
+    return findings
+
+
+def _indexless(name: str) -> str:
+    return "/".join(part.split("[")[0] for part in name.split("/"))
