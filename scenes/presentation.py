@@ -67,6 +67,11 @@ class Stage:
         """The scale that fits `mobject` into width × height (the whole stage by default), at most `grow`."""
         return min(grow, (width or self.width) / mobject.width, (height or self.height) / mobject.height)
 
+    def keep_inside(self, mobject: Mobject) -> Mobject:
+        """Shift (never scale) a mobject placed by hand so it is no further left or right than the stage."""
+        shift = max(self.left - mobject.get_left()[0], 0.0) + min(self.right - mobject.get_right()[0], 0.0)
+        return mobject.shift([shift, 0.0, 0.0])
+
     def fit(self, mobject: Mobject, width: float | None = None, height: float | None = None,
             grow: float = 1.0) -> Mobject:
         """Scale to fit (small figures grow at most `grow`×) and centre on the stage."""

@@ -30,7 +30,7 @@ from .color_grid import COLOR_LEVELS, ColorGrid, HeadMarks, band_scale, head_mar
 from .labels import weight_legend
 from .matrix import NumberMatrix
 from .text import FlatText, label
-from .tokens import TokenChip
+from .tokens import TokenChip, chip_column
 from .zoom import ZoomCallout, ZoomEntry
 
 COLOUR_SIDE = 5.6  # a colour-only heatmap's grid is this square (scene units) before fitting
@@ -159,9 +159,9 @@ class WeightHeatmap(VGroup):
         n, cell = grid.n_rows, grid.frame.height / grid.n_rows
         self.row_labels, self.col_labels = VGroup(), VGroup()
         if chips:
+            rows = chip_column(tokens, range(len(tokens)), max_width=1.6, height=cell * 0.86, size="small")
             for j, token in enumerate(tokens):
-                self.row_labels.add(TokenChip(token, j, max_width=1.6, height=cell * 0.86, size="small")
-                                    .next_to(self.row_rect(j), LEFT, buff=0.12))
+                self.row_labels.add(rows[j].next_to(self.row_rect(j), LEFT, buff=0.12))
                 chip = TokenChip(token, j, max_width=1.6, height=min(cell, 0.5) * 0.9, size="small")
                 self.col_labels.add(chip)
             if any(chip.width > cell * 0.96 for chip in self.col_labels):

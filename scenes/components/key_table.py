@@ -22,7 +22,7 @@ from manim import LEFT, RIGHT, UP, Mobject, VGroup
 from ..theme import current_theme
 from .matrix import NumberMatrix
 from .text import label
-from .tokens import TokenChip
+from .tokens import TokenChip, chip_column
 
 Header = str | Mobject | None  # a plain header is muted small text; None: no header
 
@@ -79,9 +79,11 @@ class KeyTable(VGroup):
                 for item, line in zip(body, lines):
                     item.match_y(line)
         indices = list(indices) if indices is not None else list(range(len(tokens)))
-        self.keys = VGroup(*((TokenChip(token, j, max_width=chip_width, height=0.43, size="small")
-                              if isinstance(token, str) else token).next_to(line, LEFT, buff=0.3)
-                             for j, token, line in zip(indices, tokens, lines)))
+        words = [(j, token) for j, token in zip(indices, tokens) if isinstance(token, str)]
+        chips = iter(chip_column([t for _, t in words], [j for j, _ in words], max_width=chip_width, height=0.43,
+                                 size="small"))  # the keys' column: one font size
+        self.keys = VGroup(*((next(chips) if isinstance(token, str) else token).next_to(line, LEFT, buff=0.3)
+                             for token, line in zip(tokens, lines)))
         header = lambda h: label(h, "small", theme.muted) if isinstance(h, str) else (h or VGroup())
         self.headers = VGroup(header(key_header), *(header(h) for h, _ in columns))
         for head, above in zip(self.headers, (self.keys, *self.columns)):

@@ -11,7 +11,7 @@ from .common import DecoderScene
 from .next_token_table import NextTokenTable
 
 BAND = (5.6, 0.34)  # a 576-number vector as a colour band
-PROMPT_WIDTH = 13.4  # the prompt's chips wrap beyond this
+PROMPT_WIDTH = 13.3  # the prompt's chips wrap beyond this
 
 
 class NextToken(DecoderScene):

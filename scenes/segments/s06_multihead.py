@@ -24,7 +24,7 @@ from ..components.products import bias_of
 from ..presentation import MAX_HEADS_SHOWN
 from .multihead_maps import MIN_SCALE, weight_maps
 
-AREA_WIDTH, AREA_HEIGHT = 13.4, 6.3  # of the stage: a margin for the head names
+AREA_WIDTH, AREA_HEIGHT = 13.3, 6.3  # of the stage: a margin for the head names
 COMPACT_CELL = 0.28  # K and V as small colour grids: the split matters there, not their numbers
 BAND_WIDTH = 11.0  # a real model's 384 columns as one colour band
 

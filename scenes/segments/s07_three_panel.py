@@ -31,9 +31,9 @@ from ..components.qkv_branch import HeadSlices, TokenColumn
 from ..presentation import Presentation
 from ..theme import current_theme
 
-PANEL_WIDTHS = (4.0, 5.7, 3.9)  # A, B, C: B holds two n × n grids
+PANEL_WIDTHS = (3.85, 5.45, 3.75)  # A, B, C: B holds two n × n grids (all inside the safe margin)
 PANEL_HEADINGS = ("A · Input → Q, K, V", "B · Attention", "C · Heads → behaviour")
-PANEL_GAP, PANEL_TOP, PANEL_BOTTOM = 0.15, 2.85, -3.85
+PANEL_GAP, PANEL_TOP, PANEL_BOTTOM = 0.15, 2.85, -3.74
 PAD = 0.16  # inside a panel
 MAX_GROW = 1.3  # a short example's graph grows, at most this much
 MAX_HEAD_STEPS = 4  # heads stepped through one by one; the selector shows them all

@@ -10,11 +10,12 @@ from ..components import formula, label
 from ..components.block_diagram import EncoderBlock
 from ..components.notation import coloured_formula
 from ..components.parts import Parts
+from ..presentation import STAGE
 from .common import StoryScene
 
 DIAGRAM_X, NOTES_X = -3.3, 3.4
 ROW_WIDTH = 12.0  # the word chips may spread under the notes too: nothing else is down there
-RIGHT_EDGE = 6.8  # the frame's right edge (7.11) less a margin  # the block on the left, words about it on the right
+RIGHT_EDGE = STAGE.right  # the frame's right edge (7.11) less the safe margin  # the block on the left, words about it on the right
 
 
 # (head, text, theme colour name): what the opening frame promises, and the recap's story.
@@ -65,6 +66,7 @@ class WhereItSits(StoryScene):
         block.move_to([DIAGRAM_X - (0.4 if self.closing else 0.0), -0.45, 0])
         if not self.closing and block.inputs.width > block.layer.width:  # a long sentence's wrapped chips: centred on the frame
             block.inputs.set_x(0)
+        STAGE.keep_inside(block)
         return block, block.highlight("attention")
 
     # Pictures ------------------------------------------------------------------------
@@ -116,13 +118,13 @@ class WhereItSits(StoryScene):
         self.two_columns(rows)
         group = FormulaParts(equation, rows, equation=equation, rows=rows)
         group.arrange(DOWN, buff=0.6, aligned_edge=LEFT)
-        group.scale(min(1.0, 6.8 / group.width)).move_to([NOTES_X, -0.3, 0])
+        group.scale(min(1.0, 6.4 / group.width)).move_to([NOTES_X, -0.3, 0])
         return group
 
     def story_lines(self) -> VGroup:
         """The explainer's story in four lines, in the place of the formula's pieces."""
         lines = self.headed_lines(STORY_LINES)
-        return lines.scale(min(1.0, 6.8 / lines.width))
+        return lines.scale(min(1.0, 6.4 / lines.width))
 
     @staticmethod
     def two_columns(rows: VGroup) -> None:
