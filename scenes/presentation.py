@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from manim import Mobject
 
-LARGE_AXIS = 16
+LARGE_AXIS = 12  # 16 whole columns (a tiny model's d_k) left a matrix's numbers under 18 px (issue 26)
 SHOWN_ENTRIES = 6  # a NumberMatrix on a large axis: 4 entries, "⋯", the last
 SHOWN_TERMS = 5  # a spelled-out product on a large axis: 3 terms, "+ … +", the last
 MAX_HEADS_SHOWN = 4

@@ -113,3 +113,34 @@ def test_differing_ticks_of_heatmaps_shown_together_are_caught():
 
     found = findings(Ticks)
     assert [f.rule for f in found] == ["ticks"]
+
+
+def test_core_segments_of_the_toy_model_hold_up():
+    """The fast subset of `make check-stills`: the core segments at 8 tokens, every step clean."""
+    from scenes.context import resolve_context
+    from scenes.layout.command import check_segments
+    from scenes.playlist import select
+
+    sentence = "Our teacher explained that the river bank ,"
+    context = resolve_context(Example(sentence), "toy")
+    result = check_segments(context, select("projections,dot-products,softmax,weighted-sum,multi-head", "toy"))
+    assert result.errors == []
+    assert result.steps >= 20
+    assert [str(f) for f in result.findings] == []
+
+
+def test_grouped_query_keys_and_values_are_drawn_at_their_true_width(tmp_path):
+    """Issue 26: K and V of a model whose query heads share key/value heads are as wide as the model
+    keeps them (key/value heads × d_k), not the widened copies, and the grouping is said."""
+    pytest.importorskip("torch")
+    from scenes.segments import ProjectionsSegment
+    from tests.family_models import tiny_folder
+    from tests.screen_checks import wrong_numbers
+
+    tiny_folder("qwen2", tmp_path)  # 4 query heads of 12, one key/value head
+    scene = build_scene(ProjectionsSegment, Example("the animal didn't cross the street"), model=str(tmp_path))
+    texts = {text for record in scene.sections for text, _ in record.text_boxes}
+    assert {"[6 × 48]", "[6 × 12]", "[48 × 12]"} <= texts, sorted(texts)
+    assert wrong_numbers(scene) == []
+    captions = " ".join(record.caption for record in scene.sections)
+    assert "K and V only 12: 1 key/value head of 12, shared by 4 query heads" in captions

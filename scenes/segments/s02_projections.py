@@ -101,7 +101,8 @@ class ProjectionsSegment(ExplainerScene):
             return f" Here {trace.d_attention} numbers each,{colour}" if self.bands else ""
         shared = trace.n_heads // grouped.n_kv_heads
         return (f" Q has {trace.d_attention} numbers per token; K and V only {grouped.k.shape[1]}: "
-                f"{grouped.n_kv_heads} key/value heads of {trace.d_k}, each shared by {shared} query heads.{colour}")
+                f"{grouped.n_kv_heads} key/value head{'s' if grouped.n_kv_heads > 1 else ''} of {trace.d_k}, "
+                f"{'each ' if grouped.n_kv_heads > 1 else ''}shared by {shared} query heads.{colour}")
 
     def head_caption(self) -> str:
         trace, h = self.trace, self.focus_head
