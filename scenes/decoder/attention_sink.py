@@ -58,7 +58,9 @@ class AttentionSink(DecoderScene):
                          "token can see, becomes the place to park it: an attention sink.")
         row = self.last_row()
         row_head = self.head_box(grid.cells, sink.row_layer, sink.row_head, self.theme.query)
-        self.play(FadeIn(row, shift=UP * 0.1), Create(row_head))
+        # A tall grid (many heads) leaves no room under its notes: the row takes their place.
+        crowded = notes.get_bottom()[1] < row.get_top()[1] + 0.15
+        self.play(FadeIn(row, shift=UP * 0.1), Create(row_head), *([FadeOut(notes)] if crowded else []))
         self.hold_for_caption(2.0)
 
     def grid(self) -> VGroup:
@@ -122,4 +124,4 @@ class AttentionSink(DecoderScene):
                        size="small", color=self.theme.muted)
         row = VGroup(title, columns).arrange(DOWN, buff=0.2)
         row.scale(self.stage.fit_scale(row, width=self.stage.width - 0.4))
-        return row.move_to([self.stage.centre[0], self.stage.bottom + 0.55, 0])
+        return row.move_to([self.stage.centre[0], self.stage.bottom, 0], aligned_edge=DOWN)

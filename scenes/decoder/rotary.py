@@ -106,8 +106,8 @@ class RotaryPositions(DecoderScene):
             label("radians per position, where", "small", theme.muted),
             phrase("the base θ =", NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small",
                    color=theme.muted),
-            *([label("slow pairs slowed further by the model's RoPE scaling", "small", theme.muted)]
-              if rotary.scaled else []),
+            *([label("slow pairs slowed further", "small", theme.muted),
+               label("by the model's RoPE scaling", "small", theme.muted)] if rotary.scaled else []),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return lines.move_to([RIGHT_COLUMN, self.stage.top - 0.1, 0], aligned_edge=UP + LEFT)
 

@@ -13,7 +13,7 @@ from ..components.parts import Parts
 from ..presentation import STAGE
 from .common import StoryScene
 
-DIAGRAM_X, NOTES_X = -3.3, 3.4
+DIAGRAM_X, NOTES_X = -3.3, 3.25  # the notes end at the safe margin (6.65)
 ROW_WIDTH = 12.0  # the word chips may spread under the notes too: nothing else is down there
 RIGHT_EDGE = STAGE.right  # the frame's right edge (7.11) less the safe margin  # the block on the left, words about it on the right
 
@@ -118,13 +118,13 @@ class WhereItSits(StoryScene):
         self.two_columns(rows)
         group = FormulaParts(equation, rows, equation=equation, rows=rows)
         group.arrange(DOWN, buff=0.6, aligned_edge=LEFT)
-        group.scale(min(1.0, 6.4 / group.width)).move_to([NOTES_X, -0.3, 0])
+        group.scale(min(1.0, 6.8 / group.width)).move_to([NOTES_X, -0.3, 0])
         return group
 
     def story_lines(self) -> VGroup:
         """The explainer's story in four lines, in the place of the formula's pieces."""
         lines = self.headed_lines(STORY_LINES)
-        return lines.scale(min(1.0, 6.4 / lines.width))
+        return lines.scale(min(1.0, 6.8 / lines.width))
 
     @staticmethod
     def two_columns(rows: VGroup) -> None:
