@@ -112,7 +112,7 @@ class AttentionSink(DecoderScene):
         """The last token's row in a sink head of the last layer: each key's whole-percent share, adding to 100."""
         sink, tokens = self.sink, self.model.tokens
         layer, head = sink.row_layer, sink.row_head
-        width = min(1.7, (self.stage.width - 2.5) / len(tokens) - 0.15)
+        width = min(1.7, (self.stage.width - 0.4) / len(tokens) - 0.15)
         columns = VGroup(*(
             VGroup(TokenChip(token, i, max_width=width, height=0.42, size="small"),
                    NumberText(sink.last_row_percentages[i], 0, f"sink.last_row_percentages[{i}]", "small", suffix=" %"))

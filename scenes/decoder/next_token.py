@@ -45,7 +45,7 @@ class NextToken(DecoderScene):
                             "of them: the dot product with that token's embedding, the same matrix that turned the "
                             "prompt into vectors. These scores are the logits; here are the five largest.")
         table = NextTokenTable(model)
-        table.move_to([STAGE.right, 1.45, 0], aligned_edge=UP + RIGHT)
+        table.move_to([STAGE.right - 0.1, 1.45, 0], aligned_edge=UP + RIGHT)  # room for the choice's box
         self.play(FadeIn(vector.logits, shift=DOWN * 0.2), FadeIn(table.header[:2]), FadeIn(table.chips),
                   FadeIn(table.logits), run_time=1.2)
         self.hold_for_caption(1.0)
