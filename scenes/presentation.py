@@ -194,7 +194,9 @@ class Presentation:
         """max_cols for a worked row's value rows over `count` dimensions: narrower once the table
         is cut (its key chips and "other keys" line need the room)."""
         limit = WORKED_ENTRIES if self.n_tokens > WORKED_ALL_KEYS_UP_TO else SHOWN_ENTRIES
-        return self.entries(count, limit)
+        # Two value rows side by side (v and w·v): more than `limit` entries shrank a tiny model's
+        # 8 or 12 columns under the layout checker's 18 px (issue 26).
+        return limit if count > limit else None
 
     @property
     def compact_ids(self) -> list[int | None] | None:

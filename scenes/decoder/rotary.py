@@ -11,7 +11,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
 from attention_math.models.decoder_explained import rotary_distance
 
 from ..base import Beat, corner_title
-from ..components import NumberText, label
+from ..components import NumberText, fit_width, label
 from .common import DecoderScene
 from .pair_plane import PairPlane
 from .phrases import phrase
@@ -155,4 +155,5 @@ class RotaryPositions(DecoderScene):
                 "· q·k =", NumberText(placement.score, 2, f"{at}.score", "small", weight="BOLD"), size="small"))
         VGroup(table.header, *table.rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         table.add(table.header, table.rows)
+        fit_width(table, self.stage.right - RIGHT_COLUMN)  # a long q·k (−19.36) stays inside the safe margin
         return table.move_to([RIGHT_COLUMN, self.stage.bottom + 0.3, 0], aligned_edge=DOWN + LEFT)
