@@ -86,9 +86,11 @@ class KeyTable(VGroup):
                              for token, line in zip(tokens, lines)))
         header = lambda h: label(h, "small", theme.muted) if isinstance(h, str) else (h or VGroup())
         self.headers = VGroup(header(key_header), *(header(h) for h, _ in columns))
-        for head, above in zip(self.headers, (self.keys, *self.columns)):
-            if head.has_points() or head.submobjects:
-                head.next_to(above, UP, buff=0.15).match_x(above).match_y(self.headers[0])
+        placed = [head.next_to(above, UP, buff=0.15).match_x(above)
+                  for head, above in zip(self.headers, (self.keys, *self.columns)) if head.has_points() or head.submobjects]
+        line = max((head.get_bottom()[1] for head in placed), default=0.0)
+        for head in placed:  # bottoms on one line, above every column (a tall TeX header too)
+            head.align_to([0.0, line, 0.0], DOWN)
         super().__init__(self.keys, self.headers, *self.columns)
         self.query_label = None
         if query is not None:

@@ -37,7 +37,7 @@ class QKVBranch(VGroup):
         self.chip = TokenChip(token, focus, max_width=1.6, height=0.44, size="small")
         self.names, self.rooms, self.slots = [], [], VGroup()
         for role in "qkv":
-            name = formula(role.upper(), "label", theme.role_color(role))
+            name = formula(role.upper(), "body", theme.role_color(role))
             room = RoundedRectangle(width=vector_width, height=0.5, stroke_width=0, fill_opacity=0)
             slot = VGroup(name, room).arrange(RIGHT, buff=0.15)
             note = label(ROLE_NOTES[role], "small", theme.muted).next_to(slot, DOWN, buff=0.08).align_to(slot, LEFT)

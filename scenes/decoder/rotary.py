@@ -17,7 +17,7 @@ from .pair_plane import PairPlane
 from .phrases import phrase
 
 SHIFT = 10  # both tokens this many positions later: the same distance, other angles
-PLANE_PITCH = 3.75  # from one plane's centre to the next
+PLANE_PITCH = 3.6  # from one plane's centre to the next (the second plane's lines end left of the text column)
 RIGHT_COLUMN = 0.9  # where the text column right of the two planes starts
 KEY_BACK = 5  # without KEY=, the key this many tokens before the query (or the first token)
 

@@ -135,7 +135,7 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
     output = squares(trace.output[focus], float(np.abs(trace.output).max()), frame_color=theme.output)
     arrow = Arrow(UP * 0.3, DOWN * 0.3, buff=0, color=theme.muted, stroke_width=3, tip_length=0.15)
     VGroup(concat, arrow, output).arrange(DOWN, buff=0.1)
-    mix = VGroup(arrow, VGroup(formula(r"\cdot\, W_O", "small"), label("linear projection", "small", theme.muted))
+    mix = VGroup(arrow, VGroup(formula(r"\cdot\, W_O", "body"), label("linear projection", "small", theme.muted))
                  .arrange(RIGHT, buff=0.12).next_to(arrow, RIGHT, buff=0.12))
     names = (label("concat", "small", theme.ink).next_to(concat, LEFT, buff=0.2),
              label("output", "small", theme.output).next_to(output, LEFT, buff=0.2))
