@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import LEFT, RIGHT, UP, Mobject, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
 from ..theme import current_theme
 from .matrix import NumberMatrix
