@@ -8,7 +8,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, R
 from attention_math.models.decoder_explained import attention_sink
 
 from ..base import corner_title
-from ..components import NumberText, TokenChip, label, weight_legend
+from ..components import NumberText, label, weight_legend
+from ..components.tokens import chip_column
 from ..components.heatmap import ColorGrid
 from .common import DecoderScene
 from .phrases import phrase
@@ -113,11 +114,11 @@ class AttentionSink(DecoderScene):
         sink, tokens = self.sink, self.model.tokens
         layer, head = sink.row_layer, sink.row_head
         width = min(1.7, (self.stage.width - 0.4) / len(tokens) - 0.15)
+        chips = chip_column(tokens, range(len(tokens)), max_width=width, height=0.42, size="small")  # one size
         columns = VGroup(*(
-            VGroup(TokenChip(token, i, max_width=width, height=0.42, size="small"),
-                   NumberText(sink.last_row_percentages[i], 0, f"sink.last_row_percentages[{i}]", "small", suffix=" %"))
-            .arrange(DOWN, buff=0.15)
-            for i, token in enumerate(tokens)))
+            VGroup(chip, NumberText(sink.last_row_percentages[i], 0, f"sink.last_row_percentages[{i}]", "small",
+                                    suffix=" %")).arrange(DOWN, buff=0.15)
+            for i, chip in enumerate(chips)))
         columns.arrange(RIGHT, buff=0.15, aligned_edge=UP)
         title = phrase(f"the row of “{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1} (blue frame): its shares add up to",
                        NumberText(sink.last_row_total, 0, "sink.last_row_total", "small", suffix=" %", weight="BOLD"),
