@@ -57,10 +57,8 @@ class AttentionSink(DecoderScene):
         self.step("why", "Why? Softmax makes every row add up to 100 %, so a head has to put its weight "
                          "somewhere, even when no other token is useful to it. The first token, which every "
                          "token can see, becomes the place to park it: an attention sink.")
-        row = self.last_row()
+        row, crowded = self.last_row(grid, notes)
         row_head = self.head_box(grid.cells, sink.row_layer, sink.row_head, self.theme.query)
-        # A tall grid (many heads) leaves no room under its notes: the row takes their place.
-        crowded = notes.get_bottom()[1] < row.get_top()[1] + 0.15
         self.play(FadeIn(row, shift=UP * 0.1), Create(row_head), *([FadeOut(notes)] if crowded else []))
         self.hold_for_caption(2.0)
 
@@ -109,8 +107,9 @@ class AttentionSink(DecoderScene):
         notes.next_to(cells, DOWN, buff=0.5)
         return marks, notes.set_x(self.stage.centre[0])
 
-    def last_row(self) -> VGroup:
-        """The last token's row in a sink head of the last layer: each key's whole-percent share, adding to 100."""
+    def last_row(self, grid: VGroup, notes: VGroup) -> tuple[VGroup, bool]:
+        """The last token's row in a sink head of the last layer: each key's whole-percent share, adding to
+        100; and whether it had to take the notes' place."""
         sink, tokens = self.sink, self.model.tokens
         layer, head = sink.row_layer, sink.row_head
         width = min(1.7, (self.stage.width - 0.4) / len(tokens) - 0.15)
@@ -125,4 +124,9 @@ class AttentionSink(DecoderScene):
                        size="small", color=self.theme.muted)
         row = VGroup(title, columns).arrange(DOWN, buff=0.2)
         row.scale(self.stage.fit_scale(row, width=self.stage.width - 0.4))
-        return row.move_to([self.stage.centre[0], self.stage.bottom, 0], aligned_edge=DOWN)
+        row.move_to([self.stage.centre[0], self.stage.bottom, 0], aligned_edge=DOWN)
+        # A tall grid (many heads) leaves no room under its notes: the row takes their place, midway.
+        crowded = notes.get_bottom()[1] < row.get_top()[1] + 0.15
+        if crowded:
+            row.set_y((grid.get_bottom()[1] + self.stage.bottom) / 2)
+        return row, crowded
