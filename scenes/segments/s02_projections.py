@@ -286,7 +286,7 @@ class ProjectionsSegment(ExplainerScene):
             head_boxes.append(HeadColumns(matrix, trace.d_k, [arrays.focus], buff=0.03).frames[0].set_stroke(head))
             rows.add(VGroup(matrices[-1], head_boxes[-1]))
         # Stacked, the matrices' right edges line up so their columns (and head boxes) do too.
-        rows.arrange(DOWN, buff=0.35, aligned_edge=RIGHT) if stacked else rows.arrange(RIGHT, buff=0.5)
+        rows.arrange(DOWN, buff=0.35, aligned_edge=RIGHT) if stacked else rows.arrange(RIGHT, buff=0.35)
         braces = VGroup(*(Brace(box, DOWN, color=head, buff=0.08) for box in (head_boxes[-1:] if stacked else head_boxes)))
         middle = braces[len(braces) // 2]
         head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
