@@ -287,6 +287,8 @@ class ProjectionsSegment(ExplainerScene):
             rows.add(VGroup(matrices[-1], head_boxes[-1]))
         # Stacked, the matrices' right edges line up so their columns (and head boxes) do too.
         rows.arrange(DOWN, buff=0.35, aligned_edge=RIGHT) if stacked else rows.arrange(RIGHT, buff=0.35)
+        for row in rows[1:] if not stacked else []:  # side by side: the grids level, whatever stands beside them
+            row.shift(UP * (rows[0][0][0].frame.get_top()[1] - row[0][0].frame.get_top()[1]))
         braces = VGroup(*(Brace(box, DOWN, color=head, buff=0.08) for box in (head_boxes[-1:] if stacked else head_boxes)))
         middle = braces[len(braces) // 2]
         head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
