@@ -36,6 +36,12 @@ WORKED_ENTRIES = 4  # a cut worked row's wide value rows: 2 entries, "⋯", the 
 # long-d: colour-only axes, attention graphs and callouts of the real-model scenes
 TICK_STEP = 8  # a colour-only axis of many tokens numbers every 8th position
 GRAPH_WINDOW = 12  # an attention graph draws at most this many tokens' chips, around the focus query
+# The three-panel picture's narrow panels (issue 26: 18 px text at 1080p): panel B's grid keeps every
+# number up to PANEL_ALL_UP_TO tokens, beyond only the first, focus and last rows and columns, and its
+# softmax the focus row's PANEL_TOP_KEYS largest keys; panel C's graph at most PANEL_WINDOW tokens.
+PANEL_ALL_UP_TO = 4
+PANEL_TOP_KEYS = 3
+PANEL_WINDOW = 4
 CALLOUT_KEYS = 5  # a colour-only heatmap's callout: the focus row's strongest keys
 ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at a time, then the rest at once
 
@@ -237,10 +243,24 @@ class Presentation:
         step = every if n > 2 * every else max(1, every // 2)
         return sorted({0, n - 1} | set(range(step - 1, n - 1 - step // 2, step)))
 
-    def graph_tokens(self) -> list[int]:
-        """The tokens an attention graph draws as chips: all up to GRAPH_WINDOW, else GRAPH_WINDOW
+    @property
+    def panel_long(self) -> bool:
+        """The three-panel picture shows the focus row only (its grid cut, its softmax the focus row)."""
+        return self.n_tokens > PANEL_ALL_UP_TO
+
+    @property
+    def panel_ids(self) -> list[int | None] | None:
+        """The three-panel scores grid's rows and columns (None: all): the first, the focus and the last."""
+        return with_ellipses({0, self.focus_query, self.n_tokens - 1}) if self.panel_long else None
+
+    def panel_keys(self, visible: int) -> int:
+        """How many keys the three-panel softmax lists before "the other keys"."""
+        return min(PANEL_TOP_KEYS, visible)
+
+    def graph_tokens(self, size: int = GRAPH_WINDOW) -> list[int]:
+        """The tokens an attention graph draws as chips: all up to `size`, else `size`
         consecutive tokens around the focus query (said on screen)."""
-        n, size = self.n_tokens, GRAPH_WINDOW
+        n = self.n_tokens
         if n <= size:
             return list(range(n))
         start = min(max(self.focus_query - size // 2, 0), n - size)
