@@ -13,6 +13,7 @@ Sizes it decides by (designed for 1–64 tokens and 4–576 dimensions):
 - an axis of up to LARGE_AXIS entries is drawn whole; a longer one keeps SHOWN_ENTRIES
   (its first ones, "⋯", the last), a spelled-out product SHOWN_TERMS terms;
 - Q, K, V and concat wider than LARGE_AXIS are colour bands cut into head slices;
+- the three-panel picture's narrow panels cut sooner (PANEL_ALL_UP_TO, PANEL_TOP_KEYS, PANEL_WINDOW);
 - up to MAX_HEADS_SHOWN heads side by side, the focus head first, then one of each other
   pattern class.
 """

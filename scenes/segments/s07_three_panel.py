@@ -3,7 +3,9 @@
 Panel A: the tokens, their embeddings, and one token's query, key and value. Panel B: the
 scores grid (greyed above the diagonal when causal), softmax as percentage bars per row, the
 weighted sum. Panel C: the heads one at a time as attention graphs, then concat → W_O. Panels A
-and B always show the head that panel C has selected.
+and B always show the head that panel C has selected. The panels are narrow: beyond a few tokens B
+keeps the first, focus and last rows and columns and the focus row's largest shares, and C a
+window of tokens around the focus (presentation.PANEL_*), so no text falls under 18 px.
 
 Everything is built before the first `play`: the panels, panel A's column, a HeadView per
 stepped head, the concat chain; construct then shows them step by step.
