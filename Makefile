@@ -23,7 +23,7 @@ FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--senten
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) \
 	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
 
-.PHONY: setup setup-test test render stills figure explore course bench-course bench bench-render bench-long bench-models clean
+.PHONY: setup setup-test test render stills figure explore course bench-course bench bench-render bench-long bench-models check-stills clean
 # What rendering needs (no torch, transformers, browser or LibreOffice); the tests add those.
 setup:
 	@SETUP_JOB=render bash scripts/setup.sh
@@ -72,6 +72,10 @@ bench-long: setup
 bench-models: setup-test
 	@$(PYTHON) -m benchmarks.bench_models
 	@$(PYTHON) -m benchmarks.bench_gemma3
+
+# Issue 26: the layout checker over toy 2/8/16/64 tokens, MiniLM, SmolLM2 and a tiny model of every family.
+check-stills: setup-test
+	@$(PYTHON) -m scenes.layout.matrix
 
 clean:
 	rm -rf media/*/ .manim-cache

@@ -41,6 +41,7 @@ class SectionRecord:
     text_boxes: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
     outside_frame: list[str] = field(default_factory=list)
     still: str | None = None
+    layout_findings: list = field(default_factory=list)  # scenes.layout.Finding, when the scene checks its layout
 
 
 def _box(mobject) -> tuple[float, float, float, float]:
@@ -65,6 +66,7 @@ def _text_pieces(mobject):
 class ExplainerScene(Scene):
     segment: str = "segment"  # file-name part: NN-<segment>.mp4
     title: str = ""
+    check_layout: bool = False  # `python -m scenes check` sets it: each step's end runs the layout checker
 
     def setup(self) -> None:
         self.theme = current_theme()
@@ -171,6 +173,9 @@ class ExplainerScene(Scene):
         for text, start, end in cues if duration > 0 else []:
             self.add_subcaption(text, duration=end - start, offset=section_offset + start)
         self._record_screen(record)
+        if self.check_layout:  # where the stills pass saves its still, the mobjects are read
+            from .layout import check_screen
+            record.layout_findings = check_screen(self.mobjects, self.segment, record.name)
         if self.context.stills_dir:
             self.renderer.update_frame(self)
             path = Path(self.context.stills_dir) / f"{self.segment}-{len(self.sections):02d}-{record.name}.png"
@@ -205,6 +210,6 @@ def corner_title(scene: ExplainerScene, heading: str, subtitle: str | None = Non
 
     bar = title_bar(heading, subtitle)
     scene.title = scene.title or heading  # names the segment's slides
-    bar.to_corner(UL, buff=0.35)
+    bar.to_corner(UL, buff=np.array([0.47, 0.35, 0.0]))  # inside the 3 % safe margin (scenes/layout)
     scene.add(bar)
     return bar

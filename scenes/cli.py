@@ -20,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_text in [("render", "MP4 per segment, explainer.mp4, subtitles, stills, storyboard, slides"),
                             ("stills", "only the stills, storyboard.png and slides.pdf (no video: fast)"),
+                            ("check", "the layout checker over every step: overlaps, frame, sizes, grids (issue 26)"),
                             ("figure", "self_attention.png (800×500), a transparent twin and a 2× print version"),
                             ("list", "the segments in playing order")]:
         sub = commands.add_parser(name, help=help_text)
@@ -118,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ExampleError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.command == "check":
+        from .layout.command import run_check
+        return run_check(context, scene_classes)
     request = RenderRequest(context, tuple(scene_classes), quality=args.quality, jobs=args.jobs,
                             write_video=args.command == "render", media_root=args.media_dir.resolve())
     return render(request)

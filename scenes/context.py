@@ -131,10 +131,26 @@ def validate_model_context(context: RenderContext) -> None:
 
 
 @lru_cache(maxsize=8)
+def _layer_for(example: Example, model: str, layer: int):
+    """A real model's shown layer (the core segments need the layers up to it only)."""
+    return full_trace(example, model, upto_layer=layer).layers[layer]
+
+
+@lru_cache(maxsize=8)
 def _trace_for(example: Example, model: str, layer: int) -> AttentionTrace:
-    if is_real_model(model):  # the core segments need the layers up to the shown one only
-        return full_trace(example, model, upto_layer=layer).layers[layer].attention
+    if is_real_model(model):
+        return _layer_for(example, model, layer).attention
     return trace_example(example)
+
+
+def active_grouped_query():
+    """The shown layer's grouped-query record (K and V at their true width) when its query heads
+    share key/value heads, else None."""
+    context = active()
+    if not is_real_model(context.model):
+        return None
+    grouped = getattr(_layer_for(context.example, context.model, context.layer), "grouped_query", None)
+    return grouped if grouped is not None and grouped.n_kv_heads < grouped.n_heads else None
 
 
 def is_real_model(model: str) -> bool:

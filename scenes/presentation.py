@@ -13,6 +13,7 @@ Sizes it decides by (designed for 1–64 tokens and 4–576 dimensions):
 - an axis of up to LARGE_AXIS entries is drawn whole; a longer one keeps SHOWN_ENTRIES
   (its first ones, "⋯", the last), a spelled-out product SHOWN_TERMS terms;
 - Q, K, V and concat wider than LARGE_AXIS are colour bands cut into head slices;
+- the three-panel picture's narrow panels cut sooner (PANEL_ALL_UP_TO, PANEL_TOP_KEYS, PANEL_WINDOW);
 - up to MAX_HEADS_SHOWN heads side by side, the focus head first, then one of each other
   pattern class.
 """
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 from manim import Mobject
 
-LARGE_AXIS = 16
+LARGE_AXIS = 12  # 16 whole columns (a tiny model's d_k) left a matrix's numbers under 18 px (issue 26)
 SHOWN_ENTRIES = 6  # a NumberMatrix on a large axis: 4 entries, "⋯", the last
 SHOWN_TERMS = 5  # a spelled-out product on a large axis: 3 terms, "+ … +", the last
 MAX_HEADS_SHOWN = 4
@@ -36,6 +37,12 @@ WORKED_ENTRIES = 4  # a cut worked row's wide value rows: 2 entries, "⋯", the 
 # long-d: colour-only axes, attention graphs and callouts of the real-model scenes
 TICK_STEP = 8  # a colour-only axis of many tokens numbers every 8th position
 GRAPH_WINDOW = 12  # an attention graph draws at most this many tokens' chips, around the focus query
+# The three-panel picture's narrow panels (issue 26: 18 px text at 1080p): panel B's grid keeps every
+# number up to PANEL_ALL_UP_TO tokens, beyond only the first, focus and last rows and columns, and its
+# softmax the focus row's PANEL_TOP_KEYS largest keys; panel C's graph at most PANEL_WINDOW tokens.
+PANEL_ALL_UP_TO = 4
+PANEL_TOP_KEYS = 3
+PANEL_WINDOW = 4
 CALLOUT_KEYS = 5  # a colour-only heatmap's callout: the focus row's strongest keys
 ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at a time, then the rest at once
 
@@ -43,11 +50,12 @@ ONE_BY_ONE = 3  # beyond ALL_NUMBERS_UP_TO tokens: cells or rows revealed one at
 @dataclass(frozen=True)
 class Stage:
     """The area under the corner title that every segment places its figure in (scene units;
-    the frame is 14.2 × 8 with its centre at 0)."""
-    left: float = -6.9
-    right: float = 6.9
+    the frame is 14.2 × 8 with its centre at 0). It stays inside the frame less a 3 % safe margin
+    on each side (±6.68 × ±3.76), where a screen or a player's controls may cut (issue 26)."""
+    left: float = -6.65
+    right: float = 6.65
     top: float = 2.9
-    bottom: float = -3.8
+    bottom: float = -3.74
 
     @property
     def width(self) -> float:
@@ -65,6 +73,11 @@ class Stage:
                   grow: float = 1.0) -> float:
         """The scale that fits `mobject` into width × height (the whole stage by default), at most `grow`."""
         return min(grow, (width or self.width) / mobject.width, (height or self.height) / mobject.height)
+
+    def keep_inside(self, mobject: Mobject) -> Mobject:
+        """Shift (never scale) a mobject placed by hand so it is no further left or right than the stage."""
+        shift = max(self.left - mobject.get_left()[0], 0.0) + min(self.right - mobject.get_right()[0], 0.0)
+        return mobject.shift([shift, 0.0, 0.0])
 
     def fit(self, mobject: Mobject, width: float | None = None, height: float | None = None,
             grow: float = 1.0) -> Mobject:
@@ -188,7 +201,9 @@ class Presentation:
         """max_cols for a worked row's value rows over `count` dimensions: narrower once the table
         is cut (its key chips and "other keys" line need the room)."""
         limit = WORKED_ENTRIES if self.n_tokens > WORKED_ALL_KEYS_UP_TO else SHOWN_ENTRIES
-        return self.entries(count, limit)
+        # Two value rows side by side (v and w·v): more than `limit` entries shrank a tiny model's
+        # 8 or 12 columns under the layout checker's 18 px (issue 26).
+        return limit if count > limit else None
 
     @property
     def compact_ids(self) -> list[int | None] | None:
@@ -229,10 +244,24 @@ class Presentation:
         step = every if n > 2 * every else max(1, every // 2)
         return sorted({0, n - 1} | set(range(step - 1, n - 1 - step // 2, step)))
 
-    def graph_tokens(self) -> list[int]:
-        """The tokens an attention graph draws as chips: all up to GRAPH_WINDOW, else GRAPH_WINDOW
+    @property
+    def panel_long(self) -> bool:
+        """The three-panel picture shows the focus row only (its grid cut, its softmax the focus row)."""
+        return self.n_tokens > PANEL_ALL_UP_TO
+
+    @property
+    def panel_ids(self) -> list[int | None] | None:
+        """The three-panel scores grid's rows and columns (None: all): the first, the focus and the last."""
+        return with_ellipses({0, self.focus_query, self.n_tokens - 1}) if self.panel_long else None
+
+    def panel_keys(self, visible: int) -> int:
+        """How many keys the three-panel softmax lists before "the other keys"."""
+        return min(PANEL_TOP_KEYS, visible)
+
+    def graph_tokens(self, size: int = GRAPH_WINDOW) -> list[int]:
+        """The tokens an attention graph draws as chips: all up to `size`, else `size`
         consecutive tokens around the focus query (said on screen)."""
-        n, size = self.n_tokens, GRAPH_WINDOW
+        n = self.n_tokens
         if n <= size:
             return list(range(n))
         start = min(max(self.focus_query - size // 2, 0), n - size)

@@ -44,7 +44,7 @@ class FigureStyle:
     })
     # Measured: a theme font-size point of Pango text is this many frame units tall; TeX runs smaller.
     text_units_per_point: float = 0.01456
-    tex_units_per_point: float = 0.014
+    tex_units_per_point: float = 0.01556  # 0.014 measured at TeX × 1.35, now Theme.tex_scale 1.5
 
     def px(self, role: str) -> float:
         return self.text_px[role]
@@ -89,6 +89,9 @@ class Theme:
     figure: FigureStyle = field(default_factory=FigureStyle)
     font: str = "DejaVu Sans"
     mono_font: str = "DejaVu Sans Mono"
+    # TeX at a theme size × this: its capitals then stand ~27 px at 1080p for "body" (× 1.35 left a
+    # fitted formula under the layout checker's 18 px, issue 26); still a little smaller than text.
+    tex_scale: float = 1.5
     sizes: dict = field(default_factory=lambda: {
         "title": 40, "heading": 32, "body": 28, "label": 26, "cell": 24, "small": 20, "caption": 24,
     })

@@ -14,7 +14,7 @@ from ..theme import current_theme
 from .heatmap import marked_positions
 from .pacing import one_at_a_time
 from .text import label
-from .tokens import TokenChip
+from .tokens import TokenChip, chip_column
 
 # A near-zero weight still gets a faint hairline (~0.7 px at 1080p) rather than vanishing,
 # so "no line" keeps meaning "masked". Widths stay monotonic in the weight.
@@ -115,12 +115,14 @@ class AttentionGraph(VGroup):
         size = "label" if pitch >= 0.75 else "small"
         column = VGroup()
         top = (len(tokens) - 1) * pitch / 2
-        for row, (token, index) in enumerate(zip(tokens, indices)):
-            chip = TokenChip(token, index, max_width=chip_width, height=min(0.62, pitch * 0.78), size=size)
-            if pitch * 0.88 / chip.height < 0.7:  # a wrapped long word would shrink a lot: try one wider line
-                chip = TokenChip(token, index, max_width=chip_width * 1.6, height=min(0.62, pitch * 0.78), size=size)
-            if chip.height > pitch * 0.88:  # still too tall: shrink rather than collide
-                chip.scale_to_fit_height(pitch * 0.88)
+        height = min(0.62, pitch * 0.78)
+        chips = chip_column(tokens, indices, max_width=chip_width, height=height, size=size)  # one font size
+        if any(pitch * 0.88 / chip.height < 0.7 for chip in chips):  # wrapped long words would shrink a lot
+            chips = chip_column(tokens, indices, max_width=chip_width * 1.6, height=height, size=size)
+        tallest = max((chip.height for chip in chips), default=0.0)
+        for row, chip in enumerate(chips):
+            if tallest > pitch * 0.88:  # still too tall: all shrink alike rather than collide
+                chip.scale(pitch * 0.88 / tallest)
             chip.move_to(anchor + UP * (top - row * pitch), aligned_edge=edge)
             column.add(chip)
         return column

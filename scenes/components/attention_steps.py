@@ -79,8 +79,10 @@ class AttentionSteps(VGroup):
         body.arrange(DOWN, buff=0.14, aligned_edge=LEFT)
         for part in (self.scores, self.bars, self.output):  # indented under their step lines
             part.shift(RIGHT * 0.2)
-        self.formula = formula(r"\mathrm{Attention}(Q,K,V) = "
-                               r"\mathrm{softmax}\!\left(\tfrac{QK^{\top}}{\sqrt{d_k}}\right)V", "label")
+        # On two lines at body size: on one, the panel's width left it under 18 px (issue 26).
+        self.formula = VGroup(formula(r"\mathrm{Attention}(Q,K,V) =", "body"),
+                              formula(r"\mathrm{softmax}\!\left(\tfrac{QK^{\top}}{\sqrt{d_k}}\right)V", "body"))
+        self.formula.arrange(DOWN, buff=0.12, aligned_edge=LEFT)[1].shift(RIGHT * 0.5)
         self.formula.next_to(body, DOWN, buff=0.2).align_to(body, LEFT)
         super().__init__(body, self.formula)
         self.scale(min(MAX_GROW, room.width / self.width, room.height / self.height))

@@ -30,7 +30,7 @@ from .color_grid import COLOR_LEVELS, ColorGrid, HeadMarks, band_scale, head_mar
 from .labels import weight_legend
 from .matrix import NumberMatrix
 from .text import FlatText, label
-from .tokens import TokenChip
+from .tokens import TokenChip, chip_column
 from .zoom import ZoomCallout, ZoomEntry
 
 COLOUR_SIDE = 5.6  # a colour-only heatmap's grid is this square (scene units) before fitting
@@ -94,6 +94,8 @@ class WeightHeatmap(VGroup):
         weight given the darkest colour (Presentation.weight_top: 64 weights near 1/64 would
         all be white on a 0–100 % scale), the legend says so.
     ids: the rows and columns drawn with numbers (Presentation.numbered_ids; None: all).
+    ticks: the positions numbered on a colour-only map's axes; maps shown together pass the same
+        (marked_positions for the smallest of them), so their axes read alike.
     Methods take token indices (query i, key j), whichever rows are drawn.
     Parts: `matrix` (numbers) or `grid` (colour only; the other is None), `row_labels`,
     `col_labels`, `focus_chip` (or None), `axis_labels`, `title`, `legend`, `note`.
@@ -109,6 +111,8 @@ class WeightHeatmap(VGroup):
     title: FlatText | None
     legend: VGroup | None
     note: FlatText | None
+    n_tokens: int
+    ticks: list[int] | None  # the positions numbered on the axes (None: chips or numbers name every token)
 
     def __init__(
         self, weights, source: str, tokens: tuple[str, ...], *, mask=None,
@@ -116,16 +120,17 @@ class WeightHeatmap(VGroup):
         precision: int = 2, legend: bool = True, note: str | None = "each row sums to 100 %",
         axes: bool = True, title: str | None = None, title_color=None, cell_width: float | None = None,
         colour_only: bool = False, focus: int | None = None, side: float = COLOUR_SIDE, coloring: str = "weight",
-        ids: list[int | None] | None = None, weight_top: float = 1.0,
+        ids: list[int | None] | None = None, weight_top: float = 1.0, ticks: list[int] | None = None,
     ) -> None:
         weights = np.asarray(weights, dtype=np.float64)
         self.matrix, self.grid, self.focus_chip, self.coloring, self.focus = None, None, None, coloring, focus
+        self.n_tokens, self.ticks = len(tokens), None
         if colour_only:
             side, chips = chips_side(tokens, side)
             self.grid = ColorGrid(weights, width=side, height=side, coloring=coloring, mask=mask,
                                   value_scale=weight_top if coloring == "weight" else None)
             super().__init__(self.grid)
-            self._colour_axes(tokens, focus, chips)
+            self._colour_axes(tokens, focus, chips, ticks)
         else:
             super().__init__()
             self._numbers(weights, source, tokens, mask, percents, precision, cell_width, ids)
@@ -147,15 +152,16 @@ class WeightHeatmap(VGroup):
                         self.matrix.numbers[r][c].set_color(theme.muted)
         self.row_labels, self.col_labels = self.matrix.row_labels, self.matrix.col_labels
 
-    def _colour_axes(self, tokens, focus: int | None, chips: bool) -> None:
-        """Chips on both axes when a cell holds one, else position numbers and the focus's chip."""
+    def _colour_axes(self, tokens, focus: int | None, chips: bool, ticks: list[int] | None) -> None:
+        """Chips on both axes when a cell holds one, else position numbers (`ticks`, or the
+        positions marked_positions picks) and the focus's chip."""
         theme, grid = current_theme(), self.grid
         n, cell = grid.n_rows, grid.frame.height / grid.n_rows
         self.row_labels, self.col_labels = VGroup(), VGroup()
         if chips:
+            rows = chip_column(tokens, range(len(tokens)), max_width=1.6, height=cell * 0.86, size="small")
             for j, token in enumerate(tokens):
-                self.row_labels.add(TokenChip(token, j, max_width=1.6, height=cell * 0.86, size="small")
-                                    .next_to(self.row_rect(j), LEFT, buff=0.12))
+                self.row_labels.add(rows[j].next_to(self.row_rect(j), LEFT, buff=0.12))
                 chip = TokenChip(token, j, max_width=1.6, height=min(cell, 0.5) * 0.9, size="small")
                 self.col_labels.add(chip)
             if any(chip.width > cell * 0.96 for chip in self.col_labels):
@@ -164,7 +170,8 @@ class WeightHeatmap(VGroup):
             for j, chip in enumerate(self.col_labels):
                 chip.next_to(self.column_rect(j), UP, buff=0.12)
         else:
-            for j in marked_positions(n, cell, focus):
+            self.ticks = list(ticks) if ticks is not None else marked_positions(n, cell, focus)
+            for j in self.ticks:
                 color, weight = (theme.highlight, "BOLD") if j == focus else (theme.muted, "NORMAL")
                 self.row_labels.add(label(str(j + 1), "small", color, weight=weight)
                                     .next_to(self.row_rect(j), LEFT, buff=0.16))

@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import LEFT, RIGHT, UP, Mobject, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
 from ..theme import current_theme
 from .matrix import NumberMatrix
 from .text import label
-from .tokens import TokenChip
+from .tokens import TokenChip, chip_column
 
 Header = str | Mobject | None  # a plain header is muted small text; None: no header
 
@@ -79,14 +79,18 @@ class KeyTable(VGroup):
                 for item, line in zip(body, lines):
                     item.match_y(line)
         indices = list(indices) if indices is not None else list(range(len(tokens)))
-        self.keys = VGroup(*((TokenChip(token, j, max_width=chip_width, height=0.43, size="small")
-                              if isinstance(token, str) else token).next_to(line, LEFT, buff=0.3)
-                             for j, token, line in zip(indices, tokens, lines)))
+        words = [(j, token) for j, token in zip(indices, tokens) if isinstance(token, str)]
+        chips = iter(chip_column([t for _, t in words], [j for j, _ in words], max_width=chip_width, height=0.43,
+                                 size="small"))  # the keys' column: one font size
+        self.keys = VGroup(*((next(chips) if isinstance(token, str) else token).next_to(line, LEFT, buff=0.3)
+                             for token, line in zip(tokens, lines)))
         header = lambda h: label(h, "small", theme.muted) if isinstance(h, str) else (h or VGroup())
         self.headers = VGroup(header(key_header), *(header(h) for h, _ in columns))
-        for head, above in zip(self.headers, (self.keys, *self.columns)):
-            if head.has_points() or head.submobjects:
-                head.next_to(above, UP, buff=0.15).match_x(above).match_y(self.headers[0])
+        placed = [head.next_to(above, UP, buff=0.15).match_x(above)
+                  for head, above in zip(self.headers, (self.keys, *self.columns)) if head.has_points() or head.submobjects]
+        line = max((head.get_bottom()[1] for head in placed), default=0.0)
+        for head in placed:  # bottoms on one line, above every column (a tall TeX header too)
+            head.align_to([0.0, line, 0.0], DOWN)
         super().__init__(self.keys, self.headers, *self.columns)
         self.query_label = None
         if query is not None:

@@ -15,7 +15,7 @@ def shape_label(rows: int, cols: int) -> VGroup:
 def formula(tex: str, size: str = "body", color=None) -> MathTex:
     """An equation in TeX: only our own fixed strings, never user text."""
     theme = current_theme()
-    return MathTex(tex, font_size=theme.sizes[size] * 1.35, color=color or theme.ink)
+    return MathTex(tex, font_size=theme.sizes[size] * theme.tex_scale, color=color or theme.ink)
 
 
 def highlight_box(mobject, color=None, buff: float = 0.04) -> SurroundingRectangle:

@@ -12,7 +12,7 @@ from attention_math.display import readable_decimals
 
 from ..theme import current_theme
 from .text import FlatText, NumberText, label
-from .tokens import TokenChip
+from .tokens import TokenChip, chip_column
 
 CELL_HEIGHT = 0.5
 
@@ -176,10 +176,10 @@ class NumberMatrix(VGroup):
         if row_tokens is None:
             return
         indices = list(token_indices) if token_indices is not None else list(range(len(row_tokens)))
-        for r, i in enumerate(self.row_ids):
-            if i is None:
-                continue
-            chip = TokenChip(row_tokens[i], indices[i], max_width=1.6, height=cell_height * 0.86, size="small")
+        drawn = [(r, i) for r, i in enumerate(self.row_ids) if i is not None]
+        chips = chip_column([row_tokens[i] for _, i in drawn], [indices[i] for _, i in drawn], max_width=1.6,
+                            height=cell_height * 0.86, size="small")  # one column: one font size
+        for (r, _), chip in zip(drawn, chips):
             chip.next_to(self.rects[r][0], LEFT, buff=0.12)
             self.row_labels.add(chip)
         self.add(self.row_labels)

@@ -8,6 +8,7 @@ from .color_grid import ColorGrid
 from .labels import shape_label
 from .matrix import NumberMatrix
 from .parts import Parts
+from .small_multiples import SmallMultiples
 from .text import FlatText
 
 
@@ -40,6 +41,8 @@ class SplitView(Parts):
 
 
 class WeightMaps(Parts):
-    """Some heads' weight matrices side by side (or 2 × 2), "+ n more heads", the axes' legend.
-    Parts: `heads` (the heads shown, in order)."""
+    """Some heads' weight maps on one grid and the line under them (how many heads, the axes).
+    Parts: `heads` (the heads shown, in order), `grid` (the maps), `key` (the line)."""
     heads: list[int]
+    grid: SmallMultiples
+    key: FlatText

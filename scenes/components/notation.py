@@ -29,7 +29,7 @@ class CodeLine(Text):
 def coloured_formula(*pieces: tuple[str, object | None], size: str = "body") -> MathTex:
     """Our own fixed TeX, as (tex, colour or None) pieces; never user text."""
     theme = current_theme()
-    formula = MathTex(*(tex for tex, _ in pieces), font_size=theme.sizes[size] * 1.35, color=theme.ink)
+    formula = MathTex(*(tex for tex, _ in pieces), font_size=theme.sizes[size] * theme.tex_scale, color=theme.ink)
     for part, (_, colour) in zip(formula, pieces):
         if colour is not None:
             part.set_color(colour)

@@ -12,7 +12,7 @@ from attention_math import HeadTrace
 
 from ..theme import current_theme
 from .text import NumberText, label
-from .tokens import TokenChip
+from .tokens import chip_column
 
 BAR_CELL = (0.92, 0.44)  # width, height of a key's cell
 INSET = 0.03  # between a cell's edge and its bar
@@ -57,8 +57,8 @@ class PercentBarTable(VGroup):
         self.rows = [PercentBars(head.weights[i], head.percentages[i], f"{head_path}.percentages[{i}]", mask[i], color)
                      .shift(DOWN * i * height) for i in range(len(tokens))]
         self.chips = VGroup()
-        for i, (token, row) in enumerate(zip(tokens, self.rows)):
-            chip = TokenChip(token, i, max_width=1.6, height=height * 0.86, size="small")
+        chips = chip_column(tokens, range(len(tokens)), max_width=1.6, height=height * 0.86, size="small")
+        for chip, row in zip(chips, self.rows):
             self.chips.add(chip.next_to(row.cells[0], LEFT, buff=0.12))
         self.cells = VGroup(*(cell for row in self.rows for cell in row.cells))
         self.bars = VGroup(*(bar for row in self.rows for bar in row.bars))
@@ -83,8 +83,9 @@ class FocusBars(VGroup):
         theme, row = current_theme(), head.softmax_rows[focus]
         source = f"{head_path}.softmax_rows[{focus}]"
         keys = list(row.rest.order[:top])
-        lines = [(TokenChip(tokens[j], j, max_width=1.6, height=BAR_CELL[1] * 0.86, size="small"), row.weights[j],
-                  NumberText(row.percentages[j], 0, f"{source}.percentages[{j}]", "cell", suffix="%")) for j in keys]
+        chips = chip_column([tokens[j] for j in keys], keys, max_width=1.6, height=BAR_CELL[1] * 0.86, size="small")
+        lines = [(chip, row.weights[j], NumberText(row.percentages[j], 0, f"{source}.percentages[{j}]", "cell",
+                                                   suffix="%")) for chip, j in zip(chips, keys)]
         if top < row.rest.visible:  # the others the query sees, together
             lines.append((label(f"other {row.rest.counts[top]}", "small", theme.muted), row.rest.weights[top],
                           NumberText(row.rest.percentages[top], 0, f"{source}.rest.percentages[{top}]", "cell",

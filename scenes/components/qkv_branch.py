@@ -16,7 +16,7 @@ from .labels import formula, highlight_box
 from .matrix import NumberMatrix
 from .panel import Room
 from .text import label
-from .tokens import TokenChip
+from .tokens import TokenChip, chip_column
 
 MAX_GROW = 1.3  # a short example's column grows, at most this much
 ROLE_NOTES = {"q": "what am I looking for?", "k": "what do I contain?", "v": "what do I have to offer?"}
@@ -37,7 +37,7 @@ class QKVBranch(VGroup):
         self.chip = TokenChip(token, focus, max_width=1.6, height=0.44, size="small")
         self.names, self.rooms, self.slots = [], [], VGroup()
         for role in "qkv":
-            name = formula(role.upper(), "label", theme.role_color(role))
+            name = formula(role.upper(), "body", theme.role_color(role))
             room = RoundedRectangle(width=vector_width, height=0.5, stroke_width=0, fill_opacity=0)
             slot = VGroup(name, room).arrange(RIGHT, buff=0.15)
             note = label(ROLE_NOTES[role], "small", theme.muted).next_to(slot, DOWN, buff=0.08).align_to(slot, LEFT)
@@ -77,12 +77,14 @@ class TokenColumn(VGroup):
     def _embedding_rows(trace: AttentionTrace, ids: list[int | None]) -> VGroup:
         theme, scale = current_theme(), float(np.abs(trace.x).max())
         rows = VGroup()
+        drawn = [i for i in ids if i is not None]
+        chips = dict(zip(drawn, chip_column([trace.tokens[i] for i in drawn], drawn, max_width=1.9, height=0.44,
+                                            size="small")))  # one column: one font size
         for i in ids:
             if i is None:  # tokens left out: an ellipsis where their rows would be
                 rows.add(VGroup(label("⋮", "small", theme.muted)))
                 continue
-            token = trace.tokens[i]
-            chip = TokenChip(token, i, max_width=1.9, height=0.44, size="small")
+            chip = chips[i]
             squares = NumberMatrix(trace.x[i], 0, "", show_numbers=False, cell_width=0.26, cell_height=0.26,
                                    value_scale=scale, frame_color=current_theme().faint, max_cols=8)
             rows.add(VGroup(chip, squares).arrange(RIGHT, buff=0.2))

@@ -23,6 +23,7 @@ class FlatText(VMobject):
     Outlines are parsed once per (text, font, size, weight) and reused.
     """
     text: str
+    outline_key: tuple
 
     def __init__(self, text: str, font: str, font_size: float, color, weight: str = "NORMAL") -> None:
         super().__init__(fill_color=color, fill_opacity=1.0, stroke_width=0)
@@ -34,6 +35,7 @@ class FlatText(VMobject):
             _OUTLINES[key] = outline - (glyphs.get_center() if parts else 0)
         self.set_points(_OUTLINES[key].copy())
         self.text = text
+        self.outline_key = key  # the layout checker measures the size it is drawn at against it
 
 
 def label(text: str, size: str = "label", color=None, weight: str = "NORMAL", mono: bool = False) -> FlatText:
@@ -76,24 +78,53 @@ class TwoLineToken(Parts):
     token: str
 
 
-def token_text(token: str, max_width: float, size: str = "label", color=None) -> Mobject:
+def token_text(token: str, max_width: float, size: str = "label", color=None, scale: float | None = None) -> Mobject:
     """A token's text fitted to a width: shrink, and split a long word over two lines
-    (with a hyphen) when that keeps it larger."""
-    from manim import DOWN
-
+    (with a hyphen) when that keeps it larger. With `scale` (a column's one size, see
+    column_scale) it is drawn at that scale: on one line if it fits, else on two."""
     one_line = label(token, size, color)
+    if scale is not None:
+        if one_line.width * scale <= max_width + 1e-6:
+            return one_line.scale(scale) if scale < 1 else one_line
+        two_lines = _two_lines(token, size, color)
+        if two_lines is not None and two_lines.width * scale <= max_width + 1e-6:
+            return two_lines.scale(scale)
     if one_line.width <= max_width:
         return one_line
     shrink_one = max_width / one_line.width
-    letters = graphemes(token)  # never cut inside a grapheme: a vowel sign stays on its letter
-    # Arabic letters join: a cut word would show the wrong letter forms, so it only shrinks.
-    if len(letters) >= 8 and not is_right_to_left(token):
-        cut = (len(letters) + 1) // 2
-        first, second = "".join(letters[:cut]), "".join(letters[cut:])
-        two_lines = TwoLineToken(label(first + "-", size, color), label(second, size, color), token=token)
-        two_lines.arrange(DOWN, buff=0.04)
+    two_lines = _two_lines(token, size, color)
+    if two_lines is not None:
         shrink_two = min(max_width / two_lines.width, 1.0)
         if shrink_two > shrink_one * 1.25:
             return two_lines.scale(shrink_two)
     one_line.scale(shrink_one)
     return one_line
+
+
+def _two_lines(token: str, size: str, color) -> TwoLineToken | None:
+    """"first half-" above the rest, for a word of 8 letters or more (not a right-to-left one)."""
+    from manim import DOWN
+
+    letters = graphemes(token)  # never cut inside a grapheme: a vowel sign stays on its letter
+    # Arabic letters join: a cut word would show the wrong letter forms, so it only shrinks.
+    if len(letters) < 8 or is_right_to_left(token):
+        return None
+    cut = (len(letters) + 1) // 2
+    first, second = "".join(letters[:cut]), "".join(letters[cut:])
+    return TwoLineToken(label(first + "-", size, color), label(second, size, color), token=token).arrange(DOWN, buff=0.04)
+
+
+def column_scale(tokens, max_width: float, size: str = "label") -> float:
+    """One text scale for chips of one column: the scale token_text fits the hardest of them at
+    (1 when all fit), so no chip's word is smaller than its neighbours' (issue 26)."""
+    scales = []
+    for token in tokens:
+        one_line = label(token, size)
+        if one_line.width <= max_width:
+            continue
+        two_lines = _two_lines(token, size, None)
+        best = max_width / one_line.width
+        if two_lines is not None and min(max_width / two_lines.width, 1.0) > best * 1.25:
+            best = min(max_width / two_lines.width, 1.0)
+        scales.append(best)
+    return min(scales, default=1.0)

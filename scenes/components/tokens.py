@@ -4,7 +4,18 @@ from __future__ import annotations
 from manim import DOWN, RIGHT, Mobject, RoundedRectangle, VGroup
 
 from ..theme import current_theme
-from .text import token_text
+from .text import column_scale, token_text
+
+CHIP_PADDING = 0.24  # a chip is its word's width and this
+
+
+def chip_column(tokens, indices, *, max_width: float, height: float, size: str = "label") -> list[TokenChip]:
+    """Chips that stand in one column (a matrix's rows, a table's keys): one font size for all,
+    the one the hardest word fits at, instead of each word shrunk on its own."""
+    tokens = list(tokens)
+    scale = column_scale(tokens, max_width - CHIP_PADDING, size)
+    return [TokenChip(token, index, max_width=max_width, height=height, size=size, text_scale=scale)
+            for token, index in zip(tokens, indices)]
 
 
 class TokenChip(VGroup):
@@ -15,12 +26,13 @@ class TokenChip(VGroup):
     text: Mobject
 
     def __init__(self, token: str, index: int, max_width: float = 1.8, height: float = 0.5,
-                 size: str = "label") -> None:
+                 size: str = "label", text_scale: float | None = None) -> None:
+        """`text_scale`: the column's one scale (chip_column), instead of this word's own fit."""
         theme = current_theme()
         self.token = token
         self.index = index
-        text = token_text(token, max_width - 0.24, size)
-        width = max(text.width + 0.24, height * 1.2)
+        text = token_text(token, max_width - CHIP_PADDING, size, scale=text_scale)
+        width = max(text.width + CHIP_PADDING, height * 1.2)
         self.box = RoundedRectangle(
             corner_radius=0.08, width=width, height=max(height, text.height + 0.14),
             fill_color=theme.token_color(index), fill_opacity=1.0, stroke_width=0,

@@ -8,7 +8,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, R
 from attention_math.models.decoder_explained import attention_sink
 
 from ..base import corner_title
-from ..components import NumberText, TokenChip, label, weight_legend
+from ..components import NumberText, label, weight_legend
+from ..components.tokens import chip_column
 from ..components.heatmap import ColorGrid
 from .common import DecoderScene
 from .phrases import phrase
@@ -56,9 +57,9 @@ class AttentionSink(DecoderScene):
         self.step("why", "Why? Softmax makes every row add up to 100 %, so a head has to put its weight "
                          "somewhere, even when no other token is useful to it. The first token, which every "
                          "token can see, becomes the place to park it: an attention sink.")
-        row = self.last_row()
+        row, crowded = self.last_row(grid, notes)
         row_head = self.head_box(grid.cells, sink.row_layer, sink.row_head, self.theme.query)
-        self.play(FadeIn(row, shift=UP * 0.1), Create(row_head))
+        self.play(FadeIn(row, shift=UP * 0.1), Create(row_head), *([FadeOut(notes)] if crowded else []))
         self.hold_for_caption(2.0)
 
     def grid(self) -> VGroup:
@@ -106,20 +107,26 @@ class AttentionSink(DecoderScene):
         notes.next_to(cells, DOWN, buff=0.5)
         return marks, notes.set_x(self.stage.centre[0])
 
-    def last_row(self) -> VGroup:
-        """The last token's row in a sink head of the last layer: each key's whole-percent share, adding to 100."""
+    def last_row(self, grid: VGroup, notes: VGroup) -> tuple[VGroup, bool]:
+        """The last token's row in a sink head of the last layer: each key's whole-percent share, adding to
+        100; and whether it had to take the notes' place."""
         sink, tokens = self.sink, self.model.tokens
         layer, head = sink.row_layer, sink.row_head
-        width = min(1.7, (self.stage.width - 2.5) / len(tokens) - 0.15)
+        width = min(1.7, (self.stage.width - 0.4) / len(tokens) - 0.15)
+        chips = chip_column(tokens, range(len(tokens)), max_width=width, height=0.42, size="small")  # one size
         columns = VGroup(*(
-            VGroup(TokenChip(token, i, max_width=width, height=0.42, size="small"),
-                   NumberText(sink.last_row_percentages[i], 0, f"sink.last_row_percentages[{i}]", "small", suffix=" %"))
-            .arrange(DOWN, buff=0.15)
-            for i, token in enumerate(tokens)))
+            VGroup(chip, NumberText(sink.last_row_percentages[i], 0, f"sink.last_row_percentages[{i}]", "small",
+                                    suffix=" %")).arrange(DOWN, buff=0.15)
+            for i, chip in enumerate(chips)))
         columns.arrange(RIGHT, buff=0.15, aligned_edge=UP)
         title = phrase(f"the row of “{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1} (blue frame): its shares add up to",
                        NumberText(sink.last_row_total, 0, "sink.last_row_total", "small", suffix=" %", weight="BOLD"),
                        size="small", color=self.theme.muted)
         row = VGroup(title, columns).arrange(DOWN, buff=0.2)
         row.scale(self.stage.fit_scale(row, width=self.stage.width - 0.4))
-        return row.move_to([self.stage.centre[0], self.stage.bottom + 0.55, 0])
+        row.move_to([self.stage.centre[0], self.stage.bottom, 0], aligned_edge=DOWN)
+        # A tall grid (many heads) leaves no room under its notes: the row takes their place, midway.
+        crowded = notes.get_bottom()[1] < row.get_top()[1] + 0.15
+        if crowded:
+            row.set_y((grid.get_bottom()[1] + self.stage.bottom) / 2)
+        return row, crowded

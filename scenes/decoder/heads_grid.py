@@ -169,4 +169,4 @@ class DecoderHeadsGrid(DecoderScene):
         first, last = model.tokens[0].strip() or model.tokens[0], model.tokens[-1].strip() or model.tokens[-1]
         axes = label(f"rows: queries “{first}” … “{last}” top to bottom · columns: the same tokens as keys",
                      "small", theme.muted).next_to(cards, DOWN, buff=0.45)
-        return self.stage.fit(VGroup(cards, fit_width(axes, cards.width)))
+        return self.stage.fit(VGroup(cards, fit_width(axes, max(cards.width, self.stage.width))))

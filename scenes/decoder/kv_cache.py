@@ -2,13 +2,14 @@
 K and V rows join the cache; only its own query row is computed, against every cached key."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, ReplacementTransform, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, ReplacementTransform, VGroup
 
 from attention_math.generation import generation_trace
 
 from ..base import Beat, corner_title
 from ..components import NumberText, TokenChip, fit_width, highlight_box, label
 from ..components.heatmap import ColorGrid, band_scale
+from ..presentation import STAGE
 from .cache_table import KVCacheTable
 from .common import DecoderScene
 
@@ -40,7 +41,7 @@ class KVCache(DecoderScene):
         self.step("cache", f"Reading the prompt, every layer keeps each token's key row and value row: the KV "
                            f"cache. Shown: layer {generation.layer + 1}, the key/value head that query head "
                            f"{generation.head + 1} reads (grouped-query attention: {sharing} query heads share it).")
-        table = KVCacheTable(generation, self.model).move_to([-6.7, 2.25, 0], aligned_edge=UP + LEFT)
+        table = KVCacheTable(generation, self.model).move_to([STAGE.left, 2.25, 0], aligned_edge=UP + LEFT)
         table.shift(UP * (2.25 - table.rows[0].get_top()[1]))
         before = table.rows_before(0)
         intro = self.cache_note()
@@ -113,6 +114,7 @@ class KVCache(DecoderScene):
         out.arrange(RIGHT, buff=0.15)
         panel = VGroup(title, fed, query_name, query, meets, label("… and so on in every layer …", "small", theme.muted),
                        out).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+        fit_width(panel, STAGE.right - PANEL_LEFT)
         return panel.move_to([PANEL_LEFT, 2.1, 0], aligned_edge=UP + LEFT)
 
     def cache_note(self) -> VGroup:
@@ -129,6 +131,7 @@ class KVCache(DecoderScene):
             label("K rows are already turned by RoPE:", "small", theme.ink),
             label("a cached row never changes", "small", theme.ink),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        fit_width(lines, STAGE.right - PANEL_LEFT)
         return lines.move_to([PANEL_LEFT, 2.1, 0], aligned_edge=UP + LEFT)
 
     def saving_note(self) -> VGroup:
@@ -149,5 +152,5 @@ class KVCache(DecoderScene):
             .arrange(RIGHT, buff=0.1),
             label("a step adds one row to each and reads them all", "small", theme.ink),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-        fit_width(lines, config.frame_width / 2 - PANEL_LEFT - 0.3)
+        fit_width(lines, STAGE.right - PANEL_LEFT)
         return lines.move_to([PANEL_LEFT, 2.1, 0], aligned_edge=UP + LEFT)

@@ -7,11 +7,12 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, Indicate, VGroup
 from ..base import corner_title
 from ..components import NumberText, TokenChip, highlight_box, label
 from ..components.heatmap import ColorGrid, band_scale
+from ..presentation import STAGE
 from .common import DecoderScene
 from .next_token_table import NextTokenTable
 
 BAND = (5.6, 0.34)  # a 576-number vector as a colour band
-PROMPT_WIDTH = 13.4  # the prompt's chips wrap beyond this
+PROMPT_WIDTH = 13.3  # the prompt's chips wrap beyond this
 
 
 class NextToken(DecoderScene):
@@ -30,7 +31,7 @@ class NextToken(DecoderScene):
         prompt, vector = self.prompt_row(), self.vector_rows()
         said = f": {model.quantisation}" if model.quantisation else f", {self.spec.dtype} weights"  # unquantized: no colon
         note = label(f"{self.model_name()}{said}", "small", self.theme.muted)
-        note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.4)
+        note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.45)
         self.play(FadeIn(prompt), FadeIn(vector.output), FadeIn(note), run_time=1.2)
         self.play(Create(prompt.box), run_time=0.5)
         self.hold_for_caption(1.0)
@@ -44,7 +45,7 @@ class NextToken(DecoderScene):
                             "of them: the dot product with that token's embedding, the same matrix that turned the "
                             "prompt into vectors. These scores are the logits; here are the five largest.")
         table = NextTokenTable(model)
-        table.move_to([6.75, 1.45, 0], aligned_edge=UP + RIGHT)
+        table.move_to([STAGE.right - 0.1, 1.45, 0], aligned_edge=UP + RIGHT)  # room for the choice's box
         self.play(FadeIn(vector.logits, shift=DOWN * 0.2), FadeIn(table.header[:2]), FadeIn(table.chips),
                   FadeIn(table.logits), run_time=1.2)
         self.hold_for_caption(1.0)

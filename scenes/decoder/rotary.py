@@ -11,13 +11,13 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
 from attention_math.models.decoder_explained import rotary_distance
 
 from ..base import Beat, corner_title
-from ..components import NumberText, label
+from ..components import NumberText, fit_width, label
 from .common import DecoderScene
 from .pair_plane import PairPlane
 from .phrases import phrase
 
 SHIFT = 10  # both tokens this many positions later: the same distance, other angles
-PLANE_PITCH = 3.75  # from one plane's centre to the next
+PLANE_PITCH = 3.6  # from one plane's centre to the next (the second plane's lines end left of the text column)
 RIGHT_COLUMN = 0.9  # where the text column right of the two planes starts
 KEY_BACK = 5  # without KEY=, the key this many tokens before the query (or the first token)
 
@@ -100,11 +100,14 @@ class RotaryPositions(DecoderScene):
                    NumberText(rotary.placements[0].key_position, 0, "rotary.placements[0].key_position", "small"),
                    size="small", color=theme.key),
             label("positions count from 0", "small", theme.muted),
-            label("speed of pair i, radians per position:", "small", theme.muted),
-            phrase("θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"), "), base θ =",
-                   NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small", color=theme.muted, buff=0.04),
-            *([label("slow pairs slowed further by the model's RoPE scaling", "small", theme.muted)]
-              if rotary.scaled else []),
+            # θ is the base the speeds are powers of, not itself a speed: say which is which.
+            phrase("pair i turns θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"), ")",
+                   size="small", color=theme.muted, buff=0.04),
+            label("radians per position, where", "small", theme.muted),
+            phrase("the base θ =", NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small",
+                   color=theme.muted),
+            *([label("slow pairs slowed further", "small", theme.muted),
+               label("by the model's RoPE scaling", "small", theme.muted)] if rotary.scaled else []),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return lines.move_to([RIGHT_COLUMN, self.stage.top - 0.1, 0], aligned_edge=UP + LEFT)
 
@@ -152,4 +155,5 @@ class RotaryPositions(DecoderScene):
                 "· q·k =", NumberText(placement.score, 2, f"{at}.score", "small", weight="BOLD"), size="small"))
         VGroup(table.header, *table.rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         table.add(table.header, table.rows)
+        fit_width(table, self.stage.right - RIGHT_COLUMN)  # a long q·k (−19.36) stays inside the safe margin
         return table.move_to([RIGHT_COLUMN, self.stage.bottom + 0.3, 0], aligned_edge=DOWN + LEFT)

@@ -24,7 +24,7 @@ class LayerEvolution(ModelScene):
     def construct(self) -> None:
         model, head = self.model, self.focus_head
         corner_title(self, "Layer by layer", f"head {head + 1}")
-        stepper = LayerStepper(model.n_layers, self.theme).to_corner(UP + RIGHT, buff=0.45)
+        stepper = LayerStepper(model.n_layers, self.theme).to_corner(UP + RIGHT, buff=0.6)  # its marker too inside the safe margin
 
         self.step("layer-1", f"The real model has {model.n_layers} layers, each with {model.n_heads} heads of its "
                              f"own. Here is head {head + 1} of layer 1 on this sentence: as lines, and as a heatmap.")

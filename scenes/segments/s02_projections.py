@@ -13,18 +13,28 @@ from ..components import NumberMatrix, formula, highlight_box, label, shape_labe
 from ..components.matrix import kept_indices, shown_decimals
 from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
-from ..components.parts import Parts
-from ..components.text import FlatText
 from ..presentation import SHOWN_TERMS
+from .projection_parts import QKV, Projection, RoleArrays, role_arrays
 from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide_values, into_cell, place_product,
                                    reveal, shown_position)
 
+BAND_WIDTH = 11.0  # Q's colour band (a shared K and V: to scale)
 BAND_HEIGHT = 1.7  # the tallest a Q, K or V colour band gets (three stacked fill the stage)
 TEX_NAMES = {"q": ("Q", "W_Q"), "k": ("K", "W_K"), "v": ("V", "W_V")}
 
 
 class ProjectionsSegment(ExplainerScene):
     segment = "02-projections"
+
+    def setup(self) -> None:
+        super().setup()
+        from ..context import active_grouped_query
+
+        self.grouped = active_grouped_query()  # K and V at their true width when heads share them
+        self.traces = {"grouped_query": self.grouped} if self.grouped else {}
+
+    def role(self, role: str) -> RoleArrays:
+        return role_arrays(self.trace, self.grouped, role, self.focus_head)
 
     def construct(self) -> None:
         corner_title(self, "Projections", "queries, keys and values")
@@ -57,8 +67,7 @@ class ProjectionsSegment(ExplainerScene):
         self.hold_for_caption(0.8)
 
         self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
-                         "a query, a key and a value." + (f" Here {trace.d_attention} numbers each, drawn as colour: "
-                                                          "blue positive, red negative." if self.bands else ""))
+                         "a query, a key and a value." + self.qkv_caption())
         qkv = self.qkv_bands() if self.bands else self.qkv_row()
         self.play(FadeOut(VGroup(grid.x, grid.x_title, grid.w, grid.w_title, grid.equation)),
                   (FadeTransform if self.bands else ReplacementTransform)(VGroup(grid.result, grid.result_title),
@@ -85,10 +94,26 @@ class ProjectionsSegment(ExplainerScene):
             caption += f" Here that is {self.trace.d_model} products; the numbers shown are rounded."
         return caption
 
+    def qkv_caption(self) -> str:
+        trace, grouped = self.trace, self.grouped
+        colour = " drawn as colour: blue positive, red negative." if self.bands else ""
+        if grouped is None:
+            return f" Here {trace.d_attention} numbers each,{colour}" if self.bands else ""
+        shared = trace.n_heads // grouped.n_kv_heads
+        return (f" Q has {trace.d_attention} numbers per token; K and V only {grouped.k.shape[1]}: "
+                f"{grouped.n_kv_heads} key/value head{'s' if grouped.n_kv_heads > 1 else ''} of {trace.d_k}, "
+                f"{'each ' if grouped.n_kv_heads > 1 else ''}shared by {shared} query heads.{colour}")
+
     def head_caption(self) -> str:
         trace, h = self.trace, self.focus_head
         first, last = h * trace.d_k + 1, (h + 1) * trace.d_k
         columns = f"the first {trace.d_k} columns" if h == 0 else f"columns {first}–{last}"
+        if self.grouped is not None:
+            g = self.grouped.kv_head_of_query[h]
+            return (f"Q's columns are shared out among {trace.n_heads} query heads, K's and V's among "
+                    f"{self.grouped.n_kv_heads} key/value heads. Head {h + 1} uses {columns} of Q and key/value "
+                    f"head {g + 1}: columns {g * trace.d_k + 1}–{(g + 1) * trace.d_k} of K and V. The next steps "
+                    f"follow head {h + 1}.")
         return (f"The columns are shared out among {trace.n_heads} heads. Head {h + 1} uses {columns} "
                 f"of Q, K and V; the next steps follow head {h + 1}.")
 
@@ -96,12 +121,11 @@ class ProjectionsSegment(ExplainerScene):
     def _shared_width(self, w_ids, ids, wide) -> float:
         """One cell width for W and its product (their columns line up), wide enough for the decimals
         each drawn part chooses (a small model's weights may keep three)."""
-        trace = self.trace
-        w_decimals = max(shown_decimals(getattr(trace, f"w_{r}"), self.input_precision, rows=w_ids, max_cols=wide)
-                         for r in "qkv")
-        decimals = max(shown_decimals(getattr(trace, r), trace.precision, rows=ids, max_cols=wide) for r in "qkv")
-        return max(cell_width_for(trace.w_q, trace.w_k, trace.w_v, precision=w_decimals),
-                   cell_width_for(trace.q, trace.k, trace.v, precision=decimals))
+        trace, roles = self.trace, [self.role(r) for r in "qkv"]
+        w_decimals = max(shown_decimals(r.w, self.input_precision, rows=w_ids, max_cols=wide) for r in roles)
+        decimals = max(shown_decimals(r.result, trace.precision, rows=ids, max_cols=wide) for r in roles)
+        return max(cell_width_for(*(r.w for r in roles), precision=w_decimals),
+                   cell_width_for(*(r.result for r in roles), precision=decimals))
 
     def projection(self, role: str, revealed: bool = False) -> Projection:
         """X on the left, W on top, their product where X's rows meet W's columns, with titles
@@ -115,18 +139,19 @@ class ProjectionsSegment(ExplainerScene):
         # stay at least the small size.
         w_rows = wide if self.presentation.detail == "all" else self.presentation.entries(trace.d_model, SHOWN_TERMS)
         width = self._shared_width(kept_indices(trace.d_model, w_rows), ids, wide)
-        w = NumberMatrix(getattr(trace, f"w_{role}"), self.input_precision, f"w_{role}", frame_color=color,
+        arrays = self.role(role)
+        w = NumberMatrix(arrays.w, self.input_precision, arrays.w_source, frame_color=color,
                          cell_width=width, max_rows=w_rows, max_cols=wide)
-        result = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color, cell_width=width,
+        result = NumberMatrix(arrays.result, trace.precision, arrays.source, frame_color=color, cell_width=width,
                               max_cols=wide, rows=ids)
         if not revealed:
             hide_values(result)
         place_product(x, w, result)
         x_title = VGroup(formula("X", "heading"), shape_label(trace.n_tokens, trace.d_model)).arrange(RIGHT, buff=0.25)
         x_title.next_to(x.frame, UP, buff=0.15)
-        w_title = VGroup(formula(w_name, "heading", color), shape_label(trace.d_model, trace.d_attention))
+        w_title = VGroup(formula(w_name, "heading", color), shape_label(*arrays.w.shape))
         w_title.arrange(DOWN, buff=0.12).next_to(w.frame, LEFT, buff=0.3)
-        result_title = VGroup(formula(name, "heading", color), shape_label(trace.n_tokens, trace.d_attention))
+        result_title = VGroup(formula(name, "heading", color), shape_label(*arrays.result.shape))
         result_title.arrange(RIGHT, buff=0.25).next_to(result.frame, DOWN, buff=0.15)
         bias = f" + b_{name}" if bias_of(trace, f"b_{role}") is not None else ""
         equation = formula(f"{name} = X\\,{w_name}{bias}", "heading")
@@ -194,82 +219,78 @@ class ProjectionsSegment(ExplainerScene):
         return self.stage.fit(tall if self.stage.fit_scale(tall, grow=float("inf")) > wide_scale else wide)
 
     def qkv_bands(self) -> QKV:
-        """Q, K and V stacked as colour bands, thin lines between the heads' slices, the focus
-        head's slice framed in its colour and braced under V."""
+        """Q, K and V stacked as colour bands to scale (a shared K and V as narrow as the model
+        keeps them, and who reads each key/value head said beside K), thin lines between the
+        heads' slices, the focus head's slice framed in its colour and braced under V."""
         trace, theme, h = self.trace, self.theme, self.focus_head
         head = theme.head_color(h)
         matrices, head_boxes, rows = [], [], VGroup()
         for role in "qkv":
-            color = theme.role_color(role)
-            values = getattr(trace, role)
+            arrays, color = self.role(role), theme.role_color(role)
             # At most BAND_HEIGHT tall: 64 rows of 0.22 would shrink the whole picture, head label and all.
-            band = ColorGrid(values, width=11.0, height=min(0.22 * trace.n_tokens, BAND_HEIGHT), frame_color=color,
-                             value_scale=band_scale(values))
+            band = ColorGrid(arrays.result, width=BAND_WIDTH * arrays.result.shape[1] / trace.d_attention,
+                             height=min(0.22 * trace.n_tokens, BAND_HEIGHT), frame_color=color,
+                             value_scale=band_scale(arrays.result))
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
-                           shape_label(trace.n_tokens, trace.d_attention)).arrange(DOWN, buff=0.1)
+                           shape_label(*arrays.result.shape)).arrange(DOWN, buff=0.1)
             title.next_to(band.frame, LEFT, buff=0.3)
-            marks = head_marks(band, trace.n_heads, focus=h)
-            matrices.append(VGroup(band, marks.cuts, title))
-            head_boxes.append(marks.frames[h])
+            marks = head_marks(band, arrays.n_heads, focus=arrays.focus, numbers=role == "q" and bool(self.grouped))
+            marks.frames[arrays.focus].set_stroke(head)
+            readers = self.readers().next_to(band.frame, RIGHT, buff=0.4) if role == "k" and self.grouped else VGroup()
+            matrices.append(VGroup(band, marks.cuts, marks.numbers, title, readers))
+            head_boxes.append(marks.frames[arrays.focus])
             rows.add(VGroup(matrices[-1], head_boxes[-1]))
-        rows.arrange(DOWN, buff=0.35, aligned_edge=RIGHT)
+        rows.arrange(DOWN, buff=0.45)
+        for row in rows[1:]:  # the bands start at one x, so a narrower K and V read as narrower
+            row.shift(RIGHT * (rows[0][0][0].frame.get_left()[0] - row[0][0].frame.get_left()[0]))
         braces = VGroup(Brace(head_boxes[-1], DOWN, color=head, buff=0.08))
-        first = h * trace.d_k + 1
-        head_label = label(f"head {h + 1}: columns {first}–{first + trace.d_k - 1}", "small", head)
+        head_label = label(self.head_columns_said(), "small", head)
         head_label.next_to(braces, DOWN, buff=0.1)
         return self.stage.fit(QKV(*rows, braces, head_label, matrices=matrices, head_boxes=head_boxes, braces=braces,
                                   head_label=head_label))
+
+    def head_columns_said(self) -> str:
+        trace, h = self.trace, self.focus_head
+        first = h * trace.d_k + 1
+        if self.grouped is None:
+            return f"head {h + 1}: columns {first}–{first + trace.d_k - 1}"
+        g = self.grouped.kv_head_of_query[h]
+        return f"head {h + 1}: Q columns {first}–{first + trace.d_k - 1} · K, V columns {g * trace.d_k + 1}–{(g + 1) * trace.d_k}"
+
+    def readers(self) -> VGroup:
+        """Which query heads read each key/value head ("K, V head 1 ← query heads 1–3")."""
+        grouped, muted = self.grouped, self.theme.muted
+        lines = [f"K, V head {g + 1} ← query heads {heads[0] + 1}–{heads[-1] + 1}"
+                 for g, heads in enumerate(grouped.query_heads_of_kv)]
+        if len(lines) > 4:
+            lines = [f"each K, V head ← {len(grouped.query_heads_of_kv[0])} query heads"]
+        return VGroup(*(label(line, "small", muted) for line in lines)).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
 
     def _qkv(self, stacked: bool) -> QKV:
         trace, theme = self.trace, self.theme
         h = self.focus_head
         head = theme.head_color(h)
-        decimals = max(shown_decimals(getattr(trace, r), trace.precision, rows=self.presentation.token_ids())
-                       for r in "qkv")
-        width = cell_width_for(trace.q, trace.k, trace.v, precision=decimals)
+        roles = [self.role(r) for r in "qkv"]
+        decimals = max(shown_decimals(r.result, trace.precision, rows=self.presentation.token_ids()) for r in roles)
+        width = cell_width_for(*(r.result for r in roles), precision=decimals)
         matrices, head_boxes, rows = [], [], VGroup()
-        for index, role in enumerate("qkv"):
+        for index, (role, arrays) in enumerate(zip("qkv", roles)):
             color = theme.role_color(role)
             tokens = trace.tokens if stacked or index == 0 else None
-            matrix = NumberMatrix(getattr(trace, role), trace.precision, role, frame_color=color,
+            matrix = NumberMatrix(arrays.result, trace.precision, arrays.source, frame_color=color,
                                   cell_width=width, row_tokens=tokens, rows=self.presentation.token_ids())
             title = VGroup(formula(TEX_NAMES[role][0], "heading", color),
-                           shape_label(trace.n_tokens, trace.d_attention)).arrange(RIGHT, buff=0.25)
+                           shape_label(*arrays.result.shape)).arrange(RIGHT, buff=0.25)
             title.next_to(matrix.frame, UP, buff=0.15)
             matrices.append(VGroup(matrix, title))
-            head_boxes.append(HeadColumns(matrix, trace.d_k, [h], buff=0.03).frames[0])
+            head_boxes.append(HeadColumns(matrix, trace.d_k, [arrays.focus], buff=0.03).frames[0].set_stroke(head))
             rows.add(VGroup(matrices[-1], head_boxes[-1]))
         # Stacked, the matrices' right edges line up so their columns (and head boxes) do too.
-        rows.arrange(DOWN, buff=0.35, aligned_edge=RIGHT) if stacked else rows.arrange(RIGHT, buff=0.5)
+        rows.arrange(DOWN, buff=0.35, aligned_edge=RIGHT) if stacked else rows.arrange(RIGHT, buff=0.35)
+        for row in rows[1:] if not stacked else []:  # side by side: the grids level, whatever stands beside them
+            row.shift(UP * (rows[0][0][0].frame.get_top()[1] - row[0][0].frame.get_top()[1]))
         braces = VGroup(*(Brace(box, DOWN, color=head, buff=0.08) for box in (head_boxes[-1:] if stacked else head_boxes)))
         middle = braces[len(braces) // 2]
         head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
         return QKV(*rows, braces, head_label, matrices=matrices, head_boxes=head_boxes, braces=braces,
                    head_label=head_label)
-
-
-# Parts of the pictures ------------------------------------------------------------
-class Projection(Parts):
-    """X times W (on top) gives the result where X's rows meet W's columns, drawn with their
-    titles and the equation. Parts: `x`, `w`, `result` (NumberMatrix), `x_title`, `w_title`,
-    `result_title`, `equation`; not drawn with them: `product` (Q's first number spelled out,
-    below) and `boxes` (X's row 0, W's column 0 and the result's cell (0, 0), lit)."""
-    x: NumberMatrix
-    w: NumberMatrix
-    result: NumberMatrix
-    x_title: VGroup
-    w_title: VGroup
-    result_title: VGroup
-    equation: MathTex
-    product: SpelledProduct
-    boxes: VGroup
-
-
-class QKV(Parts):
-    """Q, K and V (numbers or colour bands), the focus head's columns boxed and braced.
-    Parts: `matrices` (each with its title), `head_boxes` (the head's frame on each),
-    `braces`, `head_label`."""
-    matrices: list[VGroup]
-    head_boxes: list[VMobject]
-    braces: VGroup
-    head_label: FlatText

@@ -161,7 +161,7 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         mask_line = label(f"grey −∞: later tokens, and tokens more than {self.trace.window - 1} back (window of "
                           f"{self.trace.window})" if self.trace.window else "grey −∞: a token may not look at later tokens",
                           "label", theme.muted)
-        formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}"), self.scale_line(with_factor=False))
+        formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}", "heading"), self.scale_line(with_factor=False))
         formula_line.arrange(RIGHT, buff=0.6)
         return [note, *products, self.scale_line(), mask_line, formula_line]
 
@@ -184,7 +184,7 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         factor = NumberText(trace.scale, trace.precision, "trace.scale", "label")
         if not with_factor:
             return VGroup(label("with", "label", theme.muted), root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
-        return VGroup(label("every score ×", "label", theme.muted), formula(r"\frac{1}{\sqrt{d_k}}"), label("=", "label"),
+        return VGroup(label("every score ×", "label", theme.muted), formula(r"\frac{1}{\sqrt{d_k}}", "heading"), label("=", "label"),
                       root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
 
     # Filling the grid ------------------------------------------------------------

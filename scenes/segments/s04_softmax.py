@@ -17,6 +17,7 @@ from ..components.heatmap import WeightHeatmap, upright_keys
 from ..components.pacing import one_at_a_time
 from ..components.softmax_table import SoftmaxTable
 from ..components.zoom import ZoomCallout, weight_entries
+from ..presentation import STAGE
 
 
 class SoftmaxSegment(ExplainerScene):
@@ -127,7 +128,7 @@ class SoftmaxSegment(ExplainerScene):
                       NumberText(share, 0, p.focus_note_source, "small", theme.highlight, suffix="%"),
                       label(after, "small", theme.highlight)).arrange(RIGHT, buff=0.12)
         line.next_to(title, RIGHT, buff=0.5).align_to(title, DOWN)
-        room = 7.0 - line.get_left()[0] - 0.15  # up to the frame's right edge
+        room = STAGE.right - line.get_left()[0]  # up to the stage's right edge
         return line.scale(min(1.0, room / line.width), about_edge=LEFT)
 
     def heatmap_caption(self) -> str:

@@ -18,14 +18,13 @@ from ..base import Beat, ExplainerScene, corner_title
 from ..components import NumberMatrix, formula, label, operator, shape_label
 from ..components.attention_graph import AttentionGraph
 from ..components.head_columns import HeadColumns, head_columns
-from ..components.heatmap import ColorGrid, WeightHeatmap, band_scale, head_marks
+from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.multi_head import NamedBlock, SplitView, WeightMaps, named_block
 from ..components.products import bias_of
 from ..presentation import MAX_HEADS_SHOWN
+from .multihead_maps import MIN_SCALE, weight_maps
 
-MIN_SCALE = 0.6  # below this a cell's number stops being readable
-AREA_WIDTH, AREA_HEIGHT = 13.4, 6.3  # of the stage: a margin for the head names
-MAP_SIDE, MAPS_WIDTH = 4.2, 10.5  # a long sentence's weight maps (colour only): the most one may take, all
+AREA_WIDTH, AREA_HEIGHT = 13.3, 6.3  # of the stage: a margin for the head names
 COMPACT_CELL = 0.28  # K and V as small colour grids: the split matters there, not their numbers
 BAND_WIDTH = 11.0  # a real model's 384 columns as one colour band
 
@@ -45,7 +44,7 @@ class MultiHeadSegment(ExplainerScene):
         self.play(Write(split.note), run_time=0.8)
         self.hold_for_caption(1.5)
 
-        maps = self.weight_maps()
+        maps = weight_maps(self)
         self.step("weights", "Each head gets its own attention weights. Several heads can look for different "
                              "things in the same sentence."
                   + (f" Here {len(maps.heads)} of the {trace.n_heads}, each titled with the pattern it follows."
@@ -128,52 +127,6 @@ class MultiHeadSegment(ExplainerScene):
     def head_marks(self, matrix: NumberMatrix, named: bool = False) -> HeadColumns:
         """A frame in the head's colour around each head's column slice, "head k" above it when named."""
         return HeadColumns(matrix, self.trace.d_k, range(self.trace.n_heads), named=named)
-
-    # Step 2: each head's weights --------------------------------------------------
-    def weight_maps(self) -> WeightMaps:
-        """Up to four heads side by side (or 2 × 2): as many as fit with readable numbers."""
-        trace, built, p = self.trace, {}, self.presentation
-        order, kinds = p.heads_shown(trace.head_patterns)
-        side = min(MAP_SIDE, MAPS_WIDTH / min(trace.n_heads, MAX_HEADS_SHOWN))  # colour maps: as big as fit
-
-        def weight_map(h: int, with_tokens: bool) -> NumberMatrix | WeightHeatmap:  # each built at most once
-            if (h, with_tokens) not in built and p.colour_weights:  # a long sentence: colour only
-                built[h, with_tokens] = WeightHeatmap(
-                    trace.heads[h].weights, f"heads[{h}].weights", trace.tokens, mask=trace.mask, colour_only=True,
-                    focus=p.focus_query if with_tokens else None, side=side, legend=False, note=None, axes=False,
-                    title=f"head {h + 1}" + (f" · {kinds[h]}" if kinds else ""), title_color=self.theme.head_color(h),
-                    weight_top=p.weight_top)
-            if (h, with_tokens) not in built:
-                built[h, with_tokens] = NumberMatrix(
-                    trace.heads[h].weights, trace.precision, f"heads[{h}].weights", coloring="weight",
-                    percents=(trace.heads[h].percentages, f"heads[{h}].percentages"), mask=trace.mask, masked_text="·", frame_color=self.theme.head_color(h),
-                    title=f"head {h + 1}" + (f" · {kinds[h]}" if kinds else ""),
-                    row_tokens=trace.tokens if with_tokens else None)
-            return built[h, with_tokens]
-
-        def in_row(count: int) -> VGroup:
-            row = VGroup(*(weight_map(h, k == 0) for k, h in enumerate(order[:count]))).arrange(RIGHT, buff=0.5)
-            for other in row[1:]:  # grids level, whatever labels stand beside them
-                other.shift(UP * (row[0][0].get_top()[1] - other[0].get_top()[1]))
-            return row
-
-        def in_grid(count: int) -> VGroup:
-            return VGroup(*(weight_map(h, k % 2 == 0) for k, h in enumerate(order[:count]))).arrange_in_grid(
-                cols=2, buff=(0.5, 0.35))
-
-        for count in range(min(trace.n_heads, MAX_HEADS_SHOWN), 0, -1):
-            arrange = max([in_row] + ([in_grid] if count >= 3 else []), key=lambda a: self.fit_scale(a(count)))
-            if self.fit_scale(arrange(count)) >= MIN_SCALE or count == 1:
-                break
-        maps = arrange(count)
-        if count < trace.n_heads:
-            more = label(f"+ {trace.n_heads - count} more heads", "body", self.theme.muted)
-            maps.add(more.next_to(maps, RIGHT, buff=0.4))
-        key = "rows: queries · columns: keys" + ("" if not p.colour_weights else " · darker = higher weight"
-                                                 + (f" (darkest: {round(p.weight_top * 100)} % or more)"
-                                                    if p.weight_top < 1 else ""))
-        maps.add(label(key, "small", self.theme.muted).next_to(maps, DOWN, buff=0.35))
-        return self.fit(WeightMaps(*maps.submobjects, heads=order[:count]))
 
     # Step 3: one graph per head ---------------------------------------------------
     def graph(self, h: int) -> AttentionGraph:

@@ -3,7 +3,9 @@
 Panel A: the tokens, their embeddings, and one token's query, key and value. Panel B: the
 scores grid (greyed above the diagonal when causal), softmax as percentage bars per row, the
 weighted sum. Panel C: the heads one at a time as attention graphs, then concat → W_O. Panels A
-and B always show the head that panel C has selected.
+and B always show the head that panel C has selected. The panels are narrow: beyond a few tokens B
+keeps the first, focus and last rows and columns and the focus row's largest shares, and C a
+window of tokens around the focus (presentation.PANEL_*), so no text falls under 18 px.
 
 Everything is built before the first `play`: the panels, panel A's column, a HeadView per
 stepped head, the concat chain; construct then shows them step by step.
@@ -28,12 +30,12 @@ from ..components.head_selector import HeadSelector
 from ..components.panel import Panel, Room
 from ..components.percent_bars import FocusBars
 from ..components.qkv_branch import HeadSlices, TokenColumn
-from ..presentation import Presentation
+from ..presentation import PANEL_WINDOW, Presentation
 from ..theme import current_theme
 
-PANEL_WIDTHS = (4.0, 5.7, 3.9)  # A, B, C: B holds two n × n grids
+PANEL_WIDTHS = (3.92, 5.38, 3.75)  # A, B, C (all inside the safe margin; A wide enough for 18 px Q, K, V)
 PANEL_HEADINGS = ("A · Input → Q, K, V", "B · Attention", "C · Heads → behaviour")
-PANEL_GAP, PANEL_TOP, PANEL_BOTTOM = 0.15, 2.85, -3.85
+PANEL_GAP, PANEL_TOP, PANEL_BOTTOM = 0.15, 2.85, -3.74
 PAD = 0.16  # inside a panel
 MAX_GROW = 1.3  # a short example's graph grows, at most this much
 MAX_HEAD_STEPS = 4  # heads stepped through one by one; the selector shows them all
@@ -97,10 +99,10 @@ def head_view(trace: AttentionTrace, h: int, p: Presentation, widths: CellWidths
     room, focus = panels.rooms[2], p.focus_query
     selector = HeadSelector(trace.n_heads, h)
     selector.scale(min(1.0, room.width / selector.width)).move_to(room.corner, aligned_edge=UP + LEFT)
-    long = p.detail != "all"  # a long sentence: the focus rows and columns, the focus row's largest keys
+    # Beyond a few tokens: the first, focus and last rows and columns, the focus row's largest keys.
     visible = trace.heads[h].softmax_rows[focus].rest.visible  # the keys the focus query sees
-    top = (p.worked_keys(visible) or visible) if long else None
-    steps = AttentionSteps(trace, h, focus, widths, panels.rooms[1], ids=p.token_ids() if long else None, top=top)
+    top = p.panel_keys(visible) if p.panel_long else None
+    steps = AttentionSteps(trace, h, focus, widths, panels.rooms[1], ids=p.panel_ids, top=top)
     return HeadView(h, HeadSlices(trace, h, focus, column, widths.slice), steps, panels.head_tag(h), selector,
                     head_graph(trace, h, p, room, below=selector))
 
@@ -108,11 +110,11 @@ def head_view(trace: AttentionTrace, h: int, p: Presentation, widths: CellWidths
 def head_graph(trace: AttentionTrace, h: int, p: Presentation, room: Room, below: VGroup) -> AttentionGraph:
     """Head h's attention graph under the selector, leaving CHAIN_ROOM at the bottom of panel C. A long
     sentence: the policy's window of tokens around the focus, lines from its threshold up, both said."""
-    shown = p.graph_tokens()
+    shown = p.graph_tokens(PANEL_WINDOW)
     weights = trace.heads[h].weights[np.ix_(shown, shown)]
     drawn = trace.mask[np.ix_(shown, shown)] & (weights >= p.graph_threshold)
     graph = AttentionGraph([trace.tokens[i] for i in shown], weights, drawn, current_theme().head_color(h),
-                           f"head {h + 1}", height=min(4.6, 0.7 * len(shown)), gap=1.3, chip_width=1.3,
+                           f"head {h + 1}", height=min(4.6, 0.7 * len(shown)), gap=1.1, chip_width=1.45,
                            token_indices=shown)
     notes = ([f"tokens {shown[0] + 1}–{shown[-1] + 1} of {trace.n_tokens}"] if len(shown) < trace.n_tokens else []) \
         + ([f"lines only for weights ≥ {p.graph_threshold:.0%}"] if p.graph_threshold > 0 else []) \
@@ -135,7 +137,7 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
     output = squares(trace.output[focus], float(np.abs(trace.output).max()), frame_color=theme.output)
     arrow = Arrow(UP * 0.3, DOWN * 0.3, buff=0, color=theme.muted, stroke_width=3, tip_length=0.15)
     VGroup(concat, arrow, output).arrange(DOWN, buff=0.1)
-    mix = VGroup(arrow, VGroup(formula(r"\cdot\, W_O", "small"), label("linear projection", "small", theme.muted))
+    mix = VGroup(arrow, VGroup(formula(r"\cdot\, W_O", "body"), label("linear projection", "small", theme.muted))
                  .arrange(RIGHT, buff=0.12).next_to(arrow, RIGHT, buff=0.12))
     names = (label("concat", "small", theme.ink).next_to(concat, LEFT, buff=0.2),
              label("output", "small", theme.output).next_to(output, LEFT, buff=0.2))
@@ -145,7 +147,7 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
 
 
 def softmax_caption(word: str, p: Presentation) -> str:
-    shown = "" if p.detail == "all" else f" Shown: the row of “{word}”, its largest shares first."
+    shown = "" if not p.panel_long else f" Shown: the row of “{word}”, its largest shares first."
     return "Step 2: softmax turns each row into percentages that add up to 100." + shown
 
 

@@ -13,6 +13,7 @@ from ..base import corner_title
 from ..components import NumberMatrix, NumberText, TokenChip, formula, label
 from ..components.parts import Parts
 from ..components.text import FlatText
+from ..presentation import STAGE
 from .common import StoryScene
 from .learning_pictures import AttentionStrip, number_line
 
@@ -88,7 +89,7 @@ class BeforeTransformers(StoryScene):
 
     def row_label(self, text: str, y: float) -> VGroup:
         tag = label(text, "small", self.theme.muted)
-        return tag.move_to([ROW_LABEL_X, y, 0])
+        return STAGE.keep_inside(tag.move_to([ROW_LABEL_X, y, 0]))
 
     def reading(self) -> Reading:
         """One hidden state per word (a column of numbers), an arrow down from its word and one

@@ -19,7 +19,7 @@ from .learning_pictures import AttentionStrip, number_line
 
 PANEL_MARGIN, PANEL_Y = 0.45, -0.45  # the sentence panel: left edge and centre height
 STRIP_CELL = 1.45  # wide enough for "launched" upright
-PLOT_X = 4.6  # the loss plot's centre
+PLOT_X = 4.4  # the loss plot's centre (its step numbers end inside the safe margin)
 LOSS_FLOOR, LOSS_DECADES = -3, 3.5  # the plot's y is log10(loss) − LOSS_FLOOR, so its axis sits at 0.001
 
 

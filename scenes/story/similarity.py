@@ -127,7 +127,7 @@ class Similarity(StoryScene):
             columns[-1].numbers[r][0].set_color(theme.text_on(rect[0].fill_color))
         names = [trace.tokens[j] for j in keys] + [label(f"other {row.rest.counts[k]} words", "small", theme.muted)
                                                    for k in extra]
-        table = KeyTable(names, list(zip(("score", formula(r"\div\sqrt{d_k}", "small", theme.muted), "softmax %"),
+        table = KeyTable(names, list(zip(("score", formula(r"\div\sqrt{d_k}", "label", theme.muted), "softmax %"),
                                          columns)), gap=COLUMN_GAP, chip_width=2.4, key_header="word", query=i,
                          indices=keys + [i] * len(extra), query_token=trace.tokens[i])
         lead = VGroup(label("new", "label", theme.muted), TokenChip(trace.tokens[i], i, max_width=2.4, height=0.42,

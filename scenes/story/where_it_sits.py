@@ -10,11 +10,12 @@ from ..components import formula, label
 from ..components.block_diagram import EncoderBlock
 from ..components.notation import coloured_formula
 from ..components.parts import Parts
+from ..presentation import STAGE
 from .common import StoryScene
 
-DIAGRAM_X, NOTES_X = -3.3, 3.4
-ROW_WIDTH = 12.0  # the word chips may spread under the notes too: nothing else is down there
-RIGHT_EDGE = 6.8  # the frame's right edge (7.11) less a margin  # the block on the left, words about it on the right
+DIAGRAM_X, NOTES_X = -3.3, 3.25  # the notes end at the safe margin (6.65)
+ROW_WIDTH = 13.2  # the word chips may spread under the notes (or the recap's formula) too: the stage's width
+RIGHT_EDGE = STAGE.right  # the frame's right edge (7.11) less the safe margin  # the block on the left, words about it on the right
 
 
 # (head, text, theme colour name): what the opening frame promises, and the recap's story.
@@ -58,13 +59,16 @@ class WhereItSits(StoryScene):
 
     def encoder_block(self) -> tuple[EncoderBlock, VGroup]:
         """The block, placed left of the notes, and its attention box lit (not yet shown lit)."""
-        # Opening, a long sentence's chips spread under the notes; closing, the formula is there.
-        block = EncoderBlock(self.trace.tokens, row_width=None if self.closing else ROW_WIDTH)
-        # Closing, the block steps back to leave room for the formula.
-        block.scale(min(1.0, (5.6 if self.closing else 6.3) / block.height))
-        block.move_to([DIAGRAM_X - (0.4 if self.closing else 0.0), -0.45, 0])
-        if not self.closing and block.inputs.width > block.layer.width:  # a long sentence's wrapped chips: centred on the frame
+        # A long sentence's chips spread under the notes (closing: under the formula, which moves up).
+        spread = not self.closing or self.presentation.colour_only  # closing: only a long sentence's chips
+        block = EncoderBlock(self.trace.tokens, row_width=ROW_WIDTH if spread else None)
+        # Closing, the block steps back to leave room for the formula (not when the chips take the bottom).
+        wide = spread and block.inputs.width > block.layer.width
+        block.scale(min(1.0, (6.5 if wide else 5.6 if self.closing else 6.3) / block.height))
+        block.move_to([DIAGRAM_X - (0.4 if self.closing else 0.0), -0.42, 0])
+        if wide:  # a long sentence's wrapped chips: centred on the frame
             block.inputs.set_x(0)
+        STAGE.keep_inside(block)
         return block, block.highlight("attention")
 
     # Pictures ------------------------------------------------------------------------
@@ -119,6 +123,15 @@ class WhereItSits(StoryScene):
         group.scale(min(1.0, 6.8 / group.width)).move_to([NOTES_X, -0.3, 0])
         return group
 
+    def above_chips(self, parts: VGroup, block: EncoderBlock) -> VGroup:
+        """A long sentence's chips span the stage's bottom: the formula rises clear of them,
+        shrinking only if the room under the title is too short."""
+        if not self.presentation.colour_only:  # the chips stay under the block
+            return parts
+        room = STAGE.top - block.inputs.get_top()[1] - 0.3
+        parts.scale(min(1.0, room / parts.height))
+        return parts.shift(UP * (block.inputs.get_top()[1] + 0.3 - parts.get_bottom()[1]))
+
     def story_lines(self) -> VGroup:
         """The explainer's story in four lines, in the place of the formula's pieces."""
         lines = self.headed_lines(STORY_LINES)
@@ -150,7 +163,7 @@ class Recap(WhereItSits):
 
         self.step("formula", "All of it fits in one line: compare every query with every key, scale the scores, "
                              "softmax each row into weights, and blend the values with them.")
-        parts = self.formula_parts()
+        parts = self.above_chips(self.formula_parts(), block)
         self.play(Write(parts.equation))
         self.play(LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in parts.rows), lag_ratio=0.3), run_time=1.6)
         self.hold_for_caption(1.0)
