@@ -44,6 +44,11 @@ TINY = {
                                           max_window_layers=1)),  # layer 0 global, layer 1 a window of 5
     "qwen3": ("Qwen3Config", dict(hidden_size=40, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
                                    head_dim=16, intermediate_size=64, vocab_size=120, max_position_embeddings=128)),
+    # Gemma 3: one K/V head, q/k norms, a window of 4 on layer 1 and a global layer 2 with their own RoPE bases
+    "gemma3": ("Gemma3TextConfig", dict(hidden_size=48, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=1,
+                                         head_dim=16, intermediate_size=64, vocab_size=120, max_position_embeddings=128,
+                                         sliding_window=4, layer_types=["sliding_attention", "full_attention"],
+                                         query_pre_attn_scalar=16)),
 }
 ENCODERS = ("bert", "bert-tanh", "roberta", "xlm-roberta", "distilbert")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from manim import DOWN, RIGHT, Mobject, RoundedRectangle, VGroup
 
 from ..theme import current_theme
-from .text import column_scale, token_text
+from .text import column_scale, label, token_text
 
 CHIP_PADDING = 0.24  # a chip is its word's width and this
+LOW_MARKS = set(".,_")  # marks that sit on the line: centred in a chip, "." would read as "·"
 
 
 def chip_column(tokens, indices, *, max_width: float, height: float, size: str = "label") -> list[TokenChip]:
@@ -38,6 +39,9 @@ class TokenChip(VGroup):
             fill_color=theme.token_color(index), fill_opacity=1.0, stroke_width=0,
         )
         text.move_to(self.box)
+        if token.strip() and set(token.strip()) <= LOW_MARKS:
+            x_height = label("x", size).height * (text_scale or 1.0)
+            text.align_to([0, self.box.get_center()[1] - x_height / 2, 0], DOWN)
         self.text = text
         super().__init__(self.box, text)
 

@@ -15,6 +15,7 @@ from .common import DecoderScene
 from .phrases import phrase
 
 GRID_WIDTH = 10.2  # the grid's width for SmolLM2's 30 layers (0.34 a square); fewer layers get larger squares
+ROW_WRAPS_PAST = 12  # the last row's chips go on two lines past this many tokens (one line shrinks them unreadably)
 
 
 def layer_ticks(n_layers: int) -> tuple[int, ...]:
@@ -112,13 +113,14 @@ class AttentionSink(DecoderScene):
         100; and whether it had to take the notes' place."""
         sink, tokens = self.sink, self.model.tokens
         layer, head = sink.row_layer, sink.row_head
-        width = min(1.7, (self.stage.width - 0.4) / len(tokens) - 0.15)
+        per_line = len(tokens) if len(tokens) <= ROW_WRAPS_PAST else -(-len(tokens) // 2)  # two lines: readable chips
+        width = min(1.7, (self.stage.width - 0.4) / per_line - 0.15)
         chips = chip_column(tokens, range(len(tokens)), max_width=width, height=0.42, size="small")  # one size
         columns = VGroup(*(
             VGroup(chip, NumberText(sink.last_row_percentages[i], 0, f"sink.last_row_percentages[{i}]", "small",
                                     suffix=" %")).arrange(DOWN, buff=0.15)
             for i, chip in enumerate(chips)))
-        columns.arrange(RIGHT, buff=0.15, aligned_edge=UP)
+        columns.arrange_in_grid(cols=per_line, buff=(0.15, 0.25), cell_alignment=UP)
         title = phrase(f"the row of “{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1} (blue frame): its shares add up to",
                        NumberText(sink.last_row_total, 0, "sink.last_row_total", "small", suffix=" %", weight="BOLD"),
                        size="small", color=self.theme.muted)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, Line, Rectangle, VGroup
 
-from ..components import NumberText, TokenChip, label
+from ..components import NumberText, label
+from ..components.tokens import chip_column
 from ..theme import current_theme
 
 ROW = 0.6  # row pitch
@@ -30,10 +31,12 @@ class NextTokenTable(VGroup):
         shares = model.next_token_shares
         position = len(model.tokens)  # every candidate bids for the same next position: its colour
         self.chips, self.logits, self.bars, self.percents = VGroup(), VGroup(), VGroup(), VGroup()
-        for k, token in enumerate(model.next_tokens):
+        # One font size for the column ("<start_of_image>" beside ","), not each word shrunk on its own.
+        chips = chip_column([token.token for token in model.next_tokens], [position] * len(model.next_tokens),
+                            max_width=1.55, height=0.42, size="label")
+        for k, (token, chip) in enumerate(zip(model.next_tokens, chips)):
             y = -k * ROW
-            self.chips.add(TokenChip(token.token, position, max_width=1.55, height=0.42, size="label")
-                           .move_to([COLUMNS[0], y, 0], aligned_edge=LEFT))
+            self.chips.add(chip.move_to([COLUMNS[0], y, 0], aligned_edge=LEFT))
             self.logits.add(NumberText(token.logit, 2, f"model.next_tokens[{k}].logit", "cell")
                             .move_to([COLUMNS[1], y, 0], aligned_edge=RIGHT))
             self.bars.add(self._bar(shares.percentages[k], y, theme.weight_high))

@@ -55,7 +55,8 @@ def tiny_families() -> tuple[list[tuple[str, str]], list[str]]:
 
 def cells(quick: bool = False) -> tuple[list[Cell], list[str]]:
     matrix = [Cell(f"toy · {n} tokens", "toy", toy_sentence(n)) for n in TOY_LENGTHS]
-    matrix += [Cell("minilm", "minilm", ANIMAL), Cell("smollm2 · layer 14 head 9", "smollm2", ANIMAL, 14, 9)]
+    matrix += [Cell("minilm", "minilm", ANIMAL), Cell("smollm2 · layer 14 head 9", "smollm2", ANIMAL, 14, 9),
+               Cell("gemma3 · layer 6 head 2", "gemma3", ANIMAL, 6, 2)]
     found, missing = tiny_families()
     matrix += [Cell(f"tiny {name} ({key})", "", ANIMAL, tiny=key) for name, key in found]
     return (matrix[:1] if quick else matrix), missing

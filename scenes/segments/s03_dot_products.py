@@ -138,7 +138,8 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         note, scale_line, mask_line, formula_line = lines[0], *lines[-3:]
         work_height = max(line.height for line in lines)
         stage = self.stage
-        scale = min(1.0, stage.width / b.width, (stage.height - WORK_GAP) / (b.height + work_height))
+        # Room at the sides for a highlight box around the first or last column (it sits just outside the cells).
+        scale = min(1.0, (stage.width - 0.12) / b.width, (stage.height - WORK_GAP) / (b.height + work_height))
         b.scale(scale).move_to([0, stage.top - b.height * 1 / 2, 0])
         # The working line's centre: below the grid, in the middle of the space left.
         work_y = b.get_bottom()[1] - WORK_GAP - work_height * scale / 2
