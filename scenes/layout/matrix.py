@@ -1,5 +1,6 @@
 """`make check-stills`: the layout checker over the matrix of inputs every still must hold up
-for: the toy model at 2, 8, 16 and 64 tokens, MiniLM, SmolLM2 (layer 14, head 9), and a tiny
+for: the built-in models as matrix.toml lists them (the toy model at 2, 8, 16 and 64 tokens, MiniLM,
+SmolLM2 at layer 14 head 9, Gemma 3 at layer 6 head 2), and a tiny
 random model of every family the registry has (tests/family_models.py builds them; a family the
 registry gains without a tiny model there is reported, not skipped). Prints the steps checked
 per model and length, every finding, and exits 1 if there is any."""
@@ -15,7 +16,7 @@ from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ANIMAL = "the animal didn't cross the street because it was too tired"
-TOY_LENGTHS = (2, 8, 16, 64)
+MATRIX = Path(__file__).with_name("matrix.toml")  # the built-in models' inputs, as data
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,23 @@ def tiny_families() -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def cells(quick: bool = False) -> tuple[list[Cell], list[str]]:
-    matrix = [Cell(f"toy · {n} tokens", "toy", toy_sentence(n)) for n in TOY_LENGTHS]
-    matrix += [Cell("minilm", "minilm", ANIMAL), Cell("smollm2 · layer 14 head 9", "smollm2", ANIMAL, 14, 9),
-               Cell("gemma3 · layer 6 head 2", "gemma3", ANIMAL, 6, 2)]
+    import tomllib
+
+    from attention_math.models.registry import BUILT_IN_NAMES
+
+    spec = tomllib.loads(MATRIX.read_text())
+    toy, entries = BUILT_IN_NAMES[0], {entry["name"]: entry for entry in spec["model"]}
+    matrix = [Cell(f"{toy} · {n} tokens", toy, toy_sentence(n)) for n in spec["toy_lengths"]]
+    for name in BUILT_IN_NAMES[1:]:
+        if name in entries:
+            layer, head = entries[name].get("layer"), entries[name].get("head")
+            where = f" · layer {layer} head {head}" if layer or head else ""
+            matrix.append(Cell(name + where, name, ANIMAL, layer, head))
+    unlisted = [f"built-in model {name} has no entry in {MATRIX.name}" for name in BUILT_IN_NAMES if name not in entries]
     found, missing = tiny_families()
     matrix += [Cell(f"tiny {name} ({key})", "", ANIMAL, tiny=key) for name, key in found]
-    return (matrix[:1] if quick else matrix), missing
+    unlisted += [f"family {family} has no tiny model in tests/family_models.py TINY" for family in missing]
+    return (matrix[:1] if quick else matrix), unlisted
 
 
 def check_cell(cell: Cell):
@@ -99,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{cell.name}: {steps} steps checked, {len(findings)} findings", flush=True)
             for line in findings + [f"error: {e}" for e in errors]:
                 print(f"  {line}", flush=True)
-    for family in missing:
-        print(f"error: family {family} has no tiny model in tests/family_models.py TINY", file=sys.stderr)
+    for problem in missing:
+        print(f"error: {problem}", file=sys.stderr)
     print(f"check-stills: {len(matrix)} inputs, {total_steps} steps, {total_findings} findings "
           f"({time.perf_counter() - started:.0f} s)")
     return 1 if total_findings or failed else 0
