@@ -10,6 +10,8 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions"]
@@ -51,3 +53,20 @@ def open_page(browser, path: Path, width: int = 1280, height: int = 800):
     page.goto(path.resolve().as_uri())
     page.wait_for_selector("body[data-ready=true]", timeout=15000)
     return page
+
+
+def browser_fixture(what: str):
+    """The module-scoped Chromium of a page test file: skipped where it can't run, a failure in CI.
+    `what` names the tests in the CI message ("the explorer's", "the notebook's")."""
+    missing = browser_missing()
+
+    @pytest.fixture(scope="module")
+    def browser():
+        if missing:
+            if running_in_ci():
+                pytest.fail(f"CI=true but {what} browser tests cannot run: {missing}")
+            pytest.skip(missing)
+        with chromium() as launched:
+            yield launched
+
+    return browser

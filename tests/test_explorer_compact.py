@@ -10,10 +10,9 @@ from attention_math import percentages
 from explorer.compact import detail_selection, percent_tenths
 from explorer.page import write_page
 from explorer.payload import scaled_integers
-from tests.browser import browser_missing, chromium, open_page, running_in_ci
+from tests.browser import browser_fixture, open_page
 from tests.explorer_synthetic import synthetic_model_trace, synthetic_page
 
-MISSING = browser_missing()
 MAX_BYTES = 1_500_000
 
 
@@ -22,14 +21,7 @@ def synthetic():
     return synthetic_model_trace(), synthetic_page()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if MISSING:
-        if running_in_ci():
-            pytest.fail(f"CI=true but the explorer's browser tests cannot run: {MISSING}")
-        pytest.skip(MISSING)
-    with chromium() as launched:
-        yield launched
+browser = browser_fixture("the explorer's")
 
 
 def test_percent_tenths_is_display_percentages_row_by_row():

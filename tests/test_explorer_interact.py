@@ -7,20 +7,12 @@ import pytest
 
 from explorer.compact import percent_tenths
 from explorer.page import build_page, write_page
-from tests.browser import browser_missing, chromium, open_page, running_in_ci
+from tests.browser import browser_fixture, open_page
 from tests.explorer_pages import ANIMAL
 
-MISSING = browser_missing()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if MISSING:
-        if running_in_ci():
-            pytest.fail(f"CI=true but the explorer's browser tests cannot run: {MISSING}")
-        pytest.skip(MISSING)
-    with chromium() as launched:
-        yield launched
+browser = browser_fixture("the explorer's")
 
 
 @pytest.fixture(scope="module")

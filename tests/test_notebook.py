@@ -6,21 +6,13 @@ import numpy as np
 import pytest
 
 from explorer.compact import percent_tenths
-from tests.browser import browser_missing, chromium, running_in_ci
+from tests.browser import browser_fixture
 from tests.notebook_pages import execute_notebook, explorer_prefixes, outputs_page
 
 ANIMAL = "The animal didn't cross the street because it was too tired"
-MISSING = browser_missing()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if MISSING:
-        if running_in_ci():
-            pytest.fail(f"CI=true but the notebook's browser tests cannot run: {MISSING}")
-        pytest.skip(MISSING)
-    with chromium() as launched:
-        yield launched
+browser = browser_fixture("the notebook's")
 
 
 @pytest.fixture(scope="module")
