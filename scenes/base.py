@@ -15,6 +15,7 @@ from .components.matrix import NUMBER_POLICY
 from .components.text import FlatText, NumberText
 from .presentation import STAGE
 from .theme import current_theme
+from .words import words
 
 FRAME_MARGIN = 0.02
 WORDS_PER_SECOND = 2.8  # a comfortable subtitle reading speed (~170 words a minute)
@@ -73,6 +74,7 @@ class ExplainerScene(Scene):
         self.camera.background_color = self.theme.background
         self.context = context.active()
         self.example = self.context.example
+        self.words = words(self.segment)  # what this segment says, in the lesson's language (scenes/words/)
         self.trace = context.active_trace()
         # Toy inputs (embeddings, weights) are quantised one decimal coarser than results.
         self.input_precision = self.trace.input_precision

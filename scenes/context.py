@@ -26,6 +26,8 @@ class RenderContext:
     query: int | None = None  # 0-based token the segments follow (QUERY=); None: the layout policy's choice
     key: int | None = None  # 0-based token whose share of the query's attention the focus note gives (KEY=)
     narration_dir: str | None = None  # classroom: NARRATE=1 speaks captions, cached here
+    lang: str = "en"  # the words' language (scenes/words/<lang>/; LOCALE= in make, --lang)
+    captions: str | None = None  # a teacher's override file of words (CAPTIONS=), checked before rendering
 
 
 _active: list[RenderContext] = []

@@ -1,6 +1,8 @@
 """Shared checks on what a scene put on screen (its SectionRecords)."""
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 
 from manim import tempconfig
@@ -12,6 +14,7 @@ from scenes import context
 OVERLAP_TOLERANCE = 0.02  # scene units; glyph boxes may touch, not cross
 # One folder per test process: Manim's text cache is not safe to share between processes.
 TEST_MEDIA = tempfile.mkdtemp(prefix="attention-explainer-tests-")
+atexit.register(shutil.rmtree, TEST_MEDIA, ignore_errors=True)
 
 
 def build_scene(scene_class, example, **context_fields):

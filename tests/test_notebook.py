@@ -36,11 +36,22 @@ def shown_weight(lesson, i: int, j: int) -> str:
 
 
 def hover_cell(page, prefix: str, i: int, j: int) -> str:
-    """Move the mouse over cell (i, j) of one explorer; the weight its readout then shows."""
-    page.evaluate("(p) => document.getElementById(p + 'heatmap-overlay').scrollIntoView({ block: 'center' })", prefix)
-    point = page.evaluate("([p, i, j]) => AXLib.pages[p].cellCenter(i, j)", [prefix, i, j])
-    page.mouse.move(point["x"], point["y"])
-    return page.text_content(f"#{prefix}readout-weight")
+    """Move the mouse over cell (i, j) of one explorer; the weight its readout then shows. JupyterLab
+    lays its cells out lazily, so the heatmap may still move after scrolling: wait until its place holds,
+    and check the readout names the cell asked for before reading its weight."""
+    readout = None
+    for _ in range(5):
+        page.evaluate("(p) => document.getElementById(p + 'heatmap-overlay').scrollIntoView({ block: 'center' })", prefix)
+        point, previous = None, {}
+        while point != previous:
+            previous = point
+            page.wait_for_timeout(100)
+            point = page.evaluate("([p, i, j]) => AXLib.pages[p].cellCenter(i, j)", [prefix, i, j])
+        page.mouse.move(point["x"], point["y"])
+        readout = page.text_content(f"#{prefix}readout")
+        if f"(row {i + 1})" in readout and f"(column {j + 1})" in readout:
+            return page.text_content(f"#{prefix}readout-weight")
+    raise AssertionError(f"the readout never named cell ({i}, {j}): {readout!r}")
 
 
 def drawn_colours(page, prefix: str) -> int:

@@ -61,6 +61,7 @@ def dask_client(jobs: int, scheduler: str | None = None, insecure: bool = False,
         yield client
     except BaseException:  # a stop signal: no worker outlives us, whatever it was drawing
         if scheduler is None:  # a graceful close would wait on workers mid-frame: end them first
+            _no_restarts(cluster)
             end_descendants()
             if cluster is not None:
                 _drop(cluster)
@@ -146,6 +147,15 @@ def _local_cluster(jobs: int):
     if "error" in started:
         raise started["error"]
     return started["cluster"]
+
+
+def _no_restarts(cluster) -> None:
+    """A nanny whose worker dies restarts it: one spawned as we exit fails to read the semaphores
+    our exit removed and prints a traceback. Marked closing, the nannies let their workers go."""
+    from distributed.core import Status
+
+    for nanny in getattr(cluster, "workers", {}).values():
+        nanny.status = Status.closing
 
 
 def _drop(cluster) -> None:

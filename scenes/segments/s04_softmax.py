@@ -24,7 +24,7 @@ class SoftmaxSegment(ExplainerScene):
     segment = "04-softmax"
 
     def construct(self) -> None:
-        title = corner_title(self, "Softmax", "scores become weights")
+        title = corner_title(self, self.words("title"), self.words("subtitle"))
         query = self.presentation.focus_query
         token = self.trace.tokens[query]
 
@@ -46,13 +46,12 @@ class SoftmaxSegment(ExplainerScene):
                   FadeIn(table.exps.frame), run_time=1.2)
         self.hold_for_caption(0.8)
 
-        self.step("sum", "Add them up. This total is what every value gets divided by.")
+        self.step("sum", self.words("sum.caption"))
         self.play(Create(table.rule), FadeIn(table.sum_label), TransformFromCopy(table.exps.cells, table.total),
                   *([FadeIn(table.shift_note)] if table.shift_note else []))
         self.hold_for_caption(0.8)
 
-        self.step("divide", "Divide each by the total: these are the attention weights. "
-                            "They are all positive and add up to 1, or 100 %.")
+        self.step("divide", self.words("divide.caption"))
         self.play(FadeIn(table.divisions), FadeIn(table.header_of("weights")), FadeIn(table.header_of("percents")),
                   TransformFromCopy(table.exps.cells, table.weights.cells), FadeIn(table.weights.frame))
         self.play(FadeIn(table.percents, shift=RIGHT * 0.2), FadeIn(table.weight_totals))
@@ -70,22 +69,17 @@ class SoftmaxSegment(ExplainerScene):
         self.hold_for_caption(1.5)
 
     def exp_caption(self, token: str, shifted: bool) -> str:
-        if not shifted:
-            return (f"Take the row of “{token}” on its own. First, raise e to each score: "
-                    "every result is positive, and a higher score always gives a bigger result.")
-        return (f"Take the row of “{token}” on its own. Raise e to each score minus the row's largest score m. "
-                "That divides every term by the same e^m, so the weights come out the same, and no number "
-                "gets huge: it is how softmax is computed in practice.")
+        return self.words("exp.shifted" if shifted else "exp.caption", token=token)
 
     def scores_matrix(self) -> NumberMatrix | WeightHeatmap:
         """Every scaled score as a number, the focus rows and columns' numbers around ellipses, or
         (colour only) a grid coloured by sign, with the focus token named."""
         trace, p = self.trace, self.presentation
-        title = f"scaled scores · head {self.focus_head + 1}"
+        title = self.words("labels.scores_title", head=self.focus_head + 1)
         if p.colour_only:
             grid = WeightHeatmap(self.head_trace.scaled_scores, f"{self.head_source}.scaled_scores", trace.tokens,
                                  mask=trace.mask, colour_only=True, focus=p.focus_query, coloring="value",
-                                 legend=False, note="blue: high score · red: low score", title=title,
+                                 legend=False, note=self.words("labels.scores_colour_note"), title=title,
                                  title_color=self.theme.head_color(self.focus_head))
             return self.stage.fit(grid, width=13.0, height=6.4, grow=1.4)
         build = lambda width: NumberMatrix(
@@ -112,10 +106,9 @@ class SoftmaxSegment(ExplainerScene):
         return self.stage.fit(table, width=13.0, height=6.2, grow=1.4)
 
     def scores_caption(self, token: str) -> str:
-        caption = (f"These are head {self.focus_head + 1}'s scaled scores: row “{token}” holds how well its query matches every key. "
-                   "Softmax turns each row into weights.")
+        caption = self.words("scores.caption", head=self.focus_head + 1, token=token)
         if self.trace.causal:
-            caption += " Grey cells are keys a token may not see: their score is −∞."
+            caption += " " + self.words("scores.causal")
         return caption
 
     def focus_note_line(self, title) -> VGroup:
@@ -132,12 +125,11 @@ class SoftmaxSegment(ExplainerScene):
         return line.scale(min(1.0, room / line.width), about_edge=LEFT)
 
     def heatmap_caption(self) -> str:
-        caption = ("Softmax does the same for every row at once. Rows are queries, columns are keys, "
-                   "and each row sums to 100 %.")
+        caption = self.words("all-rows.caption")
         if self.presentation.focus_note:
-            caption += f" In this head, {self.presentation.focus_note.split(': ', 1)[1]}."
+            caption += " " + self.words("all-rows.focus", focus=self.presentation.focus_note.split(': ', 1)[1])
         if self.trace.causal:
-            caption += " Hidden keys score −∞, and e to the −∞ is 0: a token gives later tokens no weight."
+            caption += " " + self.words("all-rows.causal")
         return caption
 
     def weights_heatmap(self, query: int) -> tuple[WeightHeatmap, ZoomCallout | None]:
@@ -146,14 +138,14 @@ class SoftmaxSegment(ExplainerScene):
         trace, p = self.trace, self.presentation
         heatmap = WeightHeatmap(self.head_trace.weights, f"{self.head_source}.weights", trace.tokens, mask=trace.mask,
                                 percents=(self.head_trace.percentages, f"{self.head_source}.percentages"),
-                                title=f"attention weights · head {self.focus_head + 1}", title_color=self.theme.head_color(self.focus_head),
-                                note="softmax runs along each row: each row sums to 100 %",
+                                title=self.words("labels.weights_title", head=self.focus_head + 1), title_color=self.theme.head_color(self.focus_head),
+                                note=self.words("labels.weights_note"),
                                 colour_only=p.colour_weights, focus=query, weight_top=p.weight_top)
         if not p.colour_weights:
             return self.stage.fit(heatmap, width=13.0, height=6.4, grow=1.4), None
         row = self.head_trace.softmax_rows[query]
         entries = weight_entries(trace.tokens, row, f"{self.head_source}.softmax_rows[{query}]",
                                  top=p.zoom_keys(row.rest.visible), weight_top=p.weight_top)
-        zoom = heatmap.zoom(entries, title=f"row {query + 1}, zoomed")
+        zoom = heatmap.zoom(entries, title=self.words("labels.zoom_title", row=query + 1))
         self.stage.fit(VGroup(heatmap, zoom), width=13.0, height=6.4, grow=1.4)
         return heatmap, zoom
