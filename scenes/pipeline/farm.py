@@ -61,8 +61,12 @@ def dask_client(jobs: int, scheduler: str | None = None, insecure: bool = False,
         yield client
     except BaseException:  # a stop signal: no worker outlives us, whatever it was drawing
         if scheduler is None:  # a graceful close would wait on workers mid-frame: end them first
+            if cluster is None:
+                cluster = _STARTING.get("cluster")
             _no_restarts(cluster)
             end_descendants()
+            if cluster is None:
+                cluster = _cluster_once_started()
             if cluster is not None:
                 _drop(cluster)
         elif client is not None:
@@ -116,7 +120,8 @@ def _local_cluster(jobs: int):
     from distributed import LocalCluster
 
     os.environ.setdefault("PYTHONWARNINGS", "ignore::UserWarning:multiprocessing.resource_tracker")
-    started: dict = {}
+    started = _STARTING
+    started.clear()
 
     def start() -> None:
         from multiprocessing import resource_tracker
@@ -141,12 +146,36 @@ def _local_cluster(jobs: int):
             started["error"] = error
 
     thread = threading.Thread(target=start, name="start-local-cluster", daemon=True)
+    started["thread"] = thread
+    from distributed.deploy.spec import SpecCluster
+
+    started["before"] = set(SpecCluster._instances)
     thread.start()
     while thread.is_alive():
         thread.join(0.05)
     if "error" in started:
         raise started["error"]
     return started["cluster"]
+
+
+# The local cluster being started (its thread, then the cluster): a stop signal may arrive before
+# _local_cluster returns it, and a cluster left open would be closed, noisily, at exit.
+_STARTING: dict = {}
+
+
+def _cluster_once_started():
+    """After a stop during start-up: the cluster the start thread made, or None. A half-started
+    cluster is registered for closing at exit too: every cluster that appeared since is dropped."""
+    from distributed.deploy.spec import SpecCluster
+
+    thread = _STARTING.get("thread")
+    if thread is not None:
+        thread.join(0.3)
+    for cluster in set(SpecCluster._instances) - _STARTING.get("before", set()):
+        _no_restarts(cluster)
+        _drop(cluster)
+    end_descendants()
+    return _STARTING.get("cluster")
 
 
 def _no_restarts(cluster) -> None:
