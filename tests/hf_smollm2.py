@@ -1,11 +1,15 @@
 """transformers' Llama loading the same 4-bit GGUF file as attention_math.smollm2: the oracle."""
+from functools import lru_cache
+
 import pytest
 
 from attention_math.models.gguf_weights import GGUF_NAME, gguf_path
 
 
+@lru_cache(maxsize=1)
 def load_hf_smollm2():
-    """(torch, model, tokenizer); about 15 s to dequantize, so load it once per test module.
+    """(torch, model, tokenizer); about 15 s to dequantize, so loaded once per test session (the
+    tests only read it: generate and forward passes leave it as it was).
     Skips the test when torch, transformers or gguf is not installed."""
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import attention_explainer as ax
 from attention_math.cli import main as trace_main
@@ -269,7 +270,8 @@ def test_figure_is_the_clis_figure(tmp_path):
 
 
 def test_figure_of_a_real_model_equals_the_clis(tmp_path):
-    """A real model's head as the figure: the same folder and the same PNG bytes as the command line."""
+    """A real model's head as the figure: the same folder and the same PNG bytes as the command line
+    (`scenes figure --model`; this is that command's test too)."""
     import subprocess
     import sys
 
@@ -282,8 +284,11 @@ def test_figure_of_a_real_model_equals_the_clis(tmp_path):
                           "--layer", "2", "--head", "3", "--query", "cat", "--media-dir", str(tmp_path / "cli")],
                          cwd=ROOT, capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
-    twin = tmp_path / "cli" / written.folder.name / "self_attention.png"
-    assert twin.read_bytes() == (written.folder / "self_attention.png").read_bytes()
+    (folder,) = (tmp_path / "cli").iterdir()  # the command names it after the sentence, model, layer, head
+    assert folder.name == written.folder.name and folder.name.startswith("the-cat-sat-down-")
+    assert folder.name.endswith("-l2-h3-q3") and "minilm" in folder.name  # q3: the query "cat"
+    assert Image.open(folder / "self_attention.png").size == (800, 500)
+    assert (folder / "self_attention.png").read_bytes() == (written.folder / "self_attention.png").read_bytes()
     with pytest.raises(ax.ExplainerError, match="HEAD must be 1–12"):
         ax.explain("The cat sat down", model="minilm", head=13, progress=False).figure(out=tmp_path / "no")
     assert not (tmp_path / "no").exists()

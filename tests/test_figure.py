@@ -159,18 +159,6 @@ def test_a_real_models_figure_shows_true_numbers(name, gemma):
     assert figure.flow.subject is subject and (subject.query is not None) == ("query" in choices)
 
 
-def test_the_figure_command_takes_a_model(tmp_path, capsys):
-    from scenes.cli import main
-
-    assert main(["figure", "--model", "minilm", "--sentence", "the cat sat", "--layer", "2", "--head", "3",
-                 "--media-dir", str(tmp_path)]) == 0
-    (folder,) = tmp_path.iterdir()
-    assert folder.name.startswith("the-cat-sat-") and folder.name.endswith("-l2-h3") and "minilm" in folder.name
-    assert sorted(p.name for p in folder.iterdir()) == ["self_attention-transparent.png", "self_attention.png",
-                                                        "self_attention@2x.png"]
-    assert Image.open(folder / "self_attention.png").size == (800, 500)
-
-
 @pytest.mark.parametrize("flags, says", [(["--model", "minilm", "--head", "13"], "HEAD must be 1–12"),
                                          (["--head", "3"], "HEAD must be 1–2 for the toy model"),
                                          (["--model", "smollm2", "--layer", "31"], "LAYER must be 1–30")])
