@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--key", help="with --query: a key token; picks the head (and layer) where the query "
                                        "gives it the most weight, unless --layer/--head say")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
+        from .words.choice import add_words_arguments
+        add_words_arguments(sub)  # issue 25: --lang, --captions
         if name == "render":  # classroom
             sub.add_argument("--narrate", action="store_true", help="speak every caption (offline voice) into the videos")
     from .course.cli import add_course_arguments  # issue 23: whole courses on Dask
@@ -93,8 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(names))
         return 0
     from .pipeline.run import RenderRequest, render
+    from .words.choice import words_from_args
 
     try:
+        chosen = words_from_args(args)  # the language and the override file, checked before any work
         example = _example(args)
         if args.command == "figure":
             from .figure.subject import subject_for
@@ -112,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             trace_example(example)  # fail here, in one line, not inside a worker
         from .context import folder_name, resolve_context
 
-        context = resolve_context(example, args.model, args.layer, args.head, args.query, args.key)
+        context = replace(resolve_context(example, args.model, args.layer, args.head, args.query, args.key),
+                          lang=chosen.lang, captions=chosen.captions)
         # Its own folder per model, layer, head, query and key: other renders of the sentence stay.
         example = example.with_changes(name=folder_name(context))
         context = replace(context, example=example, narration_dir=_narration_dir(args, example))
