@@ -95,16 +95,21 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(names))
         return 0
     from .pipeline.run import RenderRequest, render
-    from .words.choice import words_from_args
+    from .words.choice import words_for_example
 
     try:
-        chosen = words_from_args(args)  # the language and the override file, checked before any work
-        example = _example(args)
+        # The language and the override file (flags, else the example's fields), checked before any work.
+        chosen, example = words_for_example(args.lang, args.captions, _example(args))
         if args.command == "figure":
             from .figure.subject import subject_for
             from .pipeline.figure_export import render_figure
 
+            from .context import RenderContext, use
+            from .words.choice import lang_suffix
+
+            use(RenderContext(example, lang=chosen.lang, captions=chosen.captions))  # the figure's words
             subject, folder = subject_for(example, args.model, args.layer, args.head, args.query, args.key)
+            folder += lang_suffix(chosen.lang)
             for path in render_figure(example, args.media_dir.resolve() / folder, subject):
                 print(path)
             return 0

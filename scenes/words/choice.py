@@ -54,3 +54,10 @@ def words_from_args(args: argparse.Namespace) -> WordsChoice:
 def lang_suffix(lang: str) -> str:
     """media/<name>/ for English (as before), media/<name>-<lang>/ for another language."""
     return "" if lang == DEFAULT_LANGUAGE else f"-{lang}"
+
+
+def words_for_example(lang: str | None, captions: str | None, example):
+    """(WordsChoice, example): the command's --lang/--captions, else the example file's `lang`/`captions`
+    fields, else English; the example comes back without them (the render context holds them once)."""
+    chosen = choose_words(lang or example.lang or None, captions or example.captions or None)
+    return chosen, example.with_changes(lang="", captions="") if (example.lang or example.captions) else example
