@@ -121,7 +121,7 @@ def explorer_task(context, fingerprint: str) -> Bundle:
         source = toy_source(context.example.with_changes(layout="explorer"))
     # The query is a token index of the lesson's render: the same tokens the page shows.
     text = build_page(source.trace, cross=source.cross, title=source.title, layer=context.layer,
-                      head=context.head, query=context.query)
+                      head=context.head, query=context.query, lang=context.lang, captions=context.captions)
     return Bundle("explorer", time.perf_counter() - started, {"explorer.html": text.encode("utf-8")})
 
 

@@ -43,6 +43,8 @@ def choose_words(lang: str | None, captions: str | os.PathLike | None, base: Pat
         return WordsChoice(lang)
     path = Path(captions)
     path = (base / path if base is not None and not path.is_absolute() else path).resolve()
+    if not path.is_file():
+        raise WordsError(f"captions file not found: {captions}")
     read_overrides(str(path))
     return WordsChoice(lang, str(path))
 
