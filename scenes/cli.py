@@ -65,10 +65,13 @@ def _example(args) -> Example:
     return example.with_changes(layout=layout) if example.layout != layout else example
 
 
-def _narration_dir(args, example: Example) -> str | None:
-    """classroom: the speech cache of a narrated render (media/<name>/.narration)."""
+def _narration_dir(args, example: Example, lang: str = "en") -> str | None:
+    """classroom: the speech cache of a narrated render (media/<name>/.narration); a language no
+    offline voice speaks is an error here, before anything renders (not English over it)."""
     if not getattr(args, "narrate", False):
         return None
+    from .pipeline.voices import voice_for
+    voice_for(lang)
     return str(args.media_dir.resolve() / example.name / ".narration")
 
 
@@ -125,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                           lang=chosen.lang, captions=chosen.captions)
         # Its own folder per model, layer, head, query and key: other renders of the sentence stay.
         example = example.with_changes(name=folder_name(context))
-        context = replace(context, example=example, narration_dir=_narration_dir(args, example))
+        context = replace(context, example=example, narration_dir=_narration_dir(args, example, chosen.lang))
     except (ExampleError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -75,6 +75,6 @@ def _narrated(steps: list[tuple[str, str]], scene, cache: Path) -> list[tuple[st
     for name, path in steps:
         record = next(r for r in captions if r.name == name)  # Manim drops empty sections
         output = Path(path).with_name(f"{Path(path).stem}-narrated.mp4")
-        with_speech(Path(path), Path(speak(record.caption, cache).wav), output)
+        with_speech(Path(path), Path(speak(record.caption, cache, job.context.lang).wav), output)
         narrated.append((name, str(output)))
     return narrated
