@@ -58,10 +58,10 @@ def test_the_api_checks_the_language_and_words_file_first():
 
 
 def test_make_passes_locale_and_captions_not_lang():
-    dry = subprocess.run(["make", "-n", "stills", "explore", "LOCALE=hi", "CAPTIONS=examples/my-words.toml",
+    dry = subprocess.run(["make", "-n", "stills", "explore", "LOCALE=hi", "CAPTIONS=examples/words/my-words.toml",
                           "LANG=C.UTF-8"], capture_output=True, text=True, cwd=ROOT, timeout=60).stdout
     commands = [line for line in dry.replace("\\\n", " ").splitlines() if "attention_explainer" in line]
-    assert len(commands) == 2 and all('--lang "hi" --captions "examples/my-words.toml"' in c for c in commands)
+    assert len(commands) == 2 and all('--lang "hi" --captions "examples/words/my-words.toml"' in c for c in commands)
 
 
 def test_a_bad_words_file_stops_everything_before_work(tmp_path):
@@ -168,3 +168,13 @@ def test_the_explorer_speaks_the_pages_language(browser, tmp_path):
     assert page.locator("#view-picker button").first.inner_text() == ja("view.self")
     assert not page.errors
     page.close()
+
+
+def test_japanese_narration_reads_symbols_and_splits_sentences_at_the_full_stop():
+    from scenes.pipeline.narration import spoken
+    from scenes.pipeline.voices import VOICES
+
+    assert spoken("スコアは −∞ で、Q Kᵀ / √d_k を使います。75 %", "ja") == \
+        "スコアは マイナス無限大 で、キューケーの転置 割るルートディーケー を使います。75 パーセント"
+    assert VOICES["ja"].sentences("これはヘッド1です。行は「sat」です。") == ["これはヘッド1です。", "行は「sat」です。"]
+    assert spoken("−0.87 × d_k", "en") == "minus 0.87 by d k"  # English as before
