@@ -178,3 +178,43 @@ def test_japanese_narration_reads_symbols_and_splits_sentences_at_the_full_stop(
         "スコアは マイナス無限大 で、キューケーの転置 割るルートディーケー を使います。75 パーセント"
     assert VOICES["ja"].sentences("これはヘッド1です。行は「sat」です。") == ["これはヘッド1です。", "行は「sat」です。"]
     assert spoken("−0.87 × d_k", "en") == "minus 0.87 by d k"  # English as before
+
+
+def _page_sources() -> str:
+    folders = [ROOT / "explorer" / "static", ROOT / "scenes" / "pipeline" / "static"]
+    files = [p for folder in folders for p in folder.glob("*") if p.suffix in (".js", ".html")]
+    files += [*(ROOT / "explorer").glob("*.py"), *(ROOT / "scenes" / "pipeline").glob("*.py"),
+              ROOT / "scenes" / "course" / "page.py"]
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+def test_the_pages_words_are_all_used_and_all_there():
+    """explorer.toml and interface.toml (read by HTML and JavaScript, not scenes/ code): every English key
+    is asked for, and every key the pages ask for exists."""
+    import re
+
+    from attention_math.head_patterns import ALL_PATTERN_RULES
+    from explorer.words import pattern_key
+
+    source = _page_sources()
+    asked = set(re.findall(r"\{\{t:([a-z_.]+)\}\}", source))  # the markup's {{t:page.heading}}
+    asked |= {f"js.{key}" for key in re.findall(r"\b(?:ax\.th?|pages\[0\]\.th?|t)\(\s*\"([a-z_]+)\"", source)}
+    asked |= {f"js.{key}" for pair in re.findall(r"th?\([^()]*\? \"([a-z_]+)\" : \"([a-z_]+)\"", source)
+              for key in pair}  # ax.t(n === 1 ? "one_arc" : "arcs", …)
+    asked |= {f"js.{key}" for key in re.findall(r"coloured\(\"([a-z_]+)\"", source)}
+    from explorer.page import COLOURED
+    asked |= {f"page.{word}" for word in COLOURED}  # {queries} in a markup text: the coloured page.queries
+    asked |= {f"presentation.{key}" for key in re.findall(r"(?:say\(\"|UI\.)([a-z_]+)", source)}
+    asked |= {f"course.{key}" for key in re.findall(r"say\([\"']([a-z_]+)[\"']", source)}
+    from scenes.course.page import LINKS
+    asked |= {f"course.{key}" for _, _, key in LINKS}  # the links' labels
+    asked |= {key for key in re.findall(r"\"((?:page|pair|storyboard|presentation|course)\.[a-z_]+)\"", source)
+              if key.rsplit(".", 1)[1] not in ("html", "js")}  # not the file names page.html, pair.js
+    asked |= {f"view.{view}" for view in ("self", "cross", "average", "rollout")}
+    asked |= {f"{kind}.{pattern_key(label)}" for label in ALL_PATTERN_RULES for kind in ("pattern", "rule")}
+    for name in ("explorer", "interface"):
+        english = set(Words(name).texts())
+        ours = {key for key in asked if key.split(".")[0] in {k.split(".")[0] for k in english}}
+        assert not english - asked, f"{name}: keys no page asks for: {sorted(english - asked)}"
+        if name == "explorer":
+            assert not ours - english, f"{name}: keys the pages ask for that it lacks: {sorted(ours - english)}"
