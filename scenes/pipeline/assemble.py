@@ -1,6 +1,7 @@
 """Joining segment outputs: the full video, merged subtitles, the storyboard and slides."""
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import timedelta
 from fractions import Fraction
@@ -15,6 +16,10 @@ from ..theme import current_theme
 from .slides import slides_pdf, slides_pptx  # noqa: F401  (slides_pdf: run.py calls it from here)
 from .steps import read_manifest
 
+# Pillow draws with one font file, no fallback: letters of a script the theme's font lacks go in
+# fontconfig's font for the language, the rest (Latin titles, digits, ·) in the theme's font.
+SCRIPT_LETTERS = {"hi": r"[\u0900-\u097f\ua8e0-\ua8ff\u200c\u200d]+",
+                  "ja": r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+"}
 CLASSROOM_FILES = ("presentation.html", "slides.pptx")  # and slides-animated.pptx after a video render
 
 
@@ -82,12 +87,39 @@ def merge_subtitles(parts: list[tuple[Path | None, float]], output: Path) -> Non
     output.write_text(srt.compose(cues, reindex=True), encoding="utf-8")
 
 
-def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: int = 480) -> None:
-    """All stills on one labelled sheet, in playing order."""
+def still_labels(out_dir: Path, names: list[str], stills: list[Path], interface) -> list[str]:
+    """Each still's label on the storyboard: its segment's number and title (in the lesson's
+    language, from the step manifest) and its step; the file name where no manifest says."""
+    labels = {}
+    for name in names:
+        segment = read_manifest(out_dir, name)
+        for step_number, step in enumerate(segment.steps if segment else (), 1):
+            labels[step.still] = interface("storyboard.label", number=name.split("-")[0], title=segment.title,
+                                           step=step_number)
+    return [labels.get(f"stills/{path.name}", path.stem.replace("-", " ", 1)) for path in stills]
+
+
+def draw_label(draw, xy: tuple[int, int], text: str, fonts: tuple, letters: str | None, ink: str) -> None:
+    """`text` in runs: the script's letters in its font (fonts[1]), everything else in the theme's."""
+    x, baseline = xy[0], xy[1] + fonts[0].getmetrics()[0]  # one baseline: the fonts' ascents differ
+    runs = re.split(f"({letters})", text) if letters else [text]
+    for index, run in enumerate(runs):
+        font = fonts[index % 2] if letters else fonts[0]  # re.split puts the matched runs at odd places
+        if run:
+            draw.text((x, baseline), run, fill=ink, font=font, anchor="ls")
+            x += font.getlength(run)
+
+
+def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: int = 480,
+               labels: list[str] | None = None, lang: str = "en") -> None:
+    """All stills on one labelled sheet, in playing order; labels in a font that has `lang`'s script."""
     if not stills:
         return
     theme = current_theme()
-    font = ImageFont.truetype(font_file(theme.font), 18)
+    # Pillow draws with one font file, no fallback: a script the theme's font lacks takes fontconfig's choice.
+    fonts = (ImageFont.truetype(font_file(theme.font), 18),
+             ImageFont.truetype(font_file(f"sans-serif:lang={lang}"), 18) if lang in SCRIPT_LETTERS else None)
+    labels = labels or [path.stem.replace("-", " ", 1) for path in stills]
     first = Image.open(stills[0])
     thumb_height = round(first.height * thumb_width / first.width)
     label_height, pad = 30, 12
@@ -101,18 +133,18 @@ def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: 
         image = Image.open(path).convert("RGB").resize((thumb_width, thumb_height), Image.LANCZOS)
         sheet.paste(image, (x, y))
         draw.rectangle([x, y, x + thumb_width - 1, y + thumb_height - 1], outline=theme.faint)
-        draw.text((x, y + thumb_height + 5), path.stem.replace("-", " ", 1), fill=theme.ink, font=font)
+        draw_label(draw, (x, y + thumb_height + 5), labels[index], fonts, SCRIPT_LETTERS.get(lang), theme.ink)
     sheet.save(output)
 
 
-def classroom(out_dir: Path, names: list[str]) -> None:
-    """presentation.html and slides.pptx from the segments' step manifests."""
+def classroom(out_dir: Path, names: list[str], interface=None) -> None:
+    """presentation.html and slides.pptx from the segments' step manifests; `interface`: the page's words."""
     from .files import writing
     from .presentation import write_presentation
 
     segments = [seg for seg in (read_manifest(out_dir, name) for name in names) if seg is not None]
     with writing(out_dir / "presentation.html") as tmp:
-        write_presentation(segments, tmp, title=out_dir.name)
+        write_presentation(segments, tmp, title=out_dir.name, interface=interface)
     with writing(out_dir / "slides.pptx") as tmp:
         slides_pptx(segments, out_dir, tmp)
     if segments and all(step.video for segment in segments for step in segment.steps):
