@@ -22,6 +22,7 @@ ALLOWED = {"Attention", "softmax", "MultiHead", "Concat", "head", "mathrm", "fra
            "left", "right", "tfrac", "quad", "Big"}
 # Helper modules that draw for a segment defined elsewhere: their self.words / scene.words keys live there.
 HELPERS = {"s03_colour.py": "03-dot-products", "multihead_maps.py": "06-multi-head"}
+PACKAGES = {"figure": "figure"}  # a package whose modules all read one words file (its `said`, `said_line`, …)
 # Calls that draw their text: the positions of the arguments that are shown.
 SHOWN_ARGS = {"label": (0,), "title_bar": (0, 1), "corner_title": (1, 2), "step": (1,), "Text": (0,),
               "MarkupText": (0,), "Tex": (0,), "text": (0,), "heading_text": (0,)}
@@ -65,6 +66,7 @@ def _literal(node) -> str | None:
 def _segments_of(tree: ast.Module, path: Path) -> set[str]:
     """The words files a module's self.words / scene.words / words(SEGMENT) read."""
     names = {HELPERS[path.name]} if path.name in HELPERS else set()
+    names |= {PACKAGES[path.parent.name]} if path.parent.name in PACKAGES else set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -85,8 +87,8 @@ def _asked(tree: ast.Module):
             yield "segment", key, node.lineno  # self.words("…"), scene.words("…")
         elif isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "words":
             yield "segment", key, node.lineno  # words(SEGMENT)("…")
-        elif isinstance(func, ast.Name) and func.id == "said":
-            yield "segment", key, node.lineno  # said = words(SEGMENT)
+        elif isinstance(func, ast.Name) and func.id in ("said", "said_line", "named_formula"):
+            yield "segment", key, node.lineno  # said = words(SEGMENT), the figure's said(…)
 
 
 def test_every_key_the_code_asks_for_exists():
