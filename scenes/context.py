@@ -127,7 +127,7 @@ def _focus_note(context: RenderContext, trace: AttentionTrace) -> dict:
     where = common("focus.where_model", layer=context.layer + 1, head=context.head + 1) \
         if is_real_model(context.model) else common("focus.where", head=context.head + 1)
     query, key = (shown_token(trace.tokens[i]) for i in (context.query, context.key))
-    gives = lambda share: common("focus.gives", query=query, key=key, percent=share)
+    gives = lambda share: common("focus.gives", query=query, key_token=key, percent=share)
     mark = "\0"  # where the percentage goes: no translation contains it
     before, after = common("focus.note", where=where, gives=gives(mark)).split(mark)
     return {"focus_note": common("focus.note", where=where, gives=gives(f"{percent} %")), "focus_note_source": source,
