@@ -74,7 +74,8 @@ class AttentionSteps(VGroup):
                               cell_width=widths.output, max_cols=5,
                               source_of=lambda r, c: f"heads[{h}].output[{focus}, {c}]")
         chip = TokenChip(trace.tokens[focus], focus, max_width=1.6, height=0.44, size="small")
-        self.output = VGroup(inline(*around("output_of", "token"), chip, "small", theme.muted), vector)
+        before, after = around("output_of", "token")
+        self.output = VGroup(inline(before, chip, after, "small", theme.muted), vector)
         self.output.arrange(RIGHT, buff=0.15)
         body = VGroup(self.steps[0], self.scores, self.steps[1], self.bars, self.steps[2], self.output)
         body.arrange(DOWN, buff=0.14, aligned_edge=LEFT)

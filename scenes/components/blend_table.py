@@ -75,7 +75,8 @@ class BlendTable(KeyTable):
                                    source_of=lambda r, c: f"{source}.total[{c}]", max_cols=max_cols)
         self.output.next_to(self.rule, DOWN, buff=0.12).align_to(products.frame, LEFT)
         chip = TokenChip(tokens[row.query], row.query, max_width=3.0, size="small")
-        self.output_label = inline(*around("output_of", "token"), chip, "label", theme.output, buff=0.2)
+        before, after = around("output_of", "token")
+        self.output_label = inline(before, chip, after, "label", theme.output, buff=0.2)
         self.output_label.next_to(self.output, LEFT, buff=0.3)
         # Honest about rounding: adding the shown rows can miss the shown output in the last digit.
         self.footnote = label(common("blend.rounded", precision=precision), "small", theme.muted)
