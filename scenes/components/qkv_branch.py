@@ -16,7 +16,7 @@ from ..words import common
 from .labels import formula, highlight_box
 from .matrix import NumberMatrix
 from .panel import Room
-from .text import label
+from .text import fit_width, label
 from .tokens import TokenChip, chip_column
 
 MAX_GROW = 1.3  # a short example's column grows, at most this much
@@ -115,4 +115,6 @@ class HeadSlices(VGroup):
             self.vectors.append(vector.scale(column.scale_factor).move_to(room, aligned_edge=LEFT))
         self.tag = label(common("roles.slice", head=h + 1), "small", theme.head_color(h)).scale(column.scale_factor)
         self.tag.next_to(branch.slots, UP, buff=0.12).align_to(branch.slots, LEFT)
+        # A longer language's tag keeps inside the column (its panel's room), shrinking from the left edge.
+        fit_width(self.tag, column.get_right()[0] - self.tag.get_left()[0]).align_to(branch.slots, LEFT)
         super().__init__(*self.vectors, self.tag)
