@@ -92,6 +92,10 @@ class KeyTable(VGroup):
         line = max((head.get_bottom()[1] for head in placed), default=0.0)
         for head in placed:  # bottoms on one line, above every column (a tall TeX header too)
             head.align_to([0.0, line, 0.0], DOWN)
+        for left, right in reversed(list(zip(placed, placed[1:]))):  # a wider header (a longer language's)
+            overlap = left.get_right()[0] + 0.15 - right.get_left()[0]  # moves its left neighbours aside
+            if overlap > 0:
+                left.shift(LEFT * overlap)
         super().__init__(self.keys, self.headers, *self.columns)
         self.query_label = None
         if query is not None:

@@ -5,8 +5,9 @@ from manim import DOWN, LEFT, RIGHT, UP, MathTex, Rectangle, SurroundingRectangl
 
 from ..theme import current_theme
 from ..words import common
-from .text import label
+from .text import fit_width, label
 
+TITLE_WIDTH = 13.2  # the title bar's most: from its corner to the frame's safe margin (scenes/layout)
 MARK = "\0"  # stands where a chip or a number goes in a text: no translation contains it
 
 
@@ -32,7 +33,7 @@ def title_bar(text: str, subtitle: str | None = None) -> VGroup:
     if subtitle:
         parts.append(label(subtitle, "body", theme.muted))
     group = VGroup(*parts).arrange(RIGHT, buff=0.35, aligned_edge=DOWN)
-    return group
+    return fit_width(group, TITLE_WIDTH)  # a longer language's title and subtitle stay inside the safe area
 
 
 def weight_legend(height: float = 2.4, steps: int = 10, top: str = "100%") -> VGroup:
