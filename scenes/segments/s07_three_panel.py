@@ -146,7 +146,8 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
     names = (label(common("concat"), "small", theme.ink).next_to(concat, LEFT, buff=0.2),
              label(common("output"), "small", theme.output).next_to(output, LEFT, buff=0.2))
     parts = VGroup(VGroup(names[0], concat), mix, VGroup(names[1], output))
-    parts.scale(min(1.0, room.width / parts.width))
+    below = graph.get_bottom()[1] - 0.35 - room.bottom  # a narrower language's names leave it taller: fit both ways
+    parts.scale(min(1.0, room.width / parts.width, below / parts.height))
     return parts.next_to(graph, DOWN, buff=0.35).set_x(room.centre_x)
 
 
