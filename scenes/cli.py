@@ -75,6 +75,20 @@ def _narration_dir(args, example: Example, lang: str = "en") -> str | None:
     return str(args.media_dir.resolve() / example.name / ".narration")
 
 
+def _figure(args, example: Example, chosen) -> int:
+    """self_attention.png and its twins into media/<folder>[-<lang>]/, its words in the chosen language."""
+    from .context import RenderContext, use
+    from .figure.subject import subject_for
+    from .pipeline.figure_export import render_figure
+    from .words.choice import lang_suffix
+
+    use(RenderContext(example, lang=chosen.lang, captions=chosen.captions))  # the figure's words
+    subject, folder = subject_for(example, args.model, args.layer, args.head, args.query, args.key)
+    for path in render_figure(example, args.media_dir.resolve() / (folder + lang_suffix(chosen.lang)), subject):
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, unknown = parser.parse_known_args(argv)
@@ -104,18 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         # The language and the override file (flags, else the example's fields), checked before any work.
         chosen, example = words_for_example(args.lang, args.captions, _example(args))
         if args.command == "figure":
-            from .figure.subject import subject_for
-            from .pipeline.figure_export import render_figure
-
-            from .context import RenderContext, use
-            from .words.choice import lang_suffix
-
-            use(RenderContext(example, lang=chosen.lang, captions=chosen.captions))  # the figure's words
-            subject, folder = subject_for(example, args.model, args.layer, args.head, args.query, args.key)
-            folder += lang_suffix(chosen.lang)
-            for path in render_figure(example, args.media_dir.resolve() / folder, subject):
-                print(path)
-            return 0
+            return _figure(args, example, chosen)
         scene_classes = select(args.scenes, args.model)
         if args.jobs < 1:
             raise ExampleError("--jobs must be at least 1")
