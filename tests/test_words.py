@@ -76,20 +76,50 @@ def _segments_of(tree: ast.Module, path: Path) -> set[str]:
     return names
 
 
-def _asked(tree: ast.Module):
-    """(kind, key, line) for each words call with a literal key: kind "common" or "segment"."""
+def _words_call(node) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "words"
+
+
+def _bound(tree: ast.Module) -> dict[str, str]:
+    """Names bound to one words file: `said = words("model-common")`, also in a tuple assignment."""
+    bound = {}
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and node.args and _literal(node.args[0]) is not None):
+        if not isinstance(node, ast.Assign):
             continue
-        func, key = node.func, node.args[0].value
+        pairs = [(t, node.value) for t in node.targets]
+        pairs += [(name, value) for t in node.targets if isinstance(t, ast.Tuple) and isinstance(node.value, ast.Tuple)
+                  for name, value in zip(t.elts, node.value.elts)]
+        for name, value in pairs:
+            if isinstance(name, ast.Name) and _words_call(value) and value.args and _literal(value.args[0]):
+                bound[name.id] = value.args[0].value
+    return bound
+
+
+def _asked(tree: ast.Module):
+    """(file, key, line) for each words call: file "common", a words file's name, or None for the
+    module's segment (self.words, scene.words, words(SEGMENT), said = words(SEGMENT)). The key is a
+    string, or for an f-string a regular expression of the keys it can build."""
+    bound = _bound(tree)
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        func, first = node.func, node.args[0]
+        if _literal(first) is not None:
+            key = first.value
+        elif isinstance(first, ast.JoinedStr):
+            key = re.compile("".join(re.escape(v.value) if _literal(v) is not None else ".+" for v in first.values))
+        else:
+            continue
         if isinstance(func, ast.Name) and func.id == "common":
             yield "common", key, node.lineno
+        elif isinstance(func, ast.Name) and func.id in bound:
+            yield bound[func.id], key, node.lineno  # said = words("decoder-common")
         elif isinstance(func, ast.Attribute) and func.attr == "words" and isinstance(func.value, ast.Name):
-            yield "segment", key, node.lineno  # self.words("…"), scene.words("…")
-        elif isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "words":
-            yield "segment", key, node.lineno  # words(SEGMENT)("…")
+            yield None, key, node.lineno  # self.words("…"), scene.words("…")
+        elif _words_call(func):
+            yield (_literal(func.args[0]) if func.args else None), key, node.lineno  # words("x")(…), words(SEGMENT)(…)
         elif isinstance(func, ast.Name) and func.id in ("said", "said_line", "named_formula"):
-            yield "segment", key, node.lineno  # said = words(SEGMENT), the figure's said(…)
+            yield None, key, node.lineno  # said = words(SEGMENT), the figure's said(…)
 
 
 def test_every_key_the_code_asks_for_exists():
@@ -97,31 +127,28 @@ def test_every_key_the_code_asks_for_exists():
     for path in _python_files("scenes"):
         tree = ast.parse(path.read_text(), str(path))
         segments = _segments_of(tree, path)
-        for kind, key, line in _asked(tree):
-            files = ["common"] if kind == "common" else sorted(segments)
+        for named, key, line in _asked(tree):
+            files = [named] if named else sorted(segments)
+            where = f"{path.relative_to(ROOT)}:{line}"
             if not files:
-                problems.append(f"{path.relative_to(ROOT)}:{line}: words {key!r} but no `segment` to read it from")
-            elif not any(key in _english(name) for name in files):
-                problems.append(f"{path.relative_to(ROOT)}:{line}: {key!r} is in none of {files}")
+                problems.append(f"{where}: words {key!r} but no `segment` to read it from")
+            elif isinstance(key, str) and not any(key in _english(name) for name in files):
+                problems.append(f"{where}: {key!r} is in none of {files}")
+            elif not isinstance(key, str) and not any(key.fullmatch(k) for name in files for k in _english(name)):
+                problems.append(f"{where}: no key of {files} fits {key.pattern!r}")
     assert not problems, "\n".join(problems)
 
 
-def _strings_and_prefixes() -> tuple[set[str], set[str]]:
-    """Every string literal under scenes/, and the constant starts of f-strings (keys built from a kind)."""
-    strings, prefixes = set(), set()
-    for path in _python_files("scenes"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if _literal(node) is not None:
-                strings.add(node.value)
-            elif isinstance(node, ast.JoinedStr) and node.values and _literal(node.values[0]):
-                prefixes.add(node.values[0].value)
-    return strings, prefixes
-
-
 def test_no_english_key_unused():
-    strings, prefixes = _strings_and_prefixes()
+    """Every English key is a string somewhere in scenes/ (a words call's, or a table of keys), or fits
+    a words call's f-string (self.words(f"labels.{name}"))."""
+    strings, patterns = set(), []
+    for path in _python_files("scenes"):
+        tree = ast.parse(path.read_text(), str(path))
+        strings |= {node.value for node in ast.walk(tree) if _literal(node) is not None}
+        patterns += [key for _, key, _ in _asked(tree) if not isinstance(key, str)]
     unused = [f"{name}: {key}" for name in file_names() if name not in READ_ELSEWHERE for key in _english(name)
-              if key not in strings and not any(key.startswith(p) and "." in p for p in prefixes)]
+              if key not in strings and not any(p.fullmatch(key) for p in patterns)]
     assert not unused, "English keys no code asks for:\n" + "\n".join(unused)
 
 
