@@ -60,9 +60,8 @@ def active_presentation():
 
     context = active()
     trace = active_trace()
-    note, note_source = _focus_note(context, trace)
     return presentation_for(trace, focus_head=context.head, model=model_facts(context), focus_query=context.query,
-                            focus_key=context.key, focus_note=note, focus_note_source=note_source)
+                            focus_key=context.key, **_focus_note(context, trace))
 
 
 def model_spec(model: str):
@@ -79,24 +78,60 @@ def model_facts(context: RenderContext):
     spec = model_spec(context.model)
     if not spec.trained:
         return None
-    positions = "no position vector is added: RoPE turns each head's queries and keys by position" \
-        if spec.positions == "rotary" else None
-    if positions and spec.qk_norm:  # Gemma 3, Qwen3: the q and k the scores use are normalised first
-        positions = positions.replace("turns each head's", "turns each head's RMS-normalised")
-    return ModelFacts(spec.name, spec.tokens_described, context.layer, trained_causal=spec.causal,
-                      quantisation=spec.quantisation_note, positions=positions)
+    from .words import common
+
+    positions = None
+    if spec.positions == "rotary":  # Gemma 3, Qwen3: the q and k the scores use are normalised first
+        positions = common("model.rope_normalised" if spec.qk_norm else "model.rope")
+    return ModelFacts(spec.name, tokens_described(spec), context.layer, trained_causal=spec.causal,
+                      quantisation=quantisation_said(spec.quantisation_note), positions=positions)
 
 
-def _focus_note(context: RenderContext, trace: AttentionTrace) -> tuple[str | None, str | None]:
-    """'layer 14, head 9: “it” gives 75 % to “animal”' and the field path of its percentage."""
+def tokens_described(spec) -> str:
+    """What captions say about a model's tokens, once, in the lesson's language (from the spec's
+    tokenizer kind and special tokens; spec.tokens_described is the English of attention_math)."""
+    from .words import common
+
+    special = spec.special_tokens
+    if spec.tokenizer_kind == "wordpiece" and len(special) == 2:
+        return common("model.tokens_wordpiece", first=special[0], last=special[1])
+    if spec.tokenizer_kind in ("byte-bpe", "sentencepiece"):
+        named = common(f"model.named_{spec.tokenizer_kind}")
+        if special:
+            return common("model.tokens_pieces_marked", named=named, special=common("model.and").join(special))
+        return common("model.tokens_pieces", named=named)
+    return spec.tokens_described
+
+
+def quantisation_said(note: str | None) -> str | None:
+    """attention_math's 'numbers are those of the 4-bit Q4_1 file' in the lesson's language (the
+    file's kind, a technical name, stays as it is); a note of another form as it is."""
+    from .words import common
+
+    prefix, suffix = "numbers are those of the ", " file"
+    if note is None or not (note.startswith(prefix) and note.endswith(suffix)):
+        return note
+    return common("model.quantisation", file=note.removeprefix(prefix).removesuffix(suffix))
+
+
+def _focus_note(context: RenderContext, trace: AttentionTrace) -> dict:
+    """Presentation's focus_note fields: 'layer 14, head 9: “it” gives 75 % to “animal”' in the
+    lesson's language, the field path of its percentage, what a caption says ('“it” gives 75 % to
+    “animal”'), and the note's words around its percentage (kept apart, never split from a translation)."""
+    from .words import common
+
     if context.query is None or context.key is None:
-        return None, None
+        return {}
     source = f"heads[{context.head}].percentages[{context.query}, {context.key}]"
     percent = int(trace.heads[context.head].percentages[context.query, context.key])
-    where = f"layer {context.layer + 1}, head {context.head + 1}" if is_real_model(context.model) else \
-        f"head {context.head + 1}"
+    where = common("focus.where_model", layer=context.layer + 1, head=context.head + 1) \
+        if is_real_model(context.model) else common("focus.where", head=context.head + 1)
     query, key = (shown_token(trace.tokens[i]) for i in (context.query, context.key))
-    return f"{where}: “{query}” gives {percent} % to “{key}”", source
+    gives = lambda share: common("focus.gives", query=query, key_token=key, percent=share)
+    mark = "\0"  # where the percentage goes: no translation contains it
+    before, after = common("focus.note", where=where, gives=gives(mark)).split(mark)
+    return {"focus_note": common("focus.note", where=where, gives=gives(f"{percent} %")), "focus_note_source": source,
+            "focus_said": gives(f"{percent} %"), "focus_around": (before.strip(), after.strip())}
 
 
 def shown_token(token: str) -> str:

@@ -115,6 +115,10 @@ class Presentation:
     focus_key: int | None = None
     focus_note: str | None = None
     focus_note_source: str | None = None
+    # The same note in pieces, in the lesson's language: what a caption says ('“it” gives 75 % to
+    # “animal”') and the note's words before and after its percentage (a NumberText goes between).
+    focus_said: str | None = None
+    focus_around: tuple[str, str] | None = None
 
     @property
     def readable_numbers(self) -> bool:
@@ -289,8 +293,8 @@ def default_focus_query(n_tokens: int, causal: bool) -> int:
 
 
 def presentation_for(trace, focus_head: int = 0, model: ModelFacts | None = None,
-                     focus_query: int | None = None, focus_key: int | None = None, focus_note: str | None = None,
-                     focus_note_source: str | None = None) -> Presentation:
+                     focus_query: int | None = None, focus_key: int | None = None, **focus_note) -> Presentation:
+    """The policy's decisions; `focus_note` gives the Presentation's focus_note* fields (context._focus_note)."""
     query = default_focus_query(trace.n_tokens, trace.causal) if focus_query is None else focus_query
     return Presentation(trace.n_tokens, trace.d_model, trace.d_k, trace.n_heads, trace.causal, query, focus_head,
-                        model, focus_key=focus_key, focus_note=focus_note, focus_note_source=focus_note_source)
+                        model, focus_key=focus_key, **focus_note)

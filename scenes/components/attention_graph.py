@@ -11,6 +11,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, LaggedStart, Line, ManimColor, Square, VGroup, Wait
 
 from ..theme import current_theme
+from ..words import common
 from .heatmap import marked_positions
 from .pacing import one_at_a_time
 from .text import label
@@ -63,7 +64,7 @@ class AttentionGraph(VGroup):
     focus_chips: VGroup  # squares mode: the focus token's chip beside its square, both sides (else empty)
 
     def __init__(
-        self, tokens, weights, mask=None, head_color=None, head_label: str = "head 1", *,
+        self, tokens, weights, mask=None, head_color=None, head_label: str | None = None, *,
         max_stroke: float = 8.0, height: float = 4.6, gap: float = 3.6, chip_width: float = 1.8,
         token_indices=None, legend: bool = True, threshold: float = 0.0, focus: int | None = None,
     ) -> None:
@@ -152,18 +153,18 @@ class AttentionGraph(VGroup):
                 self.focus_chips.add(chip.next_to(numbers, side, buff=0.15).match_y(column[focus]))
 
     def _heading(self, theme) -> VGroup:
-        queries = label("queries", "small", theme.muted).next_to(self.query_chips, UP, buff=0.2)
-        keys = label("keys", "small", theme.muted).next_to(self.key_chips, UP, buff=0.2)
+        queries = label(common("queries"), "small", theme.muted).next_to(self.query_chips, UP, buff=0.2)
+        keys = label(common("keys"), "small", theme.muted).next_to(self.key_chips, UP, buff=0.2)
         keys.align_to(queries, DOWN)
         arrow = label("→", "small", theme.muted).move_to((queries.get_center() + keys.get_center()) / 2)
         return VGroup(queries, arrow, keys)
 
     def _legend(self, theme, head_label: str, threshold: float) -> VGroup:
-        thickness = label("line thickness = attention weight", "small", theme.muted)
-        head = label(f"● {head_label}", "small", self.head_color)
+        thickness = label(common("graph.thickness"), "small", theme.muted)
+        head = label(f"● {head_label or common('head', head=1)}", "small", self.head_color)
         legend = VGroup(thickness, head).arrange(RIGHT, buff=0.5)
         if threshold > 0:  # said on screen: a missing line is a small weight, not a hidden key
-            legend.add(label(f"lines only for weights ≥ {round(threshold * 100)} %", "small", theme.muted))
+            legend.add(label(common("graph.threshold", percent=round(threshold * 100)), "small", theme.muted))
             legend.arrange(RIGHT, buff=0.5)
         chips = VGroup(self.query_chips, self.key_chips, self.position_labels, self.focus_chips)
         if legend.width > chips.width + 0.5:

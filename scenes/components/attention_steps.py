@@ -14,7 +14,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Mobject, RoundedRectangle, VGroup
 from attention_math import AttentionTrace
 
 from ..theme import current_theme
-from .labels import formula
+from ..words import common
+from .labels import around, formula, inline
 from .matrix import NumberMatrix
 from .panel import Room
 from .percent_bars import FocusBars, PercentBarTable
@@ -25,8 +26,7 @@ from .tokens import TokenChip
 MAX_GROW = 1.3  # a short example's panel grows, at most this much
 MAX_GRID_WIDTH = 9.0  # the scores grid, before scaling: wider grids elide middle keys
 GRID_CELL_HEIGHT = 0.42  # the scores rows, before scaling
-STEP_TEXTS = ("1  Q·Kᵀ/√dₖ: how similar is each Q to each K?", "2  softmax: each row → % (adds to 100)",
-              "3  weighted sum of the values")
+STEP_TEXTS = ("steps.scores", "steps.softmax", "steps.sum")  # their keys in common.toml
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,9 @@ class AttentionSteps(VGroup):
         """`ids`: the scores grid's drawn rows and columns (None: all); `top`: softmax shows only the
         focus row, its `top` largest keys and the others together (None: a bar row per query)."""
         theme, head, color = current_theme(), trace.heads[h], current_theme().head_color(h)
-        texts = list(STEP_TEXTS)
+        texts = [common(key) for key in STEP_TEXTS]
         if top is not None:
-            texts[1] = f"2  softmax: the row of “{trace.tokens[focus]}” → % (adds to 100)"
+            texts[1] = common("steps.softmax_row", token=trace.tokens[focus])
         self.steps = VGroup(*(label(step, "small", theme.ink) for step in texts))
         self.scores = self._scores(trace, h, widths, color, ids)
         self.bars = PercentBarTable(head, f"heads[{h}]", trace.mask, color, trace.tokens) if top is None else \
@@ -74,7 +74,9 @@ class AttentionSteps(VGroup):
                               cell_width=widths.output, max_cols=5,
                               source_of=lambda r, c: f"heads[{h}].output[{focus}, {c}]")
         chip = TokenChip(trace.tokens[focus], focus, max_width=1.6, height=0.44, size="small")
-        self.output = VGroup(label("output of", "small", theme.muted), chip, vector).arrange(RIGHT, buff=0.15)
+        before, after = around("output_of", "token")
+        self.output = VGroup(inline(before, chip, after, "small", theme.muted), vector)
+        self.output.arrange(RIGHT, buff=0.15)
         body = VGroup(self.steps[0], self.scores, self.steps[1], self.bars, self.steps[2], self.output)
         body.arrange(DOWN, buff=0.14, aligned_edge=LEFT)
         for part in (self.scores, self.bars, self.output):  # indented under their step lines

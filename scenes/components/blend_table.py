@@ -12,8 +12,9 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
 from attention_math.worked import BlendRow
 
 from ..theme import current_theme
+from ..words import common
 from .key_table import KeyTable, others_label, per_line, worked_column
-from .labels import operator
+from .labels import around, inline, operator
 from .matrix import NumberMatrix
 from .text import label
 from .tokens import TokenChip
@@ -54,9 +55,9 @@ class BlendTable(KeyTable):
         self.times = per_line(lambda: operator("×", "label"), lines)
         self.equals = per_line(lambda: operator("=", "label"), lines)
         names = [tokens[j] for j in keys] + ([others_label(row, top)] if top is not None else [])
-        super().__init__(names, [("weight", self.weights), (None, self.times),
-                                 (label("value (row of V)", "small", theme.value), self.values), (None, self.equals),
-                                 (label("weight × value", "small", theme.value), self.products)],
+        super().__init__(names, [(common("weight"), self.weights), (None, self.times),
+                                 (label(common("blend.value"), "small", theme.value), self.values), (None, self.equals),
+                                 (label(common("blend.product"), "small", theme.value), self.products)],
                          query=row.query, indices=keys + [0], query_token=tokens[row.query])
         self._add_sum(tokens, row, source, precision, scale, max_cols)
 
@@ -73,11 +74,12 @@ class BlendTable(KeyTable):
         self.output = NumberMatrix(row.total[None, :], precision, "", frame_color=theme.output, value_scale=scale,
                                    source_of=lambda r, c: f"{source}.total[{c}]", max_cols=max_cols)
         self.output.next_to(self.rule, DOWN, buff=0.12).align_to(products.frame, LEFT)
-        self.output_label = VGroup(label("output of", "label", theme.output),
-                                   TokenChip(tokens[row.query], row.query, max_width=3.0, size="small"))
-        self.output_label.arrange(RIGHT, buff=0.2).next_to(self.output, LEFT, buff=0.3)
+        chip = TokenChip(tokens[row.query], row.query, max_width=3.0, size="small")
+        before, after = around("output_of", "token")
+        self.output_label = inline(before, chip, after, "label", theme.output, buff=0.2)
+        self.output_label.next_to(self.output, LEFT, buff=0.3)
         # Honest about rounding: adding the shown rows can miss the shown output in the last digit.
-        self.footnote = label(f"all values rounded to {precision} decimals", "small", theme.muted)
+        self.footnote = label(common("blend.rounded", precision=precision), "small", theme.muted)
         self.footnote.next_to(self.output, DOWN, buff=0.2).align_to(self.rule, RIGHT)
         self.add(self.plus_signs, self.rule, self.output, self.output_label, self.footnote)
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from manim import DOWN, RIGHT, UP, Arrow, DashedVMobject, Line, RoundedRectangle, SurroundingRectangle, VGroup
 
 from ..theme import current_theme
+from ..words import common
 from .text import FlatText, fit_width, label
 from .tokens import TokenChip, TokenRow
 
-STAGES = (("embed", "Embeddings + positional encoding"), ("attention", "Multi-head attention"),
-          ("norm1", "Add & Norm"), ("feed", "Feed-forward"), ("norm2", "Add & Norm"))
+STAGES = (("embed", "block.embed"), ("attention", "block.attention"),  # (name, its words' key in common.toml)
+          ("norm1", "block.norm"), ("feed", "block.feed"), ("norm2", "block.norm"))
 BOX_HEIGHT, GAP = 0.62, 0.42
 
 
@@ -36,13 +37,13 @@ class EncoderBlock(VGroup):
         self.inputs = self._chips(tokens, row_width or width * 1.3)  # may reach past the boxes: nothing else is down there
         self.boxes: dict[str, VGroup] = {}
         column = VGroup(self.inputs)
-        for name, text in STAGES:
+        for name, key in STAGES:
             box = RoundedRectangle(corner_radius=0.1, width=width, height=BOX_HEIGHT, stroke_color=theme.muted,
                                    stroke_width=2.5, fill_color=theme.cell_fill, fill_opacity=1)
-            stage = VGroup(box, fit_width(label(text, "label", theme.ink), width - 0.3).move_to(box))
+            stage = VGroup(box, fit_width(label(common(key), "label", theme.ink), width - 0.3).move_to(box))
             self.boxes[name] = stage
             column.add(stage)
-        self.output = label("contextual vectors, one per word", "small", theme.muted)
+        self.output = label(common("block.output"), "small", theme.muted)
         column.add(self.output)
         column.arrange(UP, buff=GAP)
         self.flow = VGroup(*(_arrow(a.get_top(), b.get_bottom(), theme.muted) for a, b in zip(column[:-1], column[1:])))

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from manim import UP, Rectangle, VGroup
 
 from ..theme import current_theme
+from ..words import common
 from .matrix import NumberMatrix
 from .parts import Parts
 from .text import fit_width, label
@@ -35,7 +36,7 @@ class HeadColumns(Parts):
             frames.add(frame)
             members.append(frame)
             if named:
-                name = fit_width(label(f"head {h + 1}", "small", color), columns.width - 0.04)
+                name = fit_width(label(common("head", head=h + 1), "small", color), columns.width - 0.04)
                 names.add(name.next_to(frame, UP, buff=0.1))
                 members.append(name)
         super().__init__(*members, frames=frames, names=names)

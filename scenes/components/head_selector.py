@@ -4,6 +4,7 @@ from __future__ import annotations
 from manim import RoundedRectangle, VGroup
 
 from ..theme import current_theme
+from ..words import common
 from .text import label
 
 
@@ -17,7 +18,7 @@ class HeadSelector(VGroup):
         self.selected, self.buttons = selected, VGroup()
         for k in range(n_heads):
             color, chosen = theme.head_color(k), k == selected
-            name = label(f"head {k + 1}", "small", color)
+            name = label(common("head", head=k + 1), "small", color)
             box = RoundedRectangle(corner_radius=0.08, width=name.width + 0.3, height=0.46, fill_color=color,
                                    fill_opacity=1.0 if chosen else 0.18, stroke_color=theme.ink if chosen else color,
                                    stroke_width=3 if chosen else 1.5)

@@ -26,6 +26,7 @@ import numpy as np
 from manim import DOWN, LEFT, PI, RIGHT, UP, Mobject, Rectangle, VGroup
 
 from ..theme import current_theme
+from ..words import common
 from .color_grid import COLOR_LEVELS, ColorGrid, HeadMarks, band_scale, head_marks  # noqa: F401 (re-exported)
 from .labels import weight_legend
 from .matrix import NumberMatrix
@@ -33,6 +34,7 @@ from .text import FlatText, label
 from .tokens import TokenChip, chip_column
 from .zoom import ZoomCallout, ZoomEntry
 
+ROWS_SUM = "heatmap.rows_sum"  # the default note: that key of common.toml, in the lesson's language
 COLOUR_SIDE = 5.6  # a colour-only heatmap's grid is this square (scene units) before fitting
 CHIP_CELL = 0.36  # cells at least this big carry token chips; smaller ones get position numbers
 POSITION_GAP = 0.42  # the least distance between two position numbers on an axis
@@ -117,7 +119,7 @@ class WeightHeatmap(VGroup):
     def __init__(
         self, weights, source: str, tokens: tuple[str, ...], *, mask=None,
         percents: tuple[np.ndarray, str] | None = None,
-        precision: int = 2, legend: bool = True, note: str | None = "each row sums to 100 %",
+        precision: int = 2, legend: bool = True, note: str | None = ROWS_SUM,
         axes: bool = True, title: str | None = None, title_color=None, cell_width: float | None = None,
         colour_only: bool = False, focus: int | None = None, side: float = COLOUR_SIDE, coloring: str = "weight",
         ids: list[int | None] | None = None, weight_top: float = 1.0, ticks: list[int] | None = None,
@@ -188,9 +190,9 @@ class WeightHeatmap(VGroup):
         theme, frame = current_theme(), self.frame
         self.axis_labels = VGroup()
         if axes:
-            keys = label("keys →", "small", theme.muted)
+            keys = label(common("axes.keys"), "small", theme.muted)
             keys.next_to(VGroup(frame, self.col_labels), UP, buff=0.1).align_to(frame, LEFT)
-            queries = label("queries ↓", "small", theme.muted)
+            queries = label(common("axes.queries"), "small", theme.muted)
             queries.next_to(self.row_rect(0), UP, buff=0.1)
             queries.align_to(self.row_labels if len(self.row_labels) else frame, RIGHT).shift(LEFT * 0.12)
             if queries.get_bottom()[1] < frame.get_top()[1]:  # position numbers: above the column numbers
@@ -211,7 +213,7 @@ class WeightHeatmap(VGroup):
             self.add(self.legend)
         self.note = None
         if note:
-            self.note = label(note, "label", theme.muted)
+            self.note = label(common(ROWS_SUM) if note is ROWS_SUM else note, "label", theme.muted)
             below = VGroup(frame, self.legend) if legend else frame
             self.note.next_to(below, DOWN, buff=0.2).match_x(frame)
             self.add(self.note)

@@ -20,6 +20,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Mobject, VGroup
 
 from ..theme import current_theme
+from ..words import common
 from .matrix import NumberMatrix
 from .text import label
 from .tokens import TokenChip, chip_column
@@ -40,7 +41,7 @@ def per_line(make, count: int) -> VGroup:
 
 def others_label(row, top: int) -> VGroup:
     """The last line's name in a cut-down worked row: "other 58 keys"."""
-    return label(f"other {row.rest.counts[top]} keys", "small", current_theme().muted)
+    return label(common("other_keys", count=row.rest.counts[top]), "small", current_theme().muted)
 
 
 def worked_column(row, source: str, field: str, keys: list[int], top: int | None, precision: int,
@@ -65,8 +66,8 @@ class KeyTable(VGroup):
     query_label: VGroup | None
 
     def __init__(self, tokens: Sequence[str | Mobject], columns: Sequence[tuple[Header, Mobject]], *, gap: float = 0.3,
-                 chip_width: float = 2.0, key_header: Header = "key", query: int | None = None,
-                 query_word: str = "query", indices: Sequence[int] | None = None,
+                 chip_width: float = 2.0, key_header: Header | None = None, query: int | None = None,
+                 query_word: str | None = None, indices: Sequence[int] | None = None,
                  query_token: str | None = None) -> None:
         """`query`: the query's position, named above the table as `query_token` (default tokens[query])."""
         theme = current_theme()
@@ -85,16 +86,20 @@ class KeyTable(VGroup):
         self.keys = VGroup(*((next(chips) if isinstance(token, str) else token).next_to(line, LEFT, buff=0.3)
                              for token, line in zip(tokens, lines)))
         header = lambda h: label(h, "small", theme.muted) if isinstance(h, str) else (h or VGroup())
-        self.headers = VGroup(header(key_header), *(header(h) for h, _ in columns))
+        self.headers = VGroup(header(common("key") if key_header is None else key_header), *(header(h) for h, _ in columns))
         placed = [head.next_to(above, UP, buff=0.15).match_x(above)
                   for head, above in zip(self.headers, (self.keys, *self.columns)) if head.has_points() or head.submobjects]
         line = max((head.get_bottom()[1] for head in placed), default=0.0)
         for head in placed:  # bottoms on one line, above every column (a tall TeX header too)
             head.align_to([0.0, line, 0.0], DOWN)
+        for left, right in reversed(list(zip(placed, placed[1:]))):  # a wider header (a longer language's)
+            overlap = left.get_right()[0] + 0.15 - right.get_left()[0]  # moves its left neighbours aside
+            if overlap > 0:
+                left.shift(LEFT * overlap)
         super().__init__(self.keys, self.headers, *self.columns)
         self.query_label = None
         if query is not None:
-            self.query_label = VGroup(label(query_word, "label", theme.muted),
+            self.query_label = VGroup(label(query_word or common("query"), "label", theme.muted),
                                       TokenChip(query_token or tokens[query], query, max_width=3.0, size="small"))
             self.query_label.arrange(RIGHT, buff=0.2).next_to(self.headers, UP, buff=0.3).align_to(self.keys, LEFT)
             self.add(self.query_label)

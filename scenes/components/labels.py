@@ -4,7 +4,11 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, Rectangle, SurroundingRectangle, VGroup
 
 from ..theme import current_theme
-from .text import label
+from ..words import common
+from .text import fit_width, label
+
+TITLE_WIDTH = 13.2  # the title bar's most: from its corner to the frame's safe margin (scenes/layout)
+MARK = "\0"  # stands where a chip or a number goes in a text: no translation contains it
 
 
 def shape_label(rows: int, cols: int) -> VGroup:
@@ -29,7 +33,7 @@ def title_bar(text: str, subtitle: str | None = None) -> VGroup:
     if subtitle:
         parts.append(label(subtitle, "body", theme.muted))
     group = VGroup(*parts).arrange(RIGHT, buff=0.35, aligned_edge=DOWN)
-    return group
+    return fit_width(group, TITLE_WIDTH)  # a longer language's title and subtitle stay inside the safe area
 
 
 def weight_legend(height: float = 2.4, steps: int = 10, top: str = "100%") -> VGroup:
@@ -44,8 +48,26 @@ def weight_legend(height: float = 2.4, steps: int = 10, top: str = "100%") -> VG
     frame = SurroundingRectangle(swatches, buff=0, color=theme.faint, stroke_width=1)
     top = label(top, "small", theme.muted).next_to(swatches, RIGHT, buff=0.1).align_to(swatches, UP)
     bottom = label("0%", "small", theme.muted).next_to(swatches, RIGHT, buff=0.1).align_to(swatches, DOWN)
-    caption = label("darker =\nhigher", "small", theme.muted).next_to(swatches, DOWN, buff=0.15)
+    caption = label(common("heatmap.darker"), "small", theme.muted).next_to(swatches, DOWN, buff=0.15)
     return VGroup(swatches, frame, top, bottom, caption)
+
+
+def pattern_name(kind: str) -> str:
+    """A head's pattern class (attention_math.head_patterns: "previous token", …) in the lesson's language."""
+    return common(f"pattern.{kind}")
+
+
+def around(key: str, slot: str, **values) -> tuple[str, str]:
+    """common(key)'s words before and after its {slot}, where a chip or a number is drawn: the word
+    order is the language's ("output of “cat”", 「cat」の出力), never split out of a translation."""
+    before, after = common(key, **{slot: MARK}, **values).split(MARK)
+    return before.strip(), after.strip()
+
+
+def inline(before: str, mobject, after: str, size: str, color, buff: float = 0.15) -> VGroup:
+    """`before`, the mobject and `after` in a row, an empty side left out."""
+    parts = [*([label(before, size, color)] if before else []), mobject, *([label(after, size, color)] if after else [])]
+    return VGroup(*parts).arrange(RIGHT, buff=buff)
 
 
 def plus_sign(size: str = "body") -> VGroup:

@@ -11,6 +11,7 @@ from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup
 from attention_math import HeadTrace
 
 from ..theme import current_theme
+from ..words import common
 from .text import NumberText, label
 from .tokens import chip_column
 
@@ -87,7 +88,7 @@ class FocusBars(VGroup):
         lines = [(chip, row.weights[j], NumberText(row.percentages[j], 0, f"{source}.percentages[{j}]", "cell",
                                                    suffix="%")) for chip, j in zip(chips, keys)]
         if top < row.rest.visible:  # the others the query sees, together
-            lines.append((label(f"other {row.rest.counts[top]}", "small", theme.muted), row.rest.weights[top],
+            lines.append((label(common("others", count=row.rest.counts[top]), "small", theme.muted), row.rest.weights[top],
                           NumberText(row.rest.percentages[top], 0, f"{source}.rest.percentages[{top}]", "cell",
                                      suffix="%")))
         self.chips, self.cells, self.bars, self.numbers = VGroup(), VGroup(), VGroup(), VGroup()

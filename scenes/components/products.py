@@ -11,6 +11,7 @@ from attention_math import format_number
 
 from ..presentation import LARGE_AXIS, SHOWN_TERMS
 from ..theme import current_theme
+from ..words import common
 from .matrix import NumberMatrix, kept_indices
 from .text import NumberText, label
 
@@ -91,11 +92,11 @@ class SpelledProduct(VGroup):
         self.bias = None
         if bias is not None:
             bias_group, self.bias = _factor(bias, theme.muted, size)
-            chunks.append(VGroup(op("+"), bias_group, label("(bias)", "small", theme.muted)).arrange(RIGHT, buff=OP_BUFF))
+            chunks.append(VGroup(op("+"), bias_group, label(common("products.bias"), "small", theme.muted)).arrange(RIGHT, buff=OP_BUFF))
         self.result = NumberText(result[0], result[1], result[2], size, weight="BOLD")
         end = [op("="), self.result]
         if len(self.term_ids) < count:
-            end.append(label(f"({count} terms)", "small", theme.muted))
+            end.append(label(common("products.terms", count=count), "small", theme.muted))
         chunks.append(VGroup(*end).arrange(RIGHT, buff=OP_BUFF))
 
         lines: list[VGroup] = [VGroup()]

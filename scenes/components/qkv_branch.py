@@ -12,14 +12,15 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, MathTex, RoundedRectangle, Surro
 from attention_math import AttentionTrace
 
 from ..theme import current_theme
+from ..words import common
 from .labels import formula, highlight_box
 from .matrix import NumberMatrix
 from .panel import Room
-from .text import label
+from .text import fit_width, label
 from .tokens import TokenChip, chip_column
 
 MAX_GROW = 1.3  # a short example's column grows, at most this much
-ROLE_NOTES = {"q": "what am I looking for?", "k": "what do I contain?", "v": "what do I have to offer?"}
+ROLE_NOTES = {"q": "roles.q", "k": "roles.k", "v": "roles.v"}  # their keys in common.toml
 
 
 class QKVBranch(VGroup):
@@ -40,7 +41,7 @@ class QKVBranch(VGroup):
             name = formula(role.upper(), "body", theme.role_color(role))
             room = RoundedRectangle(width=vector_width, height=0.5, stroke_width=0, fill_opacity=0)
             slot = VGroup(name, room).arrange(RIGHT, buff=0.15)
-            note = label(ROLE_NOTES[role], "small", theme.muted).next_to(slot, DOWN, buff=0.08).align_to(slot, LEFT)
+            note = label(common(ROLE_NOTES[role]), "small", theme.muted).next_to(slot, DOWN, buff=0.08).align_to(slot, LEFT)
             self.names.append(name)
             self.rooms.append(room)
             self.slots.add(VGroup(slot, note))
@@ -112,6 +113,8 @@ class HeadSlices(VGroup):
                                   frame_color=theme.role_color(role), cell_width=cell_width, max_cols=5,
                                   source_of=lambda r, c, role=role: f"heads[{h}].{role}[{focus}, {c}]")
             self.vectors.append(vector.scale(column.scale_factor).move_to(room, aligned_edge=LEFT))
-        self.tag = label(f"head {h + 1}'s slice of q, k, v", "small", theme.head_color(h)).scale(column.scale_factor)
+        self.tag = label(common("roles.slice", head=h + 1), "small", theme.head_color(h)).scale(column.scale_factor)
         self.tag.next_to(branch.slots, UP, buff=0.12).align_to(branch.slots, LEFT)
+        # A longer language's tag keeps inside the column (its panel's room), shrinking from the left edge.
+        fit_width(self.tag, column.get_right()[0] - self.tag.get_left()[0]).align_to(branch.slots, LEFT)
         super().__init__(*self.vectors, self.tag)

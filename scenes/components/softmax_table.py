@@ -14,6 +14,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
 from attention_math.worked import SoftmaxRow
 
 from ..theme import current_theme
+from ..words import common
 from .key_table import KeyTable, key_column, others_label, per_line, worked_column
 from .labels import formula
 from .matrix import NumberMatrix
@@ -58,8 +59,8 @@ class SoftmaxTable(KeyTable):
         self.weights = column("weights", coloring="weight")
         exp_header = formula(r"e^{s - m}" if row.shifted else r"e^{s}", "label", muted)
         names = [tokens[j] for j in keys] + ([others_label(row, top)] if top is not None else [])
-        super().__init__(names, [("score s", self.scores), (exp_header, self.exps), (None, self.divisions),
-                                 ("weight", self.weights)], gap=ROW_GAP, indices=keys + [0])
+        super().__init__(names, [(common("softmax.score"), self.scores), (exp_header, self.exps), (None, self.divisions),
+                                 (common("weight"), self.weights)], gap=ROW_GAP, indices=keys + [0])
         percentages = [(row.percentages[j], f"{source}.percentages[{j}]") for j in keys]
         if top is not None:
             percentages.append((row.rest.percentages[top], f"{source}.rest.percentages[{top}]"))
@@ -72,8 +73,7 @@ class SoftmaxTable(KeyTable):
         self._add_sums(row, source, precision)
         self.cut_note = None
         if top is not None:
-            self.cut_note = label(f"the {top} keys with the largest weights, then the other "
-                                  f"{row.rest.counts[top]} together", "small", muted)
+            self.cut_note = label(common("softmax.cut", top=top, rest=row.rest.counts[top]), "small", muted)
             self.cut_note.next_to(self.headers, UP, buff=0.3).align_to(self.keys, LEFT)
             self.add(self.cut_note)
 
@@ -83,7 +83,7 @@ class SoftmaxTable(KeyTable):
         rule = lambda left, right: Line([left.get_left()[0], bottom, 0], [right.get_right()[0] + 0.05, bottom, 0],
                                         color=muted, stroke_width=2)
         self.rule = rule(self.exps, self.exps)
-        self.sum_label = label("sum", "small", muted).next_to(self.rule, DOWN, buff=0.16).match_x(self.keys)
+        self.sum_label = label(common("sum"), "small", muted).next_to(self.rule, DOWN, buff=0.16).match_x(self.keys)
         self.total = NumberText(row.total, precision, f"{source}.total")
         self.total.next_to(self.rule, DOWN, buff=0.16).match_x(self.exps)
         self.weight_totals = VGroup(
@@ -94,7 +94,7 @@ class SoftmaxTable(KeyTable):
         self.add(self.rule, self.sum_label, self.total, self.weight_totals)
         self.shift_note = None
         if row.shifted:
-            self.shift_note = VGroup(label("m = the row's largest score =", "small", muted),
+            self.shift_note = VGroup(label(common("softmax.largest"), "small", muted),
                                      NumberText(row.row_max, precision, f"{source}.row_max", "small", muted))
             self.shift_note.arrange(RIGHT, buff=0.12).next_to(self.total, DOWN, buff=0.3).align_to(self.keys, LEFT)
             self.add(self.shift_note)

@@ -21,6 +21,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, ManimColor, Mobject, Rectangle, S
 from attention_math.worked import SoftmaxRow
 
 from ..theme import current_theme
+from ..words import common
 from .text import NumberText, label
 from .tokens import TokenChip
 
@@ -46,7 +47,7 @@ def weight_entries(tokens: Sequence[str], row: SoftmaxRow, source: str, top: int
                          NumberText(row.percentages[j], 0, f"{source}.percentages[{j}]", suffix="%"),
                          theme.weight_color(row.weights[j] / weight_top)) for j in keys]
     if top is not None and top < len(tokens):
-        entries.append(ZoomEntry(label(f"other {row.rest.counts[top]} keys", "small", theme.muted),
+        entries.append(ZoomEntry(label(common("other_keys", count=row.rest.counts[top]), "small", theme.muted),
                                  NumberText(row.rest.percentages[top], 0, f"{source}.rest.percentages[{top}]",
                                             suffix="%"),
                                  None))

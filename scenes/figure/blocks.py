@@ -3,11 +3,16 @@ of the 800 × 500 picture (sizes from the theme's figure table, looked up at cal
 swatches, a shared baseline for words and numbers, and right-angled connectors."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Mobject, RoundedRectangle, Text, VGroup, VMobject
 
 from ..components import NumberMatrix, NumberText, formula, label
 from ..theme import current_theme
+from ..words import words
+
+FIGURE = "figure"  # its words file (scenes/words/<lang>/figure.toml)
 
 MAX_COLS = 4  # wider vectors keep their first and last entries around an ellipsis
 CELL_HEIGHT = 0.7  # before scaling to the "number" size: ~20 px rows
@@ -31,9 +36,31 @@ def tex(content: str, role: str = "formula", color=None) -> Mobject:
     return formula(content, "small", color).scale(shrink)
 
 
-def tex_lines(lines: list[str], role: str = "formula") -> VGroup:
-    """A formula broken by hand over lines, left-aligned, so a narrow panel can hold it."""
-    return VGroup(*(tex(line, role) for line in lines)).arrange(DOWN, buff=0.07, aligned_edge=LEFT)
+def tex_lines(lines: list, role: str = "formula") -> VGroup:
+    """A formula broken by hand over lines (TeX, or a ready mobject), left-aligned, so a narrow panel can hold it."""
+    return VGroup(*(tex(line, role) if isinstance(line, str) else line for line in lines)).arrange(
+        DOWN, buff=0.07, aligned_edge=LEFT)
+
+
+def said(key: str, **values) -> str:
+    """The figure's words `key` in the lesson's language."""
+    return words(FIGURE)(key, **values)
+
+
+def named_formula(name_key: str, rest: str, role: str = "formula", color=None) -> VGroup:
+    """"Scores = QKᵀ/√d_k": the matrix's name in the lesson's font (TeX sets no Hindi or Japanese), the rest TeX."""
+    return in_line(text(said(name_key), role, color), tex(rest, role, color), buff=0.08)
+
+
+def said_line(key: str, role: str, color, numbers: dict, **values) -> VGroup:
+    """The words `key` on one line, each {slot} named in `numbers` drawn as that mobject (a checked
+    number) where the language puts it: the text is never split out of a translation by its words."""
+    slots = list(numbers)
+    marked = said(key, **{slot: f"\0{k}\0" for k, slot in enumerate(slots)}, **values)
+    pieces = re.split("\0(\\d+)\0", marked)
+    parts = [numbers[slots[int(piece)]] if k % 2 else text(piece.strip(), role, color)
+             for k, piece in enumerate(pieces) if k % 2 or piece.strip()]
+    return in_line(*parts)
 
 
 def number(value: float, precision: int, source: str, role: str = "number", color=None,

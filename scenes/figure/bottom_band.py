@@ -7,7 +7,7 @@ from manim import DOWN, LEFT, RIGHT, UP, VGroup
 from attention_math import AttentionTrace
 
 from ..theme import current_theme
-from .blocks import heading_text, in_line, swatch, tex, text
+from .blocks import heading_text, in_line, said, swatch, tex, text
 from .multihead import BandPanel, MultiHeadStrip
 from .subject import FigureSubject
 
@@ -21,7 +21,7 @@ def equations_box() -> BandPanel:
         tex(r"\mathrm{Attention}(Q,K,V) = \mathrm{softmax}\!\left(\frac{QK^{\top}}{\sqrt{d_k}}\right)V"),
         tex(r"\mathrm{MultiHead} = \mathrm{Concat}(\mathrm{head}_1,\dots,\mathrm{head}_h)\,W_O"),
     ).arrange(DOWN, buff=0.16, aligned_edge=LEFT)
-    return BandPanel(lines, current_theme().panels.notes, heading_text("Key equations"))
+    return BandPanel(lines, current_theme().panels.notes, heading_text(said("panels.equations")))
 
 
 def legend_box(trace: AttentionTrace) -> BandPanel:
@@ -29,21 +29,21 @@ def legend_box(trace: AttentionTrace) -> BandPanel:
     ramp = VGroup(*(swatch(theme.weight_color(k / 4), 0.13) for k in range(5))).arrange(RIGHT, buff=0)
     signs = in_line(swatch(theme.value_color(1, 1)), swatch(theme.value_color(-1, 1)), buff=0.03)
     keys_and_notes = [
-        (swatch(theme.query), "query: what a token is looking for"),
-        (swatch(theme.key), "key: what a token contains"),
-        (swatch(theme.value), "value: the content that gets mixed"),
-        (ramp, "weight: how much a query attends to a key"),
-        (signs, "positive / negative number"),
+        (swatch(theme.query), "legend.query"),
+        (swatch(theme.key), "legend.key"),
+        (swatch(theme.value), "legend.value"),
+        (ramp, "legend.weight"),
+        (signs, "legend.signs"),
     ]
     if trace.causal:
-        keys_and_notes.append((swatch(theme.masked_fill), "hidden (causal mask): a later key"))
-    rows = VGroup(*(in_line(key, text(note, "note", theme.ink)) for key, note in keys_and_notes))
+        keys_and_notes.append((swatch(theme.masked_fill), "legend.hidden"))
+    rows = VGroup(*(in_line(key, text(said(note), "note", theme.ink)) for key, note in keys_and_notes))
     rows.arrange(DOWN, buff=0.09, aligned_edge=LEFT)
     right = max(entry[0].get_right()[0] for entry in rows)
     for entry in rows:  # keys flush right in their column, the notes all start on one line
         entry[0].shift(RIGHT * (right - entry[0].get_right()[0]))
         entry[1].next_to(entry[0], RIGHT, buff=0.08)
-    return BandPanel(rows, theme.panels.notes, heading_text("Legend"))
+    return BandPanel(rows, theme.panels.notes, heading_text(said("panels.legend")))
 
 
 def bottom_band(subject: FigureSubject, width: float, height: float) -> VGroup:

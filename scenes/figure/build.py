@@ -8,7 +8,7 @@ from attention_math import LAYOUT_MAX_TOKENS, AttentionTrace, ExampleError
 
 from ..components.matrix import NUMBER_POLICY
 from ..theme import current_theme
-from .blocks import in_line, number, text
+from .blocks import said, said_line, number, text
 from .bottom_band import bottom_band
 from .main_flow import SQUARE_NUMBERS_UP_TO, MainFlow
 from .subject import FigureSubject
@@ -31,7 +31,7 @@ class Figure(VGroup):
         theme, trace = current_theme(), subject.trace
         frame_width, frame_height = theme.figure.frame
         width, left, top = frame_width - 2 * MARGIN, -frame_width / 2 + MARGIN, frame_height / 2 - MARGIN
-        self.title = text("Self-Attention Mechanism", "title", theme.ink, bold=True)
+        self.title = text(said("title"), "title", theme.ink, bold=True)
         self.title.move_to([left, top, 0], aligned_edge=UP + LEFT)
         self.subtitle = model_subtitle(subject) if subject.real else toy_subtitle(subject)
         self.subtitle.next_to(self.title, RIGHT, buff=0.3).align_to(self.title, DOWN)
@@ -48,19 +48,19 @@ class Figure(VGroup):
 
 def toy_subtitle(subject: FigureSubject) -> VGroup:
     muted, trace = current_theme().muted, subject.trace
-    return in_line(text(f"Top row: head {subject.head + 1} of", "note", muted), number(trace.n_heads, 0, "n_heads", "note", muted),
-                   text(("in numbers" if trace.n_tokens <= SQUARE_NUMBERS_UP_TO else "in numbers and colour")
-                        + ". Rows are queries, columns are keys.", "note", muted))
+    key = "subtitle.toy" if trace.n_tokens <= SQUARE_NUMBERS_UP_TO else "subtitle.toy_colour"
+    return said_line(key, "note", muted, {"n_heads": number(trace.n_heads, 0, "n_heads", "note", muted)},
+                     head=subject.head + 1)
 
 
 def model_subtitle(subject: FigureSubject) -> VGroup:
     """Two lines: the model, layer and head the top row follows; what its numbers are."""
     muted, trace = current_theme().muted, subject.trace
-    first = in_line(text(f"{subject.model}, layer {subject.layer + 1} of {subject.n_layers}. Top row: head "
-                         f"{subject.head + 1} of", "note", muted), number(trace.n_heads, 0, "n_heads", "note", muted),
-                    text("(⋯: columns left out).", "note", muted))
-    said = (subject.quantisation[0].upper() + subject.quantisation[1:] + ". ") if subject.quantisation else ""
-    second = text(said + "Rows are queries, columns are keys.", "note", muted)
+    first = said_line("subtitle.model", "note", muted, {"n_heads": number(trace.n_heads, 0, "n_heads", "note", muted)},
+                      model=subject.model, layer=subject.layer + 1, n_layers=subject.n_layers, head=subject.head + 1)
+    quantisation = subject.quantisation
+    second = text(said("subtitle.quantised", quantisation=quantisation[0].upper() + quantisation[1:]) if quantisation
+                  else said("subtitle.rows"), "note", muted)
     return VGroup(first, second).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
 
 

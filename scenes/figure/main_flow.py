@@ -13,7 +13,8 @@ from ..components import NumberMatrix, TokenChip
 from ..components.panel import Panel
 from ..context import shown_token
 from ..theme import current_theme
-from .blocks import CELL_HEIGHT, cell_scale, elbow, heading_text, in_line, matrix, number, swatch, tex, tex_lines, text
+from .blocks import (CELL_HEIGHT, cell_scale, elbow, heading_text, in_line, matrix, named_formula, number, said, said_line,
+                     swatch, tex, tex_lines, text)
 from .real_notes import dims_line, projection_note, row_mark, width_note
 from .subject import FigureSubject
 
@@ -66,9 +67,11 @@ class MainFlow(VGroup):
         self.panels = [
             self.input_panel(),
             self.projection_panel(),
-            self.square_panel(self.scores, "Scores", [r"\mathrm{Scores} = QK^{\top}/\sqrt{d_k}"], self.scale_note(),
-                              tints.scores),
-            self.square_panel(self.weights, "Softmax", [r"\mathrm{Weights} =", r"\mathrm{softmax}(\mathrm{Scores})"],
+            self.square_panel(self.scores, said("panels.scores"), [named_formula("names.scores", r"= QK^{\top}/\sqrt{d_k}")],
+                              self.scale_note(), tints.scores),
+            self.square_panel(self.weights, said("panels.softmax"), [
+                named_formula("names.weights", "="),
+                in_line(tex(r"\mathrm{softmax}("), text(said("names.scores"), "formula"), tex(")"), buff=0.04)],
                               self.row_sum_note(), tints.softmax),
             self.output_panel(),
         ]
@@ -111,11 +114,11 @@ class MainFlow(VGroup):
         for chip, row in zip(self.chips, self.x.rects):
             chip.next_to(row[0], LEFT, buff=0.08)
         name = tex("X", "grid_name").next_to(self.x, UP, buff=0.06)
-        note = text("one vector per token", "flow_note", current_theme().muted)
+        note = text(said("notes.one_vector"), "flow_note", current_theme().muted)
         if self.subject.real:  # its true width: 640 numbers per token
             note = width_note(self.trace)
         # Past a real model's first layer, X is what the layers before made of the embeddings.
-        heading = f"Layer {self.subject.layer + 1} input" if self.subject.layer else "Input embeddings"
+        heading = said("panels.input_layer", layer=self.subject.layer + 1) if self.subject.layer else said("panels.input")
         return FlowPanel(VGroup(self.chips, name, self.x), VGroup(), note, heading,
                          current_theme().panels.input, self.x)
 
@@ -137,12 +140,12 @@ class MainFlow(VGroup):
                           stroke_width=2.5, tip_length=0.1, max_tip_length_to_length_ratio=0.4)
             arrows.add(VGroup(arrow, tex(f"\\cdot W_{role}", "flow_formula", color).next_to(arrow, LEFT, buff=0.04)))
         self.projection_arrows, self.qkv_blocks = arrows, blocks
-        toy_note = f"head {self.subject.head + 1}'s columns only"
+        toy_note = said("notes.toy_columns", head=self.subject.head + 1)
         note = projection_note(self.subject) if real else text(toy_note, "flow_note", theme.muted)
-        return FlowPanel(VGroup(arrows, blocks), VGroup(), note, "Queries · keys · values", theme.panels.projections,
+        return FlowPanel(VGroup(arrows, blocks), VGroup(), note, said("panels.projections"), theme.panels.projections,
                          self.qkv[0])
 
-    def square_panel(self, grid: NumberMatrix, heading: str, formula_lines: list[str], note: Mobject,
+    def square_panel(self, grid: NumberMatrix, heading: str, formula_lines: list, note: Mobject,
                      tint) -> FlowPanel:
         n, cell = self.trace.n_tokens, grid.rects[0][0].height
         rows = VGroup(*(swatch(current_theme().token_color(i), cell * 0.55) for i in range(n)))
@@ -155,27 +158,27 @@ class MainFlow(VGroup):
 
     def output_panel(self) -> FlowPanel:
         theme = current_theme()
-        name = tex(r"\mathrm{Output}", "formula", theme.output).next_to(self.output, UP, buff=0.06)
-        note = VGroup(text("blends of", "flow_note", theme.muted), text("V's rows", "flow_note", theme.muted))
+        name = text(said("names.output"), "formula", theme.output).next_to(self.output, UP, buff=0.06)
+        note = VGroup(*(text(line, "flow_note", theme.muted) for line in said("notes.blends").split("\n")))
         note.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
-        lead = tex_lines([r"\mathrm{Output} =", r"\mathrm{Weights}\cdot V"])
-        return FlowPanel(VGroup(name, self.output), lead, note, "Weighted sum", theme.panels.output, self.output)
+        lead = tex_lines([named_formula("names.output", "="), named_formula("names.weights", r"\cdot V")])
+        return FlowPanel(VGroup(name, self.output), lead, note, said("panels.output"), theme.panels.output, self.output)
 
     def scale_note(self) -> VGroup:
         muted = current_theme().muted
         digits = readable_decimals([self.trace.scale], 2) if self.subject.real else 2  # 0.0625, not 0.06
-        return in_line(text("scaled by 1/√dₖ =", "flow_note", muted), number(self.trace.scale, digits, "scale",
+        return in_line(text(said("notes.scaled"), "flow_note", muted), number(self.trace.scale, digits, "scale",
                                                                               "flow_note", muted))
 
     def row_sum_note(self) -> VGroup:
         muted, row = current_theme().muted, self.trace.heads[self.subject.head].softmax_rows[0]
-        sums = in_line(text("rows sum to", "flow_note", muted),
-                       number(row.percent_total, 0, f"{self.subject.head_source}.softmax_rows[0].percent_total",
-                              "flow_note", muted,
-                              suffix="%"))
-        lines = VGroup(text("darker = higher", "flow_note", muted), sums)
+        total = number(row.percent_total, 0, f"{self.subject.head_source}.softmax_rows[0].percent_total", "flow_note",
+                       muted, suffix="%")
+        sums = said_line("notes.rows_sum", "flow_note", muted, {"percent": total})
+        lines = VGroup(text(said("notes.darker"), "flow_note", muted), sums)
         if self.subject.query is not None:  # what the frame on a row means
-            lines.add(text(f"framed: “{shown_token(self.trace.tokens[self.subject.query])}”", "flow_note", muted))
+            lines.add(text(said("notes.framed", token=shown_token(self.trace.tokens[self.subject.query])), "flow_note",
+                           muted))
         return lines.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
 
     def align_rows(self) -> None:

@@ -12,7 +12,8 @@ from ..components.head_columns import head_column_frames
 from ..components.matrix import kept_indices
 from ..components.panel import Panel
 from ..theme import current_theme
-from .blocks import elbow, heading_text, in_line, number, tex, text
+from ..words import common
+from .blocks import elbow, heading_text, number, said, said_line, tex, text
 from .subject import FigureSubject
 
 SHOWN_HEADS = 3  # seed 000: "show 2–3 attention heads"
@@ -45,10 +46,9 @@ class MultiHeadStrip(BandPanel):
     def __init__(self, subject: FigureSubject, body_width: float, body_height: float) -> None:
         """Grid cells as large as body_width × body_height allows."""
         self.diagram = strip_diagram(subject, mini_cell(subject, body_width, body_height))
-        self.lead = text("heads run side by side on their own columns; their outputs are joined and mixed", "note",
-                         current_theme().muted)
+        self.lead = text(said("notes.multihead"), "note", current_theme().muted)
         content = VGroup(self.lead, self.diagram).arrange(DOWN, buff=0.16, aligned_edge=LEFT)
-        super().__init__(content, current_theme().panels.multihead, heading_text("Multi-head attention"))
+        super().__init__(content, current_theme().panels.multihead, heading_text(said("panels.multihead")))
 
     def fill(self, width: float, height: float) -> None:
         """As a band panel, then the lead under the heading and the diagram centred across too."""
@@ -95,9 +95,9 @@ def head_rows(subject: FigureSubject, cell: float, out_scale: float) -> VGroup:
         weights = colour_grid(trace.heads[h].weights, cell, coloring="weight", frame_color=color, mask=trace.mask)
         output = colour_grid(trace.heads[h].output, cell, frame_color=color, value_scale=out_scale,
                              max_cols=max_cols(subject))
-        name = text(f"head {h + 1}", "name", color, bold=True)
+        name = text(common("head", head=h + 1), "name", color, bold=True)
         if subject.real and h == subject.head:  # the head the top row follows
-            name = VGroup(name, text("(top row)", "note", color)).arrange(DOWN, buff=0.04)
+            name = VGroup(name, text(said("notes.top_row"), "note", color)).arrange(DOWN, buff=0.04)
         row = VGroup(name, weights, output).arrange(RIGHT, buff=0.28)
         row.add(elbow([weights.get_right() + RIGHT * 0.04, output.get_left() + LEFT * 0.04], color, 1.5))
         rows.add(row)
@@ -111,7 +111,8 @@ def concat_chain(subject: FigureSubject, cell: float, out_scale: float) -> tuple
     if not subject.real:  # an elided concat has no whole head to frame
         concat.add(head_column_frames(concat, trace.n_heads, trace.d_k, 2.5))
     output = colour_grid(trace.output, cell, frame_color=theme.output, max_cols=limit)
-    chain = VGroup(named(concat, "concat", theme.ink), named(output, "output", theme.output)).arrange(RIGHT, buff=0.75)
+    chain = VGroup(named(concat, common("concat"), theme.ink), named(output, common("output"), theme.output))
+    chain.arrange(RIGHT, buff=0.75)
     chain[1].shift(UP * (concat.get_y() - output.get_y()))
     mix = elbow([concat.get_right() + RIGHT * 0.06, [output.get_left()[0] - 0.06, concat.get_y()]], theme.muted, 1.5)
     return chain.add(mix, tex(r"\cdot W_O").next_to(mix, UP, buff=0.05)), concat
@@ -133,7 +134,7 @@ def strip_diagram(subject: FigureSubject, cell: float) -> VGroup:
     diagram = VGroup(x_block, heads, chain, links(x, heads, concat))
     if trace.n_heads > len(heads):
         muted = current_theme().muted
-        total = in_line(number(trace.n_heads, 0, "n_heads", "note", muted), text("heads in all", "note", muted))
+        total = said_line("notes.heads_in_all", "note", muted, {"n_heads": number(trace.n_heads, 0, "n_heads", "note", muted)})
         diagram.add(total.next_to(heads, DOWN, buff=0.08).align_to(heads[-1][1], LEFT))
     return diagram
 

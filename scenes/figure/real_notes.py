@@ -10,7 +10,7 @@ from attention_math import AttentionTrace
 from ..components import NumberMatrix
 from ..components.products import bias_of
 from ..theme import current_theme
-from .blocks import in_line, number, tex, text
+from .blocks import in_line, number, said, said_line, tex, text
 from .subject import Dims, FigureSubject
 
 
@@ -26,26 +26,24 @@ def dims_line(name: str, dims: Dims, color) -> VGroup:
 def width_note(trace: AttentionTrace) -> VGroup:
     """Under X: how many numbers each token's row really has (the grid shows a few)."""
     muted = current_theme().muted
-    return _lines([in_line(text("one row of", "flow_note", muted), number(trace.d_model, 0, "d_model", "flow_note", muted)),
-                   text("numbers per token", "flow_note", muted)])
+    return _lines([said_line("notes.width", "flow_note", muted, {"d_model": number(trace.d_model, 0, "d_model", "flow_note", muted)}),
+                   text(said("notes.width_second"), "flow_note", muted)])
 
 
 def projection_note(subject: FigureSubject) -> VGroup:
     """Under Q, K, V: the head's columns (how many), biases, RoPE and q/k normalisation, the shared K and V."""
     muted, trace = current_theme().muted, subject.trace
-    lines = [in_line(text(f"head {subject.head + 1}'s", "flow_note", muted),
-                     number(trace.d_k, 0, "d_k", "flow_note", muted), text("columns", "flow_note", muted))]
+    lines = [said_line("notes.head_columns", "flow_note", muted, {"d_k": number(trace.d_k, 0, "d_k", "flow_note", muted)},
+                       head=subject.head + 1)]
     if any(bias_of(trace, name) is not None for name in ("b_q", "b_k", "b_v")):
-        lines.append(text("learned biases added: XW + b", "flow_note", muted))
+        lines.append(text(said("notes.biases"), "flow_note", muted))
     if subject.rotary:
-        turned = "q, k RMS-normalised, then turned by RoPE" if subject.qk_norm else "q, k turned by RoPE"
-        lines.append(text(turned, "flow_note", muted))
+        lines.append(text(said("notes.rope_normalised" if subject.qk_norm else "notes.rope"), "flow_note", muted))
     if subject.n_kv_heads and subject.n_kv_heads < trace.n_heads:
         where = subject.w_dims[1].rows_source.removesuffix(".w_k.shape[0]")
-        lines.append(in_line(number(trace.n_heads, 0, "n_heads", "flow_note", muted),
-                             text("query heads share", "flow_note", muted),
-                             number(subject.n_kv_heads, 0, f"{where}.n_kv_heads", "flow_note", muted),
-                             text("K/V head" if subject.n_kv_heads == 1 else "K/V heads", "flow_note", muted)))
+        lines.append(said_line("notes.shared_one" if subject.n_kv_heads == 1 else "notes.shared_many", "flow_note", muted,
+                               {"n_heads": number(trace.n_heads, 0, "n_heads", "flow_note", muted),
+                                "n_kv": number(subject.n_kv_heads, 0, f"{where}.n_kv_heads", "flow_note", muted)}))
     return _lines(lines)
 
 

@@ -54,7 +54,7 @@ def _dims(matrix, source: str) -> Dims:
 
 def model_subject(context) -> FigureSubject:
     """The figure of the real model of a RenderContext (scenes/context.py): its layer, head, query."""
-    from ..context import full_trace, model_spec
+    from ..context import full_trace, model_spec, quantisation_said
 
     spec = model_spec(context.model)
     model = full_trace(context.example, context.model, upto_layer=context.layer)
@@ -69,7 +69,7 @@ def model_subject(context) -> FigureSubject:
     return FigureSubject(trace, head=context.head, query=context.query, model=spec.name, layer=context.layer,
                          n_layers=spec.n_layers, n_kv_heads=spec.n_kv_heads, w_dims=(_dims(trace.w_q, "w_q"), *kv),
                          rotary=spec.positions == "rotary", qk_norm=spec.qk_norm,
-                         quantisation=spec.quantisation_note, roots={"model": model})
+                         quantisation=quantisation_said(spec.quantisation_note), roots={"model": model})
 
 
 def subject_for(example, model: str, layer: int | None = None, head: int | None = None, query: str | None = None,

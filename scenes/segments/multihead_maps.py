@@ -10,6 +10,8 @@ from ..components.heatmap import WeightHeatmap, marked_positions
 from ..components.multi_head import WeightMaps
 from ..components.small_multiples import SmallMultiples
 from ..presentation import MAX_HEADS_SHOWN
+from ..components.labels import pattern_name
+from ..words import common
 
 MIN_SCALE = 0.6  # below this a cell's number stops being readable
 MAP_SIDE, MAPS_WIDTH = 4.2, 10.5  # a long sentence's weight maps (colour only): the most one may take, all
@@ -41,9 +43,12 @@ def weight_maps(scene) -> WeightMaps:
         if scene.fit_scale(arranged(count, columns)) >= MIN_SCALE or count == 1:
             break
     grid = arranged(count, columns)
-    shown = f"{count} of {trace.n_heads} heads · " if count < trace.n_heads else ""
-    key = shown + "rows: queries · columns: keys" + ("" if not p.colour_weights else " · darker = higher weight" + (
-        f" (darkest: {round(p.weight_top * 100)} % or more)" if p.weight_top < 1 else ""))
+    words = scene.words
+    said = ([words("labels.maps_shown", count=count, n_heads=trace.n_heads)] if count < trace.n_heads else []) \
+        + [words("labels.maps_axes")] + ([words("labels.maps_darker")] if p.colour_weights else [])
+    key = " · ".join(said)
+    if p.colour_weights and p.weight_top < 1:
+        key += " " + words("labels.maps_darkest", percent=round(p.weight_top * 100))
     key = label(key, "small", scene.theme.muted).next_to(grid, DOWN, buff=0.35)
     return scene.fit(WeightMaps(grid, key, heads=order[:count], grid=grid, key=key))
 
@@ -51,7 +56,7 @@ def weight_maps(scene) -> WeightMaps:
 def _weight_map(scene, h: int, kinds, with_tokens: bool, side: float, ticks: list[int], width: float | None):
     """Head h's weights: a colour map (long sentences) or numbers, titled with its pattern."""
     trace, p, theme = scene.trace, scene.presentation, scene.theme
-    title = f"head {h + 1}" + (f" · {kinds[h]}" if kinds else "")
+    title = common("head", head=h + 1) + (f" · {pattern_name(kinds[h])}" if kinds else "")
     if p.colour_weights:
         return WeightHeatmap(trace.heads[h].weights, f"heads[{h}].weights", trace.tokens, mask=trace.mask,
                              colour_only=True, focus=p.focus_query if with_tokens else None, side=side, legend=False,

@@ -10,6 +10,8 @@ from ..components.text import FlatText
 from ..components.matrix import CELL_HEIGHT, kept_indices
 from ..components.tokens import TokenChip
 
+# Measures the font's mean width per character (never drawn; built once, then cached by FlatText).
+WIDTH_SAMPLE = "The quick brown fox jumps over the lazy dog"
 VECTORS_MARGIN = 1.6  # with many tokens: kept under the wrapped sentence beside the vectors' cells (chips, gaps)
 
 
@@ -18,9 +20,9 @@ class EmbeddingSegment(ExplainerScene):
 
     def construct(self) -> None:
         trace = self.trace
-        corner_title(self, "Embedding", "words become vectors")
+        corner_title(self, self.words("title"), self.words("subtitle"))
 
-        self.step("sentence", "We start from a sentence. Attention will let its words look at each other.")
+        self.step("sentence", self.words("sentence.caption"))
         sentence = sentence_lines(self.example.sentence, 12.5)
         self.play(Write(sentence), run_time=1.2)
         self.wait(0.6)
@@ -42,7 +44,7 @@ class EmbeddingSegment(ExplainerScene):
         self.play(LaggedStart(*(FadeIn(v, shift=DOWN * 0.3) for v in vectors), lag_ratio=0.15), run_time=1.5)
         self.wait(1.0)
 
-        self.step("stack", "Stacked as rows, the vectors form the matrix X: one row per token, one column per dimension.")
+        self.step("stack", self.words("stack.caption"))
         x_matrix = self.x_matrix()
         rows = [r for r, i in enumerate(x_matrix.row_ids) if i is not None]
         copies = [] if self.presentation.detail == "all" else [FadeOut(VGroup(*vectors.chips))]  # left the sentence
@@ -55,17 +57,18 @@ class EmbeddingSegment(ExplainerScene):
         self.wait(1.2)
 
         if trace.positional.any():
-            self.step("positions", "Attention itself ignores word order, so a position signal is added: X = embeddings + positions.")
+            self.step("positions", self.words("positions.caption"))
             self.perform(*self.positional_sum(x_matrix))
 
     def tokens_caption(self) -> str:
         model = self.presentation.model
         if model is not None:
-            return f"The model's tokenizer splits it into {model.tokenizer}. Each token keeps its colour in every step."
-        return "First it is split into tokens: words and punctuation. Each token keeps its colour in every step."
+            return self.words("tokens.model", tokenizer=model.tokenizer)
+        return self.words("tokens.caption")
 
     def vectors_caption(self) -> str:
-        return self.vectors_lookup() + self.vectors_shown()
+        shown = self.vectors_shown()
+        return self.vectors_lookup() + (" " + shown if shown else "")
 
     def vectors_shown(self) -> str:
         """With many tokens: which tokens' vectors are drawn, and what "⋯" stands for."""
@@ -74,21 +77,17 @@ class EmbeddingSegment(ExplainerScene):
             return ""
         focus = self.presentation.focus_query
         hidden = self.trace.n_tokens - (len(ids) - ids.count(None))
-        return (f" We draw the first and last tokens' vectors and “{self.trace.tokens[focus]}” (token {focus + 1}, "
-                f"the one we follow) with its neighbours; “⋯” stands for the other {hidden}.")
+        return self.words("vectors.elided", token=self.trace.tokens[focus], position=focus + 1, hidden=hidden)
 
     def vectors_lookup(self) -> str:
         d, model = self.trace.d_model, self.presentation.model
         if model is None:
-            return (f"Each token looks up its embedding: {d} numbers. "
-                    "The same word always gets the same vector, whatever its neighbours.")
-        shown = f"{d} numbers; we show the first four and the last."
+            return self.words("vectors.caption", d=d)
         if model.layer == 0 and model.positions:  # SmolLM2: RoPE, so the word vector alone, RMS-normalised
-            return f"Each token gets its learned word vector, normalised ({model.positions}): {shown}"
+            return self.words("vectors.rope", positions=model.positions, d=d)
         if model.layer == 0:
-            return f"Each token gets its learned word vector plus a position vector, normalised: {shown}"
-        return (f"Layer {model.layer + 1} starts from layer {model.layer}'s output, not from the "
-                f"word vectors: {shown} They already mix in the other tokens.")
+            return self.words("vectors.learned", d=d)
+        return self.words("vectors.later", layer=model.layer + 1, previous=model.layer, d=d)
 
     def token_row(self) -> TokenRow:
         """The sentence's chips: one row above the vectors, or with many tokens wrapped lines
@@ -150,11 +149,11 @@ class EmbeddingSegment(ExplainerScene):
         """X becomes "embeddings + positions = X", each part joining in turn."""
         trace = self.trace
         ids = self.presentation.token_ids()
-        positions = NumberMatrix(trace.positional, self.input_precision, "positional", title="positions",
+        positions = NumberMatrix(trace.positional, self.input_precision, "positional", title=self.words("labels.positions"),
                                  col_headers=[f"d{j + 1}" for j in range(trace.d_model)], rows=ids)
         total = NumberMatrix(trace.x, self.input_precision, "x", title="X",
                              col_headers=[f"d{j + 1}" for j in range(trace.d_model)], rows=ids)
-        embeddings.title.become(label("embeddings", "body", self.theme.ink, weight="BOLD").move_to(embeddings.title))
+        embeddings.title.become(label(self.words("labels.embeddings"), "body", self.theme.ink, weight="BOLD").move_to(embeddings.title))
         plus, equals = operator("+"), operator("=")
         row = VGroup(embeddings.copy(), plus, positions, equals, total).arrange(RIGHT, buff=0.3)
         row.scale_to_fit_width(min(row.width, 13.2)).move_to(DOWN * 0.3)
@@ -177,8 +176,7 @@ def sentence_lines(text: str, max_width: float) -> VGroup:
     (a long sentence wraps like a paragraph instead of shrinking to an unreadable line).
     Lines are planned from the font's mean width per character (a text costs ~1 ms per glyph:
     measuring 60 words one by one took seconds), then fitted exactly."""
-    sample = "The quick brown fox jumps over the lazy dog"  # built once, then cached (FlatText)
-    per_char = label(sample, "heading").width / len(sample)
+    per_char = label(WIDTH_SAMPLE, "heading").width / len(WIDTH_SAMPLE)
     if len(text) * per_char <= max_width * 0.9:
         return VGroup(label(text, "heading"))
     words = text.split()

@@ -37,11 +37,10 @@ class ProjectionsSegment(ExplainerScene):
         return role_arrays(self.trace, self.grouped, role, self.focus_head)
 
     def construct(self) -> None:
-        corner_title(self, "Projections", "queries, keys and values")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         trace = self.trace
 
-        self.step("query", "Three learned matrices turn each token's embedding into three new vectors. "
-                           "First W_Q: X times W_Q gives Q, one query per token: what am I looking for?")
+        self.step("query", self.words("query.caption"))
         grid = self.projection("q")
         self.play(FadeIn(grid.x), FadeIn(grid.x_title))
         self.play(FadeIn(grid.w, shift=DOWN * 0.3), FadeIn(grid.w_title), FadeIn(grid.result),
@@ -52,22 +51,21 @@ class ProjectionsSegment(ExplainerScene):
         self.perform(*self.spell_out(grid))
         self.hold_for_caption(1.0)
 
-        self.step("all-queries", "Every other number of Q is made the same way: its row of X times its column of W_Q.")
+        self.step("all-queries", self.words("all-queries.caption"))
         rest = [(r, c) for r in range(grid.result.n_rows) for c in range(grid.result.n_cols) if (r, c) != (0, 0)]
         self.play(FadeOut(grid.product), FadeOut(grid.boxes), *reveal(grid.result, rest), run_time=1.2)
         self.hold_for_caption(0.8)
 
-        self.step("keys", "A second learned matrix, W_K, turns the same rows into keys: what do I contain?")
+        self.step("keys", self.words("keys.caption"))
         grid, beats = self.swap_weights(grid, self.projection("k", revealed=True))
         self.perform(*beats)
         self.hold_for_caption(0.8)
-        self.step("values", "A third, W_V, gives the values: what I pass on to the tokens that attend to me.")
+        self.step("values", self.words("values.caption"))
         grid, beats = self.swap_weights(grid, self.projection("v", revealed=True))
         self.perform(*beats)
         self.hold_for_caption(0.8)
 
-        self.step("qkv", "So every token now has three vectors, all made from its one embedding: "
-                         "a query, a key and a value." + self.qkv_caption())
+        self.step("qkv", " ".join([self.words("qkv.caption"), *self.qkv_caption()]))
         qkv = self.qkv_bands() if self.bands else self.qkv_row()
         self.play(FadeOut(VGroup(grid.x, grid.x_title, grid.w, grid.w_title, grid.equation)),
                   (FadeTransform if self.bands else ReplacementTransform)(VGroup(grid.result, grid.result_title),
@@ -87,35 +85,33 @@ class ProjectionsSegment(ExplainerScene):
         return self.presentation.bands
 
     def one_number_caption(self) -> str:
-        caption = "Each number in Q is one row of X times one column of W_Q: multiply them pair by pair, then add."
+        caption = [self.words("one-number.caption")]
         if bias_of(self.trace, "b_q") is not None:
-            caption += " The real model also adds a learned bias."
+            caption.append(self.words("one-number.bias"))
         if self.trace.d_model > 16:
-            caption += f" Here that is {self.trace.d_model} products; the numbers shown are rounded."
-        return caption
+            caption.append(self.words("one-number.many", d=self.trace.d_model))
+        return " ".join(caption)
 
-    def qkv_caption(self) -> str:
+    def qkv_caption(self) -> list[str]:
+        """The sentences after the qkv step's first: how wide Q, K and V are, and their colours."""
         trace, grouped = self.trace, self.grouped
-        colour = " drawn as colour: blue positive, red negative." if self.bands else ""
         if grouped is None:
-            return f" Here {trace.d_attention} numbers each,{colour}" if self.bands else ""
+            return [self.words("qkv.bands", d=trace.d_attention)] if self.bands else []
         shared = trace.n_heads // grouped.n_kv_heads
-        return (f" Q has {trace.d_attention} numbers per token; K and V only {grouped.k.shape[1]}: "
-                f"{grouped.n_kv_heads} key/value head{'s' if grouped.n_kv_heads > 1 else ''} of {trace.d_k}, "
-                f"{'each ' if grouped.n_kv_heads > 1 else ''}shared by {shared} query heads.{colour}")
+        said = self.words("qkv.grouped_many" if grouped.n_kv_heads > 1 else "qkv.grouped_one", d=trace.d_attention,
+                          kv=grouped.k.shape[1], n_kv=grouped.n_kv_heads, d_k=trace.d_k, shared=shared)
+        return [said, *([self.words("qkv.colour")] if self.bands else [])]
 
     def head_caption(self) -> str:
         trace, h = self.trace, self.focus_head
         first, last = h * trace.d_k + 1, (h + 1) * trace.d_k
-        columns = f"the first {trace.d_k} columns" if h == 0 else f"columns {first}–{last}"
+        columns = self.words("head.first_columns", d_k=trace.d_k) if h == 0 else \
+            self.words("head.columns", first=first, last=last)
         if self.grouped is not None:
             g = self.grouped.kv_head_of_query[h]
-            return (f"Q's columns are shared out among {trace.n_heads} query heads, K's and V's among "
-                    f"{self.grouped.n_kv_heads} key/value heads. Head {h + 1} uses {columns} of Q and key/value "
-                    f"head {g + 1}: columns {g * trace.d_k + 1}–{(g + 1) * trace.d_k} of K and V. The next steps "
-                    f"follow head {h + 1}.")
-        return (f"The columns are shared out among {trace.n_heads} heads. Head {h + 1} uses {columns} "
-                f"of Q, K and V; the next steps follow head {h + 1}.")
+            return self.words("head.grouped", n_heads=trace.n_heads, n_kv=self.grouped.n_kv_heads, head=h + 1,
+                              columns=columns, kv_head=g + 1, kv_first=g * trace.d_k + 1, kv_last=(g + 1) * trace.d_k)
+        return self.words("head.caption", n_heads=trace.n_heads, head=h + 1, columns=columns)
 
     # Building the pictures ------------------------------------------------------
     def _shared_width(self, w_ids, ids, wide) -> float:
@@ -253,17 +249,18 @@ class ProjectionsSegment(ExplainerScene):
         trace, h = self.trace, self.focus_head
         first = h * trace.d_k + 1
         if self.grouped is None:
-            return f"head {h + 1}: columns {first}–{first + trace.d_k - 1}"
+            return self.words("labels.head_columns", head=h + 1, first=first, last=first + trace.d_k - 1)
         g = self.grouped.kv_head_of_query[h]
-        return f"head {h + 1}: Q columns {first}–{first + trace.d_k - 1} · K, V columns {g * trace.d_k + 1}–{(g + 1) * trace.d_k}"
+        return self.words("labels.head_columns_grouped", head=h + 1, first=first, last=first + trace.d_k - 1,
+                          kv_first=g * trace.d_k + 1, kv_last=(g + 1) * trace.d_k)
 
     def readers(self) -> VGroup:
         """Which query heads read each key/value head ("K, V head 1 ← query heads 1–3")."""
         grouped, muted = self.grouped, self.theme.muted
-        lines = [f"K, V head {g + 1} ← query heads {heads[0] + 1}–{heads[-1] + 1}"
+        lines = [self.words("labels.readers", kv_head=g + 1, first=heads[0] + 1, last=heads[-1] + 1)
                  for g, heads in enumerate(grouped.query_heads_of_kv)]
         if len(lines) > 4:
-            lines = [f"each K, V head ← {len(grouped.query_heads_of_kv[0])} query heads"]
+            lines = [self.words("labels.readers_each", count=len(grouped.query_heads_of_kv[0]))]
         return VGroup(*(label(line, "small", muted) for line in lines)).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
 
     def _qkv(self, stacked: bool) -> QKV:
@@ -291,6 +288,6 @@ class ProjectionsSegment(ExplainerScene):
             row.shift(UP * (rows[0][0][0].frame.get_top()[1] - row[0][0].frame.get_top()[1]))
         braces = VGroup(*(Brace(box, DOWN, color=head, buff=0.08) for box in (head_boxes[-1:] if stacked else head_boxes)))
         middle = braces[len(braces) // 2]
-        head_label = label(f"head {h + 1} uses these columns", "small", head).next_to(middle, DOWN, buff=0.1)
+        head_label = label(self.words("labels.head_uses", head=h + 1), "small", head).next_to(middle, DOWN, buff=0.1)
         return QKV(*rows, braces, head_label, matrices=matrices, head_boxes=head_boxes, braces=braces,
                    head_label=head_label)

@@ -51,7 +51,8 @@ class ColourScores:
         kt_title = formula(r"K^{\top}", "heading", theme.key).next_to(kt, LEFT, buff=0.3)
         chip = TokenChip(trace.tokens[f], f, max_width=1.6, size="small")
         chip.next_to(q.row_span(f, f + 1), LEFT, buff=0.15)
-        sizes = VGroup(label(f"{n} queries ↓", "small", theme.muted), label(f"{n} keys →", "small", theme.muted))
+        sizes = VGroup(label(self.words("labels.queries_down", n=n), "small", theme.muted),
+                       label(self.words("labels.keys_across", n=n), "small", theme.muted))
         sizes[0].next_to(empty, DOWN, buff=0.12).align_to(empty, LEFT)
         sizes[1].next_to(kt, UP, buff=0.1).align_to(kt, LEFT)
         board = VGroup(q, kt, empty, q_title, kt_title, chip, sizes)
@@ -73,7 +74,7 @@ class ColourScores:
         """The focus row's numbers, boxed to the right of the grid, lines from the row to the box."""
         theme, n = self.theme, self.trace.n_tokens
         matrix = hide_values(self.callout_row("scores"))
-        heading = label(f"query {f + 1} of {n}, zoomed in", "small", theme.muted)
+        heading = label(self.words("labels.zoomed", query=f + 1, n=n), "small", theme.muted)
         inner = VGroup(heading, matrix).arrange(DOWN, buff=0.25)
         room = self.stage.right - (empty.get_right()[0] + CALLOUT_GAP) - 0.3
         inner.scale(min(1.0, room / inner.width))

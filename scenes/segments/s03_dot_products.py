@@ -21,11 +21,10 @@ class DotProductsSegment(ColourScores, ExplainerScene):
     segment = "03-dot-products"
 
     def construct(self) -> None:
-        corner_title(self, "Dot products", f"queries meet keys · head {self.focus_head + 1}")
+        corner_title(self, self.words("title"), self.words("subtitle", head=self.focus_head + 1))
         trace = self.trace
 
-        self.step("grid", f"Head {self.focus_head + 1} compares every query with every key. Its queries go down the left, its keys "
-                          "along the top: each cell of the grid is one query meeting one key.")
+        self.step("grid", self.words("grid.caption", head=self.focus_head + 1))
         board = self.colour_board() if self.colour else self.board()
         self.play(FadeIn(board.q), FadeIn(board.q_title), FadeIn(board.kt, shift=DOWN * 0.3), FadeIn(board.kt_title))
         self.play(FadeIn(board.scores), FadeIn(board.note))
@@ -35,15 +34,14 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         self.perform(*(self.colour_first_row(board) if self.colour else self.first_row(board)))
         self.hold_for_caption(0.6)
 
-        self.step("all-rows", "The other rows work the same way, one query at a time."
-                  + (" Here the rest appear at once." if self.presentation.detail != "all" else ""))
+        self.step("all-rows", " ".join([self.words("all-rows.caption"),
+                                        *([self.words("all-rows.rest")] if self.presentation.detail != "all" else [])]))
         full = self.colour_regrid(board, VGroup(board.empty, board.callout.matrix), "scores")[0] if self.colour else None
         self.perform(*(self.colour_other_rows(board, full) if self.colour else self.other_rows(board)))
         shown = VGroup(full, board.callout.matrix) if self.colour else board.scores
         self.hold_for_caption(0.8)
 
-        self.step("scale", "Longer vectors give larger dot products, so every score is divided by the square root "
-                           f"of d_k, the length of a query. Here d_k is {trace.d_k}.")
+        self.step("scale", self.words("scale.caption", d_k=trace.d_k))
         scaled, line = self.regrid(board, shown, "scaled_scores"), board.scale_line
         self.play(FadeIn(board.scale_line))
         self.play(FadeTransform(shown, scaled), run_time=1.2)
@@ -56,8 +54,7 @@ class DotProductsSegment(ColourScores, ExplainerScene):
             line = board.mask_line
             self.hold_for_caption(1.2)
 
-        self.step("formula", "In one line: the scores are Q times K transposed, divided by √d_k. "
-                             "Next, softmax turns each row into attention weights.")
+        self.step("formula", self.words("formula.caption"))
         self.play(FadeTransform(line, board.formula_line))
         self.hold_for_caption(1.5)
 
@@ -77,14 +74,13 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         return keys[:self.presentation.one_by_one]
 
     def first_row_caption(self) -> str:
-        caption = "A score is a dot product: multiply the query and the key number by number, then add. " \
-                  "A large score means a good match."
+        caption = [self.words("first-row.caption")]
         if self.trace.d_k > 16:
-            caption += f" Here {self.trace.d_k} products each; the numbers shown are rounded."
+            caption.append(self.words("first-row.many", d_k=self.trace.d_k))
         if self.presentation.detail != "all":
             token = self.trace.tokens[self.worked_row]
-            caption += f" We follow query {self.worked_row + 1}, “{token}”: a few keys, then the rest of its row at once."
-        return caption
+            caption.append(self.words("first-row.follow", query=self.worked_row + 1, token=token))
+        return " ".join(caption)
 
     def regrid(self, board, shown, field: str, mask=None):
         """What shows `field` in place of `shown` (the grid, and with colour the callout's numbers)."""
@@ -95,15 +91,10 @@ class DotProductsSegment(ColourScores, ExplainerScene):
     def mask_caption(self) -> str:
         model = self.presentation.model
         if self.trace.window:
-            return (f"This model is causal, with a sliding window of {self.trace.window} tokens: a token may "
-                    f"not look at later tokens, nor at tokens more than {self.trace.window - 1} back. Their "
-                    "scores become −∞, greyed out.")
+            return self.words("mask.window", window=self.trace.window, back=self.trace.window - 1)
         if model is not None and not model.trained_causal:
-            return ("Here we add a causal mask: a token may not look at later tokens. Their scores become −∞, "
-                    "greyed out above the diagonal. The real model was trained without one: this shows what "
-                    "the mask does.")
-        return ("This model is causal: a token may not look at later tokens. "
-                "Their scores become −∞, greyed out above the diagonal.")
+            return self.words("mask.added")
+        return self.words("mask.caption")
 
     # Building the board ----------------------------------------------------------
     def grid(self, field: str, like: NumberMatrix | None = None, mask=None) -> NumberMatrix:
@@ -158,11 +149,14 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         """The lines shown one at a time under the grid: the note, the products, × 1/√d_k, the
         mask's note and the formula."""
         theme = self.theme
-        note = label("rows = queries,  columns = keys", "label", theme.muted)
-        mask_line = label(f"grey −∞: later tokens, and tokens more than {self.trace.window - 1} back (window of "
-                          f"{self.trace.window})" if self.trace.window else "grey −∞: a token may not look at later tokens",
-                          "label", theme.muted)
-        formula_line = VGroup(formula(r"\text{Scores} = \frac{Q K^{\top}}{\sqrt{d_k}}", "heading"), self.scale_line(with_factor=False))
+        note = label(self.words("labels.note"), "label", theme.muted)
+        window = self.trace.window
+        mask_line = label(self.words("labels.mask_window", back=window - 1, window=window) if window
+                          else self.words("labels.mask"), "label", theme.muted)
+        # The word in the lesson's font (TeX sets no Hindi or Japanese), the fraction in TeX.
+        scores = VGroup(label(self.words("labels.scores"), "heading"),
+                        formula(r"= \frac{Q K^{\top}}{\sqrt{d_k}}", "heading")).arrange(RIGHT, buff=0.2)
+        formula_line = VGroup(scores, self.scale_line(with_factor=False))
         formula_line.arrange(RIGHT, buff=0.6)
         return [note, *products, self.scale_line(), mask_line, formula_line]
 
@@ -184,8 +178,8 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         root = VGroup(label("1/√", "label"), NumberText(trace.d_k, 0, "trace.d_k", "label")).arrange(RIGHT, buff=0.03)
         factor = NumberText(trace.scale, trace.precision, "trace.scale", "label")
         if not with_factor:
-            return VGroup(label("with", "label", theme.muted), root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
-        return VGroup(label("every score ×", "label", theme.muted), formula(r"\frac{1}{\sqrt{d_k}}", "heading"), label("=", "label"),
+            return VGroup(label(self.words("labels.with"), "label", theme.muted), root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
+        return VGroup(label(self.words("labels.every_score"), "label", theme.muted), formula(r"\frac{1}{\sqrt{d_k}}", "heading"), label("=", "label"),
                       root, label("=", "label"), factor).arrange(RIGHT, buff=0.15)
 
     # Filling the grid ------------------------------------------------------------

@@ -12,8 +12,9 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, TransformFromCopy, VGroup
 
 from ..base import ExplainerScene, corner_title
-from ..components import NumberMatrix, NumberText, highlight_box, label
+from ..components import NumberMatrix, NumberText, highlight_box
 from ..components.heatmap import WeightHeatmap, upright_keys
+from ..components.labels import inline
 from ..components.pacing import one_at_a_time
 from ..components.softmax_table import SoftmaxTable
 from ..components.zoom import ZoomCallout, weight_entries
@@ -112,14 +113,13 @@ class SoftmaxSegment(ExplainerScene):
         return caption
 
     def focus_note_line(self, title) -> VGroup:
-        """"layer 14, head 9: “it” gives 75 % to “animal”" beside the title; the share is the
-        trace's percentage (presentation.focus_note_source)."""
+        """"layer 14, head 9: “it” gives 75 % to “animal”" beside the title, in the lesson's word order
+        (presentation.focus_around); the share is the trace's percentage (presentation.focus_note_source)."""
         p, theme = self.presentation, self.theme
         share = self.head_trace.percentages[p.focus_query, p.focus_key]
-        before, _, after = p.focus_note.partition(f" {share:.0f} % ")
-        line = VGroup(label(before, "small", theme.highlight),
-                      NumberText(share, 0, p.focus_note_source, "small", theme.highlight, suffix="%"),
-                      label(after, "small", theme.highlight)).arrange(RIGHT, buff=0.12)
+        before, after = p.focus_around
+        share_text = NumberText(share, 0, p.focus_note_source, "small", theme.highlight, suffix="%")
+        line = inline(before, share_text, after, "small", theme.highlight, buff=0.12)
         line.next_to(title, RIGHT, buff=0.5).align_to(title, DOWN)
         room = STAGE.right - line.get_left()[0]  # up to the stage's right edge
         return line.scale(min(1.0, room / line.width), about_edge=LEFT)
@@ -127,7 +127,7 @@ class SoftmaxSegment(ExplainerScene):
     def heatmap_caption(self) -> str:
         caption = self.words("all-rows.caption")
         if self.presentation.focus_note:
-            caption += " " + self.words("all-rows.focus", focus=self.presentation.focus_note.split(': ', 1)[1])
+            caption += " " + self.words("all-rows.focus", focus=self.presentation.focus_said)
         if self.trace.causal:
             caption += " " + self.words("all-rows.causal")
         return caption

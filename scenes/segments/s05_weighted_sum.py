@@ -30,35 +30,30 @@ class WeightedSumSegment(ExplainerScene):
         trace = self.trace
         query = self.presentation.focus_query
         token = trace.tokens[query]
-        corner_title(self, "Weighted sum", "weights mix the values")
+        corner_title(self, self.words("title"), self.words("subtitle"))
 
         table = self.blend_table(query)
-        self.step("weights", f"Take the query “{token}” and its weights from softmax. "
-                             "Each key also has a value vector: a row of V."
-                  + (" Here the keys with the largest weights, then all the other keys together."
-                     if table.cut else ""))
+        self.step("weights", " ".join([self.words("weights.caption", token=token),
+                                       *([self.words("weights.cut")] if table.cut else [])]))
         self.play(FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.header_of("keys")),
                   FadeIn(table.header_of("weights")), FadeIn(table.weights))
         self.play(FadeIn(table.header_of("values")), FadeIn(table.times), FadeIn(table.values, shift=LEFT * 0.2))
         self.hold_for_caption(0.8)
 
-        self.step("scale", "Each weight scales its key's value: a big weight keeps most of the value, "
-                           "a small one shrinks it towards zero.")
+        self.step("scale", self.words("scale.caption"))
         self.play(FadeIn(table.header_of("products")), FadeIn(table.equals), FadeIn(table.products.frame),
                   one_at_a_time([TransformFromCopy(table.values.row(j), table.products.row(j))
                                  for j in range(len(table.keys))], self.presentation.one_by_one, lag_ratio=0.1),
                   run_time=1.5)
         self.hold_for_caption(0.8)
 
-        self.step("sum", f"Add the scaled rows: the result is the output for “{token}”, "
-                         "a blend of every token's value, mixed by how much it attends to each.")
+        self.step("sum", self.words("sum.caption", token=token))
         self.play(FadeIn(table.plus_signs), Create(table.rule))
         self.play(FadeIn(table.output_label), TransformFromCopy(table.products.cells, table.output.cells),
                   FadeIn(table.output.frame), FadeIn(table.footnote))
         self.hold_for_caption(1.2)
 
-        self.step("matrix", "All queries at once: weights times V gives every output in one matrix product. "
-                            "Each output row is that token's blend of values.")
+        self.step("matrix", self.words("matrix.caption"))
         product = self.colour_form(query) if self.presentation.colour_weights else self.matrix_form(query)
         self.play(FadeOut(table, shift=UP * 0.3), FadeIn(product))
         self.play(*(Create(box) for box in product.highlights))
@@ -81,10 +76,11 @@ class WeightedSumSegment(ExplainerScene):
         trace, head, theme = self.trace, self.head_trace, self.theme
         n, d_k = trace.n_tokens, trace.d_k
         weights = WeightHeatmap(head.weights, f"{self.head_source}.weights", trace.tokens, mask=trace.mask,
-                                precision=trace.precision, legend=False, note=None, axes=False, title="weights")
+                                precision=trace.precision, legend=False, note=None, axes=False,
+                                title=self.words("labels.weights"))
         values = NumberMatrix(head.v, trace.precision, f"{self.head_source}.v", title="V",
                               frame_color=theme.value, col_headers=[f"d{c + 1}" for c in range(d_k)], max_cols=self.presentation.entries(d_k))
-        output = NumberMatrix(head.output, trace.precision, f"{self.head_source}.output", title="output",
+        output = NumberMatrix(head.output, trace.precision, f"{self.head_source}.output", title=self.words("labels.output"),
                               frame_color=theme.output, col_headers=[f"d{c + 1}" for c in range(d_k)],
                               value_scale=float(np.abs(head.v).max()), max_cols=self.presentation.entries(d_k))
         value_keys = VGroup(*(TokenChip(token, j, max_width=1.6, height=0.43, size="small")
@@ -118,12 +114,12 @@ class WeightedSumSegment(ExplainerScene):
         n, d_k, side = trace.n_tokens, trace.d_k, 3.8
         weights = WeightHeatmap(head.weights, f"{self.head_source}.weights", trace.tokens, mask=trace.mask,
                                 colour_only=True, focus=i, side=side, legend=False, note=None, axes=False,
-                                title="weights", weight_top=p.weight_top)
+                                title=self.words("labels.weights"), weight_top=p.weight_top)
         width = min(side * 0.6, 0.5 * d_k)
         scale = float(np.abs(head.v).max())
         grids = [ColorGrid(values, width=width, height=side, value_scale=scale, frame_color=color)
                  for values, color in ((head.v, theme.value), (head.output, theme.output))]
-        for grid, name, color in zip(grids, ("V", "output"), (theme.value, theme.output)):
+        for grid, name, color in zip(grids, ("V", self.words("labels.output")), (theme.value, theme.output)):
             grid.add(label(name, "body", color, weight="BOLD").next_to(grid.frame, UP, buff=0.2))
         parts = VGroup(weights, operator("·").scale(2), grids[0], operator("="), grids[1]).arrange(RIGHT, buff=0.4)
         for grid in grids:
@@ -137,7 +133,7 @@ class WeightedSumSegment(ExplainerScene):
         output_row = grids[1].row_span(i, i + 1)
         zoom = ZoomCallout(output_row, output_entries(head, self.head_source, i, trace.precision,
                                                       p.entries(d_k), scale),
-                           beside=grids[1].frame, color=theme.output, title=f"output of row {i + 1}")
+                           beside=grids[1].frame, color=theme.output, title=self.words("labels.output_of_row", row=i + 1))
         highlights = VGroup(highlight_box(weights.row_rect(i)), highlight_box(grids[0].frame, buff=0.06),
                             zoom.highlight)
         self.stage.fit(VGroup(parts, shapes, highlights, zoom), width=13.0, height=6.3, grow=1.4)

@@ -22,6 +22,7 @@ from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.multi_head import NamedBlock, SplitView, WeightMaps, named_block
 from ..components.products import bias_of
 from ..presentation import MAX_HEADS_SHOWN
+from ..words import common
 from .multihead_maps import MIN_SCALE, weight_maps
 
 AREA_WIDTH, AREA_HEIGHT = 13.3, 6.3  # of the stage: a margin for the head names
@@ -34,10 +35,9 @@ class MultiHeadSegment(ExplainerScene):
 
     def construct(self) -> None:
         trace = self.trace
-        corner_title(self, "Multi-head", "several heads at once")
+        corner_title(self, self.words("title"), self.words("subtitle"))
 
-        self.step("split", f"With {trace.n_heads} heads, Q, K and V are cut into slices of {trace.d_k} columns, "
-                           "one per head. Each head runs the same attention on its own slice.")
+        self.step("split", self.words("split.caption", n_heads=trace.n_heads, d_k=trace.d_k))
         split = self.split_bands() if self.bands else self.split_view()
         self.play(FadeIn(split.matrices), run_time=1.0)
         self.play(LaggedStart(*(Create(mark) for mark in split.marks), lag_ratio=0.2), run_time=1.2)
@@ -45,18 +45,16 @@ class MultiHeadSegment(ExplainerScene):
         self.hold_for_caption(1.5)
 
         maps = weight_maps(self)
-        self.step("weights", "Each head gets its own attention weights. Several heads can look for different "
-                             "things in the same sentence."
-                  + (f" Here {len(maps.heads)} of the {trace.n_heads}, each titled with the pattern it follows."
-                     if trace.n_heads > MAX_HEADS_SHOWN else ""))
+        self.step("weights", " ".join([self.words("weights.caption"), *(
+            [self.words("weights.some", count=len(maps.heads), n_heads=trace.n_heads)]
+            if trace.n_heads > MAX_HEADS_SHOWN else [])]))
         self.play(FadeOut(split), LaggedStart(*(FadeIn(m, shift=UP * 0.2) for m in maps), lag_ratio=0.25),
                   run_time=1.5)
         self.hold_for_caption(1.5)
 
         first = maps.heads[0]
-        self.step(f"graph-head-{first + 1}", "The same weights as lines: each query on the left links to the keys it "
-                                             "sees, a thicker line for a larger weight."
-                  + (" Masked future tokens get no line." if trace.causal else ""))
+        self.step(f"graph-head-{first + 1}", " ".join([self.words("graph.caption"),
+                                                       *([self.words("graph.causal")] if trace.causal else [])]))
         graph = self.graph(first)
         self.play(FadeOut(maps), FadeIn(VGroup(graph.query_chips, graph.key_chips, graph.position_labels,
                                                                  graph.focus_chips, graph.heading)), run_time=0.8)
@@ -64,21 +62,19 @@ class MultiHeadSegment(ExplainerScene):
                   FadeIn(graph.legend), run_time=1.6)
         self.hold_for_caption(1.5)
         for h in maps.heads[1:]:
-            self.step(f"graph-head-{h + 1}", f"Head {h + 1}: the same tokens, its own pattern of attention.")
+            self.step(f"graph-head-{h + 1}", self.words("graph.next", head=h + 1))
             next_graph = self.graph(h)
             self.play(ReplacementTransform(graph, next_graph), run_time=1.2)
             graph = next_graph
             self.hold_for_caption(1.2)
 
-        self.step("concat", f"Each head gives {trace.d_k} numbers per token. Their outputs are joined side by "
-                            f"side into one matrix again, {trace.d_attention} numbers wide.")
+        self.step("concat", self.words("concat.caption", d_k=trace.d_k, width=trace.d_attention))
         concat, beats = self.concat_bands(graph) if self.bands else self.concat_from_heads(graph)
         self.perform(*beats)
         self.hold_for_caption(1.2)
 
-        self.step("mix", f"A last weight matrix, W_O, mixes the heads' numbers back into {trace.d_model} numbers "
-                         "per token: the output of multi-head attention."
-                  + (" The real model also adds a learned bias, b_O." if bias_of(trace, "b_o") is not None else ""))
+        self.step("mix", " ".join([self.words("mix.caption", d_model=trace.d_model),
+                                   *([self.words("mix.bias")] if bias_of(trace, "b_o") is not None else [])]))
         self.perform(*self.mix(concat))
         self.hold_for_caption(2.0)
 
@@ -107,8 +103,7 @@ class MultiHeadSegment(ExplainerScene):
             blocks.append(NamedBlock(band, caption.next_to(band.frame, LEFT, buff=0.3), matrix=band, caption=caption,
                                      marks=head_marks(band, trace.n_heads, numbers=role == "q")))
         row = VGroup(*(VGroup(b, b.marks) for b in blocks)).arrange(DOWN, buff=0.4, aligned_edge=RIGHT)
-        note = label(f"{trace.n_heads} heads · {trace.d_k} columns each · blue positive, red negative",
-                     "body", theme.muted)
+        note = label(self.words("labels.split_note_bands", n_heads=trace.n_heads, d_k=trace.d_k), "body", theme.muted)
         return self.fit(SplitView.of(blocks, row, note.next_to(row, DOWN, buff=0.45)))
 
     def split_view(self) -> SplitView:
@@ -121,7 +116,7 @@ class MultiHeadSegment(ExplainerScene):
             name = label(source.upper(), "body", color, weight="BOLD")
             blocks.append(named_block(compact, name, self.head_marks(compact)))
         row = VGroup(*blocks).arrange(RIGHT, buff=0.8)
-        note = label("each head runs the same attention on its own slice", "body", theme.muted)
+        note = label(self.words("labels.split_note"), "body", theme.muted)
         return self.fit(SplitView.of(blocks, row, note.next_to(row, DOWN, buff=0.5)))
 
     def head_marks(self, matrix: NumberMatrix, named: bool = False) -> HeadColumns:
@@ -133,7 +128,7 @@ class MultiHeadSegment(ExplainerScene):
         trace = self.trace
         p = self.presentation
         return self.fit(AttentionGraph(trace.tokens, trace.heads[h].weights, trace.mask, self.theme.head_color(h),
-                                       f"head {h + 1}", height=min(5.0, 0.95 * trace.n_tokens),
+                                       common("head", head=h + 1), height=min(5.0, 0.95 * trace.n_tokens),
                                        threshold=p.graph_threshold, focus=p.focus_query))
 
     # Steps 4 and 5: concat and W_O ------------------------------------------------
@@ -142,12 +137,12 @@ class MultiHeadSegment(ExplainerScene):
         trace = self.trace
         rows = self.presentation.numbered_ids
         concat = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens, rows=rows)
-        block = named_block(concat, label("concat", "body", weight="BOLD"), self.head_marks(concat, named=True))
+        block = named_block(concat, label(common("concat"), "body", weight="BOLD"), self.head_marks(concat, named=True))
         at_head = [head_columns(concat, h, trace.d_k).get_center() for h in range(trace.n_heads)]
         outputs = VGroup()
         for h, head in enumerate(trace.heads):
             out = NumberMatrix(head.output, trace.precision, f"heads[{h}].output", cell_width=concat.cell_width, rows=rows,
-                               frame_color=self.theme.head_color(h), title=f"head {h + 1}",
+                               frame_color=self.theme.head_color(h), title=common("head", head=h + 1),
                                value_scale=abs(trace.concat).max())  # concat's colour scale, so cells match
             out.shift(at_head[h] - out.cells.get_center())
             outputs.add(VGroup(out, shape_label(trace.n_tokens, trace.d_k).next_to(out.frame, DOWN, buff=0.2)))
@@ -172,7 +167,7 @@ class MultiHeadSegment(ExplainerScene):
         trace = self.trace
         scale = band_scale(trace.concat)  # one colour scale, so the slid-in slices match concat
         concat = ColorGrid(trace.concat, width=BAND_WIDTH, height=min(0.2 * trace.n_tokens, 4.0), value_scale=scale)
-        caption = VGroup(label("concat", "body", weight="BOLD"), shape_label(trace.n_tokens, trace.d_attention))
+        caption = VGroup(label(common("concat"), "body", weight="BOLD"), shape_label(trace.n_tokens, trace.d_attention))
         block = VGroup(concat, caption.arrange(DOWN, buff=0.1).next_to(concat.frame, LEFT, buff=0.3))
         marks = head_marks(concat, trace.n_heads, numbers=True)
         self.fit(VGroup(block, marks))
@@ -201,12 +196,12 @@ class MultiHeadSegment(ExplainerScene):
         p = self.presentation
         rows = p.compact_ids if self.presentation.bands else p.numbered_ids  # a real model's 384 columns
         output = NumberMatrix(trace.output, trace.precision, "output", frame_color=theme.output, max_cols=wide, rows=rows)
-        out_block = named_block(output, label("output", "body", theme.output, weight="BOLD"))
+        out_block = named_block(output, label(common("output"), "body", theme.output, weight="BOLD"))
         times, equals = operator("·"), operator("=")
         if self.bands:  # the band gives way to concat's numbers, first entries and the last
             numbers = NumberMatrix(trace.concat, trace.precision, "concat", row_tokens=trace.tokens, max_cols=wide,
                                    rows=rows)
-            numbers = named_block(numbers, label("concat", "body", weight="BOLD"))
+            numbers = named_block(numbers, label(common("concat"), "body", weight="BOLD"))
             self.fit(self.product_layout(numbers, times, w_block, equals, out_block))
             arrive = FadeTransform(concat, numbers)
         else:

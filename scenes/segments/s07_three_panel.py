@@ -32,9 +32,11 @@ from ..components.percent_bars import FocusBars
 from ..components.qkv_branch import HeadSlices, TokenColumn
 from ..presentation import PANEL_WINDOW, Presentation
 from ..theme import current_theme
+from ..words import common, words
 
 PANEL_WIDTHS = (3.92, 5.38, 3.75)  # A, B, C (all inside the safe margin; A wide enough for 18 px Q, K, V)
-PANEL_HEADINGS = ("A · Input → Q, K, V", "B · Attention", "C · Heads → behaviour")
+SEGMENT = "07-three-panel"  # its words file (scenes/words/<lang>/07-three-panel.toml)
+PANEL_HEADINGS = ("labels.panel_a", "labels.panel_b", "labels.panel_c")  # their keys
 PANEL_GAP, PANEL_TOP, PANEL_BOTTOM = 0.15, 2.85, -3.74
 PAD = 0.16  # inside a panel
 MAX_GROW = 1.3  # a short example's graph grows, at most this much
@@ -52,7 +54,7 @@ class ThreePanels(VGroup):
 
     def __init__(self) -> None:
         theme = current_theme()
-        headings = [label(heading, "label", theme.ink, weight="BOLD") for heading in PANEL_HEADINGS]
+        headings = [label(words(SEGMENT)(key), "label", theme.ink, weight="BOLD") for key in PANEL_HEADINGS]
         self.heading_scale = min(1.0, *((width - 2 * PAD) / heading.width
                                         for width, heading in zip(PANEL_WIDTHS, headings)))
         tints = (theme.panels.panel_a, theme.panels.panel_b, theme.panels.panel_c)
@@ -74,7 +76,7 @@ class ThreePanels(VGroup):
     def head_tag(self, h: int) -> VGroup:
         """"head h" beside panel B's heading, at the headings' size."""
         heading = self.panels[1].heading
-        tag = label(f"head {h + 1}", "label", current_theme().head_color(h), weight="BOLD").scale(self.heading_scale)
+        tag = label(common("head", head=h + 1), "label", current_theme().head_color(h), weight="BOLD").scale(self.heading_scale)
         return tag.next_to(heading, RIGHT, buff=0.25).align_to(heading, DOWN)
 
 
@@ -114,11 +116,13 @@ def head_graph(trace: AttentionTrace, h: int, p: Presentation, room: Room, below
     weights = trace.heads[h].weights[np.ix_(shown, shown)]
     drawn = trace.mask[np.ix_(shown, shown)] & (weights >= p.graph_threshold)
     graph = AttentionGraph([trace.tokens[i] for i in shown], weights, drawn, current_theme().head_color(h),
-                           f"head {h + 1}", height=min(4.6, 0.7 * len(shown)), gap=1.1, chip_width=1.45,
+                           common("head", head=h + 1), height=min(4.6, 0.7 * len(shown)), gap=1.1, chip_width=1.45,
                            token_indices=shown)
-    notes = ([f"tokens {shown[0] + 1}–{shown[-1] + 1} of {trace.n_tokens}"] if len(shown) < trace.n_tokens else []) \
-        + ([f"lines only for weights ≥ {p.graph_threshold:.0%}"] if p.graph_threshold > 0 else []) \
-        + ([] if drawn.any() else ["(no weight here reaches that)"])
+    said = words(SEGMENT)
+    notes = ([said("labels.window", first=shown[0] + 1, last=shown[-1] + 1, n=trace.n_tokens)]
+             if len(shown) < trace.n_tokens else []) \
+        + ([said("labels.threshold", percent=f"{p.graph_threshold:.0%}")] if p.graph_threshold > 0 else []) \
+        + ([] if drawn.any() else [said("labels.none_reach")])
     if notes:
         graph.legend.add(label("\n".join(notes), "small", current_theme().muted).next_to(graph, DOWN, buff=0.15))
     space = below.get_bottom()[1] - room.bottom - CHAIN_ROOM - 0.3
@@ -137,24 +141,24 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
     output = squares(trace.output[focus], float(np.abs(trace.output).max()), frame_color=theme.output)
     arrow = Arrow(UP * 0.3, DOWN * 0.3, buff=0, color=theme.muted, stroke_width=3, tip_length=0.15)
     VGroup(concat, arrow, output).arrange(DOWN, buff=0.1)
-    mix = VGroup(arrow, VGroup(formula(r"\cdot\, W_O", "body"), label("linear projection", "small", theme.muted))
+    mix = VGroup(arrow, VGroup(formula(r"\cdot\, W_O", "body"), label(words(SEGMENT)("labels.linear"), "small", theme.muted))
                  .arrange(RIGHT, buff=0.12).next_to(arrow, RIGHT, buff=0.12))
-    names = (label("concat", "small", theme.ink).next_to(concat, LEFT, buff=0.2),
-             label("output", "small", theme.output).next_to(output, LEFT, buff=0.2))
+    names = (label(common("concat"), "small", theme.ink).next_to(concat, LEFT, buff=0.2),
+             label(common("output"), "small", theme.output).next_to(output, LEFT, buff=0.2))
     parts = VGroup(VGroup(names[0], concat), mix, VGroup(names[1], output))
-    parts.scale(min(1.0, room.width / parts.width))
+    below = graph.get_bottom()[1] - 0.35 - room.bottom  # a narrower language's names leave it taller: fit both ways
+    parts.scale(min(1.0, room.width / parts.width, below / parts.height))
     return parts.next_to(graph, DOWN, buff=0.35).set_x(room.centre_x)
 
 
 def softmax_caption(word: str, p: Presentation) -> str:
-    shown = "" if not p.panel_long else f" Shown: the row of “{word}”, its largest shares first."
-    return "Step 2: softmax turns each row into percentages that add up to 100." + shown
+    said = words(SEGMENT)
+    return " ".join([said("softmax.caption"), *([said("softmax.long", token=word)] if p.panel_long else [])])
 
 
 def head_caption(h: int) -> str:
-    if h == 1:
-        return "Head 2 has its own weights, so it attends differently: heads can learn different patterns."
-    return f"Head {h + 1}: the same tokens, its own pattern."
+    said = words(SEGMENT)
+    return said("head.second") if h == 1 else said("head.next", head=h + 1)
 
 
 def switch_head(old: HeadView, new: HeadView) -> AnimationGroup:
@@ -177,7 +181,7 @@ class ThreePanelSegment(ExplainerScene):
     def construct(self) -> None:
         trace, p, focus = self.trace, self.presentation, self.presentation.focus_query
         word, heads = trace.tokens[focus], min(trace.n_heads, MAX_HEAD_STEPS)
-        corner_title(self, "Three panels", "mechanism → behaviour")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         panels, widths = ThreePanels(), CellWidths.for_heads(trace, heads, focus)
         column = TokenColumn(trace, focus, widths.slice, panels.rooms[0], ids=None if p.detail == "all" else p.token_ids())
         views = [head_view(trace, h, p, widths, column, panels) for h in range(heads)]
@@ -185,20 +189,17 @@ class ThreePanelSegment(ExplainerScene):
         chain = concat_chain(trace, focus, panels.rooms[2], view.graph)
         panels.end_under(VGroup(column, calc, view.shown(), chain))
 
-        self.step("tokens", "Self-attention lets every token look at all the others. Panel A: the tokens, "
-                            "in their colours, and their embeddings.")
+        self.step("tokens", self.words("tokens.caption"))
         self.play(LaggedStart(*(FadeIn(panel) for panel in panels.panels), lag_ratio=0.15), run_time=1.0)
         self.play(LaggedStart(*(FadeIn(row, shift=RIGHT * 0.3) for row in column.rows), lag_ratio=0.1), run_time=1.0)
         self.hold_for_caption(0.8)
 
-        self.step("qkv", f"Three projections of each embedding: what “{word}” looks for (its query), what it "
-                         "contains (key) and what it offers (value).")
+        self.step("qkv", self.words("qkv.caption", token=word))
         self.play(Create(column.focus_box), FadeIn(branch.chip, shift=DOWN * 0.2))
         self.play(*(GrowArrow(arrow) for arrow in branch.arrows), FadeIn(view.slices), FadeIn(branch.notes))
         self.hold_for_caption(1.0)
 
-        self.step("scores", "Panel B, step 1: Q times K transposed, over √d_k: how similar is each query to "
-                            "each key?" + (" Grey: later tokens, hidden." if trace.causal else ""))
+        self.step("scores", " ".join([self.words("scores.caption"), *([self.words("scores.causal")] if trace.causal else [])]))
         self.play(FadeIn(view.tag), FadeIn(calc.steps[0]), FadeIn(calc.scores, shift=DOWN * 0.2), run_time=1.0)
         self.hold_for_caption(1.0)
 
@@ -208,13 +209,11 @@ class ThreePanelSegment(ExplainerScene):
                   FadeIn(calc.bars.numbers), run_time=1.2)
         self.hold_for_caption(1.0)
 
-        self.step("weighted-sum", f"Step 3: those percentages weight the values; their sum is the new vector "
-                                  f"for “{word}”.")
+        self.step("weighted-sum", self.words("weighted-sum.caption", token=word))
         self.play(FadeIn(calc.steps[2]), FadeIn(calc.output, shift=DOWN * 0.2), FadeIn(calc.formula))
         self.hold_for_caption(1.0)
 
-        self.step("head-1", "Panel C shows the behaviour: a line per pair of tokens, thicker for more attention."
-                  + (" Masked pairs get none." if trace.causal else ""))
+        self.step("head-1", " ".join([self.words("head.caption"), *([self.words("head.causal")] if trace.causal else [])]))
         self.play(FadeIn(view.selector), FadeIn(VGroup(view.graph.query_chips, view.graph.key_chips,
                                                        view.graph.heading)))
         self.play(*([view.graph.draw_in()] if view.graph.lines else []), FadeIn(view.graph.legend), run_time=1.8)
@@ -225,11 +224,9 @@ class ThreePanelSegment(ExplainerScene):
             self.play(switch_head(old, new))
             self.hold_for_caption(1.2)
 
-        self.step("concat", "The heads' outputs are joined, and a last linear projection, W_O, mixes them into "
-                            "one vector per token.")
+        self.step("concat", self.words("concat.caption"))
         self.play(LaggedStart(*(FadeIn(part, shift=RIGHT * 0.2) for part in chain), lag_ratio=0.3), run_time=1.5)
         self.hold_for_caption(1.0)
 
-        self.step("insight", "Mechanism on the left, behaviour on the right: the pattern shows which tokens "
-                             "the model finds important.")
+        self.step("insight", self.words("insight.caption"))
         self.hold_for_caption(1.5)
