@@ -11,17 +11,21 @@ LAYER ?=
 HEAD ?=
 JOBS ?= 2
 NARRATE ?=
+# Issue 25: the lesson's language (en, id, hi, ja, es; not LANG, the shell's locale) and a teacher's words file.
+LOCALE ?=
+CAPTIONS ?=
+WORDS_FLAGS = $(if $(LOCALE),--lang "$(LOCALE)") $(if $(CAPTIONS),--captions "$(CAPTIONS)")
 
 # Flags shared by every render target; empty variables add nothing.
 RENDER_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 	--quality $(QUALITY) $(if $(SCENES),--scenes "$(SCENES)") $(if $(MODEL),--model "$(MODEL)") \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) --jobs $(JOBS) \
-	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
+	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)") $(WORDS_FLAGS)
 # The figure takes only these (QUALITY=high, SCENES=... are refused, not silently ignored).
 FIGURE_FLAGS = $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 	$(if $(MODEL),--model "$(MODEL)") $(if $(QUALITY:medium=),--quality $(QUALITY)) $(if $(SCENES),--scenes "$(SCENES)") \
 	$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) \
-	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)")
+	$(if $(QUERY),--query "$(QUERY)") $(if $(KEY),--key "$(KEY)") $(WORDS_FLAGS)
 
 .PHONY: setup setup-test test render stills figure explore course bench-course bench bench-render bench-long bench-models check-stills clean
 # What rendering needs (no torch, transformers, browser or LibreOffice); the tests add those.
@@ -47,12 +51,12 @@ figure: setup
 explore: setup
 	@$(PYTHON) -m attention_explainer explore $(if $(EXAMPLE),--example "$(EXAMPLE)") $(if $(SENTENCE),--sentence "$(SENTENCE)") \
 		$(if $(MODEL),--model "$(MODEL)") $(if $(COMPARE),--compare "$(COMPARE)") $(if $(QUERY),--query "$(QUERY)") \
-		$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD))
+		$(if $(LAYER),--layer $(LAYER)) $(if $(HEAD),--head $(HEAD)) $(WORDS_FLAGS)
 
 # Issue 23: a whole course (examples/course-*.toml) on Dask: a local cluster, or SCHEDULER=tcp://HOST:8786.
 course: setup
 	@$(PYTHON) -m attention_explainer course "$(or $(COURSE),examples/course-intro.toml)" $(if $(SCHEDULER),--scheduler "$(SCHEDULER)") \
-		$(if $(WORKERS),--workers $(WORKERS)) $(if $(STORE),--store "$(STORE)") $(if $(filter 1 yes true,$(INSECURE)),--insecure)
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(STORE),--store "$(STORE)") $(if $(filter 1 yes true,$(INSECURE)),--insecure) $(WORDS_FLAGS)
 
 bench-course: setup
 	@$(PYTHON) -m benchmarks.bench_course

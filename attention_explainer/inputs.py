@@ -27,6 +27,8 @@ class Choices:
     query: str | None = None
     key: str | None = None
     settings: tuple = ()  # (name, value) of the toy model's settings given
+    lang: str | None = None  # the lesson's language (--lang); None: the example's, else English
+    captions: str | None = None  # a teacher's words file (--captions), an absolute path
 
     def namespace(self, **extra) -> argparse.Namespace:
         """The argparse namespace the CLI's own readers take."""
@@ -36,7 +38,14 @@ class Choices:
                                   model=self.model, **values, **extra)
 
 
-def choices(sentence, example, model, causal, layer, head, query, key, settings: dict) -> Choices:
+def choices(sentence, example, model, causal, layer, head, query, key, settings: dict, lang=None,
+            captions=None) -> Choices:
+    from scenes.words.choice import choose_words
+
+    try:  # the language and the words file, checked now: one line, before any work
+        words = choose_words(lang, None if captions is None else os.fspath(captions))
+    except ValueError as error:
+        raise named(error) from None
     if sentence is not None and not isinstance(sentence, str):
         raise named(ValueError(f"sentence: must be text, got {type(sentence).__name__}"))
     for name, value in (("layer", layer), ("head", head)):
@@ -46,7 +55,8 @@ def choices(sentence, example, model, causal, layer, head, query, key, settings:
     given = tuple((name, value) for name, value in settings.items() if value is not None)
     return Choices(sentence, None if example is None else os.fspath(example), text,
                    None if causal is None else bool(causal), layer, head,
-                   None if query is None else str(query), None if key is None else str(key), given)
+                   None if query is None else str(query), None if key is None else str(key), given,
+                   None if lang is None else words.lang, words.captions)
 
 
 def toy_example(chosen: Choices, layout: str) -> Example:

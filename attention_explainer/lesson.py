@@ -133,16 +133,18 @@ def explain(sentence: str | None = None, *, model="toy", tokenizer=None, example
             query: str | int | None = None, key: str | int | None = None, layer: int | None = None,
             head: int | None = None, causal: bool | None = None, heads: int | None = None,
             d_model: int | None = None, d_k: int | None = None, seed: int | None = None,
-            positional: str | None = None, precision: int | None = None, progress: bool = True) -> Lesson:
+            positional: str | None = None, precision: int | None = None, lang: str | None = None,
+            captions: str | Path | None = None, progress: bool = True) -> Lesson:
     """Trace `sentence` (or an example TOML file) through `model` and return the Lesson.
 
     `model`: any model the CLI takes (toy, minilm, smollm2, a Hugging Face folder, a cached hub id, a
     .gguf file, ollama:NAME), or a loaded `transformers` model with `tokenizer=` its tokenizer.
     `layer`, `head` are 1-based like the CLI's; `query`/`key` a word or a 1-based position.
-    `heads` … `precision` set the toy model. Bad input raises a named ExplainerError (one line).
+    `heads` … `precision` set the toy model. `lang` (en, id, hi, ja, es) and `captions` (a words file) are
+    the lesson's language and a teacher's words. Bad input raises a named ExplainerError (one line).
     """
     settings = dict(heads=heads, d_model=d_model, d_k=d_k, seed=seed, positional=positional, precision=precision)
-    chosen = inputs.choices(sentence, example, model, causal, layer, head, query, key, settings)
+    chosen = inputs.choices(sentence, example, model, causal, layer, head, query, key, settings, lang, captions)
     with _progress_of(progress) as bar:
         loaded = _load(model, tokenizer, chosen)
         bar.step(f"model: {loaded.spec.name}")

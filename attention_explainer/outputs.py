@@ -75,7 +75,12 @@ def render_request(lesson, command: str, quality: str, scenes, out: Path, jobs: 
         raise SettingError("--jobs must be at least 1")
     model = model_text(lesson)
     chosen = replace(lesson.choices, model=model)
-    example = render_example(chosen)
+    from scenes.words.choice import words_for_example
+
+    try:
+        words, example = words_for_example(chosen.lang, chosen.captions, render_example(chosen))
+    except ValueError as error:
+        raise named(error) from None
     spec = None if scenes is None else ",".join(str(s) for s in ([scenes] if isinstance(scenes, (str, int)) else scenes))
     try:
         scene_classes = select(spec, model)
@@ -83,7 +88,8 @@ def render_request(lesson, command: str, quality: str, scenes, out: Path, jobs: 
         if not resolve(model).spec.trained:
             from attention_math import trace_example
             trace_example(example)
-        context = resolve_context(example, model, chosen.layer, chosen.head, chosen.query, chosen.key)
+        context = replace(resolve_context(example, model, chosen.layer, chosen.head, chosen.query, chosen.key),
+                          lang=words.lang, captions=words.captions)
         example = example.with_changes(name=folder_name(context))
         context = replace(context, example=example)
     except ValueError as error:
@@ -122,9 +128,14 @@ def run_figure(lesson, out: Path) -> Outputs:
     chosen = replace(lesson.choices, model=model_text(lesson))
     if chosen.sentence is None and chosen.example is None:
         chosen = replace(chosen, example=str(DEFAULT_FIGURE_EXAMPLE))
-    example = toy_example(chosen, "figure")
+    from scenes.context import RenderContext, use
+    from scenes.words.choice import lang_suffix, words_for_example
+
     try:
+        words, example = words_for_example(chosen.lang, chosen.captions, toy_example(chosen, "figure"))
+        use(RenderContext(example, lang=words.lang, captions=words.captions))  # the figure's words
         subject, name = subject_for(example, chosen.model, chosen.layer, chosen.head, chosen.query, chosen.key)
+        name += lang_suffix(words.lang)
         written = render_figure(example, out.resolve() / name, subject)
     except ValueError as error:
         raise named(error) from None

@@ -32,6 +32,8 @@ class Example:
     precision: int = 2  # decimals shown on screen
     layout: str = "full"
     name: str = ""  # media/<name>/; defaults to a slug of the sentence
+    lang: str = ""  # the lesson's language (scenes/words checks it); "" = the command's choice or English
+    captions: str = ""  # a teacher's words file (CAPTIONS=), relative to the example file when read from one
 
     def __post_init__(self) -> None:
         if not isinstance(self.sentence, str) or not self.sentence.strip():
@@ -68,6 +70,9 @@ class Example:
             raise ExampleError(
                 f"sentence: {len(tokens)} tokens, but the {self.layout!r} layout shows at most {limit}"
             )
+        for name in ("lang", "captions"):  # carried through: scenes/words checks the language and the file
+            if not isinstance(getattr(self, name), str):
+                raise ExampleError(f"{name}: must be text, got {getattr(self, name)!r}")
         if not self.name:
             object.__setattr__(self, "name", slugify(self.sentence))
         elif not isinstance(self.name, str) or not is_slug(self.name):
@@ -103,4 +108,6 @@ def load_example(path: str | Path) -> Example:
     if "sentence" not in data:
         raise ExampleError(f"{path}: needs a sentence = \"...\" line")
     data.setdefault("name", path.stem)
+    if isinstance(data.get("captions"), str) and data["captions"]:
+        data["captions"] = str((path.parent / data["captions"]).resolve())  # beside the example file
     return Example(**data)

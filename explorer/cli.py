@@ -24,6 +24,8 @@ def add_explore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layer", type=int, default=1, help="layer to open on (1-based)")
     parser.add_argument("--head", type=int, default=1, help="head to open on (1-based)")
     parser.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
+    from scenes.words.choice import add_words_arguments
+    add_words_arguments(parser)  # the page's language (its interface words) and a words file
 
 
 def any_source(model: str, sentence: str | None, example: str | None, default_example: Path) -> PageSource:
@@ -59,15 +61,21 @@ def _pair_page(args: argparse.Namespace, default_example: Path, first: PageSourc
 
 def run_explore(args: argparse.Namespace, default_example: Path) -> int:
     """Build and write the page; bad input gives one error line and exit code 2, and no file."""
+    from scenes.words.choice import choose_words, lang_suffix
+
     try:
+        example = load_example(args.example) if args.example and not args.sentence else None
+        words = choose_words(args.lang or (example.lang if example else None) or None,
+                             args.captions or (example.captions if example else None) or None)
         source = _source(args, default_example)
         if args.compare:
             folder, text = _pair_page(args, default_example, source)
         else:
             query = query_index(args.query, list(source.trace["tokens"]))
             text = build_page(source.trace, cross=source.cross, title=source.title, layer=args.layer - 1,
-                              head=args.head - 1, query=query)
+                              head=args.head - 1, query=query, lang=words.lang, captions=words.captions)
             folder = Path(source.name)
+        folder = folder.with_name(folder.name + lang_suffix(words.lang))
     except (ExampleError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

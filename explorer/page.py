@@ -27,6 +27,7 @@ from attention_math.head_patterns import pattern_rules
 from .clusters import head_clusters
 from .payload import PayloadBuilder
 from .theme_colors import theme_colors
+from .words import translate_meta
 from .views import PERCENT_DECIMALS, attention_view, average_view, layer_attentions, rollout_view
 
 HERE = Path(__file__).resolve().parent
@@ -60,9 +61,18 @@ def _bounded(attentions: list[dict], layers, heads) -> tuple[list[dict], list[in
     return kept, [l + 1 for l in layer_ids], [h + 1 for h in head_ids]
 
 
+def interface(lang: str = "en", captions: str | None = None):
+    """The page's own words (scenes/words/<lang>/explorer.toml) with a teacher's overrides."""
+    from scenes.words import Words
+
+    return Words("explorer", lang, captions)
+
+
 def explorer_data(trace: dict, *, cross: dict | None = None, title: str | None = None, layer: int = 0,
-                  head: int = 0, query: int | None = None, layers=None, heads=None) -> tuple[dict, PayloadBuilder]:
-    """The page's meta (tokens, views, theme, clusters, where to start) and its numbers (payload).
+                  head: int = 0, query: int | None = None, layers=None, heads=None, lang: str = "en",
+                  captions: str | None = None) -> tuple[dict, PayloadBuilder]:
+    """The page's meta (tokens, views, theme, clusters, where to start, its words in `lang`) and its
+    numbers (payload).
 
     `layer`, `head`: where to start, 0-based positions among the carried layers and heads.
     """
@@ -95,7 +105,9 @@ def explorer_data(trace: dict, *, cross: dict | None = None, title: str | None =
         "title": title, "model": trace.get("model", "toy model"), "views": views, "theme": theme_colors(),
         "rules": pattern_rules(tuple(tokens)), "percentDecimals": PERCENT_DECIMALS, "start": start,
         "clusters": head_clusters(attentions, self_view["patterns"]), "blob": payload.directory,
+        "lang": lang, "ui": interface(lang, captions).texts(),
     }
+    translate_meta(meta, meta["ui"])
     return meta, payload
 
 
@@ -127,13 +139,25 @@ def _fill(template: str, parts: dict) -> str:
     return re.sub(r"\{\{[A-Z0-9]+\}\}", lambda match: parts[match.group(0)], template)
 
 
+COLOURED = {"queries": "q", "keys": "k", "query": "q", "key": "k"}  # words the help colours as the heatmap does
+
+
+def _markup(ui: dict[str, str], key: str) -> str:
+    """A text of the markup, escaped; its {queries}/{keys}/{query}/{key} become the coloured words."""
+    return re.sub(r"\{(queries|keys|query|key)\}", lambda match: f'<b class="{COLOURED[match.group(1)]}">'
+                  f'{html.escape(ui["page." + match.group(1)])}</b>', html.escape(ui[key]))
+
+
 def instance_html(meta: dict, payload: PayloadBuilder, prefix: str = "", options: dict | None = None,
                   start: bool = True) -> str:
     """One explorer's markup, numbers and (unless `start` is False) start call; its element ids all
     begin with `prefix`."""
     if not re.fullmatch(r"[A-Za-z0-9_-]*", prefix):
         raise ValueError(f"prefix {prefix!r}: letters, digits, - and _ only")
-    return _fill((STATIC / "explorer.html").read_text(encoding="utf-8"), {
+    ui = meta.get("ui") or interface().texts()
+    template = re.sub(r"\{\{t:([a-z_.]+)\}\}", lambda match: _markup(ui, match.group(1)),
+                      (STATIC / "explorer.html").read_text(encoding="utf-8"))  # the markup's words
+    return _fill(template, {
         "{{P}}": prefix,
         "{{META}}": _script_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":"))),
         "{{BLOB}}": payload.encoded(),
@@ -141,15 +165,15 @@ def instance_html(meta: dict, payload: PayloadBuilder, prefix: str = "", options
     })
 
 
-def document(title: str, body: str) -> str:
-    """The offline page around `body`: CSS, D3 and the page scripts inlined."""
+def document(title: str, body: str, lang: str = "en") -> str:
+    """The offline page around `body`: CSS, D3 and the page scripts inlined; `lang`: its language."""
     return _fill((STATIC / "page.html").read_text(encoding="utf-8"), {
-        "{{TITLE}}": html.escape(title), "{{CSS}}": bundle_css(), "{{CODE}}": code_html(), "{{BODY}}": body,
+        "{{TITLE}}": html.escape(title), "{{LANG}}": html.escape(lang), "{{CSS}}": bundle_css(), "{{CODE}}": code_html(), "{{BODY}}": body,
     })
 
 
 def build_page(trace: dict, *, cross: dict | None = None, title: str | None = None, layer: int = 0, head: int = 0,
-               query: int | None = None, layers=None, heads=None) -> str:
+               query: int | None = None, layers=None, heads=None, lang: str = "en", captions: str | None = None) -> str:
     """The explorer page for a trace dict (toy or real model; 0-based layer, head and query to start on;
     the key starts on the one the query attends to most).
 
@@ -157,8 +181,9 @@ def build_page(trace: dict, *, cross: dict | None = None, title: str | None = No
     beside the self-attention of its query sentence; the page then opens on it.
     """
     meta, payload = explorer_data(trace, cross=cross, title=title, layer=layer, head=head, query=query,
-                                  layers=layers, heads=heads)
-    return document(f"Attention explorer · {meta['title']}", instance_html(meta, payload))
+                                  layers=layers, heads=heads, lang=lang, captions=captions)
+    return document(interface(lang, captions)("page.document_title", title=meta["title"]),
+                    instance_html(meta, payload), lang)
 
 
 def build_fragment(trace: dict, *, prefix: str | None = None, **options) -> str:

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--key", help="with --query: a key token; picks the head (and layer) where the query "
                                        "gives it the most weight, unless --layer/--head say")
         sub.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
+        from .words.choice import add_words_arguments
+        add_words_arguments(sub)  # issue 25: --lang, --captions
         if name == "render":  # classroom
             sub.add_argument("--narrate", action="store_true", help="speak every caption (offline voice) into the videos")
     from .course.cli import add_course_arguments  # issue 23: whole courses on Dask
@@ -93,14 +95,21 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(names))
         return 0
     from .pipeline.run import RenderRequest, render
+    from .words.choice import words_for_example
 
     try:
-        example = _example(args)
+        # The language and the override file (flags, else the example's fields), checked before any work.
+        chosen, example = words_for_example(args.lang, args.captions, _example(args))
         if args.command == "figure":
             from .figure.subject import subject_for
             from .pipeline.figure_export import render_figure
 
+            from .context import RenderContext, use
+            from .words.choice import lang_suffix
+
+            use(RenderContext(example, lang=chosen.lang, captions=chosen.captions))  # the figure's words
             subject, folder = subject_for(example, args.model, args.layer, args.head, args.query, args.key)
+            folder += lang_suffix(chosen.lang)
             for path in render_figure(example, args.media_dir.resolve() / folder, subject):
                 print(path)
             return 0
@@ -112,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             trace_example(example)  # fail here, in one line, not inside a worker
         from .context import folder_name, resolve_context
 
-        context = resolve_context(example, args.model, args.layer, args.head, args.query, args.key)
+        context = replace(resolve_context(example, args.model, args.layer, args.head, args.query, args.key),
+                          lang=chosen.lang, captions=chosen.captions)
         # Its own folder per model, layer, head, query and key: other renders of the sentence stay.
         example = example.with_changes(name=folder_name(context))
         context = replace(context, example=example, narration_dir=_narration_dir(args, example))

@@ -214,7 +214,7 @@ def _strongest(stack, query: int, key: int, layer: int | None, head: int | None)
 
 def folder_name(context: RenderContext) -> str:
     """media/<folder>: the example's name, then the model, layer and head, query and key chosen
-    (1-based), so that renders with other choices stay."""
+    (1-based), then the language unless English, so that renders with other choices stay."""
     parts = [context.example.name]
     if is_real_model(context.model):
         parts.append(f"{model_spec(context.model).slug}-l{context.layer + 1}-h{context.head + 1}")
@@ -222,4 +222,6 @@ def folder_name(context: RenderContext) -> str:
         parts.append(f"q{context.query + 1}")
     if context.key is not None:
         parts.append(f"k{context.key + 1}")
-    return "-".join(parts)
+    from .words.choice import lang_suffix
+
+    return "-".join(parts) + lang_suffix(context.lang)

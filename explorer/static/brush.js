@@ -89,15 +89,15 @@ AXLib.modules.push(function brush(ax) {
   function draw() {
     const sel = ax.state.selection, view = ax.view();
     ax.el("selection-clear").hidden = !sel;
-    if (!sel) { body.innerHTML = `<p class="ax-note">Drag a rectangle on the heatmap (or Shift + arrow keys) to select queries × keys.</p>`; return; }
+    if (!sel) { body.innerHTML = `<p class="ax-note">${ax.th("select_hint")}</p>`; return; }
     const { rows, pairs } = ax.selectionSummary(), stops = ax.colors(), ink = stops[stops.length - 1];
     const cells = (sel.i1 - sel.i0 + 1) * (sel.j1 - sel.j0 + 1);
     const bar = (share) => `<span class="ax-share-bar" style="width:${(60 * share) / ax.FULL}px;background:${ink}"></span>`;
-    body.innerHTML = `<p>Rows ${sel.i0 + 1}–${sel.i1 + 1} × columns ${sel.j0 + 1}–${sel.j1 + 1} (${cells} cells) of ${AXLib.esc(ax.headName(ax.layer(), ax.head()))}.
-      Share of each row in the selection (the sum of its shown weights there):</p>
+    body.innerHTML = `<p>${ax.th("selection", { i0: sel.i0 + 1, i1: sel.i1 + 1, j0: sel.j0 + 1, j1: sel.j1 + 1, cells,
+      head: AXLib.esc(ax.headName(ax.layer(), ax.head())) })}</p>
       <div class="ax-share-list">${rows.map((r) => `<div class="ax-share" data-row="${r.i}"><span class="q">${tok(view.rowTokens[r.i])}</span>
         ${bar(r.share)}<b id="${ax.id("share-" + r.i)}">${ax.pct(r.share)}</b></div>`).join("")}</div>
-      <p>Strongest pairs:</p><ol class="ax-pairs">${pairs.map((p) => `<li data-i="${p.i}" data-j="${p.j}"><span class="q">${tok(view.rowTokens[p.i])}</span> →
+      <p>${ax.th("strongest_pairs")}</p><ol class="ax-pairs">${pairs.map((p) => `<li data-i="${p.i}" data-j="${p.j}"><span class="q">${tok(view.rowTokens[p.i])}</span> →
         <span class="k">${tok(view.colTokens[p.j])}</span> <b>${ax.pct(p.tenths)}</b></li>`).join("")}</ol>`;
     for (const item of body.querySelectorAll(".ax-pairs li")) item.addEventListener("click", () => ax.set({ qi: +item.dataset.i, kj: +item.dataset.j }));
   }

@@ -19,7 +19,7 @@ AXLib.modules.push(function clusters(ax) {
       return { d: `M${x.get(a)},${y.get(a)}V${level}H${x.get(b)}V${y.get(b)}`, cluster: same };
     });
     const svg = d3.create("svg").attr("class", "ax-dendrogram").attr("width", width).attr("height", height)
-      .attr("role", "img").attr("aria-label", "dendrogram of the heads: average linkage on Jensen–Shannon distances");
+      .attr("role", "img").attr("aria-label", ax.t("dendrogram_label"));
     svg.selectAll("path").data(paths).join("path").attr("d", (p) => p.d).attr("fill", "none")
       .attr("stroke", (p) => (p.cluster < 0 ? ax.meta.theme.muted : colorOf(p.cluster))).attr("stroke-width", 1.2)
       .style("cursor", (p) => (p.cluster < 0 ? null : "pointer"))
@@ -31,16 +31,16 @@ AXLib.modules.push(function clusters(ax) {
     container.appendChild(dendrogram(Math.max(300, (container.clientWidth || 900) - 20)));
     const note = document.createElement("p");
     note.className = "ax-note";
-    note.textContent = "Distance between two heads: the Jensen–Shannon distance between their rows, averaged over the rows; "
-      + "average-linkage clustering, cut into " + data.clusters.length + " clusters.";
+    note.textContent = ax.t("cluster_note", { count: data.clusters.length });
     container.appendChild(note);
     data.clusters.forEach((cluster, number) => {
       const band = document.createElement("section");
       band.className = "ax-cluster"; band.dataset.cluster = number; band.style.borderColor = colorOf(number);
-      const pattern = cluster.pattern ? ` · mostly <b>${AXLib.esc(cluster.pattern)}</b> (${cluster.patternCount} of ${cluster.members.length})` : "";
-      band.innerHTML = `<div class="ax-cluster-head"><span>cluster ${number + 1} · ${cluster.members.length} head${cluster.members.length === 1 ? "" : "s"}${pattern}</span></div>`;
+      const pattern = cluster.pattern ? ax.th("mostly", { pattern: `<b>${AXLib.esc(cluster.pattern)}</b>`, count: cluster.patternCount, total: cluster.members.length }) : "";
+      const heads = ax.th(cluster.members.length === 1 ? "cluster_one_head" : "cluster_heads", { number: number + 1, count: cluster.members.length });
+      band.innerHTML = `<div class="ax-cluster-head"><span>${heads}${pattern}</span></div>`;
       const show = document.createElement("button");
-      show.type = "button"; show.className = "ax-small"; show.textContent = "side by side";
+      show.type = "button"; show.className = "ax-small"; show.textContent = ax.t("side_by_side");
       show.addEventListener("click", () => ax.compareCluster(number, cluster.members));
       band.firstChild.appendChild(show);
       const thumbs = document.createElement("div");

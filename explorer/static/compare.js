@@ -69,7 +69,8 @@ AXLib.modules.push(function compare(ax) {
       <b id="${ax.id("compare-value-" + k)}">${ax.pct(blockOf(entry)[c])}</b></span>`);
     if (list.length >= 2) {
       const d = blockOf(list[0])[c] - blockOf(list[1])[c];
-      parts.push(`<span>difference <b id="${ax.id("compare-difference")}">${d > 0 ? "+" : ""}${AXLib.fmt(d, ax.meta.percentDecimals)} points</b></span>`);
+      const points = ax.th("points", { value: (d > 0 ? "+" : "") + AXLib.fmt(d, ax.meta.percentDecimals) });
+      parts.push(`<span>${ax.th("difference")} <b id="${ax.id("compare-difference")}">${points}</b></span>`);
     }
     readout.innerHTML = `${AXLib.tok(self.rowTokens[i])} → ${AXLib.tok(self.colTokens[j])}: ` + parts.join(" · ");
   }
@@ -78,7 +79,7 @@ AXLib.modules.push(function compare(ax) {
   function draw() {
     const list = ax.state.compare, n = self.rowTokens.length, m = self.colTokens.length;
     panel.hidden = list.length === 0;
-    ax.el("compare-add").textContent = list.some((e) => !e.cluster && same(e, { layer: ax.state.layer, head: ax.state.head })) ? "− compare" : "+ compare";
+    ax.el("compare-add").textContent = list.some((e) => !e.cluster && same(e, { layer: ax.state.layer, head: ax.state.head })) ? ax.t("compare_remove") : ax.t("compare_add");
     grid.replaceChildren();
     cmp.canvases = [];
     if (!list.length) return;
@@ -92,17 +93,19 @@ AXLib.modules.push(function compare(ax) {
       grid.appendChild(card(AXLib.esc(ax.headName(entry.layer, entry.head, self) + pattern), ax.headColor(entry.head, self), image, size, n, m));
     });
     if (count > list.length) {
-      const title = `difference: ${AXLib.esc(ax.headName(list[0].layer, list[0].head, self))} − ${AXLib.esc(ax.headName(list[1].layer, list[1].head, self))}`;
+      const title = ax.th("difference_title", { first: AXLib.esc(ax.headName(list[0].layer, list[0].head, self)),
+        second: AXLib.esc(ax.headName(list[1].layer, list[1].head, self)) });
       grid.appendChild(card(title, ax.meta.theme.ink, differenceImage(blocks[0], blocks[1], n, m), size, n, m));
     }
     ax.colors();
     const ramp = d3.range(0, 11).map((k) => d3.rgb(...ax.weightRGB[Math.round((k / 10) * ax.FULL)]).formatHex());
-    ax.el("compare-legend").innerHTML = `one scale for all: <span>0 %</span><span class="ax-bar" style="background:linear-gradient(90deg,${ramp.join(",")})"></span>
+    ax.el("compare-legend").innerHTML = `${ax.th("one_scale")} <span>0 %</span><span class="ax-bar" style="background:linear-gradient(90deg,${ramp.join(",")})"></span>
       <span id="${ax.id("compare-top")}">${ax.pct(color.top)}</span>` + (count > list.length
-      ? ` · difference: <span class="ax-swatch" style="background:${ax.meta.theme.positive}"></span> first more,
-        <span class="ax-swatch" style="background:${ax.state.scale === "safe" ? ax.meta.theme.value : ax.meta.theme.negative}"></span> second more
-        (darkest: ${AXLib.fmt(cmp.most, ax.meta.percentDecimals)} points; square-root scale)` : "");
-    ax.el("compare-title").textContent = list[0].cluster ? `Cluster ${list[0].cluster}: ${list.length} heads side by side` : "Heads side by side";
+      ? " · " + ax.th("difference_legend", { first: `<span class="ax-swatch" style="background:${ax.meta.theme.positive}"></span>`,
+        second: `<span class="ax-swatch" style="background:${ax.state.scale === "safe" ? ax.meta.theme.value : ax.meta.theme.negative}"></span>`,
+        most: AXLib.fmt(cmp.most, ax.meta.percentDecimals) }) : "");
+    ax.el("compare-title").textContent = list[0].cluster ? ax.t("cluster_compare_title", { cluster: list[0].cluster, count: list.length })
+      : ax.t("compare_title");
     read(ax.state.qi, ax.state.kj);
   }
 

@@ -2,14 +2,7 @@
 "use strict";
 AXLib.modules.push(function controls(ax) {
   const meta = ax.meta, readout = ax.el("readout"), tok = AXLib.tok;
-  const NOTES = {
-    self: "Self-attention: queries, keys and values all come from the same sentence, so the grid is square.",
-    cross: "Cross-attention: the words being written (rows) ask, the source sentence (columns) answers: "
-      + "queries come from one sequence, keys and values from the other, so the grid need not be square.",
-    average: "Layer average: each weight is the mean of the layer's heads' weights, an ensemble of the whole layer.",
-    rollout: "Rollout: how much of each position (row) comes from each input token (column) after a layer, "
-      + "counting every head and the residual path.",
-  };
+  const NOTES = { self: ax.t("note_self"), cross: ax.t("note_cross"), average: ax.t("note_average"), rollout: ax.t("note_rollout") };
 
   ax.readout = function (cell, focused) {
     const view = ax.view(), [i, j] = cell, hidden = ax.isHidden(i, j);
@@ -17,13 +10,13 @@ AXLib.modules.push(function controls(ax) {
     if (view.kind === "attention" && !view.weightsOnly) {
       const scaled = ax.worked().scaled[i * ax.m() + j];
       const text = hidden ? "−∞" : scaled === AXLib.NONE ? "·" : AXLib.fmt(scaled, view.precision);
-      score = ` · scaled score <b id="${ax.id("readout-score")}"${scaled === AXLib.NONE && !hidden ? ' title="not kept in this big page: the step-through keeps each row\'s strongest keys"' : ""}>${text}</b>`
-        + (hidden ? " (hidden by the causal mask)" : "");
+      score = ` · ${ax.th("scaled_score")} <b id="${ax.id("readout-score")}"${scaled === AXLib.NONE && !hidden ? ` title="${ax.th("not_kept_title")}"` : ""}>${text}</b>`
+        + (hidden ? " " + ax.th("hidden_by_mask") : "");
     }
-    readout.innerHTML = `<span class="ax-mode">${focused ? "focus" : "hover"}</span>
-      <span class="q">query</span> <span id="${ax.id("readout-query")}">${tok(view.rowTokens[i])}</span> <span class="ax-pos">(row ${i + 1})</span>
-      → <span class="k">key</span> <span id="${ax.id("readout-key")}">${tok(view.colTokens[j])}</span> <span class="ax-pos">(column ${j + 1})</span>:
-      ${view.kind === "rollout" ? "share" : "weight"} <b id="${ax.id("readout-weight")}">${ax.pct(ax.weight(i, j))}</b>${score}`;
+    readout.innerHTML = `<span class="ax-mode">${ax.th(focused ? "focus" : "hover")}</span>
+      <span class="q">${ax.th("query")}</span> <span id="${ax.id("readout-query")}">${tok(view.rowTokens[i])}</span> <span class="ax-pos">${ax.th("row", { n: i + 1 })}</span>
+      → <span class="k">${ax.th("key")}</span> <span id="${ax.id("readout-key")}">${tok(view.colTokens[j])}</span> <span class="ax-pos">${ax.th("column", { n: j + 1 })}</span>:
+      ${ax.th(view.kind === "rollout" ? "share" : "weight")} <b id="${ax.id("readout-weight")}">${ax.pct(ax.weight(i, j))}</b>${score}`;
   };
 
   function button(parent, text, onClick, color) {
@@ -55,9 +48,9 @@ AXLib.modules.push(function controls(ax) {
   }
 
   function titleText(view) {
-    const pattern = view.patterns ? " · pattern: " + view.patterns[ax.layer()][ax.head()][0] : "";
-    return `<span style="color:${ax.headColor(ax.head())}">${ax.headName(ax.layer(), ax.head())}</span>`
-      + (view.kind === "rollout" ? "" : " · attention weights") + AXLib.esc(pattern);
+    const pattern = view.patterns ? " · " + ax.t("pattern", { name: view.patterns[ax.layer()][ax.head()][0] }) : "";
+    return `<span style="color:${ax.headColor(ax.head())}">${AXLib.esc(ax.headName(ax.layer(), ax.head()))}</span>`
+      + (view.kind === "rollout" ? "" : " · " + ax.th("attention_weights")) + AXLib.esc(pattern);
   }
 
   function legend() {
@@ -65,9 +58,9 @@ AXLib.modules.push(function controls(ax) {
     const ramp = d3.range(0, 11).map((k) => d3.rgb(...table[Math.round((k / 10) * ax.FULL)]).formatHex());
     const top = s.stretch ? ax.pct(ax.blockMax(ax.weightBlock(ax.layer(), ax.head()))) : "100 %";
     ax.el("legend").innerHTML = `<span>0 %</span><span class="ax-bar" style="background:linear-gradient(90deg,${ramp.join(",")})"></span>`
-      + `<span id="${ax.id("legend-top")}">${top}</span><span class="what">weight: darker = more attention${ax.view().kind === "rollout" ? "" : "; numbers in cells are %"}</span>`
-      + (ax.view().causal ? `<span class="ax-swatch" style="background:${meta.theme.masked_fill}"></span><span class="what">hidden (a later token)</span>` : "")
-      + `<label><input type="checkbox" id="${ax.id("stretch")}"${s.stretch ? " checked" : ""}> darkest = this head's largest weight</label>`;
+      + `<span id="${ax.id("legend-top")}">${top}</span><span class="what">${ax.th("legend_weight")}${ax.view().kind === "rollout" ? "" : "; " + ax.th("legend_cells")}</span>`
+      + (ax.view().causal ? `<span class="ax-swatch" style="background:${meta.theme.masked_fill}"></span><span class="what">${ax.th("legend_hidden")}</span>` : "")
+      + `<label><input type="checkbox" id="${ax.id("stretch")}"${s.stretch ? " checked" : ""}> ${ax.th("legend_stretch")}</label>`;
     ax.el("stretch").addEventListener("change", (event) => ax.set({ stretch: event.target.checked }));
     void stops;
   }
@@ -81,7 +74,7 @@ AXLib.modules.push(function controls(ax) {
         headButtons();
         ax.el("view-note").textContent = NOTES[view.id] || "";
         const big = Math.max(ax.n(), ax.m()) > 24;
-        ax.el("zoom-hint").textContent = big ? "Long sentence: scroll (or pinch) to zoom in and see the tokens, Shift-drag to pan, double-click to zoom out." : "";
+        ax.el("zoom-hint").textContent = big ? ax.t("zoom_hint") : "";
       }
       for (const b of ax.el("view-picker").children) b.classList.toggle("current", +b.dataset.view === ax.state.view);
       for (const b of ax.el("head-picker").children) b.classList.toggle("current", +b.dataset.head === ax.head());
@@ -114,7 +107,8 @@ AXLib.modules.push(function controls(ax) {
     themeProperties();
     ax.colors();
     const cross = meta.views.find((v) => v.id === "cross"), first = meta.views[0];
-    const counts = cross ? `${cross.rowTokens.length} queries × ${cross.colTokens.length} keys` : `${first.rowTokens.length} tokens`;
+    const counts = cross ? ax.th("counts_cross", { queries: cross.rowTokens.length, keys: cross.colTokens.length })
+      : ax.th("counts", { count: first.rowTokens.length });
     ax.el("sentence").innerHTML = AXLib.esc(meta.title) + ` <span class="ax-pos">(${counts})</span>`;
     ax.el("model-name").textContent = "· " + meta.model;
     ax.el("rules").innerHTML = Object.entries(meta.rules).map(([k, v]) => `<li><b>${AXLib.esc(k)}</b>: ${AXLib.esc(v)}</li>`).join("");

@@ -66,6 +66,12 @@ AXLib.start = async function (prefix, options = {}) {
   const meta = JSON.parse(el("meta").textContent);
   const ax = { prefix, meta, root: el("root"), el, id: (name) => prefix + name, panels: [], listeners: [],
     timings: { scripts: performance.now() }, options };
+  // The page's words in its language (meta.ui: scenes/words/<lang>/explorer.toml [js]): t() as text,
+  // th() as HTML: the text escaped, the values put in as given (tokens come quoted and escaped).
+  const words = (key) => (meta.ui && "js." + key in meta.ui ? meta.ui["js." + key] : key);
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  ax.t = (key, values = {}) => fill(words(key), values);
+  ax.th = (key, values = {}) => fill(AXLib.esc(words(key)), values);
   AXLib.pages[prefix] = ax;
   if (!prefix) window.AX = ax;
   if (options.narrow) ax.root.classList.add("ax-narrow");
@@ -75,7 +81,7 @@ AXLib.start = async function (prefix, options = {}) {
     for (const module of AXLib.modules) module(ax);
     ax.open();
   } catch (error) {
-    el("readout").textContent = "Could not read the embedded trace: " + error;
+    el("readout").textContent = ax.t("trace_error", { error });
     throw error;
   }
   ax.readyAt = performance.now();

@@ -42,13 +42,14 @@ AXLib.modules.push(function depth(ax) {
     context.fillStyle = theme.muted; context.font = "10px " + theme.font + ", sans-serif"; context.textAlign = "right"; context.textBaseline = "middle";
     const every = Math.ceil(11 / height);
     for (let layer = 0; layer < layers; layer += every) context.fillText("L" + ax.layerName(layer, self), left - 4, top + (layer + 0.5) * height);
-    ax.el("depth-title").innerHTML = `Depth: ${AXLib.tok(self.rowTokens[s.qi])} in every layer`;
+    ax.el("depth-title").innerHTML = ax.th("depth_title", { token: AXLib.tok(self.rowTokens[s.qi]) });
     read(current, s.kj, rows);
   }
 
   function read(layer, j, rows = dv.rows()) {
     const useAverage = mode.value === "average" && average;
-    readout.innerHTML = `layer ${ax.layerName(layer, self)}${useAverage ? " (heads averaged)" : " · head " + ax.headNumber(Math.min(ax.state.head, self.heads - 1), self)}:
+    readout.innerHTML = `${useAverage ? ax.th("depth_average", { layer: ax.layerName(layer, self) })
+      : ax.th("depth_head", { layer: ax.layerName(layer, self), head: ax.headNumber(Math.min(ax.state.head, self.heads - 1), self) })}:
       ${AXLib.tok(self.rowTokens[ax.state.qi])} → ${AXLib.tok(self.colTokens[j])} <b id="${ax.id("depth-weight")}">${ax.pct(rows[layer][j])}</b>`;
   }
 

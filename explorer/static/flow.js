@@ -156,8 +156,8 @@ AXLib.modules.push(function flow(ax) {
         return group;
       });
     flow.nodeSelection.attr("data-received", (d) => d.received).attr("data-given", (d) => d.given)
-      .attr("aria-label", (d) => `${d.token}: receives ${ax.pct(d.received)}, gives ${ax.pct(d.given)} to others`);
-    flow.nodeSelection.select("title").text((d) => `${d.index + 1} ${d.token}: receives ${ax.pct(d.received)} (column sum), gives ${ax.pct(d.given)} to other tokens`);
+      .attr("aria-label", (d) => ax.t("node_label", { token: d.token, received: ax.pct(d.received), given: ax.pct(d.given) }));
+    flow.nodeSelection.select("title").text((d) => ax.t("node_title", { index: d.index + 1, token: d.token, received: ax.pct(d.received), given: ax.pct(d.given) }));
     flow.nodeSelection.select("circle").attr("fill", "transparent").attr("stroke", "none");
     svg.selectAll("g.labels").data([0]).join("g").attr("class", "labels").selectAll("text")
       .data(flow.nodes.filter((d) => d.index === s.qi || (d.index % every === 0 && Math.abs(d.index - s.qi) >= every)), (d) => d.index)
@@ -166,8 +166,8 @@ AXLib.modules.push(function flow(ax) {
       .attr("text-anchor", g.tilted ? "end" : "middle").attr("dy", g.tilted ? "0.3em" : "0.5em")
       .attr("fill", (d) => (d.index === s.qi ? theme.highlight : theme.ink)).attr("font-weight", (d) => (d.index === s.qi ? 700 : 400))
       .text((d) => (every > 1 ? d.index + 1 + " " : "") + AXLib.short(d.token, 10));
-    readout.textContent = ax.state.threshold + " % · " + list.length + " arc" + (list.length === 1 ? "" : "s")
-      + (s.selection ? " (selection)" : "");
+    readout.textContent = ax.t(list.length === 1 ? "one_arc" : "arcs", { threshold: ax.state.threshold, count: list.length })
+      + (s.selection ? ax.t("in_selection") : "");
     run(list, animate, relayout);
     sizeParticles(g);
   }

@@ -43,7 +43,8 @@ AXLib.modules.push(function heads(ax) {
     pending.push(() => button.prepend(thumbnail(layer, head, size)));
     const caption = document.createElement("span");
     const pattern = view.patterns && view.patterns[layer][head];
-    caption.textContent = view.kind === "rollout" ? "after " + ax.layerName(layer) : view.kind === "average" ? "layer " + ax.layerName(layer)
+    caption.textContent = view.kind === "rollout" ? ax.t("thumb_after", { layer: ax.layerName(layer) })
+      : view.kind === "average" ? ax.t("thumb_layer", { layer: ax.layerName(layer) })
       : (ax.state.order === "clusters" && view.layers > 1 ? "L" + ax.layerName(layer) + " " : "") + "H" + ax.headNumber(head) + (pattern ? " · " + pattern[0] : "");
     button.title = ax.headName(layer, head) + (pattern ? ": " + pattern[0] + " (" + pattern[1] + "): " + ax.meta.rules[pattern[0]] : "");
     button.appendChild(caption);
@@ -63,7 +64,7 @@ AXLib.modules.push(function heads(ax) {
     if (clustered) {
       const size = Math.max(40, Math.min(72, Math.floor(((container.clientWidth || 600) - 30) / 12) - 14));
       ax.clusterGrid(container, (layer, head) => card(layer, head, size));
-      title.textContent = "All " + view.layers * view.heads + " heads, grouped by how alike their patterns are";
+      title.textContent = ax.t("heads_grouped", { count: view.layers * view.heads });
       return;
     }
     const perRow = view.kind !== "attention" ? view.layers : view.heads;
@@ -74,14 +75,14 @@ AXLib.modules.push(function heads(ax) {
       row.className = "thumb-row";
       if (view.layers > 1 && view.kind === "attention") {
         const name = document.createElement("span");
-        name.className = "thumb-layer"; name.textContent = "layer " + ax.layerName(layer);
+        name.className = "thumb-layer"; name.textContent = ax.t("thumb_layer", { layer: ax.layerName(layer) });
         row.appendChild(name);
       }
       for (let k = 0; k < perRow; k++) row.appendChild(view.kind !== "attention" ? card(k, 0, size) : card(layer, k, size));
       container.appendChild(row);
     }
-    title.textContent = view.kind === "rollout" ? "Rollout after each layer" : view.kind === "average" ? "Each layer's heads averaged"
-      : view.layers > 1 ? "All " + view.layers * view.heads + " heads (" + view.layers + " layers × " + view.heads + ")" : "All heads";
+    title.textContent = view.kind === "rollout" ? ax.t("rollout_each") : view.kind === "average" ? ax.t("average_each")
+      : view.layers > 1 ? ax.t("all_heads_layers", { count: view.layers * view.heads, layers: view.layers, heads: view.heads }) : ax.t("all_heads");
     ax.el("pattern-rules").hidden = !view.patterns;
   }
 

@@ -128,9 +128,10 @@ AXLib.modules.push(function state(ax) {
   ax.layerName = (layer, view = ax.view()) => String((view.layerNumbers || [])[layer] || layer + 1);
   ax.headNumber = (head, view = ax.view()) => String((view.headNumbers || [])[head] || head + 1);
   ax.headName = function (layer, head, view = ax.view()) {
-    if (view.kind === "rollout") return "rollout after layer " + ax.layerName(layer, view);
-    if (view.kind === "average") return "layer " + ax.layerName(layer, view) + " · all heads averaged";
-    return (view.layers > 1 ? "layer " + ax.layerName(layer, view) + " · " : "") + "head " + ax.headNumber(head, view);
+    if (view.kind === "rollout") return ax.t("name_rollout", { layer: ax.layerName(layer, view) });
+    if (view.kind === "average") return ax.t("name_average", { layer: ax.layerName(layer, view) });
+    return view.layers > 1 ? ax.t("name_layer_head", { layer: ax.layerName(layer, view), head: ax.headNumber(head, view) })
+      : ax.t("name_head", { head: ax.headNumber(head, view) });
   };
   ax.headColor = (head, view = ax.view()) => (view.kind !== "attention" ? meta.theme.weight_high
     : meta.theme.head_colors[(+ax.headNumber(head, view) - 1) % meta.theme.head_colors.length]);

@@ -19,6 +19,9 @@ def add_course_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--insecure", action="store_true",
                         help="allow a plain tcp:// scheduler on another machine (anyone reaching it runs code)")
     parser.add_argument("--media-dir", type=Path, default=Path("media"), help="output root (default media/)")
+    parser.add_argument("--lang", metavar="LANG", help="every lesson's language unless the lesson sets its own "
+                                                       "(overrides the file's top-level lang)")
+    parser.add_argument("--captions", metavar="FILE", help="every lesson's words file unless the lesson sets its own")
 
 
 def run_course(args: argparse.Namespace) -> int:
@@ -32,7 +35,8 @@ def run_course(args: argparse.Namespace) -> int:
         print("error: --workers must be at least 1", file=sys.stderr)
         return 2
     try:
-        course = load_course(args.file, args.media_dir.resolve())
+        course = load_course(args.file, args.media_dir.resolve(), getattr(args, "lang", None),
+                             getattr(args, "captions", None))
     except CourseError as error:
         for line in error.lines:
             print(f"error: {line}", file=sys.stderr)

@@ -9,9 +9,9 @@ from pathlib import Path
 from ..theme import current_theme
 from .spec import Course
 
-LINKS = (("video", "explainer.mp4", "Video"), ("presentation", "presentation.html", "Presentation"),
-         ("explorer", "explorer.html", "Explorer"), ("slides", "slides.pptx", "Deck (.pptx)"),
-         ("slides", "slides.pdf", "Slides (.pdf)"), ("figure", "self_attention.png", "Figure"))
+LINKS = (("video", "explainer.mp4", "video"), ("presentation", "presentation.html", "presentation"),
+         ("explorer", "explorer.html", "explorer"), ("slides", "slides.pptx", "deck"),
+         ("slides", "slides.pdf", "slides"), ("figure", "self_attention.png", "figure"))  # label: interface.toml [course]
 
 STYLE = """
 body { margin: 0; background: var(--background); color: var(--ink); font-family: var(--font), sans-serif; }
@@ -40,44 +40,51 @@ def _theme_css() -> str:
     return ":root { " + " ".join(f"--{name}: {value};" for name, value in variables.items()) + " }"
 
 
-def _lesson_item(number: int, course: Course, lesson, sentence: str, failure: str | None) -> str:
+def _lesson_item(number: int, course: Course, lesson, sentence: str, failure: str | None, say) -> str:
     from ..context import is_real_model, model_spec
 
     folder = lesson.out_dir.name
     link = lambda name: f"{escape(folder)}/{escape(name)}"  # noqa: E731  (relative: the page works from disk)
     there = lambda name: (lesson.out_dir / name).exists()  # noqa: E731
     if there("storyboard.png"):
-        picture = f'<img src="{link("storyboard.png")}" alt="storyboard of lesson {number}">'
+        picture = f'<img src="{link("storyboard.png")}" alt="{escape(say("storyboard_alt", number=number))}">'
     else:  # e.g. a lesson of explorer and figure only
-        picture = f'<div class="none">no storyboard ({escape(", ".join(lesson.outputs))} only)</div>'
+        picture = f'<div class="none">{escape(say("no_storyboard", outputs=", ".join(lesson.outputs)))}</div>'
     if there("explainer.mp4"):
         picture = f'<a href="{link("explainer.mp4")}">{picture}</a>'
     context = lesson.context
     meta = [model_spec(context.model).name]
     if is_real_model(context.model):
-        meta.append(f"layer {context.layer + 1}, head {context.head + 1}")
-    meta += [f"{lesson.quality} quality"] if lesson.renders else []
-    meta.append(f"folder {folder}/")
+        meta.append(say("layer_head", layer=context.layer + 1, head=context.head + 1))
+    meta += [say("quality", quality=lesson.quality)] if lesson.renders else []
+    meta.append(say("folder", folder=folder))
     links = []
-    for output, name, label in LINKS:
+    for output, name, key in LINKS:
         if output not in lesson.outputs:
             continue
-        links.append(f'<a href="{link(name)}">{label}</a>' if there(name) else f"<span>{label}: not made</span>")
+        label = escape(say(key))
+        links.append(f'<a href="{link(name)}">{label}</a>' if there(name) else
+                     f"<span>{escape(say('not_made', label=say(key)))}</span>")
     # The lesson's earlier files (if any) are still linked: they are what its folder holds.
-    failed = f'<p class="failed">not updated by the last run: {escape(failure)}</p>' if failure else ""
+    failed = f'<p class="failed">{escape(say("failed", reason=failure))}</p>' if failure else ""
     return (f'<li>{picture}<div><h2>{number}. “{escape(sentence)}”</h2>'
             f'<p class="meta">{escape(" · ".join(meta))}</p><div class="links">{"".join(links)}</div>{failed}</div></li>')
 
 
 def course_page(course: Course, failed: dict[str, str]) -> str:
-    items = "\n".join(_lesson_item(number, course, lesson, sentence, failed.get(lesson.label))
+    from ..words import Words
+
+    interface = Words("interface", course.lang, course.captions)
+    say = lambda key, **values: interface(f"course.{key}", **values)  # noqa: E731
+    items = "\n".join(_lesson_item(number, course, lesson, sentence, failed.get(lesson.label), say)
                       for number, (lesson, sentence) in enumerate(zip(course.lessons, course.sentences), 1))
     count = len(course.lessons)
-    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+    lessons = say("one_lesson") if count == 1 else say("lessons", count=count)
+    return (f'<!doctype html>\n<html lang="{course.lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(course.title)}</title><style>{_theme_css()}{STYLE}</style></head>\n"
-            f'<body><main><h1>{escape(course.title)}</h1><p class="sub">{count} lesson{"s" * (count != 1)} · '
-            f"from {escape(course.source.name)}</p>\n<ol>\n{items}\n</ol></main></body></html>\n")
+            f'<body><main><h1>{escape(course.title)}</h1><p class="sub">{escape(lessons)} · '
+            f"{escape(say('source', file=course.source.name))}</p>\n<ol>\n{items}\n</ol></main></body></html>\n")
 
 
 def write_course_page(course: Course, failed: dict[str, str]) -> Path:

@@ -13,8 +13,9 @@ from ..pipeline.jobs import QUALITIES
 from ..pipeline.plan import DEFAULT_OUTPUTS, OUTPUTS, Lesson
 
 LESSON_KEYS = {"sentence": str, "example": str, "model": str, "query": (str, int), "key": (str, int),
-               "layer": int, "head": int, "scenes": (str, int), "quality": str, "outputs": list}
-TOP_KEYS = {"title": str, "lesson": list}
+               "layer": int, "head": int, "scenes": (str, int), "quality": str, "outputs": list,
+               "lang": str, "captions": str}
+TOP_KEYS = {"title": str, "lesson": list, "lang": str, "captions": str}  # lang, captions: every lesson's default
 
 
 class CourseError(Exception):
@@ -32,6 +33,8 @@ class Course:
     out_dir: Path  # media/<course file's stem>/
     lessons: tuple[Lesson, ...]
     sentences: tuple[str, ...]  # each lesson's sentence, for the course page
+    lang: str = "en"  # the course page's language (the file's top-level lang)
+    captions: str | None = None
 
 
 class _Lines:
@@ -53,8 +56,9 @@ class _Lines:
         return start + 1
 
 
-def load_course(path: Path, media_root: Path) -> Course:
-    """The course, or CourseError listing every problem found."""
+def load_course(path: Path, media_root: Path, lang: str | None = None, captions: str | None = None) -> Course:
+    """The course, or CourseError listing every problem found. `lang`, `captions` (--lang, --captions)
+    replace the file's top-level ones: the default of every lesson that sets none."""
     if not path.is_file():
         raise CourseError([f"{path}: course file not found"])
     text = path.read_text(encoding="utf-8")
@@ -64,7 +68,18 @@ def load_course(path: Path, media_root: Path) -> Course:
         raise CourseError([f"{path}: not valid TOML: {error}"]) from None
     where, errors = _Lines(text), []
     for key in sorted(set(data) - set(TOP_KEYS)):
-        errors.append(f"{path}:{where.of(None, key)}: unknown key {key!r} (a course has title and [[lesson]] tables)")
+        errors.append(f"{path}:{where.of(None, key)}: unknown key {key!r} (a course has title, lang, captions and "
+                      "[[lesson]] tables)")
+    defaults = _course_words(data, path, where, errors)
+    try:  # the command's choices, checked as the flags of `render` are (a relative file: from here)
+        from ..words.choice import check_language, choose_words
+
+        if lang is not None:
+            defaults["lang"] = check_language(lang)
+        if captions is not None:
+            defaults["captions"] = choose_words(None, captions).captions
+    except ValueError as error:
+        raise CourseError([str(error)]) from None
     title = data.get("title", path.stem.replace("-", " "))
     if not isinstance(title, str) or not title.strip():
         errors.append(f"{path}:{where.of(None, 'title')}: title: must be a non-empty string")
@@ -77,7 +92,7 @@ def load_course(path: Path, media_root: Path) -> Course:
     for index, table in enumerate(tables):
         def report(message: str, *keys: str, index=index) -> None:
             errors.append(f"{path}:{where.of(index, *keys)}: lesson {index + 1}: {message}")
-        lesson = _lesson(table, index, path, out_dir, report)
+        lesson = _lesson({**defaults, **table} if isinstance(table, dict) else table, index, path, out_dir, report)
         if lesson is None:
             continue
         folder = lesson.out_dir.name
@@ -89,7 +104,7 @@ def load_course(path: Path, media_root: Path) -> Course:
         sentences.append(lesson.context.example.sentence)
     if errors:
         raise CourseError(errors)
-    return Course(title.strip(), path, out_dir, tuple(lessons), tuple(sentences))
+    return Course(title.strip(), path, out_dir, tuple(lessons), tuple(sentences), **_lesson_words(defaults, path))
 
 
 def _lesson(table: dict, index: int, path: Path, out_dir: Path, report) -> Lesson | None:
@@ -139,6 +154,10 @@ def _resolved(table: dict, path: Path, out_dir: Path, outputs: tuple, index: int
 
     model = table.get("model", DEFAULT_MODEL)
     example = _example(table, path)
+    # The lesson's lang/captions (or the course's), else its example file's fields, else English.
+    words = _lesson_words({"lang": table.get("lang", example.lang or None),
+                           "captions": table.get("captions", example.captions or None)}, path)
+    example = example.with_changes(lang="", captions="")
     try:
         is_real_model(model)
     except (ExampleError, ValueError) as error:
@@ -161,9 +180,39 @@ def _resolved(table: dict, path: Path, out_dir: Path, outputs: tuple, index: int
         raise _Problem(str(error), "query", "key", "layer", "head", "sentence", "example") from None
     if not scene_classes:
         return None
+    context = replace(context, **words)
     example = example.with_changes(name=folder_name(context))
     return Lesson(replace(context, example=example), tuple(scene_classes), out_dir / example.name,
                   table.get("quality", "medium"), outputs, label=f"lesson {index + 1}")
+
+
+def _course_words(data: dict, path: Path, where: _Lines, errors: list[str]) -> dict:
+    """The course's own lang and captions (every lesson's default), checked; {} of those that fail."""
+    defaults = {key: data[key] for key in ("lang", "captions") if isinstance(data.get(key), str)}
+    for key in sorted(set(("lang", "captions")) & set(data)):
+        if key not in defaults:
+            errors.append(f"{path}:{where.of(None, key)}: {key}: wrong type {type(data[key]).__name__}")
+    try:
+        _lesson_words(defaults, path)
+    except _Problem as problem:
+        errors.append(f"{path}:{where.of(None, *problem.keys)}: {problem.message}")
+        return {}
+    return defaults
+
+
+def _lesson_words(table: dict, path: Path) -> dict:
+    """A lesson's language and words file (relative to the course file), checked as --lang/--captions are."""
+    from ..words.choice import check_language, choose_words
+
+    try:
+        lang = check_language(table.get("lang"), "lang")
+    except ValueError as error:
+        raise _Problem(str(error), "lang") from None
+    try:
+        chosen = choose_words(lang, table.get("captions"), base=path.parent)
+    except ValueError as error:
+        raise _Problem(str(error), "captions") from None
+    return {"lang": chosen.lang, "captions": chosen.captions}
 
 
 def _example(table: dict, path: Path) -> Example:

@@ -15,6 +15,7 @@ from ..theme import current_theme
 from .slides import slides_pdf, slides_pptx  # noqa: F401  (slides_pdf: run.py calls it from here)
 from .steps import read_manifest
 
+LATIN_SCRIPT = {"en", "id", "es"}  # languages the theme's font draws
 CLASSROOM_FILES = ("presentation.html", "slides.pptx")  # and slides-animated.pptx after a video render
 
 
@@ -82,12 +83,27 @@ def merge_subtitles(parts: list[tuple[Path | None, float]], output: Path) -> Non
     output.write_text(srt.compose(cues, reindex=True), encoding="utf-8")
 
 
-def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: int = 480) -> None:
-    """All stills on one labelled sheet, in playing order."""
+def still_labels(out_dir: Path, names: list[str], stills: list[Path], interface) -> list[str]:
+    """Each still's label on the storyboard: its segment's number and title (in the lesson's
+    language, from the step manifest) and its step; the file name where no manifest says."""
+    labels = {}
+    for name in names:
+        segment = read_manifest(out_dir, name)
+        for step_number, step in enumerate(segment.steps if segment else (), 1):
+            labels[step.still] = interface("storyboard.label", number=name.split("-")[0], title=segment.title,
+                                           step=step_number)
+    return [labels.get(f"stills/{path.name}", path.stem.replace("-", " ", 1)) for path in stills]
+
+
+def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: int = 480,
+               labels: list[str] | None = None, lang: str = "en") -> None:
+    """All stills on one labelled sheet, in playing order; labels in a font that has `lang`'s script."""
     if not stills:
         return
     theme = current_theme()
-    font = ImageFont.truetype(font_file(theme.font), 18)
+    # Pillow draws with one font file, no fallback: a script the theme's font lacks takes fontconfig's choice.
+    font = ImageFont.truetype(font_file(theme.font if lang in LATIN_SCRIPT else f"sans-serif:lang={lang}"), 18)
+    labels = labels or [path.stem.replace("-", " ", 1) for path in stills]
     first = Image.open(stills[0])
     thumb_height = round(first.height * thumb_width / first.width)
     label_height, pad = 30, 12
@@ -101,18 +117,18 @@ def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: 
         image = Image.open(path).convert("RGB").resize((thumb_width, thumb_height), Image.LANCZOS)
         sheet.paste(image, (x, y))
         draw.rectangle([x, y, x + thumb_width - 1, y + thumb_height - 1], outline=theme.faint)
-        draw.text((x, y + thumb_height + 5), path.stem.replace("-", " ", 1), fill=theme.ink, font=font)
+        draw.text((x, y + thumb_height + 5), labels[index], fill=theme.ink, font=font)
     sheet.save(output)
 
 
-def classroom(out_dir: Path, names: list[str]) -> None:
-    """presentation.html and slides.pptx from the segments' step manifests."""
+def classroom(out_dir: Path, names: list[str], interface=None) -> None:
+    """presentation.html and slides.pptx from the segments' step manifests; `interface`: the page's words."""
     from .files import writing
     from .presentation import write_presentation
 
     segments = [seg for seg in (read_manifest(out_dir, name) for name in names) if seg is not None]
     with writing(out_dir / "presentation.html") as tmp:
-        write_presentation(segments, tmp, title=out_dir.name)
+        write_presentation(segments, tmp, title=out_dir.name, interface=interface)
     with writing(out_dir / "slides.pptx") as tmp:
         slides_pptx(segments, out_dir, tmp)
     if segments and all(step.video for segment in segments for step in segment.steps):

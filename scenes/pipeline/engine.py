@@ -134,14 +134,20 @@ class _Run:
                      for n in plan.names]
             future = self.client.submit(assembly_task, lesson.out_dir.name, plan.names, lesson.write_video, self.fp,
                                         *parts, key=f"assembly-{lesson.out_dir.name}-{time.time_ns()}",
-                                        priority=ASSEMBLY_FIRST, **self.options)
+                                        priority=ASSEMBLY_FIRST, **self._words(lesson), **self.options)
             self.futures[future] = ("assembly", plan, "assembly", "")
             self.progress.add(5.0)
         for kind, stamp in plan.extras:
             task, argument = (explorer_task, lesson.context) if kind == "explorer" else (figure_task, lesson.context.example)
-            future = self.client.submit(task, argument, self.fp, key=f"{kind}-{stamp[:24]}", **self.options)
+            words = self._words(lesson) if kind == "figure" else {}
+            future = self.client.submit(task, argument, self.fp, key=f"{kind}-{stamp[:24]}", **words, **self.options)
             self.futures[future] = (kind, plan, kind, stamp)
             self.progress.add(5.0)
+
+    @staticmethod
+    def _words(lesson) -> dict:
+        """The lesson's language and override file, for the tasks that make its interface and figure."""
+        return {"lang": getattr(lesson.context, "lang", "en"), "captions": getattr(lesson.context, "captions", None)}
 
     def _arrived(self, future) -> None:
         kind, plan, name, stamp = self.futures[future]
@@ -194,6 +200,7 @@ def publish_lesson(plan: LessonPlan, assembled: Bundle) -> None:
         for path in sorted(new):
             publish(source / path, out / path)
         plan.stamps[name] = stamp
+    plan.stamps["assembly"] = plan.assembly_stamp
     _publish_files(out, assembled.paths())
     _write_json(out / ".stamps.json", plan.stamps)
     _write_json(out / ".durations.json", plan.durations)

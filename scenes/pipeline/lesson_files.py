@@ -40,15 +40,20 @@ def assembled_files(write_video: bool) -> list[str]:
     return wanted + (["explainer.mp4", "explainer.srt"] if write_video else [])
 
 
-def assemble_lesson(out_dir: Path, names: list[str], write_video: bool) -> None:
+def assemble_lesson(out_dir: Path, names: list[str], write_video: bool, lang: str = "en",
+                    captions: str | None = None) -> None:
     """storyboard.png, slides.pdf, presentation.html, slides*.pptx and, with video, explainer.mp4
-    and explainer.srt, from the segments `names` in out_dir."""
+    and explainer.srt, from the segments `names` in out_dir; their own words in `lang`."""
+    from ..words import Words
+
+    interface = Words("interface", lang, captions)
     stills = sorted(p for name in names for p in (out_dir / "stills").glob(f"{name}-*.png"))
     with writing(out_dir / "storyboard.png") as tmp:
-        assemble.storyboard(stills, tmp)
+        assemble.storyboard(stills, tmp, labels=assemble.still_labels(out_dir, names, stills, interface),
+                            lang=lang)
     with writing(out_dir / "slides.pdf") as tmp:
         assemble.slides_pdf(stills, tmp)
-    assemble.classroom(out_dir, names)  # classroom: presentation.html, slides.pptx
+    assemble.classroom(out_dir, names, interface)  # classroom: presentation.html, slides.pptx
     videos = [out_dir / f"{name}.mp4" for name in names]
     if write_video and all(v.exists() for v in videos):
         with writing(out_dir / "explainer.mp4") as tmp:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 
 from .jobs import SegmentJob
@@ -17,6 +17,7 @@ RENDERED = {"video", "stills", "slides", "presentation"}  # these need the segme
 DONE_DIR = ".done"  # segments finished by a run that did not get to publish its lesson
 DEFAULT_SECONDS = 30.0  # a segment never rendered before: a guess for the order and the ETA
 EXTRA_FILES = {"explorer": "explorer.html", "figure": "self_attention.png"}
+EXTRA_WORDS = {"explorer": "explorer", "figure": "figure", "assembly": "interface"}  # scenes/words/<lang>/<file>.toml
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class LessonPlan:
     names: list[str] = field(default_factory=list)  # the segments the lesson's assembly joins
     assemble: bool = False
     extras: list[tuple[str, str]] = field(default_factory=list)  # (explorer | figure, stamp)
+    assembly_stamp: str = ""  # the interface words (and context) the assembled files were made with
 
     @property
     def idle(self) -> bool:
@@ -67,14 +69,26 @@ def _read(path: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def _context_key(context) -> str:
+    """The context without the override file's path: its words count through the words' digests."""
+    return repr(replace(context, captions=None)) if is_dataclass(context) else repr(context)
+
+
 def segment_stamp(lesson: Lesson, scene_class, fingerprint: str) -> str:
-    key = (f"{lesson.context!r}|{lesson.quality}|{lesson.write_video}|"
-           f"{scene_class.__module__}.{scene_class.__name__}")
+    from ..words.digest import segment_words_digest
+
+    key = (f"{_context_key(lesson.context)}|{lesson.quality}|{lesson.write_video}|"
+           f"{scene_class.__module__}.{scene_class.__name__}|words {segment_words_digest(scene_class, lesson.context)}")
     return hashlib.sha256(f"{key}|{fingerprint}".encode()).hexdigest()
 
 
 def extra_stamp(lesson: Lesson, kind: str, fingerprint: str) -> str:
-    return hashlib.sha256(f"{kind}|{lesson.context!r}|{fingerprint}".encode()).hexdigest()
+    """explorer, figure, or the assembly (presentation, slides, storyboard: their interface words)."""
+    from ..words.digest import words_digest
+
+    lang = getattr(lesson.context, "lang", "en")
+    texts = words_digest([EXTRA_WORDS[kind]], lang, getattr(lesson.context, "captions", None))
+    return hashlib.sha256(f"{kind}|{_context_key(lesson.context)}|{texts}|{fingerprint}".encode()).hexdigest()
 
 
 def plan_lesson(lesson: Lesson, fingerprint: str) -> LessonPlan:
@@ -111,7 +125,9 @@ def _plan_segments(plan: LessonPlan, fingerprint: str) -> None:
     complete = all((out / f"{n}.mp4").exists() or n in fresh for n in everything) or not lesson.write_video
     plan.names = everything if complete else [numbered_name(cls, model) for cls in playlist(model)
                                               if cls in lesson.scene_classes]
-    plan.assemble = bool(fresh) or not all((out / name).exists() for name in assembled_files(lesson.write_video))
+    plan.assembly_stamp = extra_stamp(lesson, "assembly", fingerprint)
+    plan.assemble = bool(fresh) or plan.stamps.get("assembly") != plan.assembly_stamp or \
+        not all((out / name).exists() for name in assembled_files(lesson.write_video))
 
 
 def read_segment(plan: LessonPlan, name: str) -> dict[str, bytes]:

@@ -28,9 +28,21 @@ def steps_json(segments: list[SegmentSteps]) -> str:
     return json.dumps(steps, ensure_ascii=False).replace("</", "<\\/")
 
 
-def write_presentation(segments: list[SegmentSteps], output: Path, title: str) -> None:
+def interface_json(interface) -> str:
+    """The page's own words (interface.toml's [presentation]), keyed without the table; safe inside <script>."""
+    texts = {key.removeprefix("presentation."): text for key, text in interface.texts().items()
+             if key.startswith("presentation.")}
+    return json.dumps(texts, ensure_ascii=False).replace("</", "<\\/")
+
+
+def write_presentation(segments: list[SegmentSteps], output: Path, title: str, interface=None) -> None:
     from html import escape
 
+    from ..words import Words
+
+    interface = interface or Words("interface")
     page = TEMPLATE.read_text(encoding="utf-8")
     page = page.replace("__THEME_CSS__", _theme_css()).replace("__TITLE__", escape(title))
+    page = page.replace("__LANG__", interface.lang).replace("__HELP__", escape(interface("presentation.help")))
+    page = page.replace("__UI_JSON__", interface_json(interface))
     output.write_text(page.replace("__STEPS_JSON__", steps_json(segments)), encoding="utf-8")

@@ -86,7 +86,7 @@ def segment_task(job: SegmentJob, name: str, stamp: str, fingerprint: str, store
 
 
 def assembly_task(folder: str, names: list[str], write_video: bool, fingerprint: str,
-                  *segments: Bundle) -> Bundle:
+                  *segments: Bundle, lang: str = "en", captions: str | None = None) -> Bundle:
     """Join a lesson's segments (fresh from their tasks or sent from the client's disk): explainer.mp4,
     subtitles, storyboard, slides, presentation. Fails, in one line, if one of them failed."""
     import time
@@ -99,7 +99,7 @@ def assembly_task(folder: str, names: list[str], write_video: bool, fingerprint:
     with tempfile.TemporaryDirectory(prefix="assembly-", dir=_scratch()) as scratch:
         lesson = Path(scratch) / folder  # the presentation's title is the folder's name
         given = {path for bundle in segments for path in write_bundle(bundle, lesson)}
-        assemble_lesson(lesson, names, write_video)
+        assemble_lesson(lesson, names, write_video, lang, captions)
         files, _ = _collect(lesson, None, "", skip=given)
     return Bundle("assembly", time.perf_counter() - started, files)
 
@@ -121,17 +121,19 @@ def explorer_task(context, fingerprint: str) -> Bundle:
         source = toy_source(context.example.with_changes(layout="explorer"))
     # The query is a token index of the lesson's render: the same tokens the page shows.
     text = build_page(source.trace, cross=source.cross, title=source.title, layer=context.layer,
-                      head=context.head, query=context.query)
+                      head=context.head, query=context.query, lang=context.lang, captions=context.captions)
     return Bundle("explorer", time.perf_counter() - started, {"explorer.html": text.encode("utf-8")})
 
 
-def figure_task(example, fingerprint: str) -> Bundle:
-    """self_attention.png and its twins (the figure draws the toy model of the sentence)."""
+def figure_task(example, fingerprint: str, lang: str = "en", captions: str | None = None) -> Bundle:
+    """self_attention.png and its twins (the figure draws the toy model of the sentence), its words in `lang`."""
     import time
 
+    from ..context import RenderContext, use
     from .figure_export import render_figure
 
     check_code(fingerprint)
+    use(RenderContext(example, lang=lang, captions=captions))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="figure-", dir=_scratch()) as scratch:
         paths = render_figure(example.with_changes(layout="figure"), scratch)  # as `make figure` draws it

@@ -1,0 +1,26 @@
+"""Which words a segment says, as a digest for its content stamp: its own file, common.toml and its
+folder's common file (story-common, decoder-common, model-common) in the lesson's language, with the
+teacher's overrides of those files. A changed caption re-renders only the segments that say it."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from . import COMMON, Words
+
+
+def segment_word_files(scene_class) -> list[str]:
+    """The words files a segment class reads: its own, common, and its folder's common file."""
+    folder = scene_class.__module__.split(".")[-2] if scene_class.__module__.count(".") else ""
+    return [getattr(scene_class, "segment", ""), COMMON, f"{folder}-common"]
+
+
+def words_digest(names: list[str], lang: str, captions: str | None) -> str:
+    """sha256 of the texts of `names` (a file no language has counts as empty) as the lesson reads them."""
+    texts = {name: Words(name, lang, captions).texts() for name in names if name}
+    return hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def segment_words_digest(scene_class, context) -> str:
+    return words_digest(segment_word_files(scene_class), getattr(context, "lang", "en"),
+                        getattr(context, "captions", None))
