@@ -10,7 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, ArcBetweenPoints, Create, FadeI
 from attention_math import format_number
 
 from ..base import corner_title
-from ..components import NumberMatrix, NumberText, TokenChip, formula, label
+from ..components import NumberMatrix, NumberText, TokenChip, fit_width, formula, label
 from ..components.parts import Parts
 from ..components.text import FlatText
 from ..presentation import STAGE
@@ -21,6 +21,7 @@ from .learning_pictures import AttentionStrip, number_line
 PITCH, FIRST_X = 1.9, -4.2  # word t sits at FIRST_X + t · PITCH
 CHIP_Y, STATE_Y, BAR_BASE, BAR_MAX = 2.35, 0.8, -2.45, 1.25
 ROW_LABEL_X = -6.0
+ROW_LABEL_WIDTH = 1.6  # a row label narrower than this sits left of the first column (wider ones shrink)
 STRIP_Y = 0.1  # attention's row for the last word, under the arcs
 
 
@@ -84,7 +85,7 @@ class BeforeTransformers(StoryScene):
                         for t, token in enumerate(self.rnn.tokens)))
 
     def row_label(self, text: str, y: float) -> VGroup:
-        tag = label(text, "small", self.theme.muted)
+        tag = fit_width(label(text, "small", self.theme.muted), ROW_LABEL_WIDTH)
         return STAGE.keep_inside(tag.move_to([ROW_LABEL_X, y, 0]))
 
     def reading(self) -> Reading:
