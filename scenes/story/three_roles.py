@@ -108,8 +108,9 @@ class ThreeRoles(StoryScene):
                                  label(self.words(f"labels.meaning_{role}"), "label", theme.ink)).arrange(RIGHT, buff=0.3)
                           for role in ROLES))
         legend.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        column = legend.get_left()[0] + max(row[0].width for row in legend) + 0.3
-        for row in legend:  # meanings in one column, right of the widest name
+        # Meanings in one column: the first row's, or right of the widest name where a language's is wider.
+        column = max(legend[0][1].get_left()[0], legend.get_left()[0] + max(row[0].width for row in legend) + 0.1)
+        for row in legend:
             row[1].shift(RIGHT * (column - row[1].get_left()[0]))
         contrast = VGroup(
             label(self.words("labels.exact"), "label", theme.muted),
