@@ -127,6 +127,7 @@ class Similarity(StoryScene):
         table = KeyTable(names, list(zip(headers, columns)), gap=COLUMN_GAP, chip_width=2.4,
                          key_header=self.words("labels.word"), query=i,
                          indices=keys + [i] * len(extra), query_token=trace.tokens[i])
+        self.unclash(table)
         lead = VGroup(label(self.words("labels.new"), "label", theme.muted), TokenChip(trace.tokens[i], i, max_width=2.4, height=0.42,
                       size="small"), label("=", "cell", theme.muted)).arrange(RIGHT, buff=0.12)
         total = WeightedSum(lead, [((head.blend_rows[i].shares[j], precision, f"{blend}.shares[{j}]"), trace.tokens[j], j)
@@ -136,6 +137,17 @@ class Similarity(StoryScene):
         total.next_to(table, DOWN, buff=0.45)
         self.stage.fit(VGroup(table, total), width=13.0, height=6.3, grow=1.15)
         return table, total, keys
+
+    @staticmethod
+    def unclash(table: KeyTable) -> None:
+        """Two neighbouring headers of a language that would touch both shrink about their centres until
+        they are 0.12 apart (English's never touch)."""
+        heads = [head for head in table.headers if head.width > 0]
+        for a, b in zip(heads, heads[1:]):
+            overlap = a.get_right()[0] + 0.12 - b.get_left()[0]
+            if overlap > 0:  # each narrows by the overlap: each edge moves half of it
+                for head in (a, b):
+                    head.scale((head.width - overlap) / head.width, about_point=head.get_bottom())
 
     def cut_note(self, i: int) -> str:
         """What a cut-down table lists, for the caption ("" when it lists every word)."""
