@@ -35,6 +35,7 @@ class NextToken(DecoderScene):
             if model.quantisation else self.words("labels.unquantised", model=self.model_name(), dtype=self.spec.dtype)
         note = label(said, "small", self.theme.muted)
         note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.45)
+        self.clear_of(vector, note)
         self.play(FadeIn(prompt), FadeIn(vector.output), FadeIn(note), run_time=1.2)
         self.play(Create(prompt.box), run_time=0.5)
         self.hold_for_caption(1.0)
@@ -61,6 +62,14 @@ class NextToken(DecoderScene):
         self.play(Create(highlight_box(table.row(0), buff=0.06)), Indicate(table.chips[0], scale_factor=1.15),
                   run_time=1.0)
         self.hold_for_caption(1.0)
+
+    @staticmethod
+    def clear_of(vector: VGroup, note) -> None:
+        """A script with taller lines (Devanagari) pushes the rows' last line onto the model note: the
+        rows shrink from their top left until it is clear (English's never reach it)."""
+        overlap = note.get_top()[1] + 0.08 - vector.get_bottom()[1]
+        if overlap > 0 and vector.get_right()[0] > note.get_left()[0]:
+            vector.scale((vector.height - overlap) / vector.height, about_edge=UP + LEFT)
 
     def model_name(self) -> str:
         return self.spec.name

@@ -60,6 +60,9 @@ class NextTokenTable(VGroup):
             label(said("next_token"), "small", theme.muted).move_to([COLUMNS[0], ROW * 0.9, 0], aligned_edge=LEFT),
             label(said("logit"), "small", theme.muted).move_to([COLUMNS[1], ROW * 0.9, 0], aligned_edge=RIGHT),
             label(said("probability"), "small", theme.muted).move_to([COLUMNS[3], ROW * 0.9, 0], aligned_edge=RIGHT))
+        room = self.header[1].get_left()[0] - 0.2 - COLUMNS[0]  # a language's long "next token" stays clear of "logit"
+        if self.header[0].width > room:
+            self.header[0].scale(room / self.header[0].width, about_edge=LEFT)
         super().__init__(self.header, self.chips, self.logits, self.bars, self.percents, self.others, self.total)
 
     @staticmethod

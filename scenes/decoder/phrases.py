@@ -8,8 +8,9 @@ from ..theme import current_theme
 from ..words import Words
 
 # Letters that reach below the baseline, and look-alikes that don't (same top): a word's depth
-# below its baseline is its height minus its look-alike's. Numbers have no descenders.
-_NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]/", "aioavO..:lllll")
+# below its baseline is its height minus its look-alike's. Numbers have no descenders. Devanagari's
+# marks below the line (u, uu, vocalic r, virama, nukta) are dropped for the look-alike.
+_NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]/", "aioavO..:lllll", "\u0941\u0942\u0943\u0944\u094d\u093c")
 OPERATORS = {"=", "≈", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
 
 
