@@ -12,12 +12,13 @@ from attention_math import format_number
 from attention_math.learning import FEATURES, SENSES, TRAINING
 
 from ..base import corner_title
-from ..components import NumberMatrix, NumberText, label
+from ..components import NumberMatrix, NumberText, fit_width, label
 from ..components.parts import Parts
 from .common import StoryScene
 from .learning_pictures import AttentionStrip, number_line
 
 PANEL_MARGIN, PANEL_Y = 0.45, -0.45  # the sentence panel: left edge and centre height
+TASK_WIDTH = 13.2  # the training task's two columns, inside the safe area
 STRIP_CELL = 1.45  # wide enough for "launched" upright
 PLOT_X = 4.4  # the loss plot's centre (its step numbers end inside the safe margin)
 LOSS_FLOOR, LOSS_DECADES = -3, 3.5  # the plot's y is log10(loss) − LOSS_FLOOR, so its axis sits at 0.001
@@ -93,8 +94,8 @@ class Learning(StoryScene):
         inputs = VGroup(x_heading, x, t_heading, targets).arrange(DOWN, buff=0.3)
         inputs[2].shift(DOWN * 0.25)
         inputs[3].shift(DOWN * 0.25)
-        return Task(sentences, inputs, sentences=sentences, inputs=inputs).arrange(
-            RIGHT, buff=0.9, aligned_edge=UP).move_to([0, -0.4, 0])
+        task = Task(sentences, inputs, sentences=sentences, inputs=inputs).arrange(RIGHT, buff=0.9, aligned_edge=UP)
+        return fit_width(task, TASK_WIDTH).move_to([0, -0.4, 0])  # a language's longer headings shrink it
 
     def sense_name(self, sense: str) -> str:
         """A sense ("tech", "food", "neither": the run's data) in the lesson's language."""
