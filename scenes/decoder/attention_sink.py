@@ -8,7 +8,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, R
 from attention_math.models.decoder_explained import attention_sink
 
 from ..base import corner_title
-from ..components import NumberText, label, weight_legend
+from ..components import NumberText, fit_width, label, weight_legend
 from ..components.tokens import chip_column
 from ..components.heatmap import ColorGrid
 from ..words import words
@@ -74,6 +74,7 @@ class AttentionSink(DecoderScene):
         layer_name = label(words("decoder-common")("layer"), "small", theme.muted).next_to(layers, LEFT, buff=0.2).align_to(head_name, LEFT)
         legend = weight_legend(height=max(1.2, self.cell * n_heads - 0.6)).next_to(cells, RIGHT, buff=0.3).align_to(cells, UP)
         grid = VGroup(cells, heads, head_name, layers, layer_name, legend)
+        fit_width(grid, self.stage.width)  # a language's longer axis names (English's fit)
         grid.cells = cells
         return grid.move_to([self.stage.centre[0], self.stage.top - 0.1, 0], aligned_edge=UP)
 
