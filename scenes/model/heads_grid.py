@@ -122,7 +122,9 @@ class HeadsGrid(ModelScene):
             score = VGroup(label(words("model-common")("score"), "small", theme.muted),
                            NumberText(model.head_patterns[l][h].score, 2, f"model.head_patterns[{l}][{h}].score",
                                       "small")).arrange(RIGHT, buff=0.15)
-            cards.add(VGroup(name, VGroup(square, marks), label(kind_name(kind), "label", theme.ink), score).arrange(DOWN, buff=0.2))
+            # A language's longer words shrink to the square's width (English's fit) rather than the whole row.
+            said = [fit_width(part, side + 0.2) for part in (name, label(kind_name(kind), "label", theme.ink), score)]
+            cards.add(VGroup(said[0], VGroup(square, marks), *said[1:]).arrange(DOWN, buff=0.2))
         cards.arrange(RIGHT, buff=0.5, aligned_edge=UP)
         labels = row_chips(model.tokens, cards[0][1][0]) if chips else VGroup()
         return self.stage.fit(VGroup(labels, *cards))
