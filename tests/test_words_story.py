@@ -95,7 +95,7 @@ def words_calls(tree: ast.Module):
 
 
 def _words_file(call: ast.Call) -> str | None:
-    if isinstance(call.func, ast.Name) and call.func.id == "words" and call.args \
+    if isinstance(call.func, ast.Name) and call.func.id in ("words", "words_file") and call.args \
             and isinstance(call.args[0], ast.Constant):
         return call.args[0].value
     return None
