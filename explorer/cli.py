@@ -54,7 +54,8 @@ def _pair_page(args: argparse.Namespace, default_example: Path, first: PageSourc
     sentence = args.sentence if args.sentence is not None else load_example(args.example or default_example).sentence
     second = any_source(args.compare, sentence, None, default_example)
     query = query_index(args.query, list(first.trace["tokens"]))
-    text = build_pair_page(first.trace, second.trace, sentence, query=query)
+    text = build_pair_page(first.trace, second.trace, sentence, query=query, lang=args.words.lang,
+                           captions=args.words.captions)
     slugs = [resolve(name).spec.slug or slugify(name) for name in (args.model, args.compare)]
     return Path(folder_name(f"{slugify(sentence)}-{slugs[0]}-vs-{slugs[1]}")), text
 
@@ -67,6 +68,7 @@ def run_explore(args: argparse.Namespace, default_example: Path) -> int:
         example = load_example(args.example) if args.example and not args.sentence else None
         words = choose_words(args.lang or (example.lang if example else None) or None,
                              args.captions or (example.captions if example else None) or None)
+        args.words = words  # the pair page reads them too
         source = _source(args, default_example)
         if args.compare:
             folder, text = _pair_page(args, default_example, source)

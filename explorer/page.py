@@ -142,6 +142,11 @@ def _fill(template: str, parts: dict) -> str:
 COLOURED = {"queries": "q", "keys": "k", "query": "q", "key": "k"}  # words the help colours as the heatmap does
 
 
+def fill_words(template: str, ui: dict[str, str]) -> str:
+    """A markup template's {{t:key}} filled with its words (escaped, the coloured words as markup)."""
+    return re.sub(r"\{\{t:([a-z_.]+)\}\}", lambda match: _markup(ui, match.group(1)), template)
+
+
 def _markup(ui: dict[str, str], key: str) -> str:
     """A text of the markup, escaped; its {queries}/{keys}/{query}/{key} become the coloured words."""
     return re.sub(r"\{(queries|keys|query|key)\}", lambda match: f'<b class="{COLOURED[match.group(1)]}">'
@@ -155,8 +160,7 @@ def instance_html(meta: dict, payload: PayloadBuilder, prefix: str = "", options
     if not re.fullmatch(r"[A-Za-z0-9_-]*", prefix):
         raise ValueError(f"prefix {prefix!r}: letters, digits, - and _ only")
     ui = meta.get("ui") or interface().texts()
-    template = re.sub(r"\{\{t:([a-z_.]+)\}\}", lambda match: _markup(ui, match.group(1)),
-                      (STATIC / "explorer.html").read_text(encoding="utf-8"))  # the markup's words
+    template = fill_words((STATIC / "explorer.html").read_text(encoding="utf-8"), ui)  # the markup's words
     return _fill(template, {
         "{{P}}": prefix,
         "{{META}}": _script_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":"))),

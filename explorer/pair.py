@@ -11,7 +11,8 @@ import html
 import json
 
 from .align import align_tokens
-from .page import STATIC, _fill, _script_text, default_query, document, explorer_data, instance_html
+from .page import (STATIC, _fill, _script_text, default_query, document, explorer_data, fill_words, instance_html,
+                   interface)
 
 PREFIXES = ("a-", "b-")
 
@@ -34,7 +35,7 @@ def start_word(token_words: list[int | None], query: int) -> int:
 
 
 def build_pair_page(first: dict, second: dict, sentence: str, *, query: int | None = None,
-                    title: str | None = None) -> str:
+                    title: str | None = None, lang: str = "en", captions: str | None = None) -> str:
     """The two-model page. `query`: a 0-based token of the first trace to follow first (default: the
     page's usual start); the second model follows the same word."""
     alignments = [align_tokens(sentence, list(trace["tokens"])) for trace in (first, second)]
@@ -46,14 +47,15 @@ def build_pair_page(first: dict, second: dict, sentence: str, *, query: int | No
     for prefix, trace, alignment in zip(PREFIXES, (first, second), alignments):
         last = last_pieces(alignment.token_words, len(alignment.words))
         start = last[word] if last[word] is not None else default_query(trace)
-        meta, payload = explorer_data(trace, title=sentence, query=start)
+        meta, payload = explorer_data(trace, title=sentence, query=start, lang=lang, captions=captions)
         models.append({"prefix": prefix, "model": meta["model"], "tokenWords": alignment.token_words, "lastPieces": last})
         bodies.append(instance_html(meta, payload, prefix, start=False))
     pair = {"sentence": sentence, "words": alignments[0].words, "models": models, "startWord": word}
-    title = title or f"{models[0]['model']} and {models[1]['model']}: {sentence}"
-    body = _fill((STATIC / "pair.html").read_text(encoding="utf-8"), {
+    words = interface(lang, captions)
+    title = title or words("pair.title", first=models[0]["model"], second=models[1]["model"], sentence=sentence)
+    body = _fill(fill_words((STATIC / "pair.html").read_text(encoding="utf-8"), words.texts()), {
         "{{TITLE}}": html.escape(title),
         "{{PAIR}}": _script_text(json.dumps(pair, ensure_ascii=False, separators=(",", ":"))),
         "{{FIRST}}": bodies[0], "{{SECOND}}": bodies[1],
     })
-    return document(f"Attention explorer · two models · {sentence}", body)
+    return document(words("pair.document_title", sentence=sentence), body, lang)

@@ -16,6 +16,7 @@ from .components.text import FlatText, NumberText
 from .presentation import STAGE
 from .theme import current_theme
 from .words import words
+from .words.reading import reading_time
 
 FRAME_MARGIN = 0.02
 WORDS_PER_SECOND = 2.8  # a comfortable subtitle reading speed (~170 words a minute)
@@ -111,7 +112,7 @@ class ExplainerScene(Scene):
             return None
         from .pipeline.narration import speak
 
-        speech = speak(caption, Path(self.context.narration_dir))
+        speech = speak(caption, Path(self.context.narration_dir), getattr(self.context, "lang", "en"))
         self.add_sound(speech.wav)
         return speech
 
@@ -129,7 +130,7 @@ class ExplainerScene(Scene):
         had time to be read (counted from the step's start), in whole frames."""
         fps = config.frame_rate
         elapsed = self.frames_played - self._section_start_frame
-        reading_seconds = len(self.sections[-1].caption.split()) / WORDS_PER_SECOND
+        reading_seconds = reading_time(self.sections[-1].caption, WORDS_PER_SECOND)
         if self._speech:  # classroom: a narrated step lasts as long as its speech
             from .pipeline.narration import TAIL_SECONDS
             reading_seconds = self._speech.seconds + TAIL_SECONDS

@@ -65,11 +65,28 @@ def _example(args) -> Example:
     return example.with_changes(layout=layout) if example.layout != layout else example
 
 
-def _narration_dir(args, example: Example) -> str | None:
-    """classroom: the speech cache of a narrated render (media/<name>/.narration)."""
+def _narration_dir(args, example: Example, lang: str = "en") -> str | None:
+    """classroom: the speech cache of a narrated render (media/<name>/.narration); a language no
+    offline voice speaks is an error here, before anything renders (not English over it)."""
     if not getattr(args, "narrate", False):
         return None
+    from .pipeline.voices import voice_for
+    voice_for(lang)
     return str(args.media_dir.resolve() / example.name / ".narration")
+
+
+def _figure(args, example: Example, chosen) -> int:
+    """self_attention.png and its twins into media/<folder>[-<lang>]/, its words in the chosen language."""
+    from .context import RenderContext, use
+    from .figure.subject import subject_for
+    from .pipeline.figure_export import render_figure
+    from .words.choice import lang_suffix
+
+    use(RenderContext(example, lang=chosen.lang, captions=chosen.captions))  # the figure's words
+    subject, folder = subject_for(example, args.model, args.layer, args.head, args.query, args.key)
+    for path in render_figure(example, args.media_dir.resolve() / (folder + lang_suffix(chosen.lang)), subject):
+        print(path)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,18 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         # The language and the override file (flags, else the example's fields), checked before any work.
         chosen, example = words_for_example(args.lang, args.captions, _example(args))
         if args.command == "figure":
-            from .figure.subject import subject_for
-            from .pipeline.figure_export import render_figure
-
-            from .context import RenderContext, use
-            from .words.choice import lang_suffix
-
-            use(RenderContext(example, lang=chosen.lang, captions=chosen.captions))  # the figure's words
-            subject, folder = subject_for(example, args.model, args.layer, args.head, args.query, args.key)
-            folder += lang_suffix(chosen.lang)
-            for path in render_figure(example, args.media_dir.resolve() / folder, subject):
-                print(path)
-            return 0
+            return _figure(args, example, chosen)
         scene_classes = select(args.scenes, args.model)
         if args.jobs < 1:
             raise ExampleError("--jobs must be at least 1")
@@ -125,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                           lang=chosen.lang, captions=chosen.captions)
         # Its own folder per model, layer, head, query and key: other renders of the sentence stay.
         example = example.with_changes(name=folder_name(context))
-        context = replace(context, example=example, narration_dir=_narration_dir(args, example))
+        context = replace(context, example=example, narration_dir=_narration_dir(args, example, chosen.lang))
     except (ExampleError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

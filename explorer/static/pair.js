@@ -8,7 +8,7 @@ AXLib.pair = async function (prefix) {
   const pages = [];
   for (const model of meta.models) pages.push(await AXLib.start(model.prefix, { holdReady: true, narrow: true }));
   const pair = (window.AXPair = { pages, meta, word: meta.startWord });
-  const theme = pages[0].meta.theme, root = el("root");
+  const theme = pages[0].meta.theme, root = el("root"), t = pages[0].th; // the page's words (explorer.toml [js])
   for (const name of ["background", "ink", "muted", "faint", "highlight", "query", "key", "weight_high"]) root.style.setProperty("--" + name.replace("_", "-"), theme[name]);
   el("sentence").textContent = meta.sentence;
 
@@ -30,7 +30,7 @@ AXLib.pair = async function (prefix) {
   function draw() {
     const words = meta.words, others = meta.models.map((model) => model.tokenWords.map((w, t) => (w === null ? t : -1)).filter((t) => t >= 0));
     const head = `<tr><th></th>${words.map((w, k) => `<th><button type="button" data-word="${k}" class="${k === pair.word ? "current" : ""}"
-      title="follow “${AXLib.esc(w)}” as the query in both models">${AXLib.esc(w)}</button></th>`).join("")}<th class="ax-other">other</th></tr>`;
+      title="${t("pair_follow", { word: AXLib.esc(w) })}">${AXLib.esc(w)}</button></th>`).join("")}<th class="ax-other">${t("pair_other")}</th></tr>`;
     const rows = meta.models.map((model, k) => {
       const ax = pages[k], name = `${AXLib.esc(model.model)}`;
       const specials = others[k].map((t) => tok(ax.meta.views[0].rowTokens[t])).join(" ");
@@ -41,7 +41,7 @@ AXLib.pair = async function (prefix) {
         return `<td class="ax-share-cell${w === pair.word ? " current" : ""}" id="${prefix}share-${k}-${w}"
           style="background:rgb(${rgb});color:${AXLib.textOn(rgb, theme.ink)}">${ax.pct(share)}</td>`;
       }).join("");
-      return `<tr class="ax-pieces"><th>${name}<br><span class="ax-pos">pieces</span></th>${words.map((_, w) => `<td id="${prefix}pieces-${k}-${w}">${pieces(k, w)}</td>`).join("")}
+      return `<tr class="ax-pieces"><th>${name}<br><span class="ax-pos">${t("pair_pieces")}</span></th>${words.map((_, w) => `<td id="${prefix}pieces-${k}-${w}">${pieces(k, w)}</td>`).join("")}
           <td class="ax-other">${specials}</td></tr>
         <tr><th>${name}<br><span class="ax-pos">${AXLib.esc(ax.headName(ax.layer(), ax.head()))}: ${tok(ax.view().rowTokens[ax.state.qi])} →</span></th>${cells}</tr>`;
     }).join("");
@@ -52,8 +52,7 @@ AXLib.pair = async function (prefix) {
       const cell = current.parentElement, left = cell.offsetLeft, right = left + cell.offsetWidth;
       if (left < scroller.scrollLeft + 140 || right > scroller.scrollLeft + scroller.clientWidth) scroller.scrollLeft = Math.max(0, left - scroller.clientWidth / 2);
     }
-    el("note").textContent = "Cells: how much of the followed query's attention goes to each word (the sum of the shown weights of its pieces); "
-      + "darkest = the largest share in that row. Each model shows its own layer and head (pick them in its explorer below).";
+    el("note").textContent = pages[0].t("pair_note");
   }
 
   // Follow word w as the query in both models (its last piece); `from` is the page that moved.

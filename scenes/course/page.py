@@ -57,6 +57,9 @@ def _lesson_item(number: int, course: Course, lesson, sentence: str, failure: st
     if is_real_model(context.model):
         meta.append(say("layer_head", layer=context.layer + 1, head=context.head + 1))
     meta += [say("quality", quality=lesson.quality)] if lesson.renders else []
+    if context.lang != course.lang:  # a lesson in another language than the page's says which
+        from ..words import LANGUAGES
+        meta.append(LANGUAGES[context.lang])
     meta.append(say("folder", folder=folder))
     links = []
     for output, name, key in LINKS:

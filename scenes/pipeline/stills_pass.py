@@ -49,7 +49,7 @@ def after_video(scene: "Scene", scene_class: type, job: "SegmentJob",
     index = Path(scene.renderer.file_writer.output_plan.section_index)
     steps = [(name, str(path)) for name, path in section_videos(index)]
     if job.context.narration_dir:
-        steps = _narrated(steps, scene, Path(job.context.narration_dir))
+        steps = _narrated(steps, scene, Path(job.context.narration_dir), job.context.lang)
     if job.quality in STILLS_AT_VIDEO_QUALITY:
         return steps, scene
     from manim import tempconfig
@@ -65,7 +65,7 @@ def after_video(scene: "Scene", scene_class: type, job: "SegmentJob",
     return steps, stills
 
 
-def _narrated(steps: list[tuple[str, str]], scene, cache: Path) -> list[tuple[str, str]]:
+def _narrated(steps: list[tuple[str, str]], scene, cache: Path, lang: str = "en") -> list[tuple[str, str]]:
     """Each step video with its own speech (a cache hit: the scene made it), so the
     presentation of a narrated render speaks too."""
     from .narration import speak, with_speech
@@ -75,6 +75,6 @@ def _narrated(steps: list[tuple[str, str]], scene, cache: Path) -> list[tuple[st
     for name, path in steps:
         record = next(r for r in captions if r.name == name)  # Manim drops empty sections
         output = Path(path).with_name(f"{Path(path).stem}-narrated.mp4")
-        with_speech(Path(path), Path(speak(record.caption, cache).wav), output)
+        with_speech(Path(path), Path(speak(record.caption, cache, lang).wav), output)
         narrated.append((name, str(output)))
     return narrated

@@ -23,7 +23,7 @@ def add_words_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"the lesson's language: {', '.join(f'{code} ({name})' for code, name in LANGUAGES.items())}; "
                              "default en")
     parser.add_argument("--captions", default=None, metavar="FILE",
-                        help="a TOML file of your own words that replace the lesson's (see examples/my-words.toml)")
+                        help="a TOML file of your own words that replace the lesson's (see examples/words/my-words.toml)")
 
 
 def check_language(lang: str | None, origin: str = "--lang") -> str:

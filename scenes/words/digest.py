@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from . import COMMON, Words
+from . import COMMON, HERE, Words
 
 
 def segment_word_files(scene_class) -> list[str]:
@@ -22,5 +22,10 @@ def words_digest(names: list[str], lang: str, captions: str | None) -> str:
 
 
 def segment_words_digest(scene_class, context) -> str:
-    return words_digest(segment_word_files(scene_class), getattr(context, "lang", "en"),
-                        getattr(context, "captions", None))
+    """The segment's words; a narrated render adds the language's pronunciations (how they are spoken)."""
+    lang = getattr(context, "lang", "en")
+    digest = words_digest(segment_word_files(scene_class), lang, getattr(context, "captions", None))
+    if getattr(context, "narration_dir", None):
+        spoken = HERE / "pronunciations" / f"{lang}.toml"
+        digest += hashlib.sha256(spoken.read_bytes() if spoken.exists() else b"").hexdigest()
+    return digest
