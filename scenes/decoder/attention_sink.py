@@ -8,11 +8,12 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, R
 from attention_math.models.decoder_explained import attention_sink
 
 from ..base import corner_title
-from ..components import NumberText, label, weight_legend
+from ..components import NumberText, fit_width, label, weight_legend
 from ..components.tokens import chip_column
 from ..components.heatmap import ColorGrid
+from ..words import words
 from .common import DecoderScene
-from .phrases import phrase
+from .phrases import phrase, worded
 
 GRID_WIDTH = 10.2  # the grid's width for SmolLM2's 30 layers (0.34 a square); fewer layers get larger squares
 ROW_WRAPS_PAST = 12  # the last row's chips go on two lines past this many tokens (one line shrinks them unreadably)
@@ -40,24 +41,19 @@ class AttentionSink(DecoderScene):
 
     def construct(self) -> None:
         sink, first = self.sink, self.model.tokens[0].strip()
-        corner_title(self, "The attention sink", f"the first token, “{first}”")
+        corner_title(self, self.words("title"), self.words("subtitle", first=first))
 
-        self.step("grid", f"Every head of the model, {self.model.n_layers} layers across and {self.model.n_heads} "
-                          f"heads down: the average share of attention each token gives the first token, “{first}”. "
-                          "Darker is more.")
+        self.step("grid", self.words("grid.caption", layers=self.model.n_layers, heads=self.model.n_heads, first=first))
         grid = self.grid()
         self.play(FadeIn(grid))
         self.hold_for_caption(1.0)
 
-        self.step("numbers", f"In most heads more than half of the attention lands on “{first}”, although it "
-                             "says little about the sentence. A few heads are the exception.")
+        self.step("numbers", self.words("numbers.caption", first=first))
         marks, notes = self.marked_heads(grid.cells)
         self.play(LaggedStart(*(Create(mark) for mark in marks), lag_ratio=0.2), FadeIn(notes, shift=UP * 0.1))
         self.hold_for_caption(1.5)
 
-        self.step("why", "Why? Softmax makes every row add up to 100 %, so a head has to put its weight "
-                         "somewhere, even when no other token is useful to it. The first token, which every "
-                         "token can see, becomes the place to park it: an attention sink.")
+        self.step("why", self.words("why.caption"))
         row, crowded = self.last_row(grid, notes)
         row_head = self.head_box(grid.cells, sink.row_layer, sink.row_head, self.theme.query)
         self.play(FadeIn(row, shift=UP * 0.1), Create(row_head), *([FadeOut(notes)] if crowded else []))
@@ -72,12 +68,13 @@ class AttentionSink(DecoderScene):
                           frame_color=theme.faint, stroke_width=1)
         heads = VGroup(*(label(str(h + 1), "small", theme.muted).move_to(self.cell_centre(cells, 0, h))
                          .shift(LEFT * self.cell) for h in range(n_heads)))
-        head_name = label("head", "small", theme.muted).next_to(heads, LEFT, buff=0.2)
+        head_name = label(words("decoder-common")("head"), "small", theme.muted).next_to(heads, LEFT, buff=0.2)
         layers = VGroup(*(label(str(l), "small", theme.muted).move_to(self.cell_centre(cells, l - 1, 0))
                           .shift(UP * max(self.cell, 0.34)) for l in layer_ticks(n_layers)))
-        layer_name = label("layer", "small", theme.muted).next_to(layers, LEFT, buff=0.2).align_to(head_name, LEFT)
+        layer_name = label(words("decoder-common")("layer"), "small", theme.muted).next_to(layers, LEFT, buff=0.2).align_to(head_name, LEFT)
         legend = weight_legend(height=max(1.2, self.cell * n_heads - 0.6)).next_to(cells, RIGHT, buff=0.3).align_to(cells, UP)
         grid = VGroup(cells, heads, head_name, layers, layer_name, legend)
+        fit_width(grid, self.stage.width)  # a language's longer axis names (English's fit)
         grid.cells = cells
         return grid.move_to([self.stage.centre[0], self.stage.top - 0.1, 0], aligned_edge=UP)
 
@@ -96,13 +93,14 @@ class AttentionSink(DecoderScene):
         marks, lines = VGroup(), VGroup()
         for layer, head in (*sink.strongest, sink.weakest):
             marks.add(self.head_box(cells, layer, head, theme.highlight))
-            lines.add(phrase(f"layer {layer + 1} · head {head + 1}:",
-                             NumberText(sink.percent[layer, head], 0, f"sink.percent[{layer}, {head}]", "small",
-                                        suffix=" %", weight="BOLD"), size="small"))
-        lines.add(phrase(NumberText(sink.over_half, 0, "sink.over_half", "small", weight="BOLD"), "of",
-                         NumberText(sink.n_heads_total, 0, "sink.n_heads_total", "small"),
-                         "heads give it more than half; on average",
-                         NumberText(sink.mean_percent, 0, "sink.mean_percent", "small", suffix=" %"), size="small"))
+            lines.add(phrase(*worded(self.words, "labels.head_share", layer=str(layer + 1), head=str(head + 1),
+                                     share=NumberText(sink.percent[layer, head], 0, f"sink.percent[{layer}, {head}]",
+                                                      "small", suffix=" %", weight="BOLD")), size="small"))
+        lines.add(phrase(*worded(self.words, "labels.over_half",
+                                 over=NumberText(sink.over_half, 0, "sink.over_half", "small", weight="BOLD"),
+                                 total=NumberText(sink.n_heads_total, 0, "sink.n_heads_total", "small"),
+                                 mean=NumberText(sink.mean_percent, 0, "sink.mean_percent", "small", suffix=" %")),
+                         size="small"))
         heads = VGroup(*lines[:-1]).arrange_in_grid(rows=2, buff=(0.6, 0.2), col_alignments="ll")
         notes = VGroup(heads, lines[-1]).arrange(DOWN, buff=0.3)
         notes.next_to(cells, DOWN, buff=0.5)
@@ -121,8 +119,9 @@ class AttentionSink(DecoderScene):
                                     suffix=" %")).arrange(DOWN, buff=0.15)
             for i, chip in enumerate(chips)))
         columns.arrange_in_grid(cols=per_line, buff=(0.15, 0.25), cell_alignment=UP)
-        title = phrase(f"the row of “{tokens[-1].strip()}” in layer {layer + 1}, head {head + 1} (blue frame): its shares add up to",
-                       NumberText(sink.last_row_total, 0, "sink.last_row_total", "small", suffix=" %", weight="BOLD"),
+        title = phrase(*worded(self.words, "labels.last_row", token=tokens[-1].strip(), layer=str(layer + 1),
+                               head=str(head + 1), total=NumberText(sink.last_row_total, 0, "sink.last_row_total",
+                                                                    "small", suffix=" %", weight="BOLD")),
                        size="small", color=self.theme.muted)
         row = VGroup(title, columns).arrange(DOWN, buff=0.2)
         row.scale(self.stage.fit_scale(row, width=self.stage.width - 0.4))

@@ -13,6 +13,7 @@ from manim import LEFT, RIGHT, Rectangle, VGroup
 from ..components import NumberText, TokenChip, label
 from ..components.heatmap import ColorGrid, band_scale
 from ..theme import current_theme
+from ..words import words
 
 ROW = 0.38  # row pitch: 16 rows and the header fit the stage unscaled
 BAND = (2.0, 0.26)
@@ -59,7 +60,7 @@ class KVCacheTable(VGroup):
         self.header = VGroup(
             label("K", "label", theme.key, weight="BOLD").move_to([X["k"], ROW * 1.0, 0]),
             label("V", "label", theme.value, weight="BOLD").move_to([X["v"], ROW * 1.0, 0]))
-        self.weight_header = label("weight", "small", theme.muted).move_to([X["percent"], ROW * 1.0, 0],
+        self.weight_header = label(words("decoder-common")("weight"), "small", theme.muted).move_to([X["percent"], ROW * 1.0, 0],
                                                                             aligned_edge=RIGHT)
         # weight_header is in the group (it moves with the table) but a scene adds it with the first step.
         super().__init__(self.header, self.weight_header, self.gap, *self.rows.values())

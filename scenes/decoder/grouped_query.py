@@ -11,7 +11,7 @@ from attention_math.models.decoder_features import kv_cache_reference
 from ..base import corner_title
 from ..components import NumberText, highlight_box, label
 from .common import DecoderScene
-from .phrases import align_columns, phrase
+from .phrases import align_columns, phrase, worded
 
 SHOWN_DIMENSIONS = 4  # the first entries of each q and k row in the table
 BOX = (1.05, 0.62)  # a head's box in the diagram
@@ -36,30 +36,26 @@ class GroupedQuery(DecoderScene):
     def construct(self) -> None:
         grouping, cache = self.grouping, self.cache
         single = grouping.n_kv_heads == 1
-        corner_title(self, "Multi-query attention" if single else "Grouped-query attention", "shared keys and values")
+        corner_title(self, self.words("title_single" if single else "title"), self.words("subtitle"))
 
-        self.step("heads", f"This model has {grouping.n_heads} query heads but only {grouping.n_kv_heads} key/value "
-                           f"head{'' if single else 's'}. " + self.groups_said())
+        self.step("heads", self.words("heads.single" if single else "heads.caption", heads=grouping.n_heads,
+                                      kv_heads=grouping.n_kv_heads, groups=self.groups_said()))
         diagram = self.diagram()
         self.play(FadeIn(diagram.queries), FadeIn(diagram.kv_heads), FadeIn(diagram.names))
         self.play(LaggedStart(*(Create(line) for line in diagram.links), lag_ratio=0.06), run_time=1.5)
         self.hold_for_caption(1.0)
 
         token = self.model.tokens[self.presentation.focus_query].strip()
-        self.step("shared", f"The numbers of “{token}” in layer {self.context.layer + 1}: every query head has its "
-                            "own q, but the heads of a group get exactly the same k (and v). The keys are "
-                            "computed once per group, not once per head.")
+        self.step("shared", self.words("shared.caption", token=token, layer=self.context.layer + 1))
         table = self.table()
         self.play(FadeIn(table.rows, shift=UP * 0.2))
         self.play(Create(table.shared))
         self.hold_for_caption(1.5)
 
-        compare = "" if self.reference is None else \
-            f" ({self.reference.name} shares less: {self.reference.heads_per_kv_head} query heads per K/V head.)"
-        self.step("cache", "While the model writes, it keeps every earlier token's keys and values: the KV cache. "
-                           f"With {grouping.n_kv_heads} key/value head{'' if single else 's'} that is "
-                           f"{cache.heads_per_kv_head} times fewer numbers per token, in every layer: less memory, "
-                           f"and longer texts fit.{compare}")
+        compare = "" if self.reference is None else self.words(
+            "cache.compare", name=self.reference.name, per=self.reference.heads_per_kv_head)
+        self.step("cache", self.words("cache.single" if single else "cache.caption", kv_heads=grouping.n_kv_heads,
+                                      times=cache.heads_per_kv_head, compare=compare))
         bars = self.cache_bars()
         self.play(FadeOut(table), FadeIn(bars.without))
         self.play(FadeIn(bars.shared, shift=RIGHT * 0.2), FadeIn(bars.totals))
@@ -80,11 +76,12 @@ class GroupedQuery(DecoderScene):
             Line(diagram.queries[h].get_bottom(), diagram.kv_heads[g].get_top(), color=theme.head_color(h), stroke_width=3)
             for h, g in enumerate(grouping.kv_head_of_query)))
         diagram.names = VGroup(
-            phrase(NumberText(grouping.n_heads, 0, f"{self.grouping_source}.n_heads", "small"),
-                   "query heads, each with its own query weights", size="small", color=theme.muted),
-            phrase(NumberText(grouping.n_kv_heads, 0, f"{self.grouping_source}.n_kv_heads", "small"),
-                   "key/value head, shared by every query head" if grouping.n_kv_heads == 1 else
-                   "key/value heads, each with its own key and value weights", size="small", color=theme.muted))
+            phrase(*worded(self.words, "labels.query_heads",
+                           count=NumberText(grouping.n_heads, 0, f"{self.grouping_source}.n_heads", "small")),
+                   size="small", color=theme.muted),
+            phrase(*worded(self.words, "labels.kv_head_single" if grouping.n_kv_heads == 1 else "labels.kv_heads",
+                           count=NumberText(grouping.n_kv_heads, 0, f"{self.grouping_source}.n_kv_heads", "small")),
+                   size="small", color=theme.muted))
         diagram.names[0].next_to(diagram.queries, UP, buff=0.2).align_to(diagram.queries, LEFT)
         diagram.names[1].next_to(diagram.kv_heads, DOWN, buff=0.2).align_to(diagram.queries, LEFT)
         diagram.add(diagram.links, diagram.queries, diagram.kv_heads, diagram.names)
@@ -99,9 +96,10 @@ class GroupedQuery(DecoderScene):
         """'Each key/value head serves 3 query heads: heads 1–3 read K/V head 1, 4–6 K/V head 2, …' from the trace."""
         groups = self.grouping.query_heads_of_kv
         if len(groups) == 1:
-            return f"All {len(groups[0])} query heads read the same keys and values."
-        spans = ", ".join(f"{g[0] + 1}–{g[-1] + 1} K/V head {k + 1}" for k, g in enumerate(groups))
-        return f"Each key/value head serves {self.cache.heads_per_kv_head} query heads: heads {spans}."
+            return self.words("heads.all_same", heads=len(groups[0]))
+        spans = ", ".join(self.words("heads.span", first=g[0] + 1, last=g[-1] + 1, group=k + 1)
+                          for k, g in enumerate(groups))
+        return self.words("heads.serves", per=self.cache.heads_per_kv_head, spans=spans)
 
     def table(self) -> VGroup:
         """For the focus token: the first entries of q and k in the first group's heads and one head of
@@ -117,8 +115,8 @@ class GroupedQuery(DecoderScene):
             entries = lambda name, values, color: [
                 NumberText(values[query, j], 2, f"{source}.{name}[{query}, {j}]", "small", color=color)
                 for j in range(SHOWN_DIMENSIONS)]
-            rows.rows.add(phrase(f"head {h + 1}", "q:", *entries("q", head.q, self.theme.query), "…",
-                            f"k (K/V head {self.grouping.kv_head_of_query[h] + 1}):",
+            rows.rows.add(phrase(self.words("labels.head", head=h + 1), "q:", *entries("q", head.q, self.theme.query), "…",
+                            self.words("labels.k_of", group=self.grouping.kv_head_of_query[h] + 1),
                             *entries("k", head.k, self.theme.key), "…", size="small"))
         rows.rows.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         align_columns(rows.rows, buff=0.18)
@@ -136,23 +134,23 @@ class GroupedQuery(DecoderScene):
         short = CACHE_BAR_WIDTH * cache.floats_per_token_per_layer / cache.floats_per_token_per_layer_without_sharing
         bars = VGroup()
 
-        def bar(width: float, color, words: list) -> VGroup:
+        def bar(width: float, color, pieces: list) -> VGroup:
             rectangle = Rectangle(width=width, height=0.4, fill_color=color, fill_opacity=0.6, stroke_width=0)
-            text = phrase(*words, size="small").next_to(rectangle, UP, buff=0.12).align_to(rectangle, LEFT)
+            text = phrase(*pieces, size="small").next_to(rectangle, UP, buff=0.12).align_to(rectangle, LEFT)
             return VGroup(text, rectangle)
 
         per_layer = lambda field: NumberText(getattr(cache, field), 0, f"cache.{field}", "small", weight="BOLD")
-        bars.without = bar(CACHE_BAR_WIDTH, theme.muted, [
-            "one K/V head per query head:", per_layer("floats_per_token_per_layer_without_sharing"),
-            "numbers per token, per layer"])
-        bars.shared = bar(short, theme.key, [
-            "grouped:", per_layer("floats_per_token_per_layer"), "numbers per token, per layer,",
-            NumberText(cache.times_smaller, 0, "cache.times_smaller", "small", weight="BOLD", suffix="×"), "smaller"])
+        bars.without = bar(CACHE_BAR_WIDTH, theme.muted, worded(
+            self.words, "labels.without", floats=per_layer("floats_per_token_per_layer_without_sharing")))
+        bars.shared = bar(short, theme.key, worded(
+            self.words, "labels.grouped", floats=per_layer("floats_per_token_per_layer"),
+            times=NumberText(cache.times_smaller, 0, "cache.times_smaller", "small", weight="BOLD", suffix="×")))
         bars.shared.next_to(bars.without, DOWN, buff=0.35).align_to(bars.without, LEFT)
-        bars.totals = phrase(
-            "all", NumberText(cache.n_layers, 0, "cache.n_layers", "small"), "layers:",
-            NumberText(cache.floats_per_token_without_sharing, 0, "cache.floats_per_token_without_sharing", "small"),
-            "→", NumberText(cache.floats_per_token, 0, "cache.floats_per_token", "small"), "numbers per token",
+        bars.totals = phrase(*worded(
+            self.words, "labels.totals", layers=NumberText(cache.n_layers, 0, "cache.n_layers", "small"),
+            without=NumberText(cache.floats_per_token_without_sharing, 0, "cache.floats_per_token_without_sharing",
+                               "small"),
+            grouped=NumberText(cache.floats_per_token, 0, "cache.floats_per_token", "small")),
             size="small", color=theme.muted).next_to(bars.shared, DOWN, buff=0.3).align_to(bars.without, LEFT)
         bars.add(bars.without, bars.shared, bars.totals)
         if self.reference is not None:  # shown with the totals
@@ -166,5 +164,6 @@ class GroupedQuery(DecoderScene):
         reference = self.reference
         number = lambda field, suffix="": NumberText(getattr(reference, field), 0, f"reference.{field}", "small",
                                                      suffix=suffix)
-        return phrase(f"compare {reference.name}:", number("n_heads"), "query heads on", number("n_kv_heads"),
-                      "K/V heads,", number("times_smaller", "×"), "smaller", size="small", color=self.theme.muted)
+        return phrase(*worded(self.words, "labels.reference", name=reference.name, heads=number("n_heads"),
+                              kv_heads=number("n_kv_heads"), times=number("times_smaller", "×")),
+                      size="small", color=self.theme.muted)

@@ -11,17 +11,14 @@ from ..base import corner_title
 from ..components import NumberText, fit_width, label
 from ..components.heatmap import ColorGrid
 from ..components.labels import weight_legend
+from ..model.patterns import SLUGS, kind_name, kind_rule
+from ..words import words
 from .common import DecoderScene
 
 # One letter per class beside each small square; the legend and the rules table spell them out.
 TAGS = {"previous token": "P", "next token": "N", "self": "S", "[CLS] sink": "C", "[SEP] sink": "E",
         "first-token sink": "F", "broad": "B", "mixed": "M"}
-# What each class looks like in a heatmap, for the examples' caption.
-LOOKS = {"previous token": "a line just below the diagonal follows the previous token",
-         "next token": "a line just above it, the next token", "self": "the diagonal itself stays on its own token",
-         "[CLS] sink": "a dark first column is [CLS]", "[SEP] sink": "a dark last column is [SEP]",
-         "first-token sink": "a dark first column is the sink", "broad": "an even wash is broad",
-         "mixed": "and a mixed head fits no rule"}
+# What each class looks like in a heatmap, for the examples' caption: the words' examples.<slug>.
 LAYERS_PER_BLOCK = 15  # 30 layers as two blocks side by side: 15 rows fit 720p with room for a letter
 SQUARE = 0.36  # side of one head's heatmap
 PITCH = (0.62, 0.43)  # across (heads), down (layers)
@@ -41,34 +38,30 @@ class DecoderHeadsGrid(DecoderScene):
         return True
 
     def construct(self) -> None:
-        corner_title(self, "All heads", f"{self.model.n_layers} layers × {self.model.n_heads} heads")
         model = self.model
+        corner_title(self, self.words("title"), self.words("subtitle", layers=model.n_layers, heads=model.n_heads))
 
-        self.step("grid", f"Every head of {self.spec.name} on this prompt: {model.n_layers} layers, {model.n_heads} heads each. "
-                          "Each square is one head's attention weights, queries down, keys across, darker for "
-                          "more; the upper right is empty because a token never sees the tokens after it.")
+        self.step("grid", self.words("grid.caption", model=self.spec.name, layers=model.n_layers, heads=model.n_heads))
         grid = self.grid()
         self.play(FadeIn(grid.frame_parts), LaggedStart(*(FadeIn(row) for row in grid.rows), lag_ratio=0.05),
                   run_time=1.8)
         self.hold_for_caption(1.5)
 
         sinks = model.pattern_counts["first-token sink"]
-        share = "Most" if 2 * sinks > model.n_layers * model.n_heads else "Many" if sinks else "None"
-        self.step("labels", "Each head gets a letter from a simple rule about where its rows put their weight. "
-                            f"{share} are F: heads that park most of their attention on the very first token, the "
-                            "attention sink. A decoder has no [CLS]; its first token plays that part.")
+        share = "labels.most" if 2 * sinks > model.n_layers * model.n_heads else "labels.caption" if sinks else "labels.none"
+        self.step("labels", self.words(share))
         self.play(LaggedStart(*(FadeIn(tags) for tags in grid.tags), lag_ratio=0.05), FadeIn(grid.key),
                   run_time=1.6)
         self.hold_for_caption(1.5)
 
-        self.step("rules", "The rules, checked in this order: the first one a head meets names it. "
-                           "The count is how many of the model's heads it names on this prompt.")
+        self.step("rules", self.words("rules.caption"))
         rules = self.rules_table()
         self.play(FadeOut(grid), FadeIn(rules, shift=UP * 0.2), run_time=1.0)
         self.hold_for_caption(2.0)
 
-        looks = "; ".join(LOOKS[kind] for kind in pattern_rules(model.tokens) if kind in model.clearest_heads)
-        self.step("examples", f"The clearest head of each kind, larger, with the score its rule measured: {looks}.")
+        looks = self.words("examples.joiner").join(self.words(f"examples.{SLUGS[kind][0]}")
+                                                   for kind in pattern_rules(model.tokens) if kind in model.clearest_heads)
+        self.step("examples", self.words("examples.caption", looks=looks))
         examples = self.examples()
         self.play(FadeOut(rules), LaggedStart(*(FadeIn(card, shift=UP * 0.2) for card in examples), lag_ratio=0.15),
                   run_time=1.4)
@@ -102,10 +95,11 @@ class DecoderHeadsGrid(DecoderScene):
             first = grid.rows[block * LAYERS_PER_BLOCK]
             numbers = VGroup(*(label(str(h + 1), "small", theme.muted).scale(0.85).next_to(first[h], UP, buff=0.1)
                                for h in range(model.n_heads)))
-            head = label("head", "small", theme.muted).scale(0.85).next_to(numbers, LEFT, buff=0.15)
+            head = label(words("decoder-common")("head"), "small", theme.muted).scale(0.85).next_to(numbers, LEFT, buff=0.15)
             start = block * LAYERS_PER_BLOCK
             end = min(start + LAYERS_PER_BLOCK, model.n_layers)
-            title = label(f"layers {start + 1}–{end}" if end > start + 1 else "layer 1", "small", theme.ink, weight="BOLD")
+            title = label(self.words("labels.layers_span", first=start + 1, last=end) if end > start + 1
+                          else words("model-common")("layer_n", layer=1), "small", theme.ink, weight="BOLD")
             grid.frame_parts.add(numbers, head, title.next_to(numbers, UP, buff=0.15))
         body = VGroup(grid.rows, grid.tags, grid.frame_parts)
         legend = weight_legend(height=2.0).next_to(body, RIGHT, buff=0.45).align_to(body, UP)
@@ -120,19 +114,20 @@ class DecoderHeadsGrid(DecoderScene):
         lines = VGroup()
         for y, kind in enumerate(kind for kind in pattern_rules(self.model.tokens) if counts[kind]):
             letter = label(TAGS[kind], "small", theme.ink, weight="BOLD").move_to([0, -0.34 * y, 0])
-            lines.add(VGroup(letter, label(kind, "small", theme.muted).move_to([0.32, -0.34 * y, 0], aligned_edge=LEFT)))
+            lines.add(VGroup(letter, label(kind_name(kind), "small", theme.muted).move_to([0.32, -0.34 * y, 0], aligned_edge=LEFT)))
         return lines
 
     def rules_table(self) -> VGroup:
         """Letter | class | rule | heads it names, one line per rule that can apply to this prompt."""
         theme, model = self.theme, self.model
         lines = VGroup()
-        for kind, rule in pattern_rules(model.tokens).items():
+        for kind in pattern_rules(model.tokens):
             count = NumberText(model.pattern_counts[kind], 0, f"model.pattern_counts['{kind}']", "label",
                                weight="BOLD")
-            lines.add(VGroup(label(TAGS[kind], "label", theme.ink, weight="BOLD"), label(kind, "label", theme.muted),
-                             label(rule, "label", theme.ink), count))
-        header = VGroup(*(label(text, "small", theme.muted) for text in ("", "class", "rule", "heads")))
+            lines.add(VGroup(label(TAGS[kind], "label", theme.ink, weight="BOLD"), label(kind_name(kind), "label", theme.muted),
+                             label(kind_rule(kind), "label", theme.ink), count))
+        header = VGroup(label("", "small", theme.muted),
+                        *(label(self.words(f"labels.{name}"), "small", theme.muted) for name in ("class", "rule", "heads")))
         lines.add_to_back(header)
         widths = [max(line[k].width for line in lines) for k in range(4)]
         for y, line in enumerate(lines):
@@ -141,11 +136,10 @@ class DecoderHeadsGrid(DecoderScene):
                 anchor = RIGHT if k == 3 else LEFT  # counts right-aligned under "heads"
                 part.move_to([x + (widths[k] if k == 3 else 0), -y * 0.62, 0], aligned_edge=anchor)
                 x += widths[k] + 0.45
-        total = VGroup(label("of", "small", theme.muted),
-                       label(f"{model.n_layers} × {model.n_heads} heads", "small", theme.muted))
+        total = VGroup(label(self.words("labels.of"), "small", theme.muted),
+                       label(self.words("labels.all_heads", layers=model.n_layers, heads=model.n_heads), "small", theme.muted))
         total.arrange(RIGHT, buff=0.12).next_to(lines, DOWN, buff=0.3).align_to(lines, RIGHT)
-        note = label("score: the share the rule measures (for broad, the entropy as a share of its maximum)",
-                     "small", theme.muted).next_to(total, DOWN, buff=0.35).align_to(lines, LEFT)
+        note = label(self.words("labels.score_note"), "small", theme.muted).next_to(total, DOWN, buff=0.35).align_to(lines, LEFT)
         return self.stage.fit(VGroup(lines, total, note))
 
     def examples(self) -> VGroup:
@@ -158,15 +152,14 @@ class DecoderHeadsGrid(DecoderScene):
             attention = model.layers[l].attention
             square = ColorGrid(attention.heads[h].weights, width=2.3, height=2.3, coloring="weight",
                                mask=attention.mask, frame_color=theme.faint, stroke_width=1)
-            name = label(f"layer {l + 1} · head {h + 1}", "small", theme.ink, weight="BOLD")
-            kind_line = VGroup(label(TAGS[kind], "small", theme.ink, weight="BOLD"), label(kind, "small", theme.ink))
-            score = VGroup(label("score", "small", theme.muted),
+            name = label(words("decoder-common")("layer_head", layer=l + 1, head=h + 1), "small", theme.ink, weight="BOLD")
+            kind_line = VGroup(label(TAGS[kind], "small", theme.ink, weight="BOLD"), label(kind_name(kind), "small", theme.ink))
+            score = VGroup(label(words("model-common")("score"), "small", theme.muted),
                            NumberText(model.head_patterns[l][h].score, 2, f"model.head_patterns[{l}][{h}].score",
                                       "small")).arrange(RIGHT, buff=0.15)
             cards.add(VGroup(fit_width(name, 2.5), square, fit_width(kind_line.arrange(RIGHT, buff=0.15), 2.5), score)
                       .arrange(DOWN, buff=0.2))
         cards.arrange(RIGHT, buff=0.4, aligned_edge=UP)
         first, last = model.tokens[0].strip() or model.tokens[0], model.tokens[-1].strip() or model.tokens[-1]
-        axes = label(f"rows: queries “{first}” … “{last}” top to bottom · columns: the same tokens as keys",
-                     "small", theme.muted).next_to(cards, DOWN, buff=0.45)
+        axes = label(self.words("labels.axes", first=first, last=last), "small", theme.muted).next_to(cards, DOWN, buff=0.45)
         return self.stage.fit(VGroup(cards, fit_width(axes, max(cards.width, self.stage.width))))

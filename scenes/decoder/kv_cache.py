@@ -12,6 +12,7 @@ from ..components.heatmap import ColorGrid, band_scale
 from ..presentation import STAGE
 from .cache_table import KVCacheTable
 from .common import DecoderScene
+from .phrases import worded
 
 PANEL_LEFT = 1.5  # the step panel's left edge (the cache table is left of it)
 
@@ -35,12 +36,11 @@ class KVCache(DecoderScene):
     def construct(self) -> None:
         generation = self.generation
         sharing = len(self.model.layers[generation.layer].grouped_query.query_heads_of_kv[generation.kv_head])
-        corner_title(self, "Generation with a KV cache",
-                     f"layer {generation.layer + 1} · head {generation.head + 1}")
+        corner_title(self, self.words("title"), self.words("subtitle", layer=generation.layer + 1,
+                                                             head=generation.head + 1))
 
-        self.step("cache", f"Reading the prompt, every layer keeps each token's key row and value row: the KV "
-                           f"cache. Shown: layer {generation.layer + 1}, the key/value head that query head "
-                           f"{generation.head + 1} reads (grouped-query attention: {sharing} query heads share it).")
+        self.step("cache", self.words("cache.caption", layer=generation.layer + 1, head=generation.head + 1,
+                                      sharing=sharing))
         table = KVCacheTable(generation, self.model).move_to([STAGE.left, 2.25, 0], aligned_edge=UP + LEFT)
         table.shift(UP * (2.25 - table.rows[0].get_top()[1]))
         before = table.rows_before(0)
@@ -50,15 +50,13 @@ class KVCache(DecoderScene):
         self.hold_for_caption(1.0)
 
         written, shown = VGroup(), VGroup(intro)  # shown: the last step's panel, weight column and box
-        written_label = label("written so far:", "small", self.theme.muted).move_to([PANEL_LEFT, -2.75, 0],
+        written_label = label(self.words("labels.written"), "small", self.theme.muted).move_to([PANEL_LEFT, -2.75, 0],
                                                                                     aligned_edge=LEFT)
         for index, step in enumerate(generation.steps):
             fed = step.fed_token.strip() or step.fed_token
             chosen = step.chosen_token.strip() or step.chosen_token
-            self.step(f"step-{index + 1}", f"Step {index + 1}: “{fed}” goes in. Its K and V rows join the cache; "
-                                           f"only its own query row is computed, and it meets all "
-                                           f"{step.attention.cached_rows} cached keys. Nothing earlier is "
-                                           f"recomputed. Out comes “{chosen}”.")
+            self.step(f"step-{index + 1}", self.words("step.caption", step=index + 1, fed=fed, chosen=chosen,
+                                                      rows=step.attention.cached_rows))
             chip = TokenChip(step.chosen_token, len(generation.prompt_tokens) + index, height=0.4, size="small")
             written.add(chip)
             written.arrange(RIGHT, buff=0.1).next_to(written_label, RIGHT, buff=0.2)
@@ -68,9 +66,7 @@ class KVCache(DecoderScene):
             self.perform(*beats)
             self.hold_for_caption(1.0)
 
-        self.step("saving", "Without a cache, every step would recompute the keys and values of every earlier "
-                            "token in every layer. With it, each new token adds just its own rows, and a step "
-                            "costs one query row per head.")
+        self.step("saving", self.words("saving.caption"))
         self.play(FadeOut(shown[0]), FadeIn(self.saving_note(), shift=UP * 0.2), run_time=1.0)
         self.hold_for_caption(1.5)
 
@@ -95,24 +91,21 @@ class KVCache(DecoderScene):
         """Right of the cache: the fed token, its query band, how many keys it meets, what it chose."""
         theme, step = self.theme, self.generation.steps[index]
         root = f"generation.steps[{index}]"
-        title = label(f"step {index + 1}", "label", theme.ink, weight="BOLD")
-        fed = VGroup(label("in:", "small", theme.muted),
+        title = label(self.words("labels.step", step=index + 1), "label", theme.ink, weight="BOLD")
+        fed = VGroup(label(self.words("labels.fed"), "small", theme.muted),
                      TokenChip(step.fed_token, step.position, height=0.4, size="small")).arrange(RIGHT, buff=0.15)
         query = ColorGrid(step.attention.query, width=3.6, height=0.3, value_scale=band_scale(step.attention.query),
                           frame_color=theme.faint, stroke_width=1)
         d_k = NumberText(self.model.layers[0].attention.d_k, 0, "model.layers[0].attention.d_k", "small",
                          color=theme.query)
-        query_name = VGroup(label("its query row q:", "small", theme.query), d_k,
-                            label("numbers", "small", theme.query)).arrange(RIGHT, buff=0.1)
+        query_name = self.line("labels.query_row", theme.query, d_k=d_k)
         rows = NumberText(step.attention.cached_rows, 0, f"{root}.attention.cached_rows", "small", weight="BOLD")
-        meets = VGroup(VGroup(label("meets all", "small", theme.ink), rows, label("cached keys:", "small", theme.ink))
-                       .arrange(RIGHT, buff=0.1), label("weights = softmax of q·k ÷ √d_k", "small", theme.ink))
+        meets = VGroup(self.line("labels.meets", theme.ink, rows=rows), label(self.words("labels.weights"), "small", theme.ink))
         meets.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         probability = NumberText(step.probability_percentage, 1, f"{root}.probability_percentage", "small", suffix="%")
-        out = VGroup(label("next token:", "small", theme.muted),
-                     TokenChip(step.chosen_token, step.position + 1, height=0.4, size="small"), probability)
-        out.arrange(RIGHT, buff=0.15)
-        panel = VGroup(title, fed, query_name, query, meets, label("… and so on in every layer …", "small", theme.muted),
+        out = self.line("labels.next", theme.muted, buff=0.15, probability=probability,
+                        token=TokenChip(step.chosen_token, step.position + 1, height=0.4, size="small"))
+        panel = VGroup(title, fed, query_name, query, meets, label(self.words("labels.every_layer"), "small", theme.muted),
                        out).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         fit_width(panel, STAGE.right - PANEL_LEFT)
         return panel.move_to([PANEL_LEFT, 2.1, 0], aligned_edge=UP + LEFT)
@@ -125,14 +118,18 @@ class KVCache(DecoderScene):
         kv_heads = NumberText(grouped.n_kv_heads, 0, f"model.layers[{self.generation.layer}].grouped_query.n_kv_heads",
                               "small", weight="BOLD")
         lines = VGroup(
-            VGroup(label("a row: one token's", "small", theme.ink), d_k, label("numbers", "small", theme.ink))
-            .arrange(RIGHT, buff=0.1),
-            VGroup(label("for one key/value head of", "small", theme.muted), kv_heads).arrange(RIGHT, buff=0.1),
-            label("K rows are already turned by RoPE:", "small", theme.ink),
-            label("a cached row never changes", "small", theme.ink),
+            self.line("labels.row", theme.ink, d_k=d_k),
+            self.line("labels.kv_head", theme.muted, kv_heads=kv_heads),
+            label(self.words("labels.rope"), "small", theme.ink),
+            label(self.words("labels.never_changes"), "small", theme.ink),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         fit_width(lines, STAGE.right - PANEL_LEFT)
         return lines.move_to([PANEL_LEFT, 2.1, 0], aligned_edge=UP + LEFT)
+
+    def line(self, key: str, color, buff: float = 0.1, **marks) -> VGroup:
+        """A small line of words (in `color`) around the mobjects its text names, in the language's order."""
+        return VGroup(*(label(piece, "small", color) if isinstance(piece, str) else piece
+                        for piece in worded(self.words, key, **marks))).arrange(RIGHT, buff=buff)
 
     def saving_note(self) -> VGroup:
         theme, generation = self.theme, self.generation
@@ -144,13 +141,10 @@ class KVCache(DecoderScene):
                               weight="BOLD")
         d_k = NumberText(self.model.layers[0].attention.d_k, 0, "model.layers[0].attention.d_k", "small", weight="BOLD")
         lines = VGroup(
-            label("the cache, per token and layer:", "small", theme.ink),
-            VGroup(label("K and V ×", "small", theme.ink), kv_heads, label("key/value heads ×", "small", theme.ink),
-                   d_k, label("=", "small", theme.ink), floats, label("numbers", "small", theme.ink))
-            .arrange(RIGHT, buff=0.1),
-            VGroup(label("kept in all", "small", theme.ink), layers, label("layers", "small", theme.ink))
-            .arrange(RIGHT, buff=0.1),
-            label("a step adds one row to each and reads them all", "small", theme.ink),
+            label(self.words("labels.per_token"), "small", theme.ink),
+            self.line("labels.sum", theme.ink, kv_heads=kv_heads, d_k=d_k, floats=floats),
+            self.line("labels.kept", theme.ink, layers=layers),
+            label(self.words("labels.adds"), "small", theme.ink),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         fit_width(lines, STAGE.right - PANEL_LEFT)
         return lines.move_to([PANEL_LEFT, 2.1, 0], aligned_edge=UP + LEFT)

@@ -8,6 +8,7 @@ from ..base import corner_title
 from ..components import NumberText, TokenChip, highlight_box, label
 from ..components.heatmap import ColorGrid, band_scale
 from ..presentation import STAGE
+from ..words import words
 from .common import DecoderScene
 from .next_token_table import NextTokenTable
 
@@ -23,47 +24,52 @@ class NextToken(DecoderScene):
         return spec.next_token and spec.norm == "rms"  # the segment spells out the final RMSNorm
 
     def construct(self) -> None:
-        corner_title(self, "The next token", "what the last position predicts")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         model = self.model
+        vocabulary = f"{model.next_token_shares.vocabulary_size:,}"
 
-        self.step("last-output", f"Only the last token's output predicts what comes next. After all {model.n_layers} "
-                                 f"layers, the last token is a vector of {model.layers[0].attention.d_model} numbers.")
+        self.step("last-output", self.words("last-output.caption", layers=model.n_layers,
+                                            d_model=model.layers[0].attention.d_model))
         prompt, vector = self.prompt_row(), self.vector_rows()
-        said = f": {model.quantisation}" if model.quantisation else f", {self.spec.dtype} weights"  # unquantized: no colon
-        note = label(f"{self.model_name()}{said}", "small", self.theme.muted)
+        said = self.words("labels.quantised", model=self.model_name(), quantisation=model.quantisation) \
+            if model.quantisation else self.words("labels.unquantised", model=self.model_name(), dtype=self.spec.dtype)
+        note = label(said, "small", self.theme.muted)
         note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.45)
+        self.clear_of(vector, note)
         self.play(FadeIn(prompt), FadeIn(vector.output), FadeIn(note), run_time=1.2)
         self.play(Create(prompt.box), run_time=0.5)
         self.hold_for_caption(1.0)
 
-        self.step("final-norm", "First a final RMSNorm: divide by the root mean square of the "
-                                f"{self.spec.d_model} numbers, then multiply each by a learned gain.")
+        self.step("final-norm", self.words("final-norm.caption", d_model=self.spec.d_model))
         self.play(FadeIn(vector.norm, shift=DOWN * 0.2), run_time=1.0)
         self.hold_for_caption(1.0)
 
-        self.step("logits", f"Then one score per token of the vocabulary, all {model.next_token_shares.vocabulary_size:,} "
-                            "of them: the dot product with that token's embedding, the same matrix that turned the "
-                            "prompt into vectors. These scores are the logits; here are the five largest.")
+        self.step("logits", self.words("logits.caption", vocabulary=vocabulary))
         table = NextTokenTable(model)
         table.move_to([STAGE.right - 0.1, 1.45, 0], aligned_edge=UP + RIGHT)  # room for the choice's box
         self.play(FadeIn(vector.logits, shift=DOWN * 0.2), FadeIn(table.header[:2]), FadeIn(table.chips),
                   FadeIn(table.logits), run_time=1.2)
         self.hold_for_caption(1.0)
 
-        self.step("probabilities", f"Softmax over all {model.next_token_shares.vocabulary_size:,} logits turns them into "
-                                   "probabilities. " + ("The top five do not add to 100 %: every other token gets a "
-                                   "little, and together they get the rest." if model.next_token_shares.others_percentage
-                                   else "Here the top five take all but a sliver."))
+        self.step("probabilities", self.words("probabilities.caption" if model.next_token_shares.others_percentage
+                                              else "probabilities.sliver", vocabulary=vocabulary))
         self.play(FadeIn(table.header[2]), FadeIn(table.bars), FadeIn(table.percents), FadeIn(table.others), FadeIn(table.total),
                   FadeIn(vector.softmax), run_time=1.4)
         self.hold_for_caption(1.0)
 
         top = model.next_tokens[0].token
-        self.step("choice", f"The most probable next token is “{top.strip() or top}”. Writing it and asking again, "
-                            "token by token, is generation.")
+        self.step("choice", self.words("choice.caption", token=top.strip() or top))
         self.play(Create(highlight_box(table.row(0), buff=0.06)), Indicate(table.chips[0], scale_factor=1.15),
                   run_time=1.0)
         self.hold_for_caption(1.0)
+
+    @staticmethod
+    def clear_of(vector: VGroup, note) -> None:
+        """A script with taller lines (Devanagari) pushes the rows' last line onto the model note: the
+        rows shrink from their top left until it is clear (English's never reach it)."""
+        overlap = note.get_top()[1] + 0.08 - vector.get_bottom()[1]
+        if overlap > 0 and vector.get_right()[0] > note.get_left()[0]:
+            vector.scale((vector.height - overlap) / vector.height, about_edge=UP + LEFT)
 
     def model_name(self) -> str:
         return self.spec.name
@@ -93,18 +99,19 @@ class NextToken(DecoderScene):
         final, shares = model.final_norm, model.next_token_shares
         group = VGroup()
         token = model.tokens[last].strip() or model.tokens[last]
-        group.output = self.band_row(f"“{token}” after layer {model.n_layers}", final.input[last])
+        group.output = self.band_row(self.words("labels.after_layer", token=token, layer=model.n_layers), final.input[last])
         rms = NumberText(final.rms[last], 2, f"model.final_norm.rms[{last}]", "cell")
-        recipe = VGroup(label("÷ rms", "small", theme.ink), rms, label("× gain", "small", theme.ink))
+        recipe = VGroup(label(self.words("labels.divide_rms"), "small", theme.ink), rms,
+                        label(self.words("labels.times_gain"), "small", theme.ink))
         group.norm = VGroup(self.arrow(recipe.arrange(RIGHT, buff=0.15)),
-                            self.band_row("after the final RMSNorm", final.output[last]))
+                            self.band_row(self.words("labels.after_norm"), final.output[last]))
         vocabulary = NumberText(shares.vocabulary_size, 0, "model.next_token_shares.vocabulary_size", "cell",
                                 weight="BOLD")
-        logits = VGroup(vocabulary, label("logits", "label", theme.ink)).arrange(RIGHT, buff=0.15)
-        group.logits = VGroup(self.arrow(label("· every token's embedding", "small", theme.ink)),
+        logits = VGroup(vocabulary, label(self.words("labels.logits"), "label", theme.ink)).arrange(RIGHT, buff=0.15)
+        group.logits = VGroup(self.arrow(label(self.words("labels.embedding"), "small", theme.ink)),
                               logits)
-        group.softmax = VGroup(self.arrow(label("softmax", "small", theme.ink)),
-                               label("probability = e^logit ÷ the sum of all e^logit", "small", theme.ink))
+        group.softmax = VGroup(self.arrow(label(self.words("labels.softmax"), "small", theme.ink)),
+                               label(self.words("labels.probability"), "small", theme.ink))
         for part in (group.norm, group.logits, group.softmax):
             part.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         group.add(group.output, group.norm, group.logits, group.softmax)
@@ -116,7 +123,7 @@ class NextToken(DecoderScene):
                          frame_color=self.theme.faint, stroke_width=1)
         width = NumberText(self.model.layers[0].attention.d_model, 0, "model.layers[0].attention.d_model", "small",
                            color=self.theme.muted)
-        size = VGroup(width, label("numbers", "small", self.theme.muted)).arrange(RIGHT, buff=0.1)
+        size = VGroup(width, label(words("decoder-common")("numbers"), "small", self.theme.muted)).arrange(RIGHT, buff=0.1)
         name = label(caption, "small", self.theme.ink)
         return VGroup(name, band, size.next_to(band, DOWN, buff=0.08).align_to(band, RIGHT)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
 

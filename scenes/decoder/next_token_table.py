@@ -11,6 +11,7 @@ from manim import DOWN, LEFT, RIGHT, Line, Rectangle, VGroup
 from ..components import NumberText, label
 from ..components.tokens import chip_column
 from ..theme import current_theme
+from ..words import words
 
 ROW = 0.6  # row pitch
 BAR_LENGTH = 2.2  # a bar at 100 %
@@ -27,7 +28,7 @@ class NextTokenTable(VGroup):
     total: VGroup  # the rule and "100.0%"
 
     def __init__(self, model) -> None:
-        theme = current_theme()
+        theme, said = current_theme(), words("decoder-common")
         shares = model.next_token_shares
         position = len(model.tokens)  # every candidate bids for the same next position: its colour
         self.chips, self.logits, self.bars, self.percents = VGroup(), VGroup(), VGroup(), VGroup()
@@ -44,8 +45,8 @@ class NextTokenTable(VGroup):
                                          suffix="%").move_to([COLUMNS[3], y, 0], aligned_edge=RIGHT))
         y = -len(model.next_tokens) * ROW
         count = NumberText(shares.others_count, 0, "model.next_token_shares.others_count", "small", color=theme.muted)
-        others_name = VGroup(label("all others", "small", theme.ink),
-                             VGroup(count, label("tokens", "small", theme.muted)).arrange(RIGHT, buff=0.1).scale(0.85))
+        others_name = VGroup(label(said("all_others"), "small", theme.ink),
+                             VGroup(count, label(said("tokens"), "small", theme.muted)).arrange(RIGHT, buff=0.1).scale(0.85))
         others_name.arrange(DOWN, aligned_edge=LEFT, buff=0.05)
         self.others = VGroup(others_name.move_to([COLUMNS[0], y, 0], aligned_edge=LEFT),
                              self._bar(shares.others_percentage, y, theme.muted),
@@ -54,11 +55,14 @@ class NextTokenTable(VGroup):
         rule = Line([COLUMNS[2], y - ROW * 0.55, 0], [COLUMNS[3], y - ROW * 0.55, 0], color=theme.muted, stroke_width=2)
         total = NumberText(shares.total_percentage, 1, "model.next_token_shares.total_percentage", "cell",
                            weight="BOLD", suffix="%").move_to([COLUMNS[3], y - ROW * 1.05, 0], aligned_edge=RIGHT)
-        self.total = VGroup(rule, total, label("total", "small", theme.muted).next_to(total, LEFT, buff=0.3))
+        self.total = VGroup(rule, total, label(said("total"), "small", theme.muted).next_to(total, LEFT, buff=0.3))
         self.header = VGroup(
-            label("next token", "small", theme.muted).move_to([COLUMNS[0], ROW * 0.9, 0], aligned_edge=LEFT),
-            label("logit", "small", theme.muted).move_to([COLUMNS[1], ROW * 0.9, 0], aligned_edge=RIGHT),
-            label("probability", "small", theme.muted).move_to([COLUMNS[3], ROW * 0.9, 0], aligned_edge=RIGHT))
+            label(said("next_token"), "small", theme.muted).move_to([COLUMNS[0], ROW * 0.9, 0], aligned_edge=LEFT),
+            label(said("logit"), "small", theme.muted).move_to([COLUMNS[1], ROW * 0.9, 0], aligned_edge=RIGHT),
+            label(said("probability"), "small", theme.muted).move_to([COLUMNS[3], ROW * 0.9, 0], aligned_edge=RIGHT))
+        room = self.header[1].get_left()[0] - 0.2 - COLUMNS[0]  # a language's long "next token" stays clear of "logit"
+        if self.header[0].width > room:
+            self.header[0].scale(room / self.header[0].width, about_edge=LEFT)
         super().__init__(self.header, self.chips, self.logits, self.bars, self.percents, self.others, self.total)
 
     @staticmethod

@@ -1,14 +1,16 @@
 """A line of words and true numbers ("pair 1 turns 57.3° per position"), the decoder scenes' small print."""
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, VGroup
+from manim import DOWN, RIGHT, Mobject, VGroup
 
 from ..components import NumberText, label
 from ..theme import current_theme
+from ..words import Words
 
 # Letters that reach below the baseline, and look-alikes that don't (same top): a word's depth
-# below its baseline is its height minus its look-alike's. Numbers have no descenders.
-_NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]/", "aioavO..:lllll")
+# below its baseline is its height minus its look-alike's. Numbers have no descenders. Devanagari's
+# marks below the line (u, uu, vocalic r, virama, nukta) are dropped for the look-alike.
+_NO_DESCENDERS = str.maketrans("gjpqyQ_,;()[]/", "aioavO..:lllll", "\u0941\u0942\u0943\u0944\u094d\u093c")
 OPERATORS = {"=", "≈", "×", "+", "−", "·", "→", "÷"}  # centred on the middle of a lowercase x, not sat on the baseline
 
 
@@ -36,6 +38,21 @@ def phrase(*pieces: str | NumberText | VGroup, size: str = "label", color=None, 
             part.align_to([0, baseline - depth, 0], DOWN)
     line.below_baseline = baseline - line.get_bottom()[1]  # for a phrase around this one
     return line
+
+
+def worded(words: Words, key: str, **marks) -> list:
+    """A text's pieces in its language's word order: its words (str) and, where it names a
+    {placeholder} given as a mobject (a NumberText, a chip), that mobject; other values are filled in.
+    `phrase(*worded(self.words, "labels.over_half", count=NumberText(…)))` reads right in any language."""
+    slots = {name: f"\x00{name}\x00" for name, value in marks.items() if isinstance(value, Mobject)}
+    text = words(key, **{name: value for name, value in marks.items() if not isinstance(value, Mobject)}, **slots)
+    pieces = []
+    for k, part in enumerate(text.split("\x00")):
+        if k % 2:
+            pieces.append(marks[part])
+        elif part.strip():
+            pieces.append(part.strip())
+    return pieces
 
 
 def align_columns(rows: VGroup, buff: float = 0.12) -> VGroup:

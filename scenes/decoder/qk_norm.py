@@ -11,7 +11,7 @@ from attention_math.models.decoder_features import qk_norm
 from ..base import corner_title
 from ..components import NumberText, label
 from .common import DecoderScene
-from .phrases import align_columns, phrase
+from .phrases import align_columns, phrase, worded
 
 SHOWN_DIMENSIONS = 5  # the first entries of each vector
 KEY_BACK = 5  # without KEY=, the key this many tokens before the query (or the first token)
@@ -33,11 +33,10 @@ class QKNormalisation(DecoderScene):
 
     def construct(self) -> None:
         norm, tokens = self.norm, self.model.tokens
-        corner_title(self, "q/k normalisation", "RMSNorm per head, before RoPE")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         query, key = tokens[norm.query_token].strip(), tokens[norm.key_token].strip()
-        self.step("before", f"Layer {norm.layer + 1}, head {norm.head + 1}: the query of “{query}” and the key of "
-                            f"“{key}”, {norm.d_k} numbers each, straight out of W_Q and W_K. Their sizes vary from "
-                            "token to token, and a long vector would give large scores whatever it means.")
+        self.step("before", self.words("before.caption", layer=norm.layer + 1, head=norm.head + 1, query_token=query,
+                                       key_token=key, d_k=norm.d_k))
         q_rows, k_rows = self.vector_rows("q", self.theme.query), self.vector_rows("k", self.theme.key)
         blocks = VGroup(q_rows, k_rows).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         align_columns(VGroup(*q_rows[0], *k_rows[0]), buff=0.3)  # q's and k's entries in the same columns
@@ -49,13 +48,11 @@ class QKNormalisation(DecoderScene):
         self.play(FadeIn(q_rows.lines[0]), FadeIn(k_rows.lines[0]))
         self.hold_for_caption(1.0)
 
-        self.step("divide", "Each vector is divided by its root mean square (over its own numbers, per head), so "
-                            "its numbers have a typical size of 1 ...")
+        self.step("divide", self.words("divide.caption"))
         self.play(FadeIn(q_rows.lines[1], shift=DOWN * 0.1), FadeIn(k_rows.lines[1], shift=DOWN * 0.1))
         self.hold_for_caption(1.0)
 
-        self.step("gain", "... then multiplied by a learned gain per dimension. Only then does RoPE turn them. "
-                          "The score q·k changes with it: lengths no longer decide it.")
+        self.step("gain", self.words("gain.caption"))
         self.play(FadeIn(q_rows.lines[2], shift=DOWN * 0.1), FadeIn(k_rows.lines[2], shift=DOWN * 0.1))
         scores = self.scores().next_to(blocks, DOWN, buff=0.4).align_to(blocks, LEFT)
         self.play(FadeIn(scores, shift=UP * 0.1))
@@ -71,12 +68,14 @@ class QKNormalisation(DecoderScene):
         entries = lambda field, tint: [NumberText(getattr(vector, field)[j], places.get(field, 2), f"{source}.{field}[{j}]",
                                                   "small", color=tint) for j in range(SHOWN_DIMENSIONS)]
         rms = phrase("÷ RMS", NumberText(vector.rms, 3, f"{source}.rms", "small", weight="BOLD"), "=", size="small")
-        rows = ((f"{role} before", "before", color, theme.ink), (rms, "normalized", theme.ink, theme.ink),
-                ("× gain", "gain", theme.muted, theme.muted), (f"= {role} after", "after", color, theme.ink))
+        rows = ((self.words("labels.before", role=role), "before", color, theme.ink),
+                (rms, "normalized", theme.ink, theme.ink),
+                (self.words("labels.times_gain"), "gain", theme.muted, theme.muted),
+                (self.words("labels.after", role=role), "after", color, theme.ink))
         lines = VGroup(*(phrase(head, *entries(field, tint), "…", size="small", color=words)
                          for head, field, words, tint in rows))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        length = lambda field: phrase("length", NumberText(getattr(vector, field), 2, f"{source}.{field}", "small",
+        length = lambda field: phrase(self.words("labels.length"), NumberText(getattr(vector, field), 2, f"{source}.{field}", "small",
                                                            weight="BOLD"), size="small", color=theme.muted)
         lengths = VGroup(length("length_before").align_to(lines[0], DOWN),
                          length("length_after").align_to(lines[3], DOWN))  # placed beside the lines by construct
@@ -87,7 +86,7 @@ class QKNormalisation(DecoderScene):
 
     def scores(self) -> VGroup:
         norm = self.norm
-        return phrase("q·k before the norm:", NumberText(norm.score_before, 2, "norm.score_before", "small",
-                                                           weight="BOLD"),
-                      "→ after:", NumberText(norm.score_after, 2, "norm.score_after", "small", weight="BOLD"),
-                      "(before RoPE and the scale)", size="small", color=self.theme.muted)
+        return phrase(*worded(self.words, "labels.scores",
+                              before=NumberText(norm.score_before, 2, "norm.score_before", "small", weight="BOLD"),
+                              after=NumberText(norm.score_after, 2, "norm.score_after", "small", weight="BOLD")),
+                      size="small", color=self.theme.muted)

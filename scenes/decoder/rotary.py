@@ -13,8 +13,9 @@ from attention_math.models.decoder_explained import rotary_distance
 from ..base import Beat, corner_title
 from ..components import NumberText, fit_width, label
 from .common import DecoderScene
+from ..words import words
 from .pair_plane import PairPlane
-from .phrases import phrase
+from .phrases import phrase, worded
 
 SHIFT = 10  # both tokens this many positions later: the same distance, other angles
 PLANE_PITCH = 3.6  # from one plane's centre to the next (the second plane's lines end left of the text column)
@@ -38,34 +39,27 @@ class RotaryPositions(DecoderScene):
 
     def construct(self) -> None:
         rotary = self.rotary
-        corner_title(self, "Rotary positions", "RoPE")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         who = self.who()
         planes = self.shown_planes = self.planes()
         self.angle_text = VGroup()  # the lines under the planes, for the placement shown
 
-        self.step("pairs", f"A decoder like this one adds no position vector to the tokens. Instead, each head "
-                           f"cuts its query and key, {rotary.d_k} numbers each, into {rotary.n_pairs} pairs: a pair "
-                           "is a point on its own plane. Here are two pairs of the query and the key.")
+        self.step("pairs", self.words("pairs.caption", d_k=rotary.d_k, pairs=rotary.n_pairs))
         self.play(FadeIn(who), FadeIn(planes))
         self.hold_for_caption(1.0)
 
-        self.step("turn", "RoPE turns each pair by an angle: its position times the pair's speed. The first "
-                          "token, at position 0, is not turned. Fast pairs spin, slow pairs barely move.")
+        self.step("turn", self.words("turn.caption"))
         self.perform(*self.turn_beats(planes, 0))
         self.hold_for_caption(1.0)
 
         table = self.placements_table()
-        self.step("same-distance", f"Move both tokens {SHIFT} positions later: every pair of both vectors turns "
-                                   "by the same extra angle, so the angle between them stays the same, and so "
-                                   "does their dot product q·k.")
+        self.step("same-distance", self.words("same-distance.caption", shift=SHIFT))
         self.play(FadeIn(table.header), FadeIn(table.rows[0]))
         self.perform(*self.turn_beats(planes, 1))
         self.play(FadeIn(table.rows[1], shift=DOWN * 0.1))
         self.hold_for_caption(1.0)
 
-        self.step("other-distance", "Move only the query: the distance changes, the angles between the pairs "
-                                    "change, and so does the score. Attention sees how far apart two tokens are, "
-                                    "not where they are.")
+        self.step("other-distance", self.words("other-distance.caption"))
         self.perform(*self.turn_beats(planes, 2))
         self.play(FadeIn(table.rows[2], shift=DOWN * 0.1))
         self.hold_for_caption(1.5)
@@ -90,30 +84,31 @@ class RotaryPositions(DecoderScene):
     def who(self) -> VGroup:
         """Whose vectors these are: layer, head, and the two tokens in their colours."""
         rotary, theme, tokens = self.rotary, self.theme, self.model.tokens
-        head = f"layer {rotary.layer + 1} · head {rotary.head + 1}"
+        head = words("decoder-common")("layer_head", layer=rotary.layer + 1, head=rotary.head + 1)
         lines = VGroup(
             label(head, "small", theme.muted),
-            phrase(f"q of “{tokens[rotary.query_token].strip()}” at position",
-                   NumberText(rotary.placements[0].query_position, 0, "rotary.placements[0].query_position", "small"),
+            phrase(*worded(self.words, "labels.q_at", token=tokens[rotary.query_token].strip(), position=NumberText(
+                rotary.placements[0].query_position, 0, "rotary.placements[0].query_position", "small")),
                    size="small", color=theme.query),
-            phrase(f"k of “{tokens[rotary.key_token].strip()}” at position",
-                   NumberText(rotary.placements[0].key_position, 0, "rotary.placements[0].key_position", "small"),
+            phrase(*worded(self.words, "labels.k_at", token=tokens[rotary.key_token].strip(), position=NumberText(
+                rotary.placements[0].key_position, 0, "rotary.placements[0].key_position", "small")),
                    size="small", color=theme.key),
-            label("positions count from 0", "small", theme.muted),
+            label(self.words("labels.count_from"), "small", theme.muted),
             # θ is the base the speeds are powers of, not itself a speed: say which is which.
-            phrase("pair i turns θ^(−(i−1)/", NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small"), ")",
+            phrase(*worded(self.words, "labels.speed", pairs=NumberText(rotary.n_pairs, 0, "rotary.n_pairs", "small")),
                    size="small", color=theme.muted, buff=0.04),
-            label("radians per position, where", "small", theme.muted),
-            phrase("the base θ =", NumberText(rotary.theta, 0, "rotary.theta", "small"), size="small",
-                   color=theme.muted),
-            *([label("slow pairs slowed further", "small", theme.muted),
-               label("by the model's RoPE scaling", "small", theme.muted)] if rotary.scaled else []),
+            label(self.words("labels.radians"), "small", theme.muted),
+            phrase(*worded(self.words, "labels.base", theta=NumberText(rotary.theta, 0, "rotary.theta", "small")),
+                   size="small", color=theme.muted),
+            *([label(self.words("labels.scaled"), "small", theme.muted),
+               label(self.words("labels.scaled_by"), "small", theme.muted)] if rotary.scaled else []),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return lines.move_to([RIGHT_COLUMN, self.stage.top - 0.1, 0], aligned_edge=UP + LEFT)
 
     def planes(self) -> VGroup:
-        pairs = VGroup(*(PairPlane(pair, f"pair {pair.pair + 1}", f"dimensions {pair.dimensions[0] + 1} and "
-                                         f"{pair.dimensions[1] + 1}") for pair in self.rotary.pairs))
+        pairs = VGroup(*(PairPlane(pair, self.words("labels.pair", pair=pair.pair + 1),
+                                   self.words("labels.dimensions", first=pair.dimensions[0] + 1,
+                                              second=pair.dimensions[1] + 1)) for pair in self.rotary.pairs))
         for k, plane in enumerate(pairs):  # at a fixed pitch: the lines under each plane need the room
             plane.shift([self.stage.left + PLANE_PITCH * (k + 0.5) - plane.origin[0], 0, 0])
         return pairs.align_to([0, self.stage.top - 0.1, 0], UP)
@@ -124,7 +119,7 @@ class RotaryPositions(DecoderScene):
         for k, pair in enumerate(self.rotary.pairs):
             src, at = f"rotary.pairs[{k}]", f"rotary.placements[{placement}]"
             speed = NumberText(pair.degrees_per_position, 2, f"{src}.degrees_per_position", "small", suffix="°")
-            lines = VGroup(phrase("turns", speed, "per position", size="small", color=self.theme.muted))
+            lines = VGroup(phrase(*worded(self.words, "labels.turns", speed=speed), size="small", color=self.theme.muted))
             for role, color in (("query", self.theme.query), ("key", self.theme.key)):
                 letter = role[0]
                 lines.add(phrase(
@@ -133,8 +128,8 @@ class RotaryPositions(DecoderScene):
                     "×", NumberText(pair.degrees_per_position, 2, f"{src}.degrees_per_position", "small", suffix="°"),
                     "≈", NumberText(getattr(pair, f"{role}_degrees")[placement], 0, f"{src}.{role}_degrees[{placement}]",
                                     "small", suffix="°"), size="small", color=color))
-            lines.add(phrase("angle from k to q:", NumberText(pair.gap_degrees[placement], 0,
-                                                              f"{src}.gap_degrees[{placement}]", "small", suffix="°"),
+            lines.add(phrase(*worded(self.words, "labels.angle", angle=NumberText(
+                pair.gap_degrees[placement], 0, f"{src}.gap_degrees[{placement}]", "small", suffix="°")),
                              size="small", color=self.theme.highlight))
             lines.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
             groups.add(lines.next_to(planes[k], DOWN, buff=0.3).align_to(planes[k].axes, LEFT))
@@ -144,15 +139,15 @@ class RotaryPositions(DecoderScene):
         """One line per placement: where q and k are, their distance, and q·k over all pairs."""
         theme = self.theme
         table = VGroup()
-        table.header = label("q·k over all the pairs:", "small", theme.muted)
+        table.header = label(self.words("labels.table"), "small", theme.muted)
         table.rows = VGroup()
         for p, placement in enumerate(self.rotary.placements):
             at = f"rotary.placements[{p}]"
-            table.rows.add(phrase(
-                "q at", NumberText(placement.query_position, 0, f"{at}.query_position", "small"),
-                "· k at", NumberText(placement.key_position, 0, f"{at}.key_position", "small"),
-                "· distance", NumberText(placement.distance, 0, f"{at}.distance", "small"),
-                "· q·k =", NumberText(placement.score, 2, f"{at}.score", "small", weight="BOLD"), size="small"))
+            table.rows.add(phrase(*worded(
+                self.words, "labels.placement", q=NumberText(placement.query_position, 0, f"{at}.query_position", "small"),
+                k=NumberText(placement.key_position, 0, f"{at}.key_position", "small"),
+                distance=NumberText(placement.distance, 0, f"{at}.distance", "small"),
+                score=NumberText(placement.score, 2, f"{at}.score", "small", weight="BOLD")), size="small"))
         VGroup(table.header, *table.rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         table.add(table.header, table.rows)
         fit_width(table, self.stage.right - RIGHT_COLUMN)  # a long q·k (−19.36) stays inside the safe margin

@@ -19,6 +19,7 @@ from ..components.labels import weight_legend
 from ..components.parts import Parts
 from ..presentation import Presentation
 from ..theme import current_theme
+from ..words import words as words_file  # `words` is position_axes' flag
 
 CALLOUT_CELL = (0.9, 0.42)  # a magnified cell: width, height
 WIDE_GRID = 4.0  # narrower grids number every 16th position, not every 8th (room for "64")
@@ -40,9 +41,12 @@ class ColourMap(Parts):
 
 def colour_map(presentation: Presentation, weights, percents: tuple[np.ndarray, str], tokens, *, mask=None,
                side: float = 3.8, title: str | None = None, legend: bool = True,
-               note: str | None = "each row sums to 100 %", callout: bool = True) -> ColourMap:
+               note: str | bool | None = True, callout: bool = True) -> ColourMap:
     """`weights` (n × n) as a colour-only grid of `side` units with the focus row's callout (an
-    empty group with `callout` False); `percents` = (the trace's whole percentages, their path)."""
+    empty group with `callout` False); `percents` = (the trace's whole percentages, their path);
+    `note` True says "each row sums to 100 %" in the lesson's language."""
+    if note is True:
+        note = words_file("model-common")("rows_sum")
     theme = current_theme()
     weights = np.asarray(weights, dtype=np.float64)
     grid = ColorGrid(weights, width=side, height=side, coloring="weight", mask=mask, frame_color=theme.faint,
@@ -98,8 +102,9 @@ def position_axes(grid: ColorGrid, ticks: list[int], *, beside: Mobject | None =
         cols.add(label(str(i + 1), "small", theme.muted).next_to(grid.column_span(i, i + 1), UP, buff=0.08))
     axes = VGroup(rows, cols)
     if words:
-        keys = label("keys →", "small", theme.muted).next_to(cols, UP, buff=0.1).match_x(grid)
-        queries = label("queries ↓", "small", theme.muted).next_to(grid, LEFT, buff=0.1).align_to(keys, DOWN)
+        said = words_file("model-common")
+        keys = label(said("keys_axis"), "small", theme.muted).next_to(cols, UP, buff=0.1).match_x(grid)
+        queries = label(said("queries_axis"), "small", theme.muted).next_to(grid, LEFT, buff=0.1).align_to(keys, DOWN)
         axes.add(keys, queries)
     return axes
 
@@ -124,7 +129,7 @@ def row_callout(grid: ColorGrid, frame: Rectangle, tokens, row_weights, percents
         line[0].move_to([0, -k * 0.5, 0], aligned_edge=RIGHT)
         line[1].next_to([0, -k * 0.5, 0], RIGHT, buff=0.1)
         line[2].move_to([0.75 + CALLOUT_CELL[0] / 2, -k * 0.5, 0])
-    heading = label(f"row #{query + 1}, largest:", "small", theme.ink)
+    heading = label(words_file("model-common")("row_largest", row=query + 1), "small", theme.ink)
     heading.next_to(lines, UP, buff=0.15).align_to(lines, LEFT)
     panel = VGroup(heading, lines)
     box = SurroundingRectangle(panel, buff=0.15, color=theme.highlight, stroke_width=2)

@@ -12,6 +12,7 @@ from ..base import ExplainerScene
 from ..context import full_trace
 from ..components import TokenChip, label
 from ..theme import Theme
+from ..words import words
 
 class ModelScene(ExplainerScene):
     """An ExplainerScene holding the whole real-model trace of the example's sentence."""
@@ -36,7 +37,7 @@ class LayerStepper(VGroup):
         self.theme = theme
         self.numbers = VGroup(*(label(str(k + 1), "label", theme.muted) for k in range(n_layers)))
         self.numbers.arrange(RIGHT, buff=0.32)
-        name = label("layer", "label", theme.muted).next_to(self.numbers, LEFT, buff=0.3)
+        name = label(words("model-common")("layer"), "label", theme.muted).next_to(self.numbers, LEFT, buff=0.3)
         self.marker = self.box(0)
         super().__init__(name, self.numbers, self.marker)
 

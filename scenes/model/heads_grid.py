@@ -12,11 +12,14 @@ from ..components.heatmap import ColorGrid
 from ..components.labels import weight_legend
 from ..components.parts import Parts
 from .colour_map import position_axes
+from ..words import words
 from .common import ModelScene, row_chips
+from .patterns import SLUGS, kind_name, kind_rule
 
-# Short tags under the small squares (a square is ~1 unit wide); the rules table spells them out.
-TAGS = {"previous token": "prev", "next token": "next", "self": "self", "[CLS] sink": "[CLS]",
-        "[SEP] sink": "[SEP]", "broad": "broad", "mixed": "mixed"}
+
+def tag(kind: str) -> str:
+    """The short tag under a small square (a square is ~1 unit wide); the rules table spells it out."""
+    return words("model-common")(f"tags.{SLUGS[kind][0]}")
 SQUARE = 0.72  # side of one head's heatmap in the grid
 PITCH = (1.06, 1.07)  # grid spacing: across (heads), down (layers)
 EXAMPLE_SIDE = 2.1  # a long sentence's example heads: side of each square (position numbers, no chips)
@@ -27,27 +30,23 @@ class HeadsGrid(ModelScene):
 
     def construct(self) -> None:
         model = self.model
-        corner_title(self, "All heads", f"{model.n_layers} layers × {model.n_heads} heads")
+        corner_title(self, self.words("title"), self.words("subtitle", layers=model.n_layers, heads=model.n_heads))
 
-        self.step("grid", f"Every head of the model on this sentence: {model.n_layers} layers down, "
-                          f"{model.n_heads} heads across. Each square is one head's attention weights, "
-                          "queries down, keys across, darker for more attention.")
+        self.step("grid", self.words("grid.caption", layers=model.n_layers, heads=model.n_heads))
         grid = self.grid()
         self.play(FadeIn(grid.headers), LaggedStart(*(FadeIn(row) for row in grid.rows), lag_ratio=0.15), run_time=1.6)
         self.hold_for_caption(1.5)
 
-        self.step("labels", "Each head gets a name from a simple rule about where its rows put their weight. "
-                            "Many heads pile onto [CLS]: a place to park attention when nothing else fits.")
+        self.step("labels", self.words("labels.caption"))
         self.play(LaggedStart(*(FadeIn(tags, shift=UP * 0.1) for tags in grid.tags), lag_ratio=0.1), run_time=1.4)
         self.hold_for_caption(1.5)
 
-        self.step("rules", "The rules, checked in this order: the first one a head meets names it.")
+        self.step("rules", self.words("rules.caption"))
         rules = self.rules_table()
         self.play(FadeOut(grid), FadeIn(rules, shift=UP * 0.2), run_time=1.0)
         self.hold_for_caption(2.0)
 
-        self.step("examples", "One head of each kind, larger, with the score its rule measured: a staircase just "
-                              "below the diagonal is the previous token, a dark first column is [CLS].")
+        self.step("examples", self.words("examples.caption"))
         examples = self.examples()
         self.play(FadeOut(rules), LaggedStart(*(FadeIn(e, shift=UP * 0.2) for e in examples), lag_ratio=0.15),
                   run_time=1.4)
@@ -71,14 +70,14 @@ class HeadsGrid(ModelScene):
                 square.shift([h * pitch[0], -l * pitch[1], 0])
                 row.add(square)
                 kind = model.head_patterns[l][h].kind
-                tag = fit_width(label(TAGS[kind], "small", theme.muted if kind == "mixed" else theme.ink), pitch[0] - 0.1)
-                tags.add(tag.next_to(square.frame, DOWN, buff=0.05))
-            row.add(label(f"layer {l + 1}", "small", theme.muted).next_to(row[0].frame, LEFT, buff=0.2))
+                tag_text = fit_width(label(tag(kind), "small", theme.muted if kind == "mixed" else theme.ink), pitch[0] - 0.1)
+                tags.add(tag_text.next_to(square.frame, DOWN, buff=0.05))
+            row.add(label(words("model-common")("layer_n", layer=l + 1), "small", theme.muted).next_to(row[0].frame, LEFT, buff=0.2))
             rows.add(row)
             all_tags.add(tags)
         headers = VGroup(*(label(f"{h + 1}", "small", theme.muted).next_to(rows[0][h].frame, UP, buff=0.1)
                            for h in range(model.n_heads)))
-        headers.add(label("head", "small", theme.muted).next_to(headers[0], LEFT, buff=0.3))
+        headers.add(label(words("model-common")("head"), "small", theme.muted).next_to(headers[0], LEFT, buff=0.3))
         frames = VGroup(*(square.frame for row in rows for square in row[:-1]))
         legend = weight_legend(height=2.0).next_to(frames, RIGHT, buff=0.3).align_to(frames, UP)
         grid = HeadSquares(rows, all_tags, headers, legend, rows=rows, tags=all_tags, headers=headers)
@@ -89,9 +88,9 @@ class HeadsGrid(ModelScene):
         """Tag | label | rule, one line per class, in the order they are checked."""
         theme = self.theme
         lines = VGroup()
-        for kind, rule in PATTERN_RULES.items():
-            line = VGroup(label(TAGS[kind], "label", theme.ink, weight="BOLD"), label(kind, "label", theme.muted),
-                          label(rule, "label", theme.ink))
+        for kind in PATTERN_RULES:
+            line = VGroup(label(tag(kind), "label", theme.ink, weight="BOLD"), label(kind_name(kind), "label", theme.muted),
+                          label(kind_rule(kind), "label", theme.ink))
             lines.add(line)
         columns = [max(line[k].width for line in lines) for k in range(3)]
         for y, line in enumerate(lines):
@@ -99,8 +98,7 @@ class HeadsGrid(ModelScene):
             for k, part in enumerate(line):
                 part.move_to([x, -y * 0.6, 0], aligned_edge=LEFT)
                 x += columns[k] + 0.5
-        note = label("score: the share the rule measures (or, for broad, the entropy as a share of its maximum)",
-                     "small", theme.muted).next_to(lines, DOWN, buff=0.45).align_to(lines, LEFT)
+        note = label(self.words("labels.score_note"), "small", theme.muted).next_to(lines, DOWN, buff=0.45).align_to(lines, LEFT)
         return self.stage.fit(VGroup(lines, note))
 
     def examples(self) -> VGroup:
@@ -119,12 +117,14 @@ class HeadsGrid(ModelScene):
                                mask=attention.mask, frame_color=theme.faint, stroke_width=1)
             marks = VGroup() if chips else position_axes(square, self.presentation.axis_ticks(every=16), words=False)
             # Long sentences: narrow squares, so the name takes two lines instead of widening the card.
-            name = label(f"layer {l + 1} · head {h + 1}" if chips else f"layer {l + 1}\nhead {h + 1}", "label",
-                         theme.ink, weight="BOLD")
-            score = VGroup(label("score", "small", theme.muted),
+            name = label(words("model-common")("layer_head" if chips else "layer_head_lines", layer=l + 1, head=h + 1),
+                         "label", theme.ink, weight="BOLD")
+            score = VGroup(label(words("model-common")("score"), "small", theme.muted),
                            NumberText(model.head_patterns[l][h].score, 2, f"model.head_patterns[{l}][{h}].score",
                                       "small")).arrange(RIGHT, buff=0.15)
-            cards.add(VGroup(name, VGroup(square, marks), label(kind, "label", theme.ink), score).arrange(DOWN, buff=0.2))
+            # A language's longer words shrink to the square's width (English's fit) rather than the whole row.
+            said = [fit_width(part, side + 0.2) for part in (name, label(kind_name(kind), "label", theme.ink), score)]
+            cards.add(VGroup(said[0], VGroup(square, marks), *said[1:]).arrange(DOWN, buff=0.2))
         cards.arrange(RIGHT, buff=0.5, aligned_edge=UP)
         labels = row_chips(model.tokens, cards[0][1][0]) if chips else VGroup()
         return self.stage.fit(VGroup(labels, *cards))

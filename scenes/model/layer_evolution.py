@@ -13,7 +13,9 @@ from ..components.heatmap import ColorGrid, WeightHeatmap
 from ..components.labels import weight_legend
 from ..components.parts import Parts
 from .colour_map import ColourMap, colour_map, position_axes
+from ..words import words
 from .common import LayerStepper, ModelScene, row_chips
+from .patterns import kind_name
 
 MEAN_SIDE = 2.6  # a long sentence's layer means: side of each square (position numbers, no chips)
 
@@ -23,11 +25,10 @@ class LayerEvolution(ModelScene):
 
     def construct(self) -> None:
         model, head = self.model, self.focus_head
-        corner_title(self, "Layer by layer", f"head {head + 1}")
+        corner_title(self, self.words("title"), self.words("subtitle", head=head + 1))
         stepper = LayerStepper(model.n_layers, self.theme).to_corner(UP + RIGHT, buff=0.6)  # its marker too inside the safe margin
 
-        self.step("layer-1", f"The real model has {model.n_layers} layers, each with {model.n_heads} heads of its "
-                             f"own. Here is head {head + 1} of layer 1 on this sentence: as lines, and as a heatmap.")
+        self.step("layer-1", self.words("layer-1.caption", layers=model.n_layers, heads=model.n_heads, head=head + 1))
         view = self.view(0)
         self.play(FadeIn(stepper), FadeIn(view.title), FadeIn(view.heatmap),
                   FadeIn(VGroup(view.graph.query_chips, view.graph.key_chips, view.graph.heading, view.graph.legend,
@@ -44,18 +45,15 @@ class LayerEvolution(ModelScene):
             view = following
             self.hold_for_caption(1.2)
 
-        self.step("mean", f"Now each layer averaged over all {model.n_heads} of its heads, layer 1 to "
-                          f"{model.n_layers}. Columns that stay dark are tokens that soak up attention in "
-                          "many heads, such as [CLS].")
+        self.step("mean", self.words("mean.caption", heads=model.n_heads, layers=model.n_layers))
         means = self.means()
         self.play(FadeOut(VGroup(view.graph, view.heatmap, view.title, stepper, *view.notes)),
                   LaggedStart(*(FadeIn(m, shift=UP * 0.2) for m in means), lag_ratio=0.15), run_time=1.6)
         self.hold_for_caption(1.5)
 
     def layer_caption(self, layer: int) -> str:
-        head = self.focus_head + 1
-        text = f"Layer {layer + 1}, head {head}: a different head with its own weights, reading layer {layer}'s output."
-        return text + (" The same number is all it shares with head " f"{head} of layer 1." if layer == 1 else "")
+        return self.words("layer.second" if layer == 1 else "layer.caption", layer=layer + 1, head=self.focus_head + 1,
+                          previous=layer)
 
     def view(self, layer: int) -> HeadView:
         """Graph left, heatmap (percentages) right, a title naming the head and its pattern class."""
@@ -75,8 +73,9 @@ class LayerEvolution(ModelScene):
         lines = VGroup(graph, *([note] if note else []))
         pair = VGroup(lines, heatmap).arrange(RIGHT, buff=0.6)
         kind = model.head_patterns[layer][h].kind
-        title = VGroup(label(f"layer {layer + 1} · head {h + 1}", "heading", color, weight="BOLD"),
-                       label(f"pattern: {kind}", "label", self.theme.muted)).arrange(RIGHT, buff=0.4)
+        title = VGroup(label(words("model-common")("layer_head", layer=layer + 1, head=h + 1), "heading", color,
+                             weight="BOLD"),
+                       label(self.words("labels.pattern", kind=kind_name(kind)), "label", self.theme.muted)).arrange(RIGHT, buff=0.4)
         title.next_to(pair, UP, buff=0.3)
         self.stage.fit(VGroup(pair, title))
         return HeadView(lines, heatmap, title, graph=graph, graph_note=note, heatmap=heatmap, title=title)
@@ -91,13 +90,13 @@ class LayerEvolution(ModelScene):
         weights = attention.heads[h].weights[np.ix_(shown, shown)]
         drawn = attention.mask[np.ix_(shown, shown)] & (weights >= p.graph_threshold)
         graph = AttentionGraph([model.tokens[i] for i in shown], weights, drawn, self.theme.head_color(h),
-                               f"layer {layer + 1} · head {h + 1}", height=min(4.6, 0.6 * len(shown)), gap=2.4,
+                               words("model-common")("layer_head", layer=layer + 1, head=h + 1), height=min(4.6, 0.6 * len(shown)), gap=2.4,
                                chip_width=1.5, token_indices=shown)
         notes = []
         if len(shown) < len(model.tokens):
-            notes.append(f"tokens #{shown[0] + 1}–#{shown[-1] + 1} of {len(model.tokens)}")
+            notes.append(self.words("labels.graph_tokens", first=shown[0] + 1, last=shown[-1] + 1, count=len(model.tokens)))
         if p.graph_threshold > 0:
-            notes.append(f"lines only for weights ≥ {p.graph_threshold:.0%}")
+            notes.append(self.words("labels.graph_threshold", threshold=f"{p.graph_threshold:.0%}"))
         if not notes:
             return graph, None
         return graph, label("\n".join(notes), "small", self.theme.muted).next_to(graph, DOWN, buff=0.2)
@@ -115,7 +114,7 @@ class LayerEvolution(ModelScene):
             grid = ColorGrid(model.layer_means[layer].weights, width=side, height=side, coloring="weight",
                              mask=mask, frame_color=self.theme.faint, stroke_width=1)
             marks = VGroup() if chips else position_axes(grid, self.presentation.axis_ticks(every=16), words=False)
-            name = label(f"layer {layer + 1}", "label", self.theme.ink).next_to(VGroup(grid, marks), UP, buff=0.15)
+            name = label(words("model-common")("layer_n", layer=layer + 1), "label", self.theme.ink).next_to(VGroup(grid, marks), UP, buff=0.15)
             grids.add(VGroup(grid, name, marks))
         grids.arrange_in_grid(cols=3, buff=(0.4, 0.35))
         group = VGroup(grids)
@@ -123,7 +122,7 @@ class LayerEvolution(ModelScene):
             group.add(*(row_chips(model.tokens, grids[start][0]) for start in range(0, model.n_layers, 3)))
         legend = weight_legend(height=side).next_to(grids, RIGHT, buff=0.4).align_to(grids[0][0], UP)
         group.add(legend)
-        note = label("rows: queries · columns: keys · darker = more attention", "label", self.theme.muted)
+        note = label(self.words("labels.means_note"), "label", self.theme.muted)
         note.next_to(group, DOWN, buff=0.35)
         return self.stage.fit(VGroup(group, note))
 

@@ -10,6 +10,7 @@ from ..base import corner_title
 from ..components import NumberMatrix, NumberText, formula, label, shape_label
 from ..components.heatmap import ColorGrid, upright_width
 from ..components.parts import Parts
+from ..decoder.phrases import worded
 from .common import MAX_VECTOR_CELLS, StoryScene
 
 LOOP_CELL = 0.5  # the smallest cell of the grid the loop fills (token chips on its edges)
@@ -23,33 +24,28 @@ class AllAtOnce(StoryScene):
 
     def construct(self) -> None:
         trace = self.trace
-        corner_title(self, "All at once", "loops become matrix products")
+        corner_title(self, self.words("title"), self.words("subtitle"))
 
-        self.step("loop", "Scoring word by word is a loop: every word against every word, "
-                          f"{trace.n_tokens} × {trace.n_tokens} little dot products, one after another.")
+        self.step("loop", self.words("loop.caption", n=trace.n_tokens))
         loop = self.loop()
         self.play(FadeIn(loop.code), FadeIn(loop.grid.frame), FadeIn(loop.labels))
         self.play(LaggedStart(*(FadeIn(cell) for cell in loop.cells), lag_ratio=0.5), run_time=2.5)
         self.play(FadeIn(loop.count, shift=UP * 0.2))
         self.hold_for_caption(0.6)
 
-        self.step("matrix", "Stack the word vectors as the rows of a matrix X, and all of those dot products are one "
-                            "matrix product: S = X times X transposed, a grid with a row and a column per word.")
+        self.step("matrix", self.words("matrix.caption"))
         chain = self.chain()
         self.play(FadeOut(loop.code), FadeOut(loop.count), FadeOut(loop.labels),
                   ReplacementTransform(VGroup(loop.cells, loop.grid.frame), chain.grids[1]),
                   FadeIn(chain.grids[0]), *(FadeIn(chain.parts[k]) for k in (0, 1)), run_time=1.5)
         self.hold_for_caption(0.8)
 
-        self.step("weights", "Softmax along each row turns S into the weights W, and one more product, Y = W times X, "
-                             "gives every word its contextual vector at once.")
+        self.step("weights", self.words("weights.caption"))
         self.play(FadeIn(chain.parts[2], shift=RIGHT * 0.2), FadeIn(chain.grids[2], shift=RIGHT * 0.2))
         self.play(FadeIn(chain.parts[3], shift=RIGHT * 0.2), FadeIn(chain.grids[3], shift=RIGHT * 0.2))
         self.hold_for_caption(0.8)
 
-        self.step("gpu", "A GPU has thousands of small cores. A loop makes them wait in line; one big matrix product "
-                         "gives every core a piece of the work at the same moment. Three words or three thousand, "
-                         "it is the same few matrix operations.")
+        self.step("gpu", self.words("gpu.caption"))
         compare = self.comparison(chain)
         self.play(LaggedStart(*(Write(line) for line in compare), lag_ratio=0.5), run_time=1.6)
         self.hold_for_caption(1.5)
@@ -58,8 +54,8 @@ class AllAtOnce(StoryScene):
     def loop(self) -> Loop:
         """Left: the loop as code and its count; right: the S grid it fills cell by cell."""
         trace, theme = self.trace, self.theme
-        code = VGroup(*(label(line, "label", theme.ink, mono=True) for line in (
-            "for i in words:", "for j in words:", "S[i, j] = x[i] · x[j]")))
+        code = VGroup(*(label(self.words(f"labels.code_{line}"), "label", theme.ink, mono=True)
+                       for line in ("outer", "inner", "body")))
         code.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         code[1].shift(RIGHT * 0.6)  # indentation by shifting: Text drops leading spaces
         code[2].shift(RIGHT * 1.2)
@@ -67,7 +63,7 @@ class AllAtOnce(StoryScene):
         n = lambda: NumberText(trace.n_tokens, 0, "trace.n_tokens", "body", color=theme.highlight)
         count = VGroup(n(), label("×", "body", theme.muted), n(), label("=", "body", theme.muted),
                        NumberText(trace.n_pairs, 0, "trace.n_pairs", "body", color=theme.highlight, weight="BOLD"),
-                       label("dot products", "body", theme.ink)).arrange(RIGHT, buff=0.15)
+                       label(self.words("labels.dot_products"), "body", theme.ink)).arrange(RIGHT, buff=0.15)
         left = VGroup(code, count).arrange(DOWN, buff=0.7, aligned_edge=LEFT)
         group = Loop(left, VGroup(grid, labels), code=code, grid=grid, count=count, cells=cells, labels=labels)
         group.arrange(RIGHT, buff=1.2)
@@ -85,8 +81,9 @@ class AllAtOnce(StoryScene):
                                 row_tokens=trace.tokens, col_tokens=trace.tokens, cell_width=cell, cell_height=cell)
             return grid, grid.cells, VGroup(grid.row_labels, grid.col_labels)
         grid = ColorGrid(self.active_plain.similarity, width=LOOP_SIDE, height=LOOP_SIDE)
-        words = lambda: VGroup(NumberText(n, 0, "trace.n_tokens", "small", color=theme.muted),
-                               label("words", "small", theme.muted)).arrange(RIGHT, buff=0.1)
+        words = lambda: VGroup(*(piece if not isinstance(piece, str) else label(piece, "small", theme.muted)
+                                 for piece in worded(self.words, "labels.axis_words", n=NumberText(
+                                     n, 0, "trace.n_tokens", "small", color=theme.muted)))).arrange(RIGHT, buff=0.1)
         across = words().next_to(grid.frame, UP, buff=0.15)
         down = words().rotate(PI / 2).next_to(grid.frame, LEFT, buff=0.15)
         return grid, grid.buckets, VGroup(across, down)
@@ -129,11 +126,9 @@ class AllAtOnce(StoryScene):
         """Loop against matrix form, in words, under the chain."""
         trace, theme = self.trace, self.theme
         lines = VGroup(
-            VGroup(label("loop:", "label", theme.muted),
-                   NumberText(trace.n_pairs, 0, "trace.n_pairs", "label", color=theme.highlight),
-                   label("small dot products, one after another", "label", theme.ink)),
-            VGroup(label("matrices:", "label", theme.muted),
-                   label("one product does them all, spread over a GPU's cores at once", "label", theme.ink)),
+            self.headed(worded(self.words, "labels.loop_line", pairs=NumberText(
+                trace.n_pairs, 0, "trace.n_pairs", "label", color=theme.highlight))),
+            self.headed(worded(self.words, "labels.matrix_line")),
         )
         for line in lines:
             line.arrange(RIGHT, buff=0.18)
@@ -142,6 +137,14 @@ class AllAtOnce(StoryScene):
         if lines.width > 13.0:
             lines.scale_to_fit_width(13.0)
         return lines.set_x(0)
+
+    def headed(self, pieces: list) -> VGroup:
+        """A comparison line: its words up to the first colon muted (the head), the rest in ink."""
+        first, *others = pieces
+        head, colon, rest = first.partition(":")
+        tail = ([rest.strip()] if rest.strip() else []) + others
+        return VGroup(label(head + colon, "label", self.theme.muted),
+                      *(label(p, "label", self.theme.ink) if isinstance(p, str) else p for p in tail))
 
 
 # Parts of the pictures ------------------------------------------------------------

@@ -10,16 +10,18 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, ArcBetweenPoints, Create, FadeI
 from attention_math import format_number
 
 from ..base import corner_title
-from ..components import NumberMatrix, NumberText, TokenChip, formula, label
+from ..components import NumberMatrix, NumberText, TokenChip, fit_width, formula, label
 from ..components.parts import Parts
 from ..components.text import FlatText
 from ..presentation import STAGE
+from ..decoder.phrases import worded
 from .common import StoryScene
 from .learning_pictures import AttentionStrip, number_line
 
 PITCH, FIRST_X = 1.9, -4.2  # word t sits at FIRST_X + t · PITCH
 CHIP_Y, STATE_Y, BAR_BASE, BAR_MAX = 2.35, 0.8, -2.45, 1.25
 ROW_LABEL_X = -6.0
+ROW_LABEL_WIDTH = 1.6  # a row label narrower than this sits left of the first column (wider ones shrink)
 STRIP_Y = 0.1  # attention's row for the last word, under the arcs
 
 
@@ -28,11 +30,10 @@ class BeforeTransformers(StoryScene):
 
     def construct(self) -> None:
         rnn = self.rnn = self.names["rnn"]  # the pictures' builders read it too
-        corner_title(self, "Before transformers", "one word at a time")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         chips = self.chips()
 
-        self.step("one-word", "Before transformers, recurrent networks (RNNs) read a sentence one word at a time. "
-                              "Each step mixes the next word into a hidden state, the network's memory.")
+        self.step("one-word", self.words("one-word.caption"))
         reading = self.reading()
         self.play(FadeIn(chips, shift=DOWN * 0.2), FadeIn(reading.rule))
         for t in range(len(rnn.tokens)):
@@ -41,35 +42,31 @@ class BeforeTransformers(StoryScene):
         self.play(FadeIn(reading.row_label))
         self.hold_for_caption(0.5)
 
-        self.step("steps", f"{len(rnn.tokens)} words take {rnn.rnn_steps} steps, and each must wait for the one "
-                           "before: nothing runs in parallel.")
-        steps = number_line("sequential steps", NumberText(rnn.rnn_steps, 0, "rnn.rnn_steps", "heading",
+        self.step("steps", self.words("steps.caption", words=len(rnn.tokens), steps=rnn.rnn_steps))
+        steps = number_line(self.words("labels.sequential_steps"), NumberText(rnn.rnn_steps, 0, "rnn.rnn_steps", "heading",
                                                            color=self.theme.highlight, weight="BOLD"))
         steps.next_to(reading.rule, RIGHT, buff=0.8)
         self.play(FadeIn(steps, shift=LEFT * 0.2))
         self.hold_for_caption(0.6)
 
-        self.step("forgetting", f"Each step also squeezes what came before. How much can “{rnn.tokens[0]}” still move "
-                                f"each state? The size of ∂h/∂x_{rnn.tokens[0]}: {self.reach_text(0)} at the start, "
-                                f"{self.reach_text(-1)} by “{rnn.tokens[-1]}”, "
-                                f"{format_number(rnn.reach_percent, 0)}% of it.")
+        self.step("forgetting", self.words("forgetting.caption", first=rnn.tokens[0], last=rnn.tokens[-1],
+                                           start=self.reach_text(0), end=self.reach_text(-1),
+                                           percent=format_number(rnn.reach_percent, 0)))
         bars = self.reach_bars()
         self.play(FadeOut(reading.rule), FadeOut(steps), FadeIn(bars.row_label))
         self.play(LaggedStart(*(GrowFromEdge(bar, DOWN) for bar in bars.bars), lag_ratio=0.2),
                   LaggedStart(*(FadeIn(n) for n in bars.numbers), lag_ratio=0.2), run_time=1.8)
         self.hold_for_caption(0.8)
 
-        self.step("attention", f"Attention reads every word at once, in one step: “{rnn.tokens[-1]}” looks straight "
-                               f"back at “{rnn.tokens[0]}”, with {format_number(rnn.attention_first_percent, 0)}% of "
-                               "its attention.")
+        self.step("attention", self.words("attention.caption", first=rnn.tokens[0], last=rnn.tokens[-1],
+                                          percent=format_number(rnn.attention_first_percent, 0)))
         look = self.attention_look(chips)
         self.play(FadeOut(VGroup(reading.states, reading.inputs, reading.links, reading.row_label,
                                  reading.step_labels, bars)))
         self.play(LaggedStart(*(Create(arc) for arc in look.arcs), lag_ratio=0.05), FadeIn(look.strip), run_time=1.2)
         self.hold_for_caption(0.8)
 
-        self.step("compare", "Different measures, one lesson: in the RNN the first word fades with every step; "
-                             "attention reaches it directly, however far back. That is why attention.")
+        self.step("compare", self.words("compare.caption"))
         table = self.comparison()
         self.play(LaggedStart(*(FadeIn(row, shift=UP * 0.2) for row in table), lag_ratio=0.3), run_time=1.2)
         self.hold_for_caption(1.5)
@@ -88,7 +85,7 @@ class BeforeTransformers(StoryScene):
                         for t, token in enumerate(self.rnn.tokens)))
 
     def row_label(self, text: str, y: float) -> VGroup:
-        tag = label(text, "small", self.theme.muted)
+        tag = fit_width(label(text, "small", self.theme.muted), ROW_LABEL_WIDTH)
         return STAGE.keep_inside(tag.move_to([ROW_LABEL_X, y, 0]))
 
     def reading(self) -> Reading:
@@ -103,8 +100,8 @@ class BeforeTransformers(StoryScene):
                                 color=theme.muted, stroke_width=3) for t, state in enumerate(states)))
         links = VGroup(*(Arrow(a.get_right(), b.get_left(), buff=0.08, color=theme.highlight, stroke_width=4)
                          for a, b in zip(states, states[1:])))
-        row_label = self.row_label("hidden\nstate", STATE_Y)
-        step_labels = VGroup(*(label(f"step {t + 1}", "small", theme.muted).next_to(state, DOWN, buff=0.15)
+        row_label = self.row_label(self.words("labels.hidden_state"), STATE_Y)
+        step_labels = VGroup(*(label(self.words("labels.step", step=t + 1), "small", theme.muted).next_to(state, DOWN, buff=0.15)
                                for t, state in enumerate(states)))
         rule = formula(r"h_t = \tanh(x_t W_{xh} + h_{t-1} W_{hh} + b)", "label").move_to([-2.4, -1.6, 0])
         return Reading(states, inputs, links, row_label, step_labels, rule, states=states, inputs=inputs, links=links,
@@ -119,7 +116,7 @@ class BeforeTransformers(StoryScene):
                         for t, reach in enumerate(rnn.reach)))
         numbers = VGroup(*(NumberText(reach, 3, f"rnn.reach[{t}]", "cell").next_to(bar, DOWN, buff=0.15)
                            for t, (reach, bar) in enumerate(zip(rnn.reach, bars))))
-        row_label = self.row_label(f"how much\nof “{rnn.tokens[0]}”\nreaches", BAR_BASE + BAR_MAX / 2)
+        row_label = self.row_label(self.words("labels.reaches", first=rnn.tokens[0]), BAR_BASE + BAR_MAX / 2)
         return ReachBars(bars, numbers, row_label, bars=bars, numbers=numbers, row_label=row_label)
 
     def attention_look(self, chips: VGroup) -> AttentionLook:
@@ -132,7 +129,7 @@ class BeforeTransformers(StoryScene):
         strip = AttentionStrip(rnn.tokens, rnn.attention_row, rnn.attention_percentages,
                                "rnn.attention_percentages", cell_width=PITCH, chips=False)
         strip.move_to([(self.column_x(0) + self.column_x(len(rnn.tokens) - 1)) / 2, STRIP_Y, 0])
-        strip_label = self.row_label(f"“{rnn.tokens[-1]}”\nattends", STRIP_Y)
+        strip_label = self.row_label(self.words("labels.attends", last=rnn.tokens[-1]), STRIP_Y)
         strip.add(strip_label)  # appears with the strip
         return AttentionLook(arcs, strip, arcs=arcs, strip=strip, strip_label=strip_label)
 
@@ -144,13 +141,15 @@ class BeforeTransformers(StoryScene):
         big = lambda value, precision, source: NumberText(value, precision, source, "heading", color=theme.highlight,
                                                            weight="BOLD")
         cells = [
-            [VGroup(), head("sequential steps"), head(f"how much of “{first}” reaches “{last}”")],
-            [label("RNN", "body", theme.ink, weight="BOLD"), big(rnn.rnn_steps, 0, "rnn.rnn_steps"),
-             number_line(big(rnn.last_reach, 3, "rnn.last_reach"), "‖∂h/∂x‖, down from",
-                         NumberText(rnn.first_reach, 3, "rnn.first_reach", "label", color=theme.muted))],
-            [label("attention", "body", theme.ink, weight="BOLD"), big(rnn.attention_steps, 0, "rnn.attention_steps"),
-             number_line(big(rnn.attention_first_weight, 2, "rnn.attention_first_weight"),
-                         f"the weight of “{last}” on “{first}”")],
+            [VGroup(), head(self.words("labels.sequential_steps")),
+             head(self.words("labels.reach_header", first=first, last=last))],
+            [label(self.words("labels.rnn"), "body", theme.ink, weight="BOLD"), big(rnn.rnn_steps, 0, "rnn.rnn_steps"),
+             number_line(*worded(self.words, "labels.rnn_reach", now=big(rnn.last_reach, 3, "rnn.last_reach"),
+                                 start=NumberText(rnn.first_reach, 3, "rnn.first_reach", "label", color=theme.muted)))],
+            [label(self.words("labels.attention"), "body", theme.ink, weight="BOLD"),
+             big(rnn.attention_steps, 0, "rnn.attention_steps"),
+             number_line(*worded(self.words, "labels.attention_reach", first=first, last=last,
+                                 weight=big(rnn.attention_first_weight, 2, "rnn.attention_first_weight")))],
         ]
         widths = [max(row[c].width for row in cells) for c in range(3)]
         table = VGroup()

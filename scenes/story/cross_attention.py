@@ -21,25 +21,21 @@ class CrossAttention(StoryScene):
 
     def construct(self) -> None:
         cross, french = self.names["cross"], self.traces["french"]
-        corner_title(self, "Self and cross", "who asks, who answers")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         board = self.board()
 
-        self.step("self", "So far every sentence attended to itself: its queries, keys and values all came from the "
-                          f"same {french.n_tokens} words, a grid with one row and one column per word.")
+        self.step("self", self.words("self.caption", n=french.n_tokens))
         self.play(FadeIn(board.self_grid))
         self.hold_for_caption(0.8)
 
-        self.step("cross", "Translation needs more. The French words being written ask the questions, and the English "
-                           "sentence answers: queries from one sequence, keys and values from the other. "
-                           f"The grid is {cross.heads[HEAD].weights.shape[0]} × {cross.heads[HEAD].weights.shape[1]}.")
+        rows, cols = cross.heads[HEAD].weights.shape
+        self.step("cross", self.words("cross.caption", rows=rows, cols=cols))
         self.play(FadeIn(board.cross_grid, shift=LEFT * 0.3))
         self.hold_for_caption(0.8)
 
         row = cross.query_tokens.index("chat") if "chat" in cross.query_tokens else 0
         best = int(np.argmax(cross.heads[HEAD].weights[row]))
-        self.step("formula", "The arithmetic is unchanged, softmax of Q Kᵀ over √d_k, times V; only where Q comes "
-                             f"from differs. Here “{cross.query_tokens[row]}” looks most at "
-                             f"“{cross.key_tokens[best]}”.")
+        self.step("formula", self.words("formula.caption", asker=cross.query_tokens[row], answerer=cross.key_tokens[best]))
         self.play(FadeIn(board.formula, shift=UP * 0.2))
         self.play(Create(highlight_box(board.cross_matrix.rects[row][best], buff=0.03)))
         self.hold_for_caption(1.5)
@@ -52,23 +48,23 @@ class CrossAttention(StoryScene):
         self_grid = WeightHeatmap(french.heads[HEAD].weights, f"traces['french'].heads[{HEAD}].weights",
                                   french.tokens, percents=(french.heads[HEAD].percentages,
                                                            f"traces['french'].heads[{HEAD}].percentages"),
-                                  legend=False, note=None, title="self-attention", cell_width=width)
+                                  legend=False, note=None, title=self.words("labels.self_title"), cell_width=width)
         self_grid.add(self.under(self_grid.matrix, french.n_tokens, french.n_tokens,
-                                 "head 1 · queries, keys, values: French"))
+                                 self.words("labels.self_sources", head=HEAD + 1)))
         # The English words take colours after the French ones: two sentences, no shared colours.
         offset = len(cross.query_tokens)
         matrix = NumberMatrix(cross.heads[HEAD].weights, 0, f"cross.heads[{HEAD}].weights", coloring="weight",
                               percents=(cross.heads[HEAD].percentages, f"cross.heads[{HEAD}].percentages"),
                               row_tokens=cross.query_tokens, col_tokens=cross.key_tokens,
                               col_token_indices=[offset + j for j in range(len(cross.key_tokens))],
-                              title="cross-attention", cell_width=width)
-        keys = label("keys →", "small", theme.muted).next_to(matrix.col_labels, UP, buff=0.1).align_to(matrix.frame, LEFT)
-        queries = label("queries ↓", "small", theme.muted).next_to(matrix.rects[0][0], UP, buff=0.1)
+                              title=self.words("labels.cross_title"), cell_width=width)
+        keys = label(self.words("labels.keys_axis"), "small", theme.muted).next_to(matrix.col_labels, UP, buff=0.1).align_to(matrix.frame, LEFT)
+        queries = label(self.words("labels.queries_axis"), "small", theme.muted).next_to(matrix.rects[0][0], UP, buff=0.1)
         queries.align_to(matrix.row_labels, RIGHT).shift(LEFT * 0.12)
         matrix.title.next_to(keys, UP, buff=0.12).match_x(matrix.frame)
         matrix.add(keys, queries)
         cross_grid = VGroup(matrix, self.under(matrix, *cross.heads[HEAD].weights.shape,
-                                               "head 1 · queries: French · keys, values: English"))
+                                               self.words("labels.cross_sources", head=HEAD + 1)))
         grids = VGroup(self_grid, cross_grid).arrange(RIGHT, buff=1.2, aligned_edge=DOWN)
         formulas = VGroup(
             coloured_formula((r"\mathrm{softmax}\!\left(", None), ("Q", theme.query), (r"\,", None),

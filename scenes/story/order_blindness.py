@@ -21,29 +21,25 @@ class OrderBlindness(StoryScene):
 
     def construct(self) -> None:
         first, second = (self.traces[name] for name in PAIRS["plain"])
-        corner_title(self, "Order blindness", "shuffle the words, get the same answer")
+        corner_title(self, self.words("title"), self.words("subtitle"))
 
-        self.step("shuffle", "Our attention has a blind spot. Take the same three words in two orders: "
-                             f"“{' '.join(first.tokens)}” and “{' '.join(second.tokens)}”.")
+        self.step("shuffle", self.words("shuffle.caption", first=" ".join(first.tokens), second=" ".join(second.tokens)))
         sentences = VGroup(*(self.sentence(name, side) for name, side in zip(PAIRS["plain"], (-1, 1))))
         self.play(FadeIn(sentences, shift=DOWN * 0.2))
         self.hold_for_caption(0.6)
 
-        self.step("same", "Run attention on both. The outputs are the very same rows, only in another order: "
-                          "each word's new vector does not depend on where the words stand.")
+        self.step("same", self.words("same.caption"))
         outputs = self.outputs("plain", y=0.2)
         self.play(FadeIn(outputs.matrices))
         self.play(*(Create(line) for line in outputs.links), FadeIn(outputs.verdict))
         self.hold_for_caption(1.0)
 
-        self.step("encoding", "The fix: before attention, add a position signal to each embedding. The sinusoidal "
-                              "encoding gives every position its own pattern of sines and cosines.")
+        self.step("encoding", self.words("encoding.caption"))
         encoding = self.encoding()
         self.play(FadeOut(sentences), FadeOut(outputs), FadeIn(encoding, shift=DOWN * 0.2))
         self.hold_for_caption(0.8)
 
-        self.step("differ", "Now the same words in another order give different numbers: “money” at the start and "
-                            "“money” at the end are no longer the same vector. Order counts.")
+        self.step("differ", self.words("differ.caption"))
         positioned = self.outputs("positions", y=-1.75)
         self.play(FadeIn(positioned.matrices, shift=UP * 0.2))
         self.play(*(Create(line) for line in positioned.links), Write(positioned.verdict))
@@ -65,7 +61,7 @@ class OrderBlindness(StoryScene):
         for name, side in zip(names, (-1, 1)):
             trace = self.traces[name]
             matrix = NumberMatrix(self.plain[name].output, trace.precision, f"plain['{name}'].output",
-                                  row_tokens=trace.tokens, token_indices=self.word_colours(name), title="outputs",
+                                  row_tokens=trace.tokens, token_indices=self.word_colours(name), title=self.words("labels.outputs"),
                                   frame_color=theme.output)
             matrices.add(matrix.move_to([side * SIDE_X, y, 0]))
         left, right = matrices
@@ -76,7 +72,7 @@ class OrderBlindness(StoryScene):
             j = tokens.index(token)
             links.add(Line(left.rects[i][-1].get_right() + RIGHT * 0.1, right.row_labels[j].get_left() + LEFT * 0.1,
                            color=theme.muted if same else theme.highlight, stroke_width=3))
-        text = "same rows, new order" if same else "different rows"
+        text = self.words("labels.same_rows" if same else "labels.different_rows")
         verdict = label(text, "label", theme.ink if same else theme.highlight)
         verdict.next_to(matrices, DOWN, buff=0.3)  # the gap between the matrices is too narrow for words
         return Outputs(matrices, links, verdict, matrices=matrices, links=links, verdict=verdict)
@@ -85,12 +81,12 @@ class OrderBlindness(StoryScene):
         """The positions added to the embeddings, one row per position, and their formula."""
         theme, trace = self.theme, self.traces["money_pos"]
         matrix = NumberMatrix(trace.positional, self.input_precision, "traces['money_pos'].positional",
-                              title="positions", col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
+                              title=self.words("labels.positions"), col_headers=[f"d{j + 1}" for j in range(trace.d_model)])
         for i, row in enumerate(matrix.rects):
-            matrix.add(label(f"pos {i}", "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
+            matrix.add(label(self.words("labels.position", position=i), "small", theme.muted).next_to(row[0], LEFT, buff=0.2))
         equations = VGroup(formula(r"PE_{pos,\,2i} = \sin\!\left(pos / 10000^{2i/d}\right)", "label"),
                            formula(r"PE_{pos,\,2i+1} = \cos\!\left(pos / 10000^{2i/d}\right)", "label"),
-                           label("added to each word's embedding", "small", theme.muted))
+                           label(self.words("labels.added"), "small", theme.muted))
         equations.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         group = VGroup(matrix, equations).arrange(RIGHT, buff=0.9)
         return group.move_to([0, 1.45, 0])

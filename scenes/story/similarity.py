@@ -29,31 +29,26 @@ class Similarity(StoryScene):
         trace, dot = self.trace, self.names["dot"]
         query = self.presentation.focus_query
         token = trace.tokens[query]
-        corner_title(self, "Similarity", "the dot product")
+        corner_title(self, self.words("title"), self.words("subtitle"))
 
-        self.step("plane", "How do we find the weights? Words that are alike should count more, and the simplest "
-                           "measure of alike is the dot product: multiply two vectors number by number, then add.")
+        self.step("plane", self.words("plane.caption"))
         plane = self.plane()
         self.play(FadeIn(plane.grid))
         self.play(GrowArrow(plane.vectors[0].arrow), FadeIn(VGroup(*plane.vectors[0][1:])))
         self.play(FadeIn(plane.rule, shift=LEFT * 0.2))
         self.hold_for_caption(0.6)
 
-        self.step("alike", f"This vector points almost the same way as ours: the dot product is "
-                           f"{format_number(dot.alike_dot, 0)}, large.")
+        self.step("alike", self.words("alike.caption", dot=format_number(dot.alike_dot, 0)))
         self.play(GrowArrow(plane.vectors[1].arrow), FadeIn(VGroup(*plane.vectors[1][1:])))
         self.play(FadeIn(plane.products[0], shift=LEFT * 0.2))
         self.hold_for_caption(0.8)
 
-        self.step("unlike", f"This one points elsewhere: only {format_number(dot.unlike_dot, 0)}. "
-                            "The bigger the dot product, the more alike the two words.")
+        self.step("unlike", self.words("unlike.caption", dot=format_number(dot.unlike_dot, 0)))
         self.play(GrowArrow(plane.vectors[2].arrow), FadeIn(VGroup(*plane.vectors[2][1:])))
         self.play(FadeIn(plane.products[1], shift=LEFT * 0.2))
         self.hold_for_caption(0.8)
 
-        self.step("table", f"Our model scores “{token}” against every word this way. Two refinements come later: "
-                           "it compares learned versions of the words, and it divides each score by √d_k. "
-                           "Softmax then turns the scores into percentages." + self.cut_note(query))
+        self.step("table", self.words("table.caption", token=token) + self.cut_note(query))
         table, total, keys = self.focus_table(query)
         self.play(FadeOut(plane.grid), *(FadeOut(v) for v in plane.vectors), FadeOut(plane.products), FadeOut(plane.rule), FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.headers))
         self.play(LaggedStart(*(FadeIn(column) for column in table.columns), lag_ratio=0.4), run_time=1.5)
@@ -61,15 +56,15 @@ class Similarity(StoryScene):
 
         row = self.head_trace.softmax_rows[query]
         best = [j for j in row.largest if j in keys]  # ties as shown get marked together
-        names = " and ".join(f"“{trace.tokens[j]}”" for j in best)
-        self.step("largest", f"The largest share goes to {names}: {format_number(row.percentages[best[0]], 0)} %. "
-                             "Higher score, bigger share, and the shares add up to 100 %.")
+        names = self.words("largest.joiner").join(f"“{trace.tokens[j]}”" for j in best)
+        self.step("largest", self.words("largest.caption", names=names,
+                                        percent=format_number(row.percentages[best[0]], 0)))
         lines = [keys.index(j) for j in best]  # a long sentence's table lists keys by weight
         self.play(*(Create(highlight_box(VGroup(table.keys[r], table.columns[-1].rects[r][0]), buff=0.08))
                     for r in lines))
         self.hold_for_caption(0.8)
 
-        self.step("sum", f"The new “{token}” is the weighted sum: every word, scaled by its share, all added up.")
+        self.step("sum", self.words("sum.caption", token=token))
         self.play(FadeIn(total.lead), TransformFromCopy(table.columns[-1].cells, VGroup(*total.weights)),
                   FadeIn(VGroup(*(m for m in total.terms() if not any(m in w.get_family() for w in total.weights)))),
                   run_time=1.5)
@@ -86,14 +81,14 @@ class Similarity(StoryScene):
                                                            for k, v in enumerate(getattr(dot, name))])
                    for name, color in zip(names, colors)]
         ours = vectors[0]
-        ours.add(label("our word", "small", theme.muted).next_to(ours.coordinates, DOWN, buff=0.1))
+        ours.add(label(self.words("labels.our_word"), "small", theme.muted).next_to(ours.coordinates, DOWN, buff=0.1))
         products = VGroup(*(
             VGroup(SpelledProduct([(v, 0, f"dot.query[{k}]") for k, v in enumerate(dot.query)],
                                   [(v, 0, f"dot.{name}[{k}]") for k, v in enumerate(getattr(dot, name))],
                                   (getattr(dot, f"{name}_dot"), 0, f"dot.{name}_dot"), size="body"),
-                   label(verdict, "small", theme.muted))
+                   label(self.words(f"labels.{name}"), "small", theme.muted))
             .arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-            for name, verdict in (("alike", "alike: a large dot product"), ("unlike", "less alike: a smaller one"))
+            for name in ("alike", "unlike")
         )).arrange(DOWN, buff=0.8, aligned_edge=LEFT)
         rule = formula(r"a \cdot b = a_1 b_1 + a_2 b_2", "body")
         right = VGroup(rule, products).arrange(DOWN, buff=0.8, aligned_edge=LEFT)
@@ -125,12 +120,15 @@ class Similarity(StoryScene):
             weight = head.weights[i, keys[r]] if r < len(keys) else 0.0
             rect[0].set_fill(theme.weight_color(weight), opacity=1)
             columns[-1].numbers[r][0].set_color(theme.text_on(rect[0].fill_color))
-        names = [trace.tokens[j] for j in keys] + [label(f"other {row.rest.counts[k]} words", "small", theme.muted)
+        names = [trace.tokens[j] for j in keys] + [label(self.words("labels.other_words", count=row.rest.counts[k]), "small", theme.muted)
                                                    for k in extra]
-        table = KeyTable(names, list(zip(("score", formula(r"\div\sqrt{d_k}", "label", theme.muted), "softmax %"),
-                                         columns)), gap=COLUMN_GAP, chip_width=2.4, key_header="word", query=i,
+        headers = (self.words("labels.score"), formula(r"\div\sqrt{d_k}", "label", theme.muted),
+                   self.words("labels.softmax_percent"))
+        table = KeyTable(names, list(zip(headers, columns)), gap=COLUMN_GAP, chip_width=2.4,
+                         key_header=self.words("labels.word"), query=i,
                          indices=keys + [i] * len(extra), query_token=trace.tokens[i])
-        lead = VGroup(label("new", "label", theme.muted), TokenChip(trace.tokens[i], i, max_width=2.4, height=0.42,
+        self.unclash(table)
+        lead = VGroup(label(self.words("labels.new"), "label", theme.muted), TokenChip(trace.tokens[i], i, max_width=2.4, height=0.42,
                       size="small"), label("=", "cell", theme.muted)).arrange(RIGHT, buff=0.12)
         total = WeightedSum(lead, [((head.blend_rows[i].shares[j], precision, f"{blend}.shares[{j}]"), trace.tokens[j], j)
                                    for j in keys if trace.mask[i, j]], max_width=12.5)
@@ -140,10 +138,21 @@ class Similarity(StoryScene):
         self.stage.fit(VGroup(table, total), width=13.0, height=6.3, grow=1.15)
         return table, total, keys
 
+    @staticmethod
+    def unclash(table: KeyTable) -> None:
+        """Two neighbouring headers of a language that would touch both shrink about their centres until
+        they are 0.12 apart (English's never touch)."""
+        heads = [head for head in table.headers if head.width > 0]
+        for a, b in zip(heads, heads[1:]):
+            overlap = a.get_right()[0] + 0.12 - b.get_left()[0]
+            if overlap > 0:  # each narrows by the overlap: each edge moves half of it
+                for head in (a, b):
+                    head.scale((head.width - overlap) / head.width, about_point=head.get_bottom())
+
     def cut_note(self, i: int) -> str:
         """What a cut-down table lists, for the caption ("" when it lists every word)."""
         top = self.presentation.worked_keys(self.head_trace.softmax_rows[i].rest.visible)
-        return "" if top is None else f" The table lists the {top} largest shares, then all the other words together."
+        return "" if top is None else " " + self.words("table.cut", top=top)
 
     def others_term(self, i: int, top: int) -> VGroup:
         """"+ the other 58 words together, 12 % of the mix" under a cut-down weighted sum."""
@@ -151,7 +160,7 @@ class Similarity(StoryScene):
         share = NumberText(row.rest.percentages[top], 0, f"{self.head_source}.softmax_rows[{i}].rest.percentages[{top}]",
                            "cell", suffix="%")
         return VGroup(label("+", "cell", theme.muted, mono=True),
-                      label(f"the other {row.rest.counts[top]} words together:", "label", theme.muted),
+                      label(self.words("labels.others_together", count=row.rest.counts[top]), "label", theme.muted),
                       share).arrange(RIGHT, buff=0.14)
 
 

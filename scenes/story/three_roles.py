@@ -15,8 +15,7 @@ from ..components.notation import CodeLine, coloured_formula
 from ..components.parts import Parts
 from .common import StoryScene, row_vector
 
-ROLES = (("q", "query", "what am I looking for?"), ("k", "key", "what do I contain?"),
-         ("v", "value", "what do I pass on?"))
+ROLES = ("q", "k", "v")  # their names and questions are words (labels.role_q, labels.question_q, …)
 
 
 class ThreeRoles(StoryScene):
@@ -25,11 +24,9 @@ class ThreeRoles(StoryScene):
     def construct(self) -> None:
         trace = self.trace
         i = self.presentation.focus_query
-        corner_title(self, "Three roles", "query, key and value")
+        corner_title(self, self.words("title"), self.words("subtitle"))
 
-        self.step("three-jobs", "Look again at how a word's vector is used. The same vector does three jobs: it asks "
-                                "how alike the others are, it is compared against when they ask, and it is what "
-                                "gets mixed into their new vectors.")
+        self.step("three-jobs", self.words("three-jobs.caption"))
         jobs = self.jobs(i)
         self.play(FadeIn(jobs.word))
         self.play(LaggedStart(*(GrowArrow(a) for a in jobs.arrows), lag_ratio=0.2),
@@ -37,21 +34,17 @@ class ThreeRoles(StoryScene):
         self.play(FadeIn(jobs.formula, shift=UP * 0.2))
         self.hold_for_caption(0.8)
 
-        self.step("dictionary", "It is like a Python dictionary: the query is what you look up, the keys are what you "
-                                "look up by, and the values are what you get back.")
+        self.step("dictionary", self.words("dictionary.caption"))
         lookup = self.dictionary()
         self.play(FadeOut(jobs), FadeIn(lookup.code[0]))
         self.play(FadeIn(lookup.code[1]), LaggedStart(*(FadeIn(line) for line in lookup.legend), lag_ratio=0.3))
         self.hold_for_caption(0.8)
 
-        self.step("soft", "Attention is a soft lookup: the query matches every key a little, and you get back a blend "
-                          "of all the values, mixed by how well each key matched.")
+        self.step("soft", self.words("soft.caption"))
         self.play(FadeIn(lookup.contrast, shift=UP * 0.2))
         self.hold_for_caption(0.8)
 
-        self.step("projections", "One vector doing three jobs does none of them well, and nothing in it can learn. So "
-                                 "each job gets its own learned matrix: W_Q, W_K and W_V turn the embedding into a "
-                                 "query, a key and a value. That is the next step.")
+        self.step("projections", self.words("projections.caption"))
         split = self.projections(i)
         self.play(FadeOut(lookup), FadeIn(split.word))
         self.play(Create(split.arrows[0]), LaggedStart(*(GrowArrow(a) for a in split.arrows[1:4]), lag_ratio=0.2),
@@ -72,9 +65,10 @@ class ThreeRoles(StoryScene):
         theme = self.theme
         word = self.word(i).move_to([0, 2.1, 0])
         boxes = VGroup()
-        for role, name, question in ROLES:
+        for role in ROLES:
             colour = theme.role_color(role)
-            text = VGroup(label(name, "body", colour, weight="BOLD"), label(question, "small", theme.ink))
+            text = VGroup(label(self.words(f"labels.role_{role}"), "body", colour, weight="BOLD"),
+                          label(self.words(f"labels.question_{role}"), "small", theme.ink))
             text.arrange(DOWN, buff=0.15)
             box = RoundedRectangle(corner_radius=0.12, width=text.width + 0.5, height=text.height + 0.4,
                                    stroke_color=colour, stroke_width=3)
@@ -104,22 +98,23 @@ class ThreeRoles(StoryScene):
             spans[(v, v + len(value_text))] = theme.value
             start = v + len(value_text)
         query = f'd["{DICTIONARY_QUERY}"]'
-        answer = f"{query}   # gives {DICTIONARY[DICTIONARY_QUERY]}"
+        value = str(DICTIONARY[DICTIONARY_QUERY])
+        answer = f"{query}   " + self.words("labels.code_comment", value=value)
+        at = answer.rindex(value)  # where the comment names the value, in any language's order
         code = VGroup(CodeLine(line, spans), CodeLine(answer, {
-            (2, 2 + len(DICTIONARY_QUERY) + 2): theme.query,
-            (len(answer) - len(str(DICTIONARY[DICTIONARY_QUERY])), len(answer)): theme.value}))
+            (2, 2 + len(DICTIONARY_QUERY) + 2): theme.query, (at, at + len(value)): theme.value}))
         code.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
-        legend = VGroup(*(VGroup(label(name, "label", theme.role_color(role), weight="BOLD"),
-                                 label(meaning, "label", theme.ink)).arrange(RIGHT, buff=0.3)
-                          for role, name, meaning in (("q", "query", "what you look up"),
-                                                      ("k", "keys", "what you look up by"),
-                                                      ("v", "values", "what you get back"))))
+        legend = VGroup(*(VGroup(label(self.words(f"labels.legend_{role}"), "label", theme.role_color(role), weight="BOLD"),
+                                 label(self.words(f"labels.meaning_{role}"), "label", theme.ink)).arrange(RIGHT, buff=0.3)
+                          for role in ROLES))
         legend.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        for row in legend[1:]:  # meanings in one column
-            row[1].align_to(legend[0][1], LEFT)
+        # Meanings in one column: the first row's, or right of the widest name where a language's is wider.
+        column = max(legend[0][1].get_left()[0], legend.get_left()[0] + max(row[0].width for row in legend) + 0.1)
+        for row in legend:
+            row[1].shift(RIGHT * (column - row[1].get_left()[0]))
         contrast = VGroup(
-            label("dictionary: one key matches exactly, you get its one value", "label", theme.muted),
-            label("attention: every key matches a little, you get a blend of all the values", "label", theme.ink))
+            label(self.words("labels.exact"), "label", theme.muted),
+            label(self.words("labels.soft"), "label", theme.ink))
         contrast.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         group = Dictionary(VGroup(code, legend).arrange(RIGHT, buff=1.0), contrast, code=code, legend=legend,
                            contrast=contrast).arrange(DOWN, buff=0.9)
@@ -132,10 +127,10 @@ class ThreeRoles(StoryScene):
         trace, theme = self.trace, self.theme
         word = self.word(i)
         results, matrices = VGroup(), VGroup()
-        for role, name, _ in ROLES:
+        for role in ROLES:
             colour = theme.role_color(role)
             vector = row_vector(getattr(trace, role)[i], trace.precision, f"{role}[{i}]", frame_color=colour)
-            results.add(VGroup(label(name, "label", colour, weight="BOLD"), vector).arrange(RIGHT, buff=0.25))
+            results.add(VGroup(label(self.words(f"labels.role_{role}"), "label", colour, weight="BOLD"), vector).arrange(RIGHT, buff=0.25))
             name_tex = formula(f"W_{role.upper()}", "label", colour)
             box = RoundedRectangle(corner_radius=0.1, width=0.95, height=0.6, stroke_color=colour, stroke_width=3)
             matrices.add(VGroup(box, name_tex.move_to(box)))

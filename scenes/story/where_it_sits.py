@@ -18,13 +18,13 @@ ROW_WIDTH = 13.2  # the word chips may spread under the notes (or the recap's fo
 RIGHT_EDGE = STAGE.right  # the frame's right edge (7.11) less the safe margin  # the block on the left, words about it on the right
 
 
-# (head, text, theme colour name): what the opening frame promises, and the recap's story.
-PLAN_LINES = (("why", "one word, two meanings", "highlight"), ("weights", "similarity by dot product", "muted"),
-              ("roles", "queries, keys and values", "query"), ("steps", "scores, softmax, weighted sum", "muted"),
-              ("heads", "many views at once", "muted"))
-STORY_LINES = (("static", "one vector per word, any context", "muted"), ("attention", "mixes in the context", "highlight"),
-               ("Q, K, V", "learned: what to compare, what to pass on", "query"),
-               ("positions", "keep the word order", "muted"), ("heads", "many views at once", "muted"))
+# (line, theme colour name): what the opening frame promises (plan.<line>.head/.text in the words),
+# and the recap's story (story.<line>.head/.text).
+PLAN_LINES = (("why", "highlight"), ("weights", "muted"), ("roles", "query"), ("steps", "muted"), ("heads", "muted"))
+STORY_LINES = (("static", "muted"), ("attention", "highlight"), ("qkv", "query"), ("positions", "muted"),
+               ("heads", "muted"))
+FORMULA_ROWS = ((r"Q K^{\top}", "scores"), (r"/\sqrt{d_k}", "scale"), (r"\mathrm{softmax}", "softmax"),
+                (r"\cdot\, V", "blend"))  # each piece and its words (formula.<name>)
 
 
 class WhereItSits(StoryScene):
@@ -32,10 +32,9 @@ class WhereItSits(StoryScene):
     closing = False  # True: the closing frame, with the formula recap
 
     def construct(self) -> None:
-        corner_title(self, "Where it sits", "the Transformer encoder block")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         block, lit = self.encoder_block()
-        self.step("block", "Language models are built from stacks of blocks like this one, the Transformer encoder. "
-                           "Words come in at the bottom as vectors and leave at the top, each reshaped by its context.")
+        self.step("block", self.words("block.caption"))
         self.play(FadeIn(block.inputs, shift=UP * 0.2))
         self.play(LaggedStart(*(FadeIn(VGroup(arrow, stage), shift=UP * 0.15)
                                 for arrow, stage in zip(block.flow, [*block.boxes.values(), block.output])),
@@ -43,15 +42,13 @@ class WhereItSits(StoryScene):
         self.play(FadeIn(block.layer), FadeIn(block.residuals))
         self.hold_for_caption(0.8)
 
-        self.step("attention", "Only one box lets the words exchange information: multi-head attention. Every other "
-                               "step works on each word alone. This video opens that box.")
+        self.step("attention", self.words("attention.caption"))
         notes = self.notes(block)
         self.play(Transform(block.boxes["attention"][0], lit), FadeIn(notes[0], shift=LEFT * 0.2))
         self.play(LaggedStart(*(FadeIn(n, shift=LEFT * 0.2) for n in notes[1:]), lag_ratio=0.3))
         self.hold_for_caption(1.0)
 
-        self.step("plan", "We will build that box from first principles: first why a word needs its context, then "
-                          "how attention finds and mixes it, with every number on screen computed for real.")
+        self.step("plan", self.words("plan.caption"))
         plan = self.plan(block)
         self.play(FadeOut(notes, shift=RIGHT * 0.2))
         self.play(LaggedStart(*(FadeIn(line, shift=LEFT * 0.2) for line in plan), lag_ratio=0.3), run_time=1.6)
@@ -76,12 +73,9 @@ class WhereItSits(StoryScene):
         """What each kind of box does, on the right, each note level with its box."""
         theme = self.theme
         notes = VGroup()
-        for name, text, colour in (("attention", "words look at each other", theme.highlight),
-                                   ("feed", "each word on its own", theme.muted),
-                                   ("norm1", "keep the input, rescale", theme.muted),
-                                   ("norm2", "keep the input, rescale", theme.muted),
-                                   ("embed", "a vector per word + its position", theme.muted)):
-            note = label(text, "label", colour)
+        for name in ("attention", "feed", "norm1", "norm2", "embed"):
+            colour = theme.highlight if name == "attention" else theme.muted
+            note = label(self.words(f"labels.note_{name}"), "label", colour)
             note.next_to(block.layer, RIGHT, buff=0.5).match_y(block.boxes[name])
             note.scale(min(1.0, (RIGHT_EDGE - note.get_left()[0]) / note.width), about_edge=LEFT)
             pointer = Arrow(note.get_left(), [block.boxes[name].get_right()[0], note.get_y(), 0], buff=0.1,
@@ -91,15 +85,17 @@ class WhereItSits(StoryScene):
 
     def plan(self, block: EncoderBlock) -> VGroup:
         """What the explainer does, in order, to the right of the block."""
-        lines = self.headed_lines(PLAN_LINES)
+        lines = self.headed_lines("plan", PLAN_LINES)
         lines.next_to(block.layer, RIGHT, buff=0.6)
         lines.scale(min(1.0, (RIGHT_EDGE - lines.get_left()[0]) / lines.width), about_edge=LEFT)
         return lines.match_y(block.boxes["attention"]).shift(UP * 0.6)
 
-    def headed_lines(self, rows) -> VGroup:
-        """Lines of a bold head in a theme colour (by name) and its text, in two aligned columns."""
-        lines = VGroup(*(VGroup(label(head, "label", getattr(self.theme, colour), weight="BOLD"),
-                                label(text, "label", self.theme.ink)) for head, text, colour in rows))
+    def headed_lines(self, part: str, rows) -> VGroup:
+        """Lines of a bold head in a theme colour (by name) and its text (the words' <part>.<line>.head
+        and .text), in two aligned columns."""
+        lines = VGroup(*(VGroup(label(self.words(f"{part}.{line}.head"), "label", getattr(self.theme, colour), weight="BOLD"),
+                                label(self.words(f"{part}.{line}.text"), "label", self.theme.ink))
+                         for line, colour in rows))
         self.two_columns(lines)
         return lines
 
@@ -112,11 +108,8 @@ class WhereItSits(StoryScene):
                              (r"^{\top} / \sqrt{d_k}\right)", None), ("V", theme.value)))
         equation.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         equation[1].shift(RIGHT * 0.6)
-        rows = [(r"Q K^{\top}", "how well each query matches each key"),
-                (r"/\sqrt{d_k}", "keeps the scores in range"),
-                (r"\mathrm{softmax}", "each row: weights adding up to 1"),
-                (r"\cdot\, V", "a weighted sum of the values")]
-        rows = VGroup(*(VGroup(formula(tex, "label"), label(text, "label", theme.ink)) for tex, text in rows))
+        rows = VGroup(*(VGroup(formula(tex, "label"), label(self.words(f"formula.{name}"), "label", theme.ink))
+                        for tex, name in FORMULA_ROWS))
         self.two_columns(rows)
         group = FormulaParts(equation, rows, equation=equation, rows=rows)
         group.arrange(DOWN, buff=0.6, aligned_edge=LEFT)
@@ -134,7 +127,7 @@ class WhereItSits(StoryScene):
 
     def story_lines(self) -> VGroup:
         """The explainer's story in four lines, in the place of the formula's pieces."""
-        lines = self.headed_lines(STORY_LINES)
+        lines = self.headed_lines("story", STORY_LINES)
         return lines.scale(min(1.0, 6.8 / lines.width))
 
     @staticmethod
@@ -153,24 +146,20 @@ class Recap(WhereItSits):
     closing = True
 
     def construct(self) -> None:
-        corner_title(self, "Recap", "attention in one line")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         block, lit = self.encoder_block()
         block.boxes["attention"][0].become(lit)
-        self.step("block", "Back to the block we started from. We have now seen every number inside the "
-                           "highlighted box.")
+        self.step("block", self.words("block.caption"))
         self.play(FadeIn(block))
         self.hold_for_caption(0.8)
 
-        self.step("formula", "All of it fits in one line: compare every query with every key, scale the scores, "
-                             "softmax each row into weights, and blend the values with them.")
+        self.step("formula", self.words("formula.caption"))
         parts = self.above_chips(self.formula_parts(), block)
         self.play(Write(parts.equation))
         self.play(LaggedStart(*(FadeIn(row, shift=LEFT * 0.2) for row in parts.rows), lag_ratio=0.3), run_time=1.6)
         self.hold_for_caption(1.0)
 
-        self.step("story", "A static embedding gave each word one meaning; attention mixes in its context. Learned "
-                           "projections choose what to compare and what to pass on, positions keep the order, and "
-                           "many heads look in parallel.")
+        self.step("story", self.words("story.caption"))
         story = self.story_lines().move_to(parts.rows, aligned_edge=UP)
         self.play(FadeOut(parts.rows, shift=UP * 0.2), LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in story),
                                                                     lag_ratio=0.25), run_time=1.6)

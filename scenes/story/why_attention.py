@@ -24,35 +24,30 @@ class WhyAttention(StoryScene):
     segment = "why-attention"
 
     def construct(self) -> None:
-        corner_title(self, "Why attention?", "one word, two meanings")
+        corner_title(self, self.words("title"), self.words("subtitle"))
         money, river = (self.traces[name] for name in SENTENCES)
         self.bank = money.tokens.index("bank")
         panels = [self.panel(name, side) for name, side in zip(SENTENCES, (-1, 1))]
 
-        self.step("static", "A word embedding gives every word one fixed vector, learned from all the text it was "
-                            f"seen in. Take “bank” in two sentences: “{' '.join(money.tokens)}” and "
-                            f"“{' '.join(river.tokens)}”.")
+        self.step("static", self.words("static.caption", money=" ".join(money.tokens), river=" ".join(river.tokens)))
         self.play(*(FadeIn(p.chips, shift=DOWN * 0.2) for p in panels))
         self.play(*(TransformFromCopy(p.chips[self.bank], p.static) for p in panels),
                   *(FadeIn(p.static_label) for p in panels), run_time=1.2)
         self.hold_for_caption(0.8)
 
-        self.step("same", "Its vector is exactly the same in both. One vector for two meanings: "
-                          "a static embedding cannot tell a money bank from a river bank.")
+        self.step("same", self.words("same.caption"))
         equal = label("=", "heading", self.theme.ink).move_to(
             (panels[0].static.get_right() + panels[1].static.get_left()) / 2)
         self.play(Write(equal), *(Create(highlight_box(p.static, buff=0.06)) for p in panels))
         self.hold_for_caption(0.8)
 
-        self.step("mix", "So let “bank” become a mixture of all the words in its sentence: a weighted sum, with more "
-                         "weight on the words most like it. How those weights are found comes next.")
+        self.step("mix", self.words("mix.caption"))
         for p in panels:
             self.play(FadeIn(p.total.lead), LaggedStart(*(FadeIn(t, shift=RIGHT * 0.15) for t in p.total.pieces),
                                                        lag_ratio=0.25), run_time=1.2)
         self.hold_for_caption(0.6)
 
-        self.step("contextual", "Each sentence has its own words, so its own weights, and the two new “bank” "
-                                "vectors come out different.")
+        self.step("contextual", self.words("contextual.caption"))
         unequal = label("≠", "heading", self.theme.highlight).move_to(
             (panels[0].contextual.get_right() + panels[1].contextual.get_left()) / 2)
         self.play(*(FadeIn(VGroup(p.contextual, p.contextual_label), shift=DOWN * 0.3) for p in panels), run_time=1.2)
@@ -60,9 +55,8 @@ class WhyAttention(StoryScene):
         self.hold_for_caption(0.8)
 
         shift = self.names["bank_shift"]
-        self.step("distance", f"How different? The static vectors were identical, {self.static_distance_text()} apart; the "
-                              f"contextual ones are {format_number(shift.length, money.precision)} apart. Context has "
-                              "moved “bank”. That weighted sum is the heart of self-attention.")
+        self.step("distance", self.words("distance.caption", static=self.static_distance_text(),
+                                         contextual=format_number(shift.length, money.precision)))
         distance = self.distance_line()
         self.play(FadeIn(distance, shift=UP * 0.2))
         self.hold_for_caption(1.5)
@@ -78,11 +72,11 @@ class WhyAttention(StoryScene):
         chips.shift(UP * (2.0 - chips.get_bottom()[1]))  # both rows on one baseline
         static = row_vector(trace.embeddings[i], self.input_precision, f"traces['{name}'].embeddings[{i}]",
                             value_scale=scale)
-        static_label = label("static", "small", theme.muted)
+        static_label = label(self.words("labels.static"), "small", theme.muted)
         contextual = row_vector(plain.output[i], trace.precision, f"plain['{name}'].output[{i}]",
                                 value_scale=scale, frame_color=theme.output)
-        contextual_label = label("contextual", "small", theme.output)
-        lead = VGroup(label("new", "label", theme.muted), TokenChip(trace.tokens[i], i, height=0.42, size="small"),
+        contextual_label = label(self.words("labels.contextual"), "small", theme.output)
+        lead = VGroup(label(self.words("labels.new"), "label", theme.muted), TokenChip(trace.tokens[i], i, height=0.42, size="small"),
                       label("=", "cell", theme.muted))
         total = WeightedSum(lead.arrange(RIGHT, buff=0.12), [
             ((plain.weights[i, j], trace.precision, f"plain['{name}'].weights[{i}, {j}]"), token, j)
@@ -102,11 +96,11 @@ class WhyAttention(StoryScene):
         theme, precision = self.theme, self.traces[SENTENCES[0]].precision
         shift, static = self.names["bank_shift"], self.names["bank_static_shift"]
         line = VGroup(
-            label("difference", "small", theme.muted),
+            label(self.words("labels.difference"), "small", theme.muted),
             row_vector(shift.vector, precision, "bank_shift.vector", frame_color=theme.highlight),
-            label("length", "small", theme.muted),
+            label(self.words("labels.length"), "small", theme.muted),
             NumberText(shift.length, precision, "bank_shift.length", weight="BOLD", color=theme.highlight),
-            label("(static vectors:", "small", theme.muted),
+            label(self.words("labels.static_vectors"), "small", theme.muted),
             NumberText(static.length, precision, "bank_static_shift.length", "small", color=theme.muted),
             label(")", "small", theme.muted),
         ).arrange(RIGHT, buff=0.2)
