@@ -16,7 +16,7 @@ from scenes.words import DEFAULT_LANGUAGE, LANGUAGES, Words, WordsError, file_na
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"
 # Folders whose drawing code must hold no English prose (another helper's folders join with one line each).
-FOLDERS = ("scenes/segments", "scenes/components", "scenes/figure")
+FOLDERS = ("scenes/segments", "scenes/components", "scenes/figure", "scenes/story", "scenes/decoder", "scenes/model")
 # Math and symbols that stay as they are in every language (glossary: "mathematical symbols stay").
 ALLOWED = {"Attention", "softmax", "MultiHead", "Concat", "head", "mathrm", "frac", "sqrt", "top", "cdot", "dots",
            "left", "right", "tfrac", "quad", "Big"}

@@ -19,7 +19,7 @@ from ..components.labels import weight_legend
 from ..components.parts import Parts
 from ..presentation import Presentation
 from ..theme import current_theme
-from ..words import words as words_file  # `words` is position_axes' flag
+from ..words import words
 
 CALLOUT_CELL = (0.9, 0.42)  # a magnified cell: width, height
 WIDE_GRID = 4.0  # narrower grids number every 16th position, not every 8th (room for "64")
@@ -46,7 +46,7 @@ def colour_map(presentation: Presentation, weights, percents: tuple[np.ndarray, 
     empty group with `callout` False); `percents` = (the trace's whole percentages, their path);
     `note` True says "each row sums to 100 %" in the lesson's language."""
     if note is True:
-        note = words_file("model-common")("rows_sum")
+        note = words("model-common")("rows_sum")
     theme = current_theme()
     weights = np.asarray(weights, dtype=np.float64)
     grid = ColorGrid(weights, width=side, height=side, coloring="weight", mask=mask, frame_color=theme.faint,
@@ -89,9 +89,9 @@ def focus_row(grid: ColorGrid, tokens, query: int) -> FocusRow:
     return FocusRow(frame, chip, frame=frame, chip=chip)
 
 
-def position_axes(grid: ColorGrid, ticks: list[int], *, beside: Mobject | None = None, words: bool = True) -> VGroup:
+def position_axes(grid: ColorGrid, ticks: list[int], *, beside: Mobject | None = None, axis_names: bool = True) -> VGroup:
     """1-based position numbers left of the chosen rows and above the chosen columns (none where
-    they would touch `beside`, the focus row's chip); with `words` "keys →" above and "queries ↓"
+    they would touch `beside`, the focus row's chip); with `axis_names` "keys →" above and "queries ↓"
     on the left."""
     theme = current_theme()
     rows, cols = VGroup(), VGroup()
@@ -101,8 +101,8 @@ def position_axes(grid: ColorGrid, ticks: list[int], *, beside: Mobject | None =
             rows.add(number)
         cols.add(label(str(i + 1), "small", theme.muted).next_to(grid.column_span(i, i + 1), UP, buff=0.08))
     axes = VGroup(rows, cols)
-    if words:
-        said = words_file("model-common")
+    if axis_names:
+        said = words("model-common")
         keys = label(said("keys_axis"), "small", theme.muted).next_to(cols, UP, buff=0.1).match_x(grid)
         queries = label(said("queries_axis"), "small", theme.muted).next_to(grid, LEFT, buff=0.1).align_to(keys, DOWN)
         axes.add(keys, queries)
@@ -129,7 +129,7 @@ def row_callout(grid: ColorGrid, frame: Rectangle, tokens, row_weights, percents
         line[0].move_to([0, -k * 0.5, 0], aligned_edge=RIGHT)
         line[1].next_to([0, -k * 0.5, 0], RIGHT, buff=0.1)
         line[2].move_to([0.75 + CALLOUT_CELL[0] / 2, -k * 0.5, 0])
-    heading = label(words_file("model-common")("row_largest", row=query + 1), "small", theme.ink)
+    heading = label(words("model-common")("row_largest", row=query + 1), "small", theme.ink)
     heading.next_to(lines, UP, buff=0.15).align_to(lines, LEFT)
     panel = VGroup(heading, lines)
     box = SurroundingRectangle(panel, buff=0.15, color=theme.highlight, stroke_width=2)

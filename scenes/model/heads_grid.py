@@ -115,7 +115,7 @@ class HeadsGrid(ModelScene):
             attention = model.layers[l].attention
             square = ColorGrid(attention.heads[h].weights, width=side, height=side, coloring="weight",
                                mask=attention.mask, frame_color=theme.faint, stroke_width=1)
-            marks = VGroup() if chips else position_axes(square, self.presentation.axis_ticks(every=16), words=False)
+            marks = VGroup() if chips else position_axes(square, self.presentation.axis_ticks(every=16), axis_names=False)
             # Long sentences: narrow squares, so the name takes two lines instead of widening the card.
             name = label(words("model-common")("layer_head" if chips else "layer_head_lines", layer=l + 1, head=h + 1),
                          "label", theme.ink, weight="BOLD")

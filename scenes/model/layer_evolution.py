@@ -113,7 +113,7 @@ class LayerEvolution(ModelScene):
         for layer in range(model.n_layers):
             grid = ColorGrid(model.layer_means[layer].weights, width=side, height=side, coloring="weight",
                              mask=mask, frame_color=self.theme.faint, stroke_width=1)
-            marks = VGroup() if chips else position_axes(grid, self.presentation.axis_ticks(every=16), words=False)
+            marks = VGroup() if chips else position_axes(grid, self.presentation.axis_ticks(every=16), axis_names=False)
             name = label(words("model-common")("layer_n", layer=layer + 1), "label", self.theme.ink).next_to(VGroup(grid, marks), UP, buff=0.15)
             grids.add(VGroup(grid, name, marks))
         grids.arrange_in_grid(cols=3, buff=(0.4, 0.35))

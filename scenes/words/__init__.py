@@ -117,7 +117,7 @@ class Words:
             texts.update(read_overrides(self.captions).get(self.name, {}))
         return texts
 
-    def __call__(self, key: str, **values) -> str:
+    def __call__(self, key: str, /, **values) -> str:
         texts = self.texts()
         if key not in texts:
             where = "" if self.lang == DEFAULT_LANGUAGE else f" in {self.lang}"
@@ -140,6 +140,6 @@ def words(name: str) -> Words:
     return Words(name, getattr(context, "lang", DEFAULT_LANGUAGE), getattr(context, "captions", None))
 
 
-def common(key: str, **values) -> str:
+def common(key: str, /, **values) -> str:
     """A components' shared label (common.toml) in the active language."""
     return words(COMMON)(key, **values)

@@ -1,5 +1,5 @@
-"""Which words a segment says, as a digest for its content stamp: its own file, common.toml and its
-folder's common file (story-common, decoder-common, model-common) in the lesson's language, with the
+"""Which words a segment says, as a digest for its content stamp: its own file, common.toml and the
+folders' common files (decoder-common, model-common) in the lesson's language, with the
 teacher's overrides of those files. A changed caption re-renders only the segments that say it."""
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from . import COMMON, HERE, Words
 
 
 def segment_word_files(scene_class) -> list[str]:
-    """The words files a segment class reads: its own, common, and its folder's common file."""
-    folder = scene_class.__module__.split(".")[-2] if scene_class.__module__.count(".") else ""
-    return [getattr(scene_class, "segment", ""), COMMON, f"{folder}-common"]
+    """The words files a segment class may read: its own, common, and every folder's common file
+    (a decoder segment reads model-common's pattern names too: a shared file counts for all)."""
+    shared = sorted(path.stem for path in (HERE / "en").glob("*-common.toml"))
+    return [getattr(scene_class, "segment", ""), COMMON, *shared]
 
 
 def words_digest(names: list[str], lang: str, captions: str | None) -> str:
