@@ -55,12 +55,14 @@ def after_video(scene: "Scene", scene_class: type, job: "SegmentJob",
     from manim import tempconfig
 
     from .. import context
+    from .still_frames import draw_only_stills
 
     context.use(job.context)
     video_only = {key: value for key, value in settings.items() if key not in LOW_VIDEO_SIZE}
     with tempconfig({**video_only, "quality": stills_quality(job.quality), "write_to_movie": False,
                      "save_sections": False}):
         stills = scene_class(skip_animations=True)
+        draw_only_stills(stills)
         stills.render()
     return steps, stills
 
