@@ -24,7 +24,7 @@ def _stills(folder, sentence: str, segment: str) -> dict[str, np.ndarray]:
 
 def test_stills_only_render_draws_the_pixels_manims_renderer_draws(tmp_path, monkeypatch):
     fast = _stills(tmp_path / "fast", "the cat sat on mats", "embedding")
-    monkeypatch.setattr(still_frames, "draw_only_stills", lambda scene: None)  # Manim's plain CairoRenderer
+    monkeypatch.setattr(still_frames, "draw_stills_only", lambda scene, size=None: None)  # Manim's plain CairoRenderer
     plain = _stills(tmp_path / "plain", "the cat sat on mats", "embedding")
     assert list(fast) == list(plain)
     for name in fast:

@@ -38,7 +38,7 @@ def render_segment(job: SegmentJob) -> SegmentResult:
     try:
         with tempconfig(settings):
             scene = scene_class(skip_animations=not job.write_video)
-            still_frames.draw_only_stills(scene)  # a stills-only render draws only its stills
+            still_frames.draw_stills_only(scene, stills_pass.still_size(job))  # stills at ≥ 1080p, no extra frames
             scene.render()
         step_videos, shown = stills_pass.after_video(scene, scene_class, job, settings)  # classroom
     except Exception as error:  # one line for the user; the pipeline keeps the last good outputs
