@@ -66,7 +66,7 @@ def _first_frame_png(video: Path) -> BytesIO:
     with av.open(str(video)) as container:
         frame = next(container.decode(video=0))
         buffer = BytesIO()
-        frame.to_image().save(buffer, "PNG")
+        frame.to_image().save(buffer, "PNG", compress_level=1)  # a poster: ≈ 2× faster to write, same pixels
     buffer.seek(0)
     return buffer
 
