@@ -1,6 +1,7 @@
 """The shortcuts of issue 21 draw the same pixels: a stills-only render that draws only its
-stills against Manim's own renderer (which draws every skipped play), and glyph outlines read
-back from the disk store against freshly parsed ones."""
+stills against Manim's own renderer (which draws every skipped play), the stills a low-quality
+video pass draws against a stills-only render's, and glyph outlines read back from the disk
+store against freshly parsed ones."""
 from dataclasses import replace
 
 import numpy as np
@@ -14,10 +15,10 @@ from scenes.pipeline.worker import render_segment
 from scenes.playlist import select
 
 
-def _stills(folder, sentence: str, segment: str) -> dict[str, np.ndarray]:
+def _stills(folder, sentence: str, segment: str, quality: str = "medium", video: bool = False) -> dict[str, np.ndarray]:
     context = replace(resolve_context(Example(sentence), "toy"), stills_dir=str(folder / "stills"))
     cls = select(segment)[0]
-    result = render_segment(SegmentJob(cls.__module__, cls.__name__, context, "medium", str(folder / "manim"), False))
+    result = render_segment(SegmentJob(cls.__module__, cls.__name__, context, quality, str(folder / "manim"), video))
     assert result.error is None and result.stills
     return {name: np.asarray(Image.open(path)) for path, name in result.stills}
 
@@ -29,6 +30,19 @@ def test_stills_only_render_draws_the_pixels_manims_renderer_draws(tmp_path, mon
     assert list(fast) == list(plain)
     for name in fast:
         assert np.array_equal(fast[name], plain[name]), name
+
+
+def test_stills_drawn_in_a_low_quality_video_pass_equal_the_stills_pass(tmp_path):
+    """Below 1080p the video pass draws its stills on a 1920×1080 camera of its own, instead
+    of a second, stills-only render of the segment."""
+    from scenes.pipeline import stills_pass
+
+    assert stills_pass.STILLS_FROM_VIDEO
+    video = _stills(tmp_path / "video", "the cat sat on mats", "embedding", quality="low", video=True)
+    alone = _stills(tmp_path / "alone", "the cat sat on mats", "embedding")
+    assert list(video) == list(alone)
+    for name in video:
+        assert video[name].shape == (1080, 1920, 3) and np.array_equal(video[name], alone[name]), name
 
 
 def test_outlines_from_the_disk_store_equal_parsed_ones(tmp_path, monkeypatch):

@@ -136,7 +136,10 @@ def _stored_tex(original):
         svg = generate_tex_file(expression, environment, tex_template or config["tex_template"]).with_suffix(".svg")
         kept = store() / "tex" / svg.name if store() else None
         if kept is not None and not svg.exists() and kept.exists():
-            shutil.copyfile(kept, svg)
+            try:
+                shutil.copyfile(kept, svg)
+            except OSError:  # unreadable: LaTeX draws it again
+                svg.unlink(missing_ok=True)
         made = original(expression, environment, tex_template)
         if kept is not None and not kept.exists():
             _put(kept, lambda handle: handle.write(Path(made).read_bytes()))
