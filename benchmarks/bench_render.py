@@ -113,8 +113,8 @@ def stills_rows(scratch: Path, quality: str) -> list[str]:
     rows.append(f"make stills ({quality}), cold caches and glyph store: {seconds:.1f} s wall, {cpu:.1f} s CPU "
                 "(goal ≤ 20 s)")
     new = [*pipeline("stills", scratch / "stills-new", quality)]
-    new[new.index("--example") + 1] = "--sentence"
-    new[new.index("--sentence") + 1] = NEW_SENTENCE
+    at = new.index("--example")
+    new[at:at + 2] = ["--sentence", NEW_SENTENCE]
     seconds, cpu, _ = run(new, env=cache)
     rows.append(f"make stills ({quality}), a new 6-token sentence, glyph store warm: {seconds:.1f} s wall, "
                 f"{cpu:.1f} s CPU (goal ≤ 20 s)")
@@ -125,20 +125,20 @@ def stills_rows(scratch: Path, quality: str) -> list[str]:
 
 def main() -> None:
     qualities = sys.argv[1:] or ["low", "high"]
-    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-render-") as scratch:
         scratch = Path(scratch)
         for quality in qualities:
             subset = HIGH_QUALITY_SCENES if quality != "low" else None
             mine = ours(scratch / f"ours-{quality}", quality, subset, scratch / f"cache-{quality}")
             theirs = plain_cli(scratch / f"cli-{quality}", quality, subset)
-            rows += table(quality, f"segments {subset}" if subset else "whole explainer", mine, theirs)
+            rows = table(quality, f"segments {subset}" if subset else "whole explainer", mine, theirs)
             if quality == qualities[0]:
                 noop, _, _ = run(pipeline("render", scratch / f"ours-{quality}", quality, subset),
                                  env=cold_glyphs(scratch / f"cache-{quality}"))
                 rows.append(f"no-op re-render ({quality}): {noop:.1f} s (goal ≤ 2 s)")
-                rows += stills_rows(scratch, quality)
-    print("\n".join(rows))
+                print("\n".join(rows), flush=True)  # a later failure keeps what was measured
+                rows = stills_rows(scratch, quality)
+            print("\n".join(rows), flush=True)
 
 
 if __name__ == "__main__":
