@@ -13,6 +13,7 @@ from manim.mobject.text.tex_mobject import SingleStringMathTex
 from . import context
 from .components.matrix import NUMBER_POLICY
 from .components.text import FlatText, NumberText
+from .pipeline.still_frames import still_image
 from .presentation import STAGE
 from .theme import current_theme
 from .words import words
@@ -180,10 +181,10 @@ class ExplainerScene(Scene):
             from .layout import check_screen
             record.layout_findings = check_screen(self.mobjects, self.segment, record.name)
         if self.context.stills_dir:
-            self.renderer.update_frame(self)
             path = Path(self.context.stills_dir) / f"{self.segment}-{len(self.sections):02d}-{record.name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.camera.get_image().convert("RGB").save(path)  # RGB: img2pdf keeps it lossless
+            # At the still size whatever the video's (pipeline/still_frames.py); RGB: img2pdf keeps it lossless.
+            still_image(self).convert("RGB").save(path)
             record.still = str(path)
 
     def _record_screen(self, record: SectionRecord) -> None:

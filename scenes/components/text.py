@@ -11,7 +11,30 @@ from ..theme import current_theme
 from .fonts import for_pango, is_right_to_left
 from .parts import Parts
 
-_OUTLINES: dict[tuple, np.ndarray] = {}  # (text, font, size, weight) → glyph outlines at the origin
+
+
+class _Outlines(dict):
+    """(text, font, size, weight) → glyph outlines at the origin. In a render process they are
+    also kept on disk between renders (scenes/pipeline/glyph_store.py)."""
+    disk = False
+
+
+OUTLINES = _Outlines()
+
+
+def _outline(key: tuple) -> np.ndarray:
+    from ..pipeline import glyph_store
+
+    kept = glyph_store.load_outline(key) if OUTLINES.disk else None
+    if kept is not None:
+        return kept
+    text, font, font_size, weight = key
+    glyphs = Text(for_pango(text), font=font, font_size=font_size, weight=weight)
+    parts = [g.points for g in glyphs.family_members_with_points()]
+    outline = np.concatenate(parts) - glyphs.get_center() if parts else np.zeros((0, 3))
+    if OUTLINES.disk:
+        glyph_store.save_outline(key, outline)
+    return outline
 
 
 class FlatText(VMobject):
@@ -28,12 +51,9 @@ class FlatText(VMobject):
     def __init__(self, text: str, font: str, font_size: float, color, weight: str = "NORMAL") -> None:
         super().__init__(fill_color=color, fill_opacity=1.0, stroke_width=0)
         key = (text, font, font_size, weight)
-        if key not in _OUTLINES:
-            glyphs = Text(for_pango(text), font=font, font_size=font_size, weight=weight)
-            parts = [g.points for g in glyphs.family_members_with_points()]
-            outline = np.concatenate(parts) if parts else np.zeros((0, 3))
-            _OUTLINES[key] = outline - (glyphs.get_center() if parts else 0)
-        self.set_points(_OUTLINES[key].copy())
+        if key not in OUTLINES:
+            OUTLINES[key] = _outline(key)
+        self.set_points(OUTLINES[key].copy())
         self.text = text
         self.outline_key = key  # the layout checker measures the size it is drawn at against it
 

@@ -20,7 +20,7 @@ from manim import Mobject, Text, config
 
 from ..components.color_grid import ColorGrid
 from ..components.matrix import NumberMatrix
-from ..components.text import _OUTLINES, FlatText
+from ..components.text import OUTLINES, FlatText
 from ..components.tokens import TokenChip
 from .naming import TEXT_TYPES as TEXT_OWNER, Screen, box, visible
 
@@ -35,7 +35,7 @@ SAME = 0.02  # sizes and positions equal within this (units), font sizes within 
 def effective_points(text: Mobject) -> tuple[float, str]:
     """The font size a text is drawn at now (after any scaling), and its kind (pango / tex)."""
     if isinstance(text, FlatText):
-        natural = _OUTLINES[text.outline_key]
+        natural = OUTLINES[text.outline_key]
         points = text.points
         if len(natural) < 2 or len(points) != len(natural):
             return text.outline_key[2], "pango"

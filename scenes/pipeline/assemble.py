@@ -1,8 +1,10 @@
 """Joining segment outputs: the full video, merged subtitles, the storyboard and slides."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from fractions import Fraction
 from functools import lru_cache
@@ -127,10 +129,17 @@ def storyboard(stills: list[Path], output: Path, columns: int = 4, thumb_width: 
     sheet = Image.new("RGB", (columns * (thumb_width + pad) + pad, rows * (thumb_height + label_height + pad) + pad),
                       theme.background)
     draw = ImageDraw.Draw(sheet)
-    for index, path in enumerate(stills):
+
+    def thumbnail(path: Path) -> Image.Image:
+        with Image.open(path) as image:
+            return image.convert("RGB").resize((thumb_width, thumb_height), Image.LANCZOS)
+
+    # Pillow decodes and resizes outside the GIL: the assembly is the last task, so both cores are free.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        thumbnails = list(pool.map(thumbnail, stills))
+    for index, (path, image) in enumerate(zip(stills, thumbnails)):
         x = pad + (index % columns) * (thumb_width + pad)
         y = pad + (index // columns) * (thumb_height + label_height + pad)
-        image = Image.open(path).convert("RGB").resize((thumb_width, thumb_height), Image.LANCZOS)
         sheet.paste(image, (x, y))
         draw.rectangle([x, y, x + thumb_width - 1, y + thumb_height - 1], outline=theme.faint)
         draw_label(draw, (x, y + thumb_height + 5), labels[index], fonts, SCRIPT_LETTERS.get(lang), theme.ink)

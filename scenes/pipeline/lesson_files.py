@@ -2,6 +2,7 @@
 Used on both sides: a worker builds them in its scratch folder, the client publishes them."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import assemble
@@ -48,16 +49,23 @@ def assemble_lesson(out_dir: Path, names: list[str], write_video: bool, lang: st
 
     interface = Words("interface", lang, captions)
     stills = sorted(p for name in names for p in (out_dir / "stills").glob(f"{name}-*.png"))
-    with writing(out_dir / "storyboard.png") as tmp:
-        assemble.storyboard(stills, tmp, labels=assemble.still_labels(out_dir, names, stills, interface),
-                            lang=lang)
-    with writing(out_dir / "slides.pdf") as tmp:
-        assemble.slides_pdf(stills, tmp)
-    assemble.classroom(out_dir, names, interface)  # classroom: presentation.html, slides.pptx
-    videos = [out_dir / f"{name}.mp4" for name in names]
-    if write_video and all(v.exists() for v in videos):
-        with writing(out_dir / "explainer.mp4") as tmp:
-            assemble.concat_videos(videos, tmp)
-        with writing(out_dir / "explainer.srt") as tmp:
-            parts = [(out_dir / f"{name}.srt", assemble.video_seconds(out_dir / f"{name}.mp4")) for name in names]
-            assemble.merge_subtitles(parts, tmp)
+
+    def storyboard() -> None:
+        with writing(out_dir / "storyboard.png") as tmp:
+            assemble.storyboard(stills, tmp, labels=assemble.still_labels(out_dir, names, stills, interface),
+                                lang=lang)
+
+    # The storyboard decodes every still (mostly outside the GIL) while the slides are written here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sheet = pool.submit(storyboard)
+        with writing(out_dir / "slides.pdf") as tmp:
+            assemble.slides_pdf(stills, tmp)
+        assemble.classroom(out_dir, names, interface)  # classroom: presentation.html, slides.pptx
+        videos = [out_dir / f"{name}.mp4" for name in names]
+        if write_video and all(v.exists() for v in videos):
+            with writing(out_dir / "explainer.mp4") as tmp:
+                assemble.concat_videos(videos, tmp)
+            with writing(out_dir / "explainer.srt") as tmp:
+                parts = [(out_dir / f"{name}.srt", assemble.video_seconds(out_dir / f"{name}.mp4")) for name in names]
+                assemble.merge_subtitles(parts, tmp)
+        sheet.result()  # its error, if any, is the assembly's

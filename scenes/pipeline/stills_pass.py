@@ -1,8 +1,8 @@
 """Stills at ≥ 1920×1080 whatever the video quality, and one MP4 per step.
 
-A video render below 1080p saves its step videos (Manim's `save_sections`) but no stills; a
-second pass of the same scene at 1080p (2160p for 4k) with animations skipped saves them.
-That pass only draws each step's last frame, so it costs a few seconds a segment."""
+A video render below 1080p saves its step videos (Manim's `save_sections`) and draws each
+still on a 1920×1080 camera of its own (STILLS_FROM_VIDEO, still_frames.py). Without that, a
+second pass of the same scene at 1080p with animations skipped saves them."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -28,11 +28,24 @@ def stills_quality(quality: str) -> str:
     return "fourk_quality" if quality == "4k" else "high_quality"
 
 
+# Below 1080p the video pass draws each still on a 1920×1080 camera of its own (still_frames.py):
+# the same pixels as a second, stills-only pass (tests/test_render_speed.py), for a fraction of it.
+STILLS_FROM_VIDEO = True
+STILL_SIZE = (1920, 1080)
+
+
 def video_pass_context(job: "SegmentJob") -> "RenderContext":
     """The context for the first pass: without a stills folder when a stills pass follows."""
-    if job.write_video and job.quality not in STILLS_AT_VIDEO_QUALITY:
+    if job.write_video and job.quality not in STILLS_AT_VIDEO_QUALITY and not STILLS_FROM_VIDEO:
         return replace(job.context, stills_dir=None)
     return job.context
+
+
+def still_size(job: "SegmentJob") -> tuple[int, int] | None:
+    """The size the video pass draws its stills at; None: the video's own size (or no video)."""
+    if job.write_video and job.quality not in STILLS_AT_VIDEO_QUALITY and STILLS_FROM_VIDEO:
+        return STILL_SIZE
+    return None
 
 
 def video_settings(job: "SegmentJob") -> dict:
@@ -50,17 +63,19 @@ def after_video(scene: "Scene", scene_class: type, job: "SegmentJob",
     steps = [(name, str(path)) for name, path in section_videos(index)]
     if job.context.narration_dir:
         steps = _narrated(steps, scene, Path(job.context.narration_dir), job.context.lang)
-    if job.quality in STILLS_AT_VIDEO_QUALITY:
+    if job.quality in STILLS_AT_VIDEO_QUALITY or STILLS_FROM_VIDEO:
         return steps, scene
     from manim import tempconfig
 
     from .. import context
+    from .still_frames import draw_stills_only
 
     context.use(job.context)
     video_only = {key: value for key, value in settings.items() if key not in LOW_VIDEO_SIZE}
     with tempconfig({**video_only, "quality": stills_quality(job.quality), "write_to_movie": False,
                      "save_sections": False}):
         stills = scene_class(skip_animations=True)
+        draw_stills_only(stills)
         stills.render()
     return steps, stills
 

@@ -19,7 +19,7 @@ def render_segment(job: SegmentJob) -> SegmentResult:
     from manim import logger, tempconfig
 
     from .. import context
-    from . import steps, stills_pass
+    from . import glyph_store, steps, still_frames, stills_pass
 
     logger.setLevel(logging.WARNING)
     use_deterministic_frames()
@@ -31,14 +31,14 @@ def render_segment(job: SegmentJob) -> SegmentResult:
         "verbosity": "WARNING", "progress_bar": "none",
         # Our stamps decide what is re-rendered: Manim's hash of every play (58–208 ms each) is waste.
         "disable_caching": True, "video_encoder_options": ENCODER_OPTIONS,
-        # Parallel workers would race writing the same cached text/TeX SVGs: one folder each.
-        "text_dir": f"{job.manim_media_dir}/texts/{job.scene_class}",
-        "tex_dir": f"{job.manim_media_dir}/Tex/{job.scene_class}",
+        # Text outlines and TeX kept between renders; the SVGs Manim reads in this process's own folders.
+        **glyph_store.keep_glyphs(),
     }
     settings.update(stills_pass.video_settings(job))  # classroom: one MP4 per step
     try:
         with tempconfig(settings):
             scene = scene_class(skip_animations=not job.write_video)
+            still_frames.draw_stills_only(scene, stills_pass.still_size(job))  # stills at ≥ 1080p, no extra frames
             scene.render()
         step_videos, shown = stills_pass.after_video(scene, scene_class, job, settings)  # classroom
     except Exception as error:  # one line for the user; the pipeline keeps the last good outputs
