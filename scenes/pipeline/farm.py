@@ -62,14 +62,7 @@ def dask_client(jobs: int, scheduler: str | None = None, insecure: bool = False,
         yield client
     except BaseException:  # a stop signal: no worker outlives us, whatever it was drawing
         if scheduler is None:  # a graceful close would wait on workers mid-frame: end them first
-            if cluster is None:
-                cluster = _STARTING.get("cluster")
-            _no_restarts(cluster)
-            end_descendants()
-            if cluster is None:
-                cluster = _cluster_once_started()
-            if cluster is not None:
-                _drop(cluster)
+            _stop_local(cluster)
         elif client is not None:
             client.close(timeout=2)
         raise
@@ -167,19 +160,32 @@ def _local_cluster(jobs: int):
 _STARTING: dict = {}
 
 
-def _cluster_once_started():
-    """After a stop during start-up: the cluster the start thread made, or None. A half-started
-    cluster is registered for closing at exit too: every cluster that appeared since is dropped."""
+def _stop_local(cluster) -> None:
+    """End a local cluster at a stop signal, started or still starting: its nannies restart nothing,
+    every process we started is killed, and a nanny still starting may fork one more worker after
+    a sweep, so sweep again until none has appeared for a moment (else it would outlive us, and
+    multiprocessing's exit would wait for it). The clusters are dropped, not closed."""
     from distributed.deploy.spec import SpecCluster
 
-    thread = _STARTING.get("thread")
-    if thread is not None:
-        thread.join(0.3)
-    for cluster in set(SpecCluster._instances) - _STARTING.get("before", set()):
-        _no_restarts(cluster)
-        _drop(cluster)
+    def ours() -> set:  # the clusters this call started (a half-started one is registered too)
+        before = _STARTING.get("before")
+        return ({cluster} if cluster is not None else set()) | \
+            (set(SpecCluster._instances) - before if before is not None else set())
+
+    for each in ours():
+        _no_restarts(each)
     end_descendants()
-    return _STARTING.get("cluster")
+    quiet_since = time.monotonic()
+    deadline = quiet_since + 3 * GRACE_SECONDS
+    while time.monotonic() - quiet_since < 0.3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        for each in ours():
+            _no_restarts(each)
+        if _descendants():
+            end_descendants()
+            quiet_since = time.monotonic()
+    for each in ours():
+        _drop(each)
 
 
 def _no_restarts(cluster) -> None:
