@@ -239,3 +239,20 @@ def test_override_foreign_placeholder_lists_the_placeholders(tmp_path):
 def test_override_unknown_file_lists_the_files(tmp_path):
     message = _one_line_error(tmp_path, '["04-softmaks"]\n"sum.caption" = "Add."\n')
     assert "'04-softmaks'" in message and "01-embedding" in message and "common" in message
+
+
+def test_the_next_token_note_and_a_whitespace_chip_read_in_the_lessons_language():
+    """The quantised file's note is said in the lesson's language (the file's kind as it is), and a
+    token of whitespace only (a newline the decoder predicts) shows marks, not an empty chip."""
+    from attention_math import Example
+    from scenes import context
+    from scenes.components.tokens import TokenChip, visible_whitespace
+
+    context.use(context.RenderContext(Example("the cat sat"), lang="hi"))
+    try:
+        said = context.quantisation_said("numbers are those of the 4-bit Q4_1 file")
+    finally:
+        context.use(context.RenderContext(Example("the cat sat")))
+    assert "4-bit Q4_1" in said and "numbers" not in said
+    assert visible_whitespace("\n") == "↵" and visible_whitespace(" \n") == "␣↵" and visible_whitespace(" in") == " in"
+    assert TokenChip("\n", 0).text.width > 0.1

@@ -19,6 +19,17 @@ def chip_column(tokens, indices, *, max_width: float, height: float, size: str =
             for token, index in zip(tokens, indices)]
 
 
+WHITESPACE_MARKS = {"\n": "↵", "\t": "⇥", " ": "␣", "\r": ""}
+
+
+def visible_whitespace(token: str) -> str:
+    """A token of whitespace only (a newline a decoder predicts) as marks a viewer can see: an
+    empty chip reads as a drawing error."""
+    if token.strip() or not token:
+        return token
+    return "".join(WHITESPACE_MARKS.get(c, "␣") for c in token) or "␣"
+
+
 class TokenChip(VGroup):
     """A token in a rounded box of its colour. Parts: `token`, `index` (its colour's index), `box`, `text`."""
     token: str
@@ -32,7 +43,7 @@ class TokenChip(VGroup):
         theme = current_theme()
         self.token = token
         self.index = index
-        text = token_text(token, max_width - CHIP_PADDING, size, scale=text_scale)
+        text = token_text(visible_whitespace(token), max_width - CHIP_PADDING, size, scale=text_scale)
         width = max(text.width + CHIP_PADDING, height * 1.2)
         self.box = RoundedRectangle(
             corner_radius=0.08, width=width, height=max(height, text.height + 0.14),

@@ -7,6 +7,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, Indicate, VGroup
 from ..base import corner_title
 from ..components import NumberText, TokenChip, highlight_box, label
 from ..components.heatmap import ColorGrid, band_scale
+from ..context import quantisation_said
 from ..presentation import STAGE
 from ..words import words
 from .common import DecoderScene
@@ -31,7 +32,7 @@ class NextToken(DecoderScene):
         self.step("last-output", self.words("last-output.caption", layers=model.n_layers,
                                             d_model=model.layers[0].attention.d_model))
         prompt, vector = self.prompt_row(), self.vector_rows()
-        said = self.words("labels.quantised", model=self.model_name(), quantisation=model.quantisation) \
+        said = self.words("labels.quantised", model=self.model_name(), quantisation=quantisation_said(model.quantisation)) \
             if model.quantisation else self.words("labels.unquantised", model=self.model_name(), dtype=self.spec.dtype)
         note = label(said, "small", self.theme.muted)
         note.to_edge(DOWN, buff=0.25).to_edge(RIGHT, buff=0.45)
