@@ -6,7 +6,7 @@ before the turn; every angle and score is a field of attention_math.models.decod
 """
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, FadeIn, FadeOut, VGroup
 
 from attention_math.models.decoder_explained import rotary_distance
 
@@ -133,6 +133,11 @@ class RotaryPositions(DecoderScene):
                              size="small", color=self.theme.highlight))
             lines.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
             groups.add(lines.next_to(planes[k], DOWN, buff=0.3).align_to(planes[k].axes, LEFT))
+        # A language's longer words stop short of the next pair's column, every column at one size.
+        fit = min([1.0] + [(planes[k + 1].get_left()[0] - lines.get_left()[0] - 0.25) / lines.width
+                           for k, lines in enumerate(groups[:-1])])
+        for lines in groups if fit < 1.0 else ():
+            lines.scale(fit, about_edge=UL)
         return groups
 
     def placements_table(self) -> VGroup:

@@ -1,7 +1,7 @@
 """`make check-stills`: the layout checker over the matrix of inputs every still must hold up
 for: the built-in models as matrix.toml lists them (the toy model at 2, 8, 16 and 64 tokens, MiniLM,
-SmolLM2 at layer 14 head 9, Gemma 3 at layer 6 head 2), and a tiny
-random model of every family the registry has (tests/family_models.py builds them; a family the
+SmolLM2 at layer 14 head 9, Gemma 3 at layer 6 head 2), the built-ins again in each language
+matrix.toml names (the toy at fewer lengths), and a tiny random model of every family the registry has (tests/family_models.py builds them; a family the
 registry gains without a tiny model there is reported, not skipped). Prints the steps checked
 per model and length, every finding, and exits 1 if there is any."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -28,6 +28,7 @@ class Cell:
     layer: int | None = None
     head: int | None = None
     tiny: str | None = None  # tests/family_models.TINY key to build into a folder first
+    lang: str = "en"  # the words' language (scenes/words/)
 
 
 def toy_sentence(length: int) -> str | None:
@@ -70,6 +71,10 @@ def cells(quick: bool = False) -> tuple[list[Cell], list[str]]:
     unlisted = [f"built-in model {name} has no entry in {MATRIX.name}" for name in BUILT_IN_NAMES if name not in entries]
     found, missing = tiny_families()
     matrix += [Cell(f"tiny {name} ({key})", "", ANIMAL, tiny=key) for name, key in found]
+    built_in = [cell for cell in matrix if not cell.tiny and (cell.model != toy or cell.sentence is None
+                or len(cell.sentence.split()) in spec.get("language_toy_lengths", []))]
+    matrix += [replace(cell, name=f"{cell.name} · {lang}", lang=lang) for lang in spec.get("languages", [])
+               for cell in built_in]
     unlisted += [f"family {family} has no tiny model in tests/family_models.py TINY" for family in missing]
     return (matrix[:1] if quick else matrix), unlisted
 
@@ -89,7 +94,7 @@ def check_cell(cell: Cell):
             tiny_folder(cell.tiny, Path(folder))
             model = folder
         example = Example(cell.sentence) if cell.sentence else load_example(EXAMPLES / "river-bank-64.toml")
-        context = resolve_context(example, model, cell.layer, cell.head)
+        context = replace(resolve_context(example, model, cell.layer, cell.head), lang=cell.lang)
         result = check_segments(context, playlist(model))
     return cell, result.steps, [str(f) for f in result.findings], result.errors
 

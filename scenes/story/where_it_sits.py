@@ -3,7 +3,7 @@ The same picture opens the explainer (`WhereItSits`) and closes it (`Recap`, wit
 Attention(Q, K, V) = softmax(QKᵀ/√d_k)·V taken apart piece by piece)."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, Transform, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UL, UP, Arrow, FadeIn, FadeOut, LaggedStart, Transform, VGroup, Write
 
 from ..base import corner_title
 from ..components import formula, label
@@ -125,10 +125,15 @@ class WhereItSits(StoryScene):
         parts.scale(min(1.0, room / parts.height))
         return parts.shift(UP * (block.inputs.get_top()[1] + 0.3 - parts.get_bottom()[1]))
 
-    def story_lines(self) -> VGroup:
-        """The explainer's story in four lines, in the place of the formula's pieces."""
+    def story_lines(self, place: VGroup, block: EncoderBlock) -> VGroup:
+        """The explainer's story in four lines, in the place of the formula's pieces; above a long
+        sentence's chips, shrinking when a script's taller lines would reach them."""
         lines = self.headed_lines("story", STORY_LINES)
-        return lines.scale(min(1.0, 6.8 / lines.width))
+        lines.scale(min(1.0, 6.8 / lines.width)).move_to(place, aligned_edge=UP)
+        floor = block.inputs.get_top()[1] + 0.3
+        if self.presentation.colour_only and lines.get_bottom()[1] < floor:
+            lines.scale((lines.get_top()[1] - floor) / lines.height, about_edge=UL)
+        return lines
 
     @staticmethod
     def two_columns(rows: VGroup) -> None:
@@ -160,7 +165,7 @@ class Recap(WhereItSits):
         self.hold_for_caption(1.0)
 
         self.step("story", self.words("story.caption"))
-        story = self.story_lines().move_to(parts.rows, aligned_edge=UP)
+        story = self.story_lines(parts.rows, block)
         self.play(FadeOut(parts.rows, shift=UP * 0.2), LaggedStart(*(FadeIn(line, shift=UP * 0.2) for line in story),
                                                                     lag_ratio=0.25), run_time=1.6)
         self.hold_for_caption(1.5)
