@@ -14,6 +14,7 @@ import attention_explainer as ax
 from attention_math.cli import main as trace_main
 from scenes.cli import main as scenes_main
 from tests.cli_run import run_cli
+from tests.hf_minilm import load_hf_minilm
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,17 +119,8 @@ def test_render_writes_what_the_cli_writes(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def hf_minilm():
-    """transformers' own MiniLM (eager attention, so it returns attentions), its tokenizer and its
-    output on the animal sentence."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    from attention_math.models.minilm import model_folder
-
-    folder = str(model_folder())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: never ask the Hub
-        model = transformers.AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
-        tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
+    """transformers' own MiniLM (tests/hf_minilm.py), its tokenizer and its output on the animal sentence."""
+    torch, model, tokenizer = load_hf_minilm()
     inputs = tokenizer(ANIMAL, return_tensors="pt")
     with torch.no_grad():
         out = model(**inputs, output_attentions=True)

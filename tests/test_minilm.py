@@ -14,6 +14,7 @@ from attention_math.models.minilm import MAX_TOKENS, model_folder, model_trace
 from attention_math.models.registry import resolve
 from attention_math.rollout import attention_rollout
 from tests.cli_run import run_cli
+from tests.hf_minilm import load_hf_minilm
 
 SENTENCES = [
     "The bank of the river flooded",
@@ -32,14 +33,8 @@ FLOAT32_HIDDEN_TOLERANCE = 2e-5
 
 @pytest.fixture(scope="module")
 def hf():
-    """transformers' BERT (eager attention, so it returns attentions) in float32 and float64, and its tokenizer."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    path = str(model_folder())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: never ask the Hub
-        model32 = transformers.AutoModel.from_pretrained(path, attn_implementation="eager").eval()
-        tokenizer = transformers.AutoTokenizer.from_pretrained(path)
+    """transformers' BERT (tests/hf_minilm.py) in float32 and float64, and its tokenizer."""
+    torch, model32, tokenizer = load_hf_minilm()
     model64 = copy.deepcopy(model32).double()
     return torch, tokenizer, model32, model64
 

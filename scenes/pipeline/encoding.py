@@ -5,7 +5,12 @@ That conversion is not deterministic here: the same frame came out differently i
 bottom rows (±2) from one render to the next, more often with several encoders running
 in threads (Manim encodes partial movies in background threads). Measured: 180 of 635
 frames of one segment differed between two renders of the same code. Converting with
-Pillow and handing x264 frames already in its format leaves swscale out entirely."""
+Pillow and handing x264 frames already in its format leaves swscale out entirely.
+
+Most of a frame is what the frame before it was (a fade or a moving arrow touches a corner of
+the screen), so each encoder converts only the rectangle that changed since its last frame:
+the conversion is per pixel (luma) and per aligned 2×2 block (chroma), so the bytes are the
+ones a whole-frame conversion gives (tests/test_encoding.py)."""
 from __future__ import annotations
 
 from fractions import Fraction
@@ -37,9 +42,56 @@ def rgba_to_yuv420p(pixels: np.ndarray) -> np.ndarray:
     return planes
 
 
+def changed_box(before: np.ndarray, after: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) of the pixels that differ, widened to even edges (whole 2×2
+    chroma blocks); None if none differ. Compared two pixels at a time (8 bytes)."""
+    height, width = after.shape[:2]
+    if width % 2:
+        return 0, height, 0, width
+    differs = before.reshape(height, -1).view(np.uint64) != after.reshape(height, -1).view(np.uint64)
+    rows = np.flatnonzero(differs.any(axis=1))
+    if not rows.size:
+        return None
+    columns = np.flatnonzero(differs[rows[0]:rows[-1] + 1].any(axis=0))
+    top, bottom = rows[0] & ~1, min(height, (rows[-1] + 2) & ~1)
+    return top, bottom, 2 * columns[0], min(width, 2 * columns[-1] + 2)
+
+
+class FrameConverter:
+    """One encoder's RGBA → yuv420p conversions: the whole first frame, then only what changed."""
+
+    def __init__(self):
+        self.last_pixels: np.ndarray | None = None
+        self.planes: np.ndarray | None = None
+
+    def __call__(self, pixels: np.ndarray) -> np.ndarray:
+        box = None if self.last_pixels is None else changed_box(self.last_pixels, pixels)
+        if self.last_pixels is None or box == (0, pixels.shape[0], 0, pixels.shape[1]):
+            self.planes = rgba_to_yuv420p(pixels)
+        elif box is not None:
+            top, bottom, left, right = box
+            part = rgba_to_yuv420p(np.ascontiguousarray(pixels[top:bottom, left:right]))
+            _paste(self.planes, part, pixels.shape[0], top, left)
+        self.last_pixels = pixels  # the encoder owns its frames: Manim never reuses one
+        return self.planes
+
+
+def _paste(planes: np.ndarray, part: np.ndarray, height: int, top: int, left: int) -> None:
+    """Write a converted rectangle (its own yuv420p stack) into a whole frame's stack."""
+    part_height, part_width = part.shape[0] * 2 // 3, part.shape[1]
+    width = planes.shape[1]
+    planes[top:top + part_height, left:left + part_width] = part[:part_height]
+    quarter, part_quarter = (height // 2) * (width // 2), (part_height // 2) * (part_width // 2)
+    chroma, part_chroma = planes[height:].reshape(-1), part[part_height:].reshape(-1)
+    for plane in range(2):  # U then V, each (height/2 × width/2)
+        whole = chroma[plane * quarter:(plane + 1) * quarter].reshape(height // 2, width // 2)
+        piece = part_chroma[plane * part_quarter:(plane + 1) * part_quarter].reshape(part_height // 2, part_width // 2)
+        whole[top // 2:top // 2 + part_height // 2, left // 2:left // 2 + part_width // 2] = piece
+
+
 def use_deterministic_frames() -> None:
     """Replace Manim 0.22's VideoSegmentEncoder.write_frame for yuv420p output (every MP4):
-    one conversion per frame, reused for a frame's repeats (a still wait)."""
+    one conversion per frame (of what changed), reused for a frame's repeats (a still wait)."""
     import av
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
@@ -50,9 +102,10 @@ def use_deterministic_frames() -> None:
         if spec.pixel_format != YUV420 or spec.width % 2 or spec.height % 2:
             return original(encoder, pixels, repeat=repeat)
         encoder._validate_frame(pixels, repeat)
+        convert = encoder.__dict__.setdefault("_explainer_converter", FrameConverter())
         time_base = Fraction(spec.frame_rate.denominator, spec.frame_rate.numerator)
         try:
-            frame = av.VideoFrame.from_ndarray(rgba_to_yuv420p(pixels), format=YUV420)
+            frame = av.VideoFrame.from_ndarray(convert(pixels), format=YUV420)
             for _ in range(repeat):
                 frame.pts = encoder._next_pts
                 frame.time_base = time_base
