@@ -256,3 +256,17 @@ def test_the_next_token_note_and_a_whitespace_chip_read_in_the_lessons_language(
     assert "4-bit Q4_1" in said and "numbers" not in said
     assert visible_whitespace("\n") == "↵" and visible_whitespace(" \n") == "␣↵" and visible_whitespace(" in") == " in"
     assert TokenChip("\n", 0).text.width > 0.1
+
+
+def test_a_captions_sentences_join_as_the_language_writes_them():
+    from attention_math import Example
+    from scenes import context
+    from scenes.words import sentences
+
+    try:
+        context.use(context.RenderContext(Example("the cat sat"), lang="ja"))
+        assert sentences("これはヘッド1です。", "", "行は「sat」です。") == "これはヘッド1です。行は「sat」です。"
+        context.use(context.RenderContext(Example("the cat sat"), lang="es"))
+        assert sentences("Es la cabeza 1.", "", "La fila es «sat».") == "Es la cabeza 1. La fila es «sat»."
+    finally:
+        context.use(context.RenderContext(Example("the cat sat")))

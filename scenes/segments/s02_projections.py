@@ -14,6 +14,7 @@ from ..components.matrix import kept_indices, shown_decimals
 from ..components.head_columns import HeadColumns
 from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..presentation import SHOWN_TERMS
+from ..words import sentences
 from .projection_parts import QKV, Projection, RoleArrays, role_arrays
 from ..components.products import (SpelledProduct, bias_of, cell_width_for, hide_values, into_cell, place_product,
                                    reveal, shown_position)
@@ -65,7 +66,7 @@ class ProjectionsSegment(ExplainerScene):
         self.perform(*beats)
         self.hold_for_caption(0.8)
 
-        self.step("qkv", " ".join([self.words("qkv.caption"), *self.qkv_caption()]))
+        self.step("qkv", sentences(self.words("qkv.caption"), *self.qkv_caption()))
         qkv = self.qkv_bands() if self.bands else self.qkv_row()
         self.play(FadeOut(VGroup(grid.x, grid.x_title, grid.w, grid.w_title, grid.equation)),
                   (FadeTransform if self.bands else ReplacementTransform)(VGroup(grid.result, grid.result_title),
@@ -90,7 +91,7 @@ class ProjectionsSegment(ExplainerScene):
             caption.append(self.words("one-number.bias"))
         if self.trace.d_model > 16:
             caption.append(self.words("one-number.many", d=self.trace.d_model))
-        return " ".join(caption)
+        return sentences(*caption)
 
     def qkv_caption(self) -> list[str]:
         """The sentences after the qkv step's first: how wide Q, K and V are, and their colours."""

@@ -13,6 +13,7 @@ from ..components.text import FlatText
 from ..components.products import (SpelledProduct, cell_width_for, hide_values, into_cell, place_product, reveal,
                                    shown_position)
 from .s03_colour import ColourBoard, ColourScores
+from ..words import sentences
 
 WORK_GAP = 0.35  # between the grid and the working line below it
 
@@ -34,8 +35,8 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         self.perform(*(self.colour_first_row(board) if self.colour else self.first_row(board)))
         self.hold_for_caption(0.6)
 
-        self.step("all-rows", " ".join([self.words("all-rows.caption"),
-                                        *([self.words("all-rows.rest")] if self.presentation.detail != "all" else [])]))
+        self.step("all-rows", sentences(self.words("all-rows.caption"),
+                                       self.words("all-rows.rest") if self.presentation.detail != "all" else ""))
         full = self.colour_regrid(board, VGroup(board.empty, board.callout.matrix), "scores")[0] if self.colour else None
         self.perform(*(self.colour_other_rows(board, full) if self.colour else self.other_rows(board)))
         shown = VGroup(full, board.callout.matrix) if self.colour else board.scores
@@ -80,7 +81,7 @@ class DotProductsSegment(ColourScores, ExplainerScene):
         if self.presentation.detail != "all":
             token = self.trace.tokens[self.worked_row]
             caption.append(self.words("first-row.follow", query=self.worked_row + 1, token=token))
-        return " ".join(caption)
+        return sentences(*caption)
 
     def regrid(self, board, shown, field: str, mask=None):
         """What shows `field` in place of `shown` (the grid, and with colour the callout's numbers)."""

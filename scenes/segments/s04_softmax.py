@@ -19,6 +19,7 @@ from ..components.pacing import one_at_a_time
 from ..components.softmax_table import SoftmaxTable
 from ..components.zoom import ZoomCallout, weight_entries
 from ..presentation import STAGE
+from ..words import sentences
 
 
 class SoftmaxSegment(ExplainerScene):
@@ -107,10 +108,8 @@ class SoftmaxSegment(ExplainerScene):
         return self.stage.fit(table, width=13.0, height=6.2, grow=1.4)
 
     def scores_caption(self, token: str) -> str:
-        caption = self.words("scores.caption", head=self.focus_head + 1, token=token)
-        if self.trace.causal:
-            caption += " " + self.words("scores.causal")
-        return caption
+        return sentences(self.words("scores.caption", head=self.focus_head + 1, token=token),
+                         self.words("scores.causal") if self.trace.causal else "")
 
     def focus_note_line(self, title) -> VGroup:
         """"layer 14, head 9: “it” gives 75 % to “animal”" beside the title, in the lesson's word order
@@ -125,12 +124,9 @@ class SoftmaxSegment(ExplainerScene):
         return line.scale(min(1.0, room / line.width), about_edge=LEFT)
 
     def heatmap_caption(self) -> str:
-        caption = self.words("all-rows.caption")
-        if self.presentation.focus_note:
-            caption += " " + self.words("all-rows.focus", focus=self.presentation.focus_said)
-        if self.trace.causal:
-            caption += " " + self.words("all-rows.causal")
-        return caption
+        return sentences(self.words("all-rows.caption"),
+                         self.words("all-rows.focus", focus=self.presentation.focus_said) if self.presentation.focus_note else "",
+                         self.words("all-rows.causal") if self.trace.causal else "")
 
     def weights_heatmap(self, query: int) -> tuple[WeightHeatmap, ZoomCallout | None]:
         """The weights with their percentages (the drawn rows and columns), or colour only with

@@ -19,6 +19,7 @@ from ..components.parts import Parts
 from ..components.text import NumberText, label
 from ..components.zoom import ZoomCallout, ZoomEntry
 from ..theme import current_theme
+from ..words import sentences
 
 MIN_SCALE = 0.7  # the matrix form drops V's key chips rather than shrink below this
 
@@ -33,8 +34,8 @@ class WeightedSumSegment(ExplainerScene):
         corner_title(self, self.words("title"), self.words("subtitle"))
 
         table = self.blend_table(query)
-        self.step("weights", " ".join([self.words("weights.caption", token=token),
-                                       *([self.words("weights.cut")] if table.cut else [])]))
+        self.step("weights", sentences(self.words("weights.caption", token=token),
+                                      self.words("weights.cut") if table.cut else ""))
         self.play(FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.header_of("keys")),
                   FadeIn(table.header_of("weights")), FadeIn(table.weights))
         self.play(FadeIn(table.header_of("values")), FadeIn(table.times), FadeIn(table.values, shift=LEFT * 0.2))

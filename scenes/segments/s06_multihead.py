@@ -22,7 +22,7 @@ from ..components.heatmap import ColorGrid, band_scale, head_marks
 from ..components.multi_head import NamedBlock, SplitView, WeightMaps, named_block
 from ..components.products import bias_of
 from ..presentation import MAX_HEADS_SHOWN
-from ..words import common
+from ..words import common, sentences
 from .multihead_maps import MIN_SCALE, weight_maps
 
 AREA_WIDTH, AREA_HEIGHT = 13.3, 6.3  # of the stage: a margin for the head names
@@ -45,16 +45,16 @@ class MultiHeadSegment(ExplainerScene):
         self.hold_for_caption(1.5)
 
         maps = weight_maps(self)
-        self.step("weights", " ".join([self.words("weights.caption"), *(
-            [self.words("weights.some", count=len(maps.heads), n_heads=trace.n_heads)]
-            if trace.n_heads > MAX_HEADS_SHOWN else [])]))
+        self.step("weights", sentences(self.words("weights.caption"), (
+            self.words("weights.some", count=len(maps.heads), n_heads=trace.n_heads)
+            if trace.n_heads > MAX_HEADS_SHOWN else "")))
         self.play(FadeOut(split), LaggedStart(*(FadeIn(m, shift=UP * 0.2) for m in maps), lag_ratio=0.25),
                   run_time=1.5)
         self.hold_for_caption(1.5)
 
         first = maps.heads[0]
-        self.step(f"graph-head-{first + 1}", " ".join([self.words("graph.caption"),
-                                                       *([self.words("graph.causal")] if trace.causal else [])]))
+        self.step(f"graph-head-{first + 1}", sentences(self.words("graph.caption"),
+                                                      self.words("graph.causal") if trace.causal else ""))
         graph = self.graph(first)
         self.play(FadeOut(maps), FadeIn(VGroup(graph.query_chips, graph.key_chips, graph.position_labels,
                                                                  graph.focus_chips, graph.heading)), run_time=0.8)
@@ -73,8 +73,8 @@ class MultiHeadSegment(ExplainerScene):
         self.perform(*beats)
         self.hold_for_caption(1.2)
 
-        self.step("mix", " ".join([self.words("mix.caption", d_model=trace.d_model),
-                                   *([self.words("mix.bias")] if bias_of(trace, "b_o") is not None else [])]))
+        self.step("mix", sentences(self.words("mix.caption", d_model=trace.d_model),
+                                  self.words("mix.bias") if bias_of(trace, "b_o") is not None else ""))
         self.perform(*self.mix(concat))
         self.hold_for_caption(2.0)
 

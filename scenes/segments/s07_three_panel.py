@@ -32,7 +32,7 @@ from ..components.percent_bars import FocusBars
 from ..components.qkv_branch import HeadSlices, TokenColumn
 from ..presentation import PANEL_WINDOW, Presentation
 from ..theme import current_theme
-from ..words import common, words
+from ..words import common, sentences, words
 
 PANEL_WIDTHS = (3.92, 5.38, 3.75)  # A, B, C (all inside the safe margin; A wide enough for 18 px Q, K, V)
 SEGMENT = "07-three-panel"  # its words file (scenes/words/<lang>/07-three-panel.toml)
@@ -153,7 +153,7 @@ def concat_chain(trace: AttentionTrace, focus: int, room: Room, graph: Attention
 
 def softmax_caption(word: str, p: Presentation) -> str:
     said = words(SEGMENT)
-    return " ".join([said("softmax.caption"), *([said("softmax.long", token=word)] if p.panel_long else [])])
+    return sentences(said("softmax.caption"), said("softmax.long", token=word) if p.panel_long else "")
 
 
 def head_caption(h: int) -> str:
@@ -199,7 +199,7 @@ class ThreePanelSegment(ExplainerScene):
         self.play(*(GrowArrow(arrow) for arrow in branch.arrows), FadeIn(view.slices), FadeIn(branch.notes))
         self.hold_for_caption(1.0)
 
-        self.step("scores", " ".join([self.words("scores.caption"), *([self.words("scores.causal")] if trace.causal else [])]))
+        self.step("scores", sentences(self.words("scores.caption"), self.words("scores.causal") if trace.causal else ""))
         self.play(FadeIn(view.tag), FadeIn(calc.steps[0]), FadeIn(calc.scores, shift=DOWN * 0.2), run_time=1.0)
         self.hold_for_caption(1.0)
 
@@ -213,7 +213,7 @@ class ThreePanelSegment(ExplainerScene):
         self.play(FadeIn(calc.steps[2]), FadeIn(calc.output, shift=DOWN * 0.2), FadeIn(calc.formula))
         self.hold_for_caption(1.0)
 
-        self.step("head-1", " ".join([self.words("head.caption"), *([self.words("head.causal")] if trace.causal else [])]))
+        self.step("head-1", sentences(self.words("head.caption"), self.words("head.causal") if trace.causal else ""))
         self.play(FadeIn(view.selector), FadeIn(VGroup(view.graph.query_chips, view.graph.key_chips,
                                                        view.graph.heading)))
         self.play(*([view.graph.draw_in()] if view.graph.lines else []), FadeIn(view.graph.legend), run_time=1.8)

@@ -17,6 +17,7 @@ from ..components.key_table import KeyTable, key_column
 from ..components.plane import VectorArrow, VectorPlane
 from ..components.products import SpelledProduct
 from ..components.weighted_sum import WeightedSum
+from ..words import sentences
 from .common import StoryScene
 
 COLUMN_GAP = 0.75
@@ -48,7 +49,7 @@ class Similarity(StoryScene):
         self.play(FadeIn(plane.products[1], shift=LEFT * 0.2))
         self.hold_for_caption(0.8)
 
-        self.step("table", self.words("table.caption", token=token) + self.cut_note(query))
+        self.step("table", sentences(self.words("table.caption", token=token), self.cut_note(query)))
         table, total, keys = self.focus_table(query)
         self.play(FadeOut(plane.grid), *(FadeOut(v) for v in plane.vectors), FadeOut(plane.products), FadeOut(plane.rule), FadeIn(table.query_label), FadeIn(table.keys), FadeIn(table.headers))
         self.play(LaggedStart(*(FadeIn(column) for column in table.columns), lag_ratio=0.4), run_time=1.5)
@@ -152,7 +153,7 @@ class Similarity(StoryScene):
     def cut_note(self, i: int) -> str:
         """What a cut-down table lists, for the caption ("" when it lists every word)."""
         top = self.presentation.worked_keys(self.head_trace.softmax_rows[i].rest.visible)
-        return "" if top is None else " " + self.words("table.cut", top=top)
+        return "" if top is None else self.words("table.cut", top=top)
 
     def others_term(self, i: int, top: int) -> VGroup:
         """"+ the other 58 words together, 12 % of the mix" under a cut-down weighted sum."""

@@ -23,6 +23,8 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia", "hi": "हिन्दी", "ja": "日本語", "es": "Español"}
 COMMON = "common"
+# What goes between two sentences of one caption: Japanese writes 。 and goes on without a space.
+SENTENCE_GAP = {"ja": ""}
 
 
 class WordsError(ValueError):
@@ -143,3 +145,11 @@ def words(name: str) -> Words:
 def common(key: str, /, **values) -> str:
     """A components' shared label (common.toml) in the active language."""
     return words(COMMON)(key, **values)
+
+
+def sentences(*parts: str) -> str:
+    """A caption of several sentences in the active language (empty parts left out)."""
+    from ..context import active
+
+    gap = SENTENCE_GAP.get(getattr(active(), "lang", DEFAULT_LANGUAGE), " ")
+    return gap.join(part for part in parts if part)
