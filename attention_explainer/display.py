@@ -76,19 +76,23 @@ def bounded_choice(n_layers: int, n_heads: int, n_tokens: int, layer: int, head:
     return sorted(set(chosen_layers)), sorted(set(chosen_heads))
 
 
-def _note(output_layers, output_heads, n_layers, n_heads, n_tokens, size_kb: float) -> str:
-    carried = f"{len(output_layers)} of {n_layers} layer{'s' * (n_layers > 1)} × {len(output_heads)} of {n_heads} heads"
+def _note(output_layers, output_heads, n_layers, n_heads, n_tokens, size_kb: float, words) -> str:
+    """What the output carries and how to pick others, in the lesson's language."""
     which = "" if len(output_layers) == n_layers and len(output_heads) == n_heads else \
-        f" (layers {', '.join(map(str, output_layers))}; heads {', '.join(map(str, output_heads))})"
+        words("notebook.which", layer_list=", ".join(map(str, output_layers)), head_list=", ".join(map(str, output_heads)))
+    counts = dict(heads=len(output_heads), n_heads=n_heads, which=which, tokens=n_tokens, size=f"{size_kb:.0f}", call="\0")
+    said = words("notebook.carries_one_layer", **counts) if n_layers == 1 else \
+        words("notebook.carries", layers=len(output_layers), n_layers=n_layers, **counts)
+    before, _, after = html.escape(said).partition("\0")
     return (f'<p class="ax-output-note" style="font:12px/1.4 system-ui,sans-serif;color:#555;margin:4px 0">'
-            f"This output carries {carried}{which}, {n_tokens} tokens, {size_kb:.0f} kB; "
-            f"<code>lesson.explorer(layers=[…], heads=[…])</code> picks others (1-based).</p>")
+            f"{before}<code>lesson.explorer(layers=[…], heads=[…])</code>{after}</p>")
 
 
 def build_output(trace: dict, n_layers: int, n_heads: int, layer: int, head: int, query: int | None,
-                 layers=None, heads=None, max_cells: int | None = None, title: str | None = None) -> ExplorerOutput:
+                 layers=None, heads=None, max_cells: int | None = None, title: str | None = None,
+                 lang: str = "en", captions: str | None = None) -> ExplorerOutput:
     """The fragment for `trace`, carrying the layers and heads chosen (and starting on the focus if carried)."""
-    from explorer.page import build_fragment
+    from explorer.page import build_fragment, interface
 
     n_tokens = len(trace["tokens"])
     keep_layers, keep_heads = bounded_choice(n_layers, n_heads, n_tokens, layer, head, layers, heads, max_cells)
@@ -96,12 +100,13 @@ def build_output(trace: dict, n_layers: int, n_heads: int, layer: int, head: int
     start_head = keep_heads.index(head) if head in keep_heads else 0
     try:
         fragment = build_fragment(trace, layers=keep_layers, heads=keep_heads, layer=start_layer, head=start_head,
-                                  query=query, title=title)
+                                  query=query, title=title, lang=lang, captions=captions)
     except ValueError as error:
         raise SettingError(str(error)) from None
     numbers_l, numbers_h = [l + 1 for l in keep_layers], [h + 1 for h in keep_heads]
     size = len(fragment.encode("utf-8")) / 1000
-    text = f'<div class="ax-output">{_note(numbers_l, numbers_h, n_layers, n_heads, n_tokens, size)}{fragment}</div>'
+    note = _note(numbers_l, numbers_h, n_layers, n_heads, n_tokens, size, interface(lang, captions))
+    text = f'<div class="ax-output">{note}{fragment}</div>'
     return ExplorerOutput(text, tuple(numbers_l), tuple(numbers_h), n_layers, n_heads, n_tokens)
 
 
@@ -110,7 +115,21 @@ def lesson_explorer(lesson, layers=None, heads=None, max_cells: int | None = Non
     n_layers = len(trace["layers"]) if "layers" in trace else 1
     n_heads = len((trace["layers"][0]["attention"] if "layers" in trace else trace)["heads"])
     return build_output(trace, n_layers, n_heads, lesson.layer, lesson.head, lesson.query, layers, heads, max_cells,
-                        title=lesson.sentence)
+                        title=lesson.sentence, **_words_of(lesson))
+
+
+def _words_of(lesson) -> dict:
+    """The lesson's language and words file: as given, else its example file's, else English."""
+    from scenes.words.choice import words_for_example
+
+    from .inputs import toy_example
+
+    chosen = lesson.choices
+    example = toy_example(chosen, "explorer") if chosen.example else None
+    if example is None:
+        return {"lang": chosen.lang or "en", "captions": chosen.captions}
+    words, _ = words_for_example(chosen.lang, chosen.captions, example)
+    return {"lang": words.lang, "captions": words.captions}
 
 
 def page_for(lesson, path: Path, layers=None, heads=None) -> Path:
@@ -121,7 +140,7 @@ def page_for(lesson, path: Path, layers=None, heads=None) -> Path:
     keep_heads = None if heads is None else [int(h) - 1 for h in heads]
     return write_page(path, build_page(trace, layer=lesson.layer if keep is None else 0,
                                        head=lesson.head if keep_heads is None else 0, query=lesson.query,
-                                       layers=keep, heads=keep_heads))
+                                       layers=keep, heads=keep_heads, title=lesson.sentence, **_words_of(lesson)))
 
 
 def escape(text: str) -> str:

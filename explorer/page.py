@@ -102,7 +102,8 @@ def explorer_data(trace: dict, *, cross: dict | None = None, title: str | None =
                                     list(cross["key_tokens"]), payload, always_shift=False, patterns=False))
     start = {"view": "self" if cross is None else "cross", "layer": layer, "head": head, "query": query}
     meta = {
-        "title": title, "model": trace.get("model", "toy model"), "views": views, "theme": theme_colors(),
+        "title": title, "model": trace.get("model") or interface(lang, captions)("page.toy_model"), "views": views,
+        "theme": theme_colors(),
         "rules": pattern_rules(tuple(tokens)), "percentDecimals": PERCENT_DECIMALS, "start": start,
         "clusters": head_clusters(attentions, self_view["patterns"]), "blob": payload.directory,
         "lang": lang, "ui": interface(lang, captions).texts(),

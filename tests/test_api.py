@@ -195,6 +195,21 @@ def test_a_notebook_output_is_bounded_and_says_what_it_carries():
         ax.explain("a b c", progress=False).explorer(heads=[3])
 
 
+def test_a_lessons_explorer_speaks_its_language_in_the_notebook_and_on_its_page(tmp_path):
+    from scenes.words import Words
+
+    ja = Words("explorer", "ja")
+    lesson = ax.explain("the cat sat on the mat", lang="ja", progress=False)
+    shown = lesson.explorer().html
+    note = ja("notebook.carries_one_layer", heads=2, n_heads=2, which="", tokens=6, size="0", call="")
+    assert note.split("0 kB")[0] in shown and "This output carries" not in shown  # the note, up to its size
+    assert ja("page.heading") in shown and ja("page.queries") in shown
+    page = lesson.save_explorer(tmp_path / "explorer.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in page and ja("page.document_title", title="the cat sat on the mat") in page
+    english = ax.explain("the cat sat on the mat", progress=False).explorer().html
+    assert "This output carries 2 of 2 heads, 6 tokens" in english and ja("page.heading") not in english
+
+
 def test_progress_is_a_bar_in_a_terminal_and_lines_when_piped():
     import os
     import pty

@@ -184,7 +184,7 @@ def _page_sources() -> str:
     folders = [ROOT / "explorer" / "static", ROOT / "scenes" / "pipeline" / "static"]
     files = [p for folder in folders for p in folder.glob("*") if p.suffix in (".js", ".html")]
     files += [*(ROOT / "explorer").glob("*.py"), *(ROOT / "scenes" / "pipeline").glob("*.py"),
-              ROOT / "scenes" / "course" / "page.py"]
+              ROOT / "scenes" / "course" / "page.py", *(ROOT / "attention_explainer").glob("*.py")]
     return "\n".join(path.read_text(encoding="utf-8") for path in files)
 
 
@@ -208,7 +208,7 @@ def test_the_pages_words_are_all_used_and_all_there():
     asked |= {f"course.{key}" for key in re.findall(r"say\([\"']([a-z_]+)[\"']", source)}
     from scenes.course.page import LINKS
     asked |= {f"course.{key}" for _, _, key in LINKS}  # the links' labels
-    asked |= {key for key in re.findall(r"\"((?:page|pair|storyboard|presentation|course)\.[a-z_]+)\"", source)
+    asked |= {key for key in re.findall(r"\"((?:page|pair|storyboard|presentation|course|notebook)\.[a-z_]+)\"", source)
               if key.rsplit(".", 1)[1] not in ("html", "js")}  # not the file names page.html, pair.js
     asked |= {f"view.{view}" for view in ("self", "cross", "average", "rollout")}
     asked |= {f"{kind}.{pattern_key(label)}" for label in ALL_PATTERN_RULES for kind in ("pattern", "rule")}
