@@ -42,3 +42,22 @@ def test_the_changed_box_is_the_smallest_with_even_edges():
     assert changed_box(before, after) == (2, 8, 4, 10)
     after[9, 11, 1] = 1
     assert changed_box(before, after) == (2, 10, 4, 12)
+
+
+def test_a_frame_buffer_is_written_over_only_once_nobody_holds_it():
+    from types import SimpleNamespace
+
+    from scenes.pipeline.still_frames import StillsRenderer
+
+    renderer = StillsRenderer.__new__(StillsRenderer)  # get_frame needs only the camera's pixels
+    renderer.camera = SimpleNamespace(pixel_array=np.zeros((4, 6, 4), np.uint8))
+    held = renderer.get_frame()  # the encoder's queue still holds this one
+    renderer.camera.pixel_array[:] = 7
+    second = renderer.get_frame()
+    assert second is not held and not held.any() and (second == 7).all()
+    second_id = id(second)
+    del second  # encoded and dropped
+    renderer.camera.pixel_array[:] = 9
+    third = renderer.get_frame()
+    assert id(third) == second_id and (third == 9).all() and not held.any()
+    assert len(renderer.frame_buffers) == 2
