@@ -111,7 +111,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     settings = {"Manim's own (medium, crf 23)": {"crf": "23"},
                 "veryfast, crf 23": {"crf": "23", "preset": "veryfast"},
-                f"ours {ENCODER_OPTIONS}": {k: v for k, v in ENCODER_OPTIONS.items() if k != "threads"}}
+                "ours (scenes/pipeline/worker.py)": {k: v for k, v in ENCODER_OPTIONS.items() if k != "threads"}}
     reference = None
     for name, options in settings.items():
         cpu, video = encode(frames, options)

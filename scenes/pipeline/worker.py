@@ -13,7 +13,7 @@ from .jobs import QUALITIES, SegmentJob, SegmentResult  # noqa: F401
 # our long still holds), trellis quantisation, subpixel refinement 1 and crf 22.5 for Manim's 23;
 # one x264 thread (two segments already share the two cores). `python -m benchmarks.bench_encoder
 # softmax 100000` / `embedding 100000`: luma PSNR 47.36 / 51.33 dB and SSIM 0.99870 / 0.99948
-# against medium's 47.09 / 51.38 and 0.99868 / 0.99952, files 1.08× / 1.06×, x264 CPU 0.53× / 0.59×.
+# against medium's 47.09 / 51.38 and 0.99868 / 0.99952, files 1.08× / 1.06×, x264 CPU 0.57× / 0.62×.
 # Plain veryfast at crf 23 was 3 dB worse than medium.
 ENCODER_OPTIONS = {"crf": "22.5", "preset": "veryfast", "threads": "1",
                    "x264-params": "rc-lookahead=40:trellis=1:subme=1"}
