@@ -61,3 +61,23 @@ def test_a_frame_buffer_is_written_over_only_once_nobody_holds_it():
     third = renderer.get_frame()
     assert id(third) == second_id and (third == 9).all() and not held.any()
     assert len(renderer.frame_buffers) == 2
+
+
+def test_a_written_frame_carries_its_own_planes_and_a_reused_one_drops_them():
+    from types import SimpleNamespace
+
+    from scenes.pipeline.still_frames import StillsRenderer
+
+    written = []
+    renderer = StillsRenderer.__new__(StillsRenderer)
+    renderer.skip_animations, renderer.time = False, 0.0
+    renderer.camera = SimpleNamespace(pixel_array=np.zeros((6, 8, 4), np.uint8), frame_rate=60)
+    renderer.file_writer = SimpleNamespace(write_frame=lambda frame, repeat: written.append(frame.yuv420p.copy()))
+    rng = np.random.default_rng(3)
+    for _ in range(4):
+        renderer.camera.pixel_array[2:5, 1:4] = rng.integers(0, 256, (3, 3, 4))
+        frame = renderer.get_frame()
+        assert not frame.planes_current  # a reused buffer's planes are another frame's
+        renderer.add_frame(frame)
+        assert frame.planes_current and np.array_equal(written[-1], rgba_to_yuv420p(frame))
+        del frame

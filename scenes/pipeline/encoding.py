@@ -76,6 +76,20 @@ class FrameConverter:
         return self.planes
 
 
+class VideoFrame(np.ndarray):
+    """An RGBA frame that may carry its yuv420p planes, converted on the drawing thread
+    (still_frames.StillsRenderer.add_frame) so the encoder thread only encodes."""
+    yuv420p: np.ndarray | None = None
+    planes_current: bool = False  # the planes are this frame's (a reused buffer's are stale)
+
+    def attach_planes(self, planes: np.ndarray) -> None:
+        if self.yuv420p is None or self.yuv420p.shape != planes.shape:
+            self.yuv420p = planes.copy()
+        else:
+            np.copyto(self.yuv420p, planes)
+        self.planes_current = True
+
+
 def _paste(planes: np.ndarray, part: np.ndarray, height: int, top: int, left: int) -> None:
     """Write a converted rectangle (its own yuv420p stack) into a whole frame's stack."""
     part_height, part_width = part.shape[0] * 2 // 3, part.shape[1]
@@ -102,10 +116,12 @@ def use_deterministic_frames() -> None:
         if spec.pixel_format != YUV420 or spec.width % 2 or spec.height % 2:
             return original(encoder, pixels, repeat=repeat)
         encoder._validate_frame(pixels, repeat)
-        convert = encoder.__dict__.setdefault("_explainer_converter", FrameConverter())
+        planes = pixels.yuv420p if getattr(pixels, "planes_current", False) else None
+        if planes is None:
+            planes = encoder.__dict__.setdefault("_explainer_converter", FrameConverter())(pixels)
         time_base = Fraction(spec.frame_rate.denominator, spec.frame_rate.numerator)
         try:
-            frame = av.VideoFrame.from_ndarray(convert(pixels), format=YUV420)
+            frame = av.VideoFrame.from_ndarray(planes, format=YUV420)
             for _ in range(repeat):
                 frame.pts = encoder._next_pts
                 frame.time_base = time_base

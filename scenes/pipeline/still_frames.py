@@ -14,7 +14,9 @@ that background held and draws a still from them when one is taken:
 tests/test_render_speed.py checks both against Manim's own renderer, pixel for pixel.
 
 It also hands the encoder each video frame in a buffer it had before (`get_frame`): a fresh 8 MB
-array per 1080p frame cost ≈ 2–3 ms in page faults, a reused one ≈ 0.4 ms.
+array per 1080p frame cost ≈ 2–3 ms in page faults, a reused one ≈ 0.4 ms. And it converts each
+frame to yuv420p here, on the drawing thread (`add_frame`): the encoder thread, x264's, was the
+busier of the two.
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ from manim.camera.camera import Camera
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.utils.iterables import list_update
 from PIL import Image
+
+from .encoding import FrameConverter, VideoFrame
 
 
 # Manim's encoder queue holds 8 frames, its encoder one and our converter one: a few to spare.
@@ -38,6 +42,7 @@ class StillsRenderer(CairoRenderer):
     still_size: tuple[int, int] | None = None  # (width, height) when stills are larger than the video
     still_camera: Camera | None = None
     frame_buffers: list | None = None  # frames given to the encoder, reused once nobody holds them
+    converter: FrameConverter | None = None  # RGBA → yuv420p of the frames written, in order
 
     def save_static_frame_data(self, scene, static_mobjects):
         self.pending_static = list(static_mobjects) or None
@@ -66,11 +71,19 @@ class StillsRenderer(CairoRenderer):
             # Held only by our list, this loop and getrefcount's argument: free to write over.
             if sys.getrefcount(buffer) == 3 and buffer.shape == pixels.shape:
                 np.copyto(buffer, pixels)
+                buffer.planes_current = False
                 return buffer
-        frame = pixels.copy()
+        frame = pixels.copy().view(VideoFrame)
         if len(self.frame_buffers) < MAX_FRAME_BUFFERS:
             self.frame_buffers.append(frame)
         return frame
+
+    def add_frame(self, frame, num_frames: int = 1) -> None:
+        if not self.skip_animations and isinstance(frame, VideoFrame) and not frame.shape[0] % 2 \
+                and not frame.shape[1] % 2:
+            self.converter = self.converter or FrameConverter()
+            frame.attach_planes(self.converter(frame))
+        super().add_frame(frame, num_frames)
 
     def draw_still(self, scene) -> Image.Image:
         """The frame Manim's update_frame would draw now, at the still size."""
