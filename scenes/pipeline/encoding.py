@@ -105,7 +105,8 @@ def _paste(planes: np.ndarray, part: np.ndarray, height: int, top: int, left: in
 
 def use_deterministic_frames() -> None:
     """Replace Manim 0.22's VideoSegmentEncoder.write_frame for yuv420p output (every MP4):
-    one conversion per frame (of what changed), reused for a frame's repeats (a still wait)."""
+    one conversion per frame (of what changed), reused for a frame's repeats (a still wait); none
+    when the frame brings its planes (VideoFrame, converted on the drawing thread)."""
     import av
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
