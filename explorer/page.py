@@ -101,12 +101,12 @@ def explorer_data(trace: dict, *, cross: dict | None = None, title: str | None =
         views.append(attention_view("cross", "cross-attention", [cross], list(cross["query_tokens"]),
                                     list(cross["key_tokens"]), payload, always_shift=False, patterns=False))
     start = {"view": "self" if cross is None else "cross", "layer": layer, "head": head, "query": query}
+    words = interface(lang, captions)
     meta = {
-        "title": title, "model": trace.get("model") or interface(lang, captions)("page.toy_model"), "views": views,
-        "theme": theme_colors(),
+        "title": title, "model": trace.get("model") or words("page.toy_model"), "views": views, "theme": theme_colors(),
         "rules": pattern_rules(tuple(tokens)), "percentDecimals": PERCENT_DECIMALS, "start": start,
         "clusters": head_clusters(attentions, self_view["patterns"]), "blob": payload.directory,
-        "lang": lang, "ui": interface(lang, captions).texts(),
+        "lang": lang, "ui": words.texts(),
     }
     translate_meta(meta, meta["ui"])
     return meta, payload

@@ -72,11 +72,11 @@ class FrameConverter:
             top, bottom, left, right = box
             part = rgba_to_yuv420p(np.ascontiguousarray(pixels[top:bottom, left:right]))
             _paste(self.planes, part, pixels.shape[0], top, left)
-        self.last_pixels = pixels  # the encoder owns its frames: Manim never reuses one
+        self.last_pixels = pixels  # held here, a reused frame buffer is not written over (still_frames)
         return self.planes
 
 
-class VideoFrame(np.ndarray):
+class FrameWithPlanes(np.ndarray):
     """An RGBA frame that may carry its yuv420p planes, converted on the drawing thread
     (still_frames.StillsRenderer.add_frame) so the encoder thread only encodes."""
     yuv420p: np.ndarray | None = None
@@ -106,7 +106,7 @@ def _paste(planes: np.ndarray, part: np.ndarray, height: int, top: int, left: in
 def use_deterministic_frames() -> None:
     """Replace Manim 0.22's VideoSegmentEncoder.write_frame for yuv420p output (every MP4):
     one conversion per frame (of what changed), reused for a frame's repeats (a still wait); none
-    when the frame brings its planes (VideoFrame, converted on the drawing thread)."""
+    when the frame brings its planes (FrameWithPlanes, converted on the drawing thread)."""
     import av
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 

@@ -28,7 +28,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.utils.iterables import list_update
 from PIL import Image
 
-from .encoding import FrameConverter, VideoFrame
+from .encoding import FrameConverter, FrameWithPlanes
 
 
 # Manim's encoder queue holds 8 frames, its encoder one and our converter one: a few to spare.
@@ -73,13 +73,13 @@ class StillsRenderer(CairoRenderer):
                 np.copyto(buffer, pixels)
                 buffer.planes_current = False
                 return buffer
-        frame = pixels.copy().view(VideoFrame)
+        frame = pixels.copy().view(FrameWithPlanes)
         if len(self.frame_buffers) < MAX_FRAME_BUFFERS:
             self.frame_buffers.append(frame)
         return frame
 
     def add_frame(self, frame, num_frames: int = 1) -> None:
-        if not self.skip_animations and isinstance(frame, VideoFrame) and not frame.shape[0] % 2 \
+        if not self.skip_animations and isinstance(frame, FrameWithPlanes) and not frame.shape[0] % 2 \
                 and not frame.shape[1] % 2:
             self.converter = self.converter or FrameConverter()
             frame.attach_planes(self.converter(frame))
